@@ -1,0 +1,533 @@
+//! From the text of one row to a validated [`Event`], or the reason the row is invalid.
+//!
+//! Every input format (CSV, JSON, JSON Lines) reduces a row to the same array of canonical
+//! field values, so the rules of what makes a row invalid live here once.
+
+use std::fmt;
+
+use chrono_tz::Tz;
+
+use super::event::{Attributes, AuthorType, Event, EventKind, Status};
+use crate::symbols::Symbols;
+use crate::time::{TimestampError, parse_timestamp};
+
+/// The columns of the canonical event log.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Field {
+    TicketId,
+    Timestamp,
+    Event,
+    AuthorType,
+    Channel,
+    Agent,
+    Team,
+    Priority,
+    Category,
+    Status,
+    Csat,
+    HandleSeconds,
+    TalkSeconds,
+    HoldSeconds,
+    AcwSeconds,
+    Nps,
+    Sentiment,
+}
+
+pub const FIELD_COUNT: usize = 17;
+
+impl Field {
+    pub const ALL: [Field; FIELD_COUNT] = [
+        Field::TicketId,
+        Field::Timestamp,
+        Field::Event,
+        Field::AuthorType,
+        Field::Channel,
+        Field::Agent,
+        Field::Team,
+        Field::Priority,
+        Field::Category,
+        Field::Status,
+        Field::Csat,
+        Field::HandleSeconds,
+        Field::TalkSeconds,
+        Field::HoldSeconds,
+        Field::AcwSeconds,
+        Field::Nps,
+        Field::Sentiment,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Field::TicketId => "ticket_id",
+            Field::Timestamp => "timestamp",
+            Field::Event => "event",
+            Field::AuthorType => "author_type",
+            Field::Channel => "channel",
+            Field::Agent => "agent",
+            Field::Team => "team",
+            Field::Priority => "priority",
+            Field::Category => "category",
+            Field::Status => "status",
+            Field::Csat => "csat",
+            Field::HandleSeconds => "handle_seconds",
+            Field::TalkSeconds => "talk_seconds",
+            Field::HoldSeconds => "hold_seconds",
+            Field::AcwSeconds => "acw_seconds",
+            Field::Nps => "nps",
+            Field::Sentiment => "sentiment",
+        }
+    }
+
+    /// Header names match case-insensitively (and ignoring surrounding spaces).
+    pub fn from_header(header: &str) -> Option<Field> {
+        let header = header.trim();
+        Field::ALL
+            .into_iter()
+            .find(|field| field.name().eq_ignore_ascii_case(header))
+    }
+
+    fn index(self) -> usize {
+        self as usize
+    }
+}
+
+/// Which source column holds each canonical field.
+#[derive(Debug, Clone, Default)]
+pub struct ColumnMap {
+    columns: [Option<usize>; FIELD_COUNT],
+}
+
+impl ColumnMap {
+    /// Maps header names to fields; unknown columns are ignored and, where a name repeats,
+    /// the first column wins.
+    pub fn from_headers<'h>(headers: impl IntoIterator<Item = &'h str>) -> ColumnMap {
+        let mut map = ColumnMap::default();
+        for (index, header) in headers.into_iter().enumerate() {
+            if let Some(field) = Field::from_header(header) {
+                map.columns[field.index()].get_or_insert(index);
+            }
+        }
+        map
+    }
+
+    pub fn column_of(&self, field: Field) -> Option<usize> {
+        self.columns[field.index()]
+    }
+
+    /// The required columns that the header lacks.
+    pub fn missing_required(&self) -> Vec<&'static str> {
+        [Field::TicketId, Field::Timestamp]
+            .into_iter()
+            .filter(|field| self.column_of(*field).is_none())
+            .map(Field::name)
+            .collect()
+    }
+}
+
+/// The values of one row, indexed by field; a missing column reads as empty.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RowValues<'r> {
+    values: [&'r str; FIELD_COUNT],
+}
+
+impl<'r> RowValues<'r> {
+    pub fn set(&mut self, field: Field, value: &'r str) {
+        self.values[field.index()] = value;
+    }
+
+    /// The trimmed value: the contract trims every value.
+    pub fn get(&self, field: Field) -> &'r str {
+        self.values[field.index()].trim()
+    }
+}
+
+/// Why a row is invalid. The names are stable: they key `rejects_by_reason` in reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RejectReason {
+    FieldCount,
+    InvalidUtf8,
+    BadJson,
+    NotAnObject,
+    NestedValue,
+    EmptyTicketId,
+    BadTimestamp,
+    BadEvent,
+    BadAuthorType,
+    MissingAuthorType,
+    BadStatus,
+    BadNumber,
+    OutOfRange,
+    RatingWithoutCsat,
+}
+
+impl RejectReason {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RejectReason::FieldCount => "field_count",
+            RejectReason::InvalidUtf8 => "invalid_utf8",
+            RejectReason::BadJson => "bad_json",
+            RejectReason::NotAnObject => "not_an_object",
+            RejectReason::NestedValue => "nested_value",
+            RejectReason::EmptyTicketId => "empty_ticket_id",
+            RejectReason::BadTimestamp => "bad_timestamp",
+            RejectReason::BadEvent => "bad_event",
+            RejectReason::BadAuthorType => "bad_author_type",
+            RejectReason::MissingAuthorType => "missing_author_type",
+            RejectReason::BadStatus => "bad_status",
+            RejectReason::BadNumber => "bad_number",
+            RejectReason::OutOfRange => "out_of_range",
+            RejectReason::RatingWithoutCsat => "rating_without_csat",
+        }
+    }
+}
+
+/// A row-level problem, without its location (the reader adds file and line).
+#[derive(Debug, Clone, PartialEq)]
+pub struct RowError {
+    pub reason: RejectReason,
+    /// The column at fault, when one is.
+    pub column: Option<String>,
+    pub message: String,
+}
+
+impl RowError {
+    pub fn new(reason: RejectReason, column: Option<&str>, message: impl Into<String>) -> Self {
+        RowError {
+            reason,
+            column: column.map(str::to_owned),
+            message: message.into(),
+        }
+    }
+
+    fn in_field(reason: RejectReason, field: Field, message: impl Into<String>) -> Self {
+        RowError::new(reason, Some(field.name()), message)
+    }
+}
+
+impl fmt::Display for RowError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.column {
+            Some(column) => write!(f, "column '{column}': {}", self.message),
+            None => f.write_str(&self.message),
+        }
+    }
+}
+
+/// The settings that decide whether a value is valid.
+#[derive(Debug, Clone)]
+pub struct RowRules {
+    pub tz: Tz,
+    pub csat_min: f64,
+    pub csat_max: f64,
+}
+
+impl Default for RowRules {
+    fn default() -> Self {
+        RowRules {
+            tz: Tz::UTC,
+            csat_min: 1.0,
+            csat_max: 5.0,
+        }
+    }
+}
+
+/// Validates a row and builds its event; returns the ticket id alongside.
+pub fn parse_row<'r>(
+    row: &RowValues<'r>,
+    rules: &RowRules,
+    symbols: &mut Symbols,
+) -> Result<(&'r str, Event), RowError> {
+    let ticket_id = row.get(Field::TicketId);
+    if ticket_id.is_empty() {
+        return Err(RowError::in_field(
+            RejectReason::EmptyTicketId,
+            Field::TicketId,
+            "is empty",
+        ));
+    }
+    let at = parse_at(row.get(Field::Timestamp), rules)?;
+    let kind = parse_kind(row.get(Field::Event))?;
+    let author = parse_author(row.get(Field::AuthorType))?;
+    if kind == EventKind::Message && author.is_none() {
+        return Err(RowError::in_field(
+            RejectReason::MissingAuthorType,
+            Field::AuthorType,
+            "is empty on a message row",
+        ));
+    }
+    let status = parse_status(row.get(Field::Status))?;
+    let csat = number(row, Field::Csat, rules.csat_min, rules.csat_max)?;
+    if kind == EventKind::Rating && csat.is_none() {
+        return Err(RowError::in_field(
+            RejectReason::RatingWithoutCsat,
+            Field::Csat,
+            "is empty on a rating row",
+        ));
+    }
+    let event = Event {
+        at,
+        kind,
+        author,
+        status,
+        attributes: Attributes {
+            channel: symbols.intern(row.get(Field::Channel)),
+            agent: symbols.intern(row.get(Field::Agent)),
+            team: symbols.intern(row.get(Field::Team)),
+            priority: symbols.intern(row.get(Field::Priority)),
+            category: symbols.intern(row.get(Field::Category)),
+        },
+        csat,
+        nps: number(row, Field::Nps, 0.0, 10.0)?,
+        sentiment: number(row, Field::Sentiment, -1.0, 1.0)?,
+        handle_seconds: handle_seconds(row)?,
+    };
+    Ok((ticket_id, event))
+}
+
+fn parse_at(text: &str, rules: &RowRules) -> Result<i64, RowError> {
+    parse_timestamp(text, rules.tz).map_err(|error| {
+        let message = match error {
+            TimestampError::Unparseable => format!("cannot parse {text:?} as a timestamp"),
+            TimestampError::NonexistentLocal(tz) => {
+                format!("{text:?} does not exist in time zone {tz} (skipped by a DST change)")
+            }
+        };
+        RowError::in_field(RejectReason::BadTimestamp, Field::Timestamp, message)
+    })
+}
+
+/// Case-insensitive lookup of `text` among `choices`; the empty value is `None`.
+fn one_of<T: Copy>(
+    text: &str,
+    choices: &[(&str, T)],
+    field: Field,
+    reason: RejectReason,
+) -> Result<Option<T>, RowError> {
+    if text.is_empty() {
+        return Ok(None);
+    }
+    choices
+        .iter()
+        .find(|(name, _)| name.eq_ignore_ascii_case(text))
+        .map(|(_, value)| Some(*value))
+        .ok_or_else(|| {
+            let expected: Vec<&str> = choices.iter().map(|(name, _)| *name).collect();
+            RowError::in_field(
+                reason,
+                field,
+                format!("{text:?} is not one of {}", expected.join(", ")),
+            )
+        })
+}
+
+fn parse_kind(text: &str) -> Result<EventKind, RowError> {
+    const KINDS: [(&str, EventKind); 4] = [
+        ("message", EventKind::Message),
+        ("note", EventKind::Note),
+        ("status", EventKind::Status),
+        ("rating", EventKind::Rating),
+    ];
+    Ok(one_of(text, &KINDS, Field::Event, RejectReason::BadEvent)?.unwrap_or(EventKind::Message))
+}
+
+fn parse_author(text: &str) -> Result<Option<AuthorType>, RowError> {
+    const AUTHORS: [(&str, AuthorType); 4] = [
+        ("customer", AuthorType::Customer),
+        ("agent", AuthorType::Agent),
+        ("bot", AuthorType::Bot),
+        ("system", AuthorType::System),
+    ];
+    one_of(
+        text,
+        &AUTHORS,
+        Field::AuthorType,
+        RejectReason::BadAuthorType,
+    )
+}
+
+fn parse_status(text: &str) -> Result<Option<Status>, RowError> {
+    const STATUSES: [(&str, Status); 6] = [
+        ("new", Status::New),
+        ("open", Status::Open),
+        ("pending", Status::Pending),
+        ("on_hold", Status::OnHold),
+        ("solved", Status::Solved),
+        ("closed", Status::Closed),
+    ];
+    one_of(text, &STATUSES, Field::Status, RejectReason::BadStatus)
+}
+
+/// A finite decimal number within `[min, max]`, or `None` when empty.
+fn number(row: &RowValues<'_>, field: Field, min: f64, max: f64) -> Result<Option<f64>, RowError> {
+    let text = row.get(field);
+    if text.is_empty() {
+        return Ok(None);
+    }
+    // Plain decimals only: Rust would also read "1e3", "inf" and "NaN", which no survey
+    // tool or phone system writes and which more likely mean a shifted column.
+    let is_decimal = text
+        .bytes()
+        .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'-' | b'+'));
+    let value = is_decimal
+        .then(|| text.parse::<f64>().ok())
+        .flatten()
+        .filter(|value| value.is_finite())
+        .ok_or_else(|| {
+            RowError::in_field(
+                RejectReason::BadNumber,
+                field,
+                format!("cannot parse {text:?} as a number"),
+            )
+        })?;
+    if value < min || value > max {
+        return Err(RowError::in_field(
+            RejectReason::OutOfRange,
+            field,
+            format!("{text} is outside {min}..={max}"),
+        ));
+    }
+    Ok(Some(value))
+}
+
+/// `handle_seconds`, or where it is empty the sum of talk, hold and after-call work.
+fn handle_seconds(row: &RowValues<'_>) -> Result<Option<f64>, RowError> {
+    let duration = |field| number(row, field, 0.0, f64::MAX);
+    if let Some(handle) = duration(Field::HandleSeconds)? {
+        // The parts are still validated: a bad value is a bad row even when unused.
+        for field in [Field::TalkSeconds, Field::HoldSeconds, Field::AcwSeconds] {
+            duration(field)?;
+        }
+        return Ok(Some(handle));
+    }
+    let mut total = None;
+    for field in [Field::TalkSeconds, Field::HoldSeconds, Field::AcwSeconds] {
+        if let Some(part) = duration(field)? {
+            *total.get_or_insert(0.0) += part;
+        }
+    }
+    Ok(total)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row<'a>(pairs: &[(Field, &'a str)]) -> RowValues<'a> {
+        let mut values = RowValues::default();
+        values.set(Field::TicketId, "T1");
+        values.set(Field::Timestamp, "2026-03-01T10:00:00Z");
+        values.set(Field::AuthorType, "customer");
+        for (field, value) in pairs {
+            values.set(*field, value);
+        }
+        values
+    }
+
+    fn parse(pairs: &[(Field, &str)]) -> Result<Event, RowError> {
+        parse_row(&row(pairs), &RowRules::default(), &mut Symbols::default()).map(|(_, e)| e)
+    }
+
+    fn reason(pairs: &[(Field, &str)]) -> RejectReason {
+        parse(pairs).expect_err("row should be invalid").reason
+    }
+
+    #[test]
+    fn event_defaults_to_message_and_values_are_case_insensitive() {
+        let event = parse(&[(Field::AuthorType, " Agent "), (Field::Status, "SOLVED")]).unwrap();
+        assert_eq!(event.kind, EventKind::Message);
+        assert_eq!(event.author, Some(AuthorType::Agent));
+        assert_eq!(event.status, Some(Status::Solved));
+        assert!(event.is_reply());
+    }
+
+    #[test]
+    fn invalid_rows_name_their_reason() {
+        assert_eq!(reason(&[(Field::TicketId, "  ")]), RejectReason::EmptyTicketId);
+        assert_eq!(
+            reason(&[(Field::Timestamp, "2026-13-01")]),
+            RejectReason::BadTimestamp
+        );
+        assert_eq!(reason(&[(Field::Event, "call")]), RejectReason::BadEvent);
+        assert_eq!(
+            reason(&[(Field::AuthorType, "robot")]),
+            RejectReason::BadAuthorType
+        );
+        assert_eq!(
+            reason(&[(Field::AuthorType, "")]),
+            RejectReason::MissingAuthorType
+        );
+        assert_eq!(reason(&[(Field::Status, "resolved")]), RejectReason::BadStatus);
+        assert_eq!(
+            reason(&[(Field::Event, "rating")]),
+            RejectReason::RatingWithoutCsat
+        );
+        assert_eq!(reason(&[(Field::Csat, "great")]), RejectReason::BadNumber);
+        assert_eq!(reason(&[(Field::Csat, "6")]), RejectReason::OutOfRange);
+        assert_eq!(reason(&[(Field::Csat, "0")]), RejectReason::OutOfRange);
+        assert_eq!(reason(&[(Field::Nps, "11")]), RejectReason::OutOfRange);
+        assert_eq!(reason(&[(Field::Sentiment, "-1.5")]), RejectReason::OutOfRange);
+        assert_eq!(reason(&[(Field::Sentiment, "NaN")]), RejectReason::BadNumber);
+        assert_eq!(reason(&[(Field::Csat, "inf")]), RejectReason::BadNumber);
+        assert_eq!(reason(&[(Field::Csat, "1e0")]), RejectReason::BadNumber);
+        assert_eq!(
+            reason(&[(Field::HandleSeconds, "-3")]),
+            RejectReason::OutOfRange
+        );
+        assert_eq!(
+            reason(&[(Field::HandleSeconds, "30"), (Field::AcwSeconds, "x")]),
+            RejectReason::BadNumber
+        );
+    }
+
+    #[test]
+    fn non_message_rows_need_no_author() {
+        let event = parse(&[
+            (Field::AuthorType, ""),
+            (Field::Event, "status"),
+            (Field::Status, "open"),
+        ])
+        .unwrap();
+        assert_eq!(event.kind, EventKind::Status);
+        assert_eq!(event.author, None);
+    }
+
+    #[test]
+    fn error_message_names_column_and_value() {
+        let error = parse(&[(Field::Timestamp, "2026-13-01")]).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "column 'timestamp': cannot parse \"2026-13-01\" as a timestamp"
+        );
+    }
+
+    #[test]
+    fn handle_time_falls_back_to_talk_hold_and_wrap_up() {
+        let parts = [
+            (Field::TalkSeconds, "100"),
+            (Field::HoldSeconds, "20"),
+            (Field::AcwSeconds, "30.5"),
+        ];
+        assert_eq!(parse(&parts).unwrap().handle_seconds, Some(150.5));
+        let mut with_handle = parts.to_vec();
+        with_handle.push((Field::HandleSeconds, "90"));
+        assert_eq!(parse(&with_handle).unwrap().handle_seconds, Some(90.0));
+        assert_eq!(parse(&[]).unwrap().handle_seconds, None);
+        assert_eq!(
+            parse(&[(Field::HoldSeconds, "0")]).unwrap().handle_seconds,
+            Some(0.0),
+            "a zero is a value, not an absence"
+        );
+    }
+
+    #[test]
+    fn headers_match_case_insensitively_and_first_duplicate_wins() {
+        let map = ColumnMap::from_headers(["Ticket_ID", "TIMESTAMP", "extra", "channel", "Channel"]);
+        assert_eq!(map.column_of(Field::TicketId), Some(0));
+        assert_eq!(map.column_of(Field::Timestamp), Some(1));
+        assert_eq!(map.column_of(Field::Channel), Some(3));
+        assert!(map.missing_required().is_empty());
+        let partial = ColumnMap::from_headers(["id", "time"]);
+        assert_eq!(partial.missing_required(), vec!["ticket_id", "timestamp"]);
+    }
+}

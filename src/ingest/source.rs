@@ -1,0 +1,211 @@
+//! Opening inputs: files or stdin, gzip by its magic bytes, and the input format.
+
+use std::fmt;
+use std::fs::File;
+use std::io::{self, BufRead, BufReader};
+use std::path::{Path, PathBuf};
+
+use flate2::bufread::MultiGzDecoder;
+
+const BUFFER_SIZE: usize = 256 * 1024;
+const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
+const UTF8_BOM: [u8; 3] = [0xef, 0xbb, 0xbf];
+
+/// An input named on the command line; `-` is standard input.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source {
+    Stdin,
+    Path(PathBuf),
+}
+
+impl Source {
+    pub fn from_arg(arg: &Path) -> Source {
+        if arg.as_os_str() == "-" {
+            Source::Stdin
+        } else {
+            Source::Path(arg.to_path_buf())
+        }
+    }
+
+    /// The extension that names the format, looking through a trailing `.gz`.
+    fn format_extension(&self) -> Option<String> {
+        let Source::Path(path) = self else {
+            return None;
+        };
+        let name = path.file_name()?.to_string_lossy().to_lowercase();
+        let name = name.strip_suffix(".gz").unwrap_or(&name);
+        Path::new(name)
+            .extension()
+            .map(|ext| ext.to_string_lossy().into_owned())
+    }
+
+    /// Opens the input and undoes gzip compression (concatenated members too).
+    pub fn open(&self) -> io::Result<Box<dyn BufRead>> {
+        let raw: Box<dyn BufRead> = match self {
+            Source::Stdin => Box::new(BufReader::with_capacity(BUFFER_SIZE, io::stdin())),
+            Source::Path(path) => Box::new(BufReader::with_capacity(BUFFER_SIZE, File::open(path)?)),
+        };
+        decompress(raw)
+    }
+}
+
+impl fmt::Display for Source {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Source::Stdin => f.write_str("<stdin>"),
+            Source::Path(path) => write!(f, "{}", path.display()),
+        }
+    }
+}
+
+fn decompress(mut raw: Box<dyn BufRead>) -> io::Result<Box<dyn BufRead>> {
+    if starts_with(&mut raw, &GZIP_MAGIC)? {
+        let decoder = MultiGzDecoder::new(raw);
+        Ok(Box::new(BufReader::with_capacity(BUFFER_SIZE, decoder)))
+    } else {
+        Ok(raw)
+    }
+}
+
+/// Whether the stream starts with `prefix`, without consuming anything. It peeks at what the
+/// first read brought; every decision made this way needs only a few bytes.
+fn starts_with(reader: &mut dyn BufRead, prefix: &[u8]) -> io::Result<bool> {
+    Ok(reader.fill_buf()?.starts_with(prefix))
+}
+
+/// Skips a UTF-8 byte order mark: Excel writes one, and it would glue itself to the first
+/// header name.
+pub fn skip_bom(reader: &mut dyn BufRead) -> io::Result<()> {
+    if starts_with(reader, &UTF8_BOM)? {
+        reader.consume(UTF8_BOM.len());
+    }
+    Ok(())
+}
+
+/// The formats of the canonical event log.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum InputFormat {
+    Csv,
+    /// A JSON array of objects.
+    Json,
+    /// One JSON object per line (also called NDJSON).
+    Jsonl,
+}
+
+/// Chooses the format: `--input-format`, else the extension for CSV, else the content
+/// (`[` opens a JSON array, `{` a JSON Lines file; anything else is CSV). `.json` files are
+/// sniffed too, because many "JSON exports" are really JSON Lines.
+pub fn detect_format(
+    source: &Source,
+    forced: Option<InputFormat>,
+    reader: &mut dyn BufRead,
+) -> io::Result<InputFormat> {
+    if let Some(format) = forced {
+        return Ok(format);
+    }
+    if matches!(source.format_extension().as_deref(), Some("csv" | "tsv" | "tab")) {
+        return Ok(InputFormat::Csv);
+    }
+    let head = reader.fill_buf()?;
+    Ok(match head.iter().find(|b| !b.is_ascii_whitespace()) {
+        Some(b'[') => InputFormat::Json,
+        Some(b'{') => InputFormat::Jsonl,
+        _ => InputFormat::Csv,
+    })
+}
+
+/// The delimiter of a CSV input: `--delimiter`, tab for `.tsv`, else the most frequent of
+/// comma, tab and semicolon in the header line (outside quotes); comma on a tie.
+pub fn detect_delimiter(
+    source: &Source,
+    forced: Option<u8>,
+    reader: &mut dyn BufRead,
+) -> io::Result<u8> {
+    if let Some(delimiter) = forced {
+        return Ok(delimiter);
+    }
+    if matches!(source.format_extension().as_deref(), Some("tsv" | "tab")) {
+        return Ok(b'\t');
+    }
+    Ok(sniff_delimiter(reader.fill_buf()?))
+}
+
+pub fn sniff_delimiter(head: &[u8]) -> u8 {
+    let mut counts = [(b',', 0usize), (b'\t', 0), (b';', 0)];
+    let mut quoted = false;
+    for byte in head {
+        match byte {
+            b'"' => quoted = !quoted,
+            b'\n' | b'\r' if !quoted => break,
+            _ if !quoted => {
+                if let Some(entry) = counts.iter_mut().find(|(d, _)| d == byte) {
+                    entry.1 += 1;
+                }
+            }
+            _ => {}
+        }
+    }
+    // max_by_key keeps the last maximum; iterate reversed so comma wins ties.
+    counts
+        .iter()
+        .rev()
+        .max_by_key(|(_, count)| *count)
+        .map_or(b',', |(delimiter, _)| *delimiter)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use flate2::Compression;
+    use flate2::write::GzEncoder;
+    use std::io::{Cursor, Read, Write};
+
+    fn read_all(reader: &mut dyn Read) -> Vec<u8> {
+        let mut buffer = Vec::new();
+        reader.read_to_end(&mut buffer).unwrap();
+        buffer
+    }
+
+    fn gzip(data: &[u8]) -> Vec<u8> {
+        let mut encoder = GzEncoder::new(Vec::new(), Compression::fast());
+        encoder.write_all(data).unwrap();
+        encoder.finish().unwrap()
+    }
+
+    #[test]
+    fn gzip_is_detected_by_magic_and_members_are_concatenated() {
+        let mut data = gzip(b"a,b\n");
+        data.extend(gzip(b"1,2\n"));
+        let reader: Box<dyn BufRead> = Box::new(Cursor::new(data));
+        let mut plain = decompress(reader).unwrap();
+        assert_eq!(read_all(&mut plain), b"a,b\n1,2\n");
+    }
+
+    #[test]
+    fn plain_input_passes_through() {
+        let reader: Box<dyn BufRead> = Box::new(Cursor::new(b"x".to_vec()));
+        assert_eq!(read_all(&mut decompress(reader).unwrap()), b"x");
+    }
+
+    #[test]
+    fn delimiter_is_sniffed_from_the_header() {
+        assert_eq!(sniff_delimiter(b"a,b,c\n1;2;3;4;5"), b',');
+        assert_eq!(sniff_delimiter(b"a\tb\tc"), b'\t');
+        assert_eq!(sniff_delimiter(b"a;b;\"c,d,e\""), b';');
+        assert_eq!(sniff_delimiter(b"single"), b',');
+    }
+
+    #[test]
+    fn format_is_sniffed_from_content_unless_named() {
+        let stdin = Source::Stdin;
+        let detect = |text: &str| {
+            detect_format(&stdin, None, &mut Cursor::new(text.as_bytes().to_vec())).unwrap()
+        };
+        assert_eq!(detect("  [{\"a\":1}]"), InputFormat::Json);
+        assert_eq!(detect("{\"a\":1}\n"), InputFormat::Jsonl);
+        assert_eq!(detect("ticket_id,timestamp\n"), InputFormat::Csv);
+        let csv_file = Source::Path(PathBuf::from("export.CSV.gz"));
+        let forced = detect_format(&csv_file, None, &mut Cursor::new(b"[".to_vec())).unwrap();
+        assert_eq!(forced, InputFormat::Csv, "the extension names CSV");
+    }
+}

@@ -1,0 +1,189 @@
+//! Breakdowns: one KPI block per group (`--by`) and per calendar period (`--period`).
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono_tz::Tz;
+use serde::Serialize;
+
+use super::backlog::open_at;
+use super::{Context, KpiAccumulator, KpiBlock};
+use crate::model::Ticket;
+use crate::symbols::Sym;
+use crate::time::{Instant, Period, PeriodBucket, format_rfc3339};
+
+/// A ticket attribute to group by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, clap::ValueEnum)]
+pub enum Dimension {
+    Channel,
+    Agent,
+    Team,
+    Priority,
+    Category,
+}
+
+impl Dimension {
+    pub fn name(self) -> &'static str {
+        match self {
+            Dimension::Channel => "channel",
+            Dimension::Agent => "agent",
+            Dimension::Team => "team",
+            Dimension::Priority => "priority",
+            Dimension::Category => "category",
+        }
+    }
+
+    pub fn of(self, ticket: &Ticket) -> Sym {
+        match self {
+            Dimension::Channel => ticket.channel,
+            Dimension::Agent => ticket.agent,
+            Dimension::Team => ticket.team,
+            Dimension::Priority => ticket.priority,
+            Dimension::Category => ticket.category,
+        }
+    }
+}
+
+/// Tickets grouped by the combination of one or more dimensions (`--by a --by b` groups by
+/// the pair, like SQL's GROUP BY a, b).
+#[derive(Debug, Clone, Default)]
+pub struct Breakdown {
+    dimensions: Vec<Dimension>,
+    groups: HashMap<Vec<Sym>, KpiAccumulator>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct GroupBlock {
+    /// Dimension name -> group value (lowercase; `(none)` when empty).
+    pub by: BTreeMap<String, String>,
+    pub kpis: KpiBlock,
+}
+
+impl Breakdown {
+    pub fn new(dimensions: Vec<Dimension>) -> Breakdown {
+        Breakdown {
+            dimensions,
+            groups: HashMap::new(),
+        }
+    }
+
+    pub fn observe(&mut self, ticket: &Ticket, context: &Context<'_>) {
+        if self.dimensions.is_empty() {
+            return;
+        }
+        let key: Vec<Sym> = self.dimensions.iter().map(|d| d.of(ticket)).collect();
+        self.groups.entry(key).or_default().observe(ticket, context);
+    }
+
+    pub fn merge(&mut self, other: Breakdown) {
+        for (key, accumulator) in other.groups {
+            match self.groups.get_mut(&key) {
+                Some(mine) => mine.merge(accumulator),
+                None => {
+                    self.groups.insert(key, accumulator);
+                }
+            }
+        }
+    }
+
+    /// Groups with the most tickets first; ties by their labels, so output is stable.
+    pub fn finish(self, context: &Context<'_>) -> Vec<GroupBlock> {
+        let mut groups: Vec<GroupBlock> = self
+            .groups
+            .into_iter()
+            .map(|(key, accumulator)| GroupBlock {
+                by: self
+                    .dimensions
+                    .iter()
+                    .zip(&key)
+                    .map(|(d, sym)| (d.name().to_owned(), context.symbols.label(*sym).to_owned()))
+                    .collect(),
+                kpis: accumulator.finish(context),
+            })
+            .collect();
+        groups.sort_by(|a, b| b.kpis.tickets.cmp(&a.kpis.tickets).then_with(|| a.by.cmp(&b.by)));
+        groups
+    }
+}
+
+/// Tickets bucketed by the calendar period of their creation, in the report's time zone.
+#[derive(Debug, Clone)]
+pub struct Periods {
+    period: Period,
+    tz: Tz,
+    buckets: BTreeMap<Instant, (PeriodBucket, KpiAccumulator)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PeriodBlock {
+    /// `2026-03-02` (day), `2026-W10` (ISO week), `2026-03` (month).
+    pub period: String,
+    pub start: String,
+    pub end: String,
+    /// Tickets open at the end of the period (or at as_of, for the last); null without status.
+    pub backlog_at_end: Option<u64>,
+    pub kpis: KpiBlock,
+}
+
+impl Periods {
+    pub fn new(period: Period, tz: Tz) -> Periods {
+        Periods {
+            period,
+            tz,
+            buckets: BTreeMap::new(),
+        }
+    }
+
+    pub fn observe(&mut self, ticket: &Ticket, context: &Context<'_>) {
+        let bucket = self.period.bucket_of(ticket.created_at, self.tz);
+        self.buckets
+            .entry(bucket.start)
+            .or_insert_with(|| (bucket, KpiAccumulator::default()))
+            .1
+            .observe(ticket, context);
+    }
+
+    pub fn merge(&mut self, other: Periods) {
+        for (start, (bucket, accumulator)) in other.buckets {
+            match self.buckets.get_mut(&start) {
+                Some((_, mine)) => mine.merge(accumulator),
+                None => {
+                    self.buckets.insert(start, (bucket, accumulator));
+                }
+            }
+        }
+    }
+
+    /// Every period from the first ticket's to the last's, the empty ones included, so that a
+    /// trend has no silent gaps.
+    pub fn finish(mut self, context: &Context<'_>, tickets: &[Ticket]) -> Vec<PeriodBlock> {
+        let (Some(first), Some(last)) = (
+            self.buckets.keys().next().copied(),
+            self.buckets.keys().next_back().copied(),
+        ) else {
+            return Vec::new();
+        };
+        let mut start = first;
+        let mut blocks = Vec::new();
+        while start <= last {
+            let (bucket, accumulator) = self.buckets.remove(&start).unwrap_or_else(|| {
+                (
+                    self.period.bucket_of(start, self.tz),
+                    KpiAccumulator::default(),
+                )
+            });
+            // The state at the period's last instant, but never beyond what we know.
+            let end_instant = (bucket.end - 1).min(context.as_of);
+            blocks.push(PeriodBlock {
+                period: bucket.label.clone(),
+                start: format_rfc3339(bucket.start),
+                end: format_rfc3339(bucket.end),
+                backlog_at_end: context
+                    .has_status
+                    .then(|| open_at(tickets, end_instant)),
+                kpis: accumulator.finish(context),
+            });
+            start = bucket.end;
+        }
+        blocks
+    }
+}

@@ -1,0 +1,286 @@
+//! KPIs over tickets. Each family is an accumulator with `observe`, `merge` and `finish`, so
+//! groups, periods, files and threads can each keep one and combine them.
+
+pub mod backlog;
+pub mod distribution;
+pub mod group;
+pub mod handle;
+pub mod rate;
+pub mod resolution;
+pub mod responses;
+pub mod sla;
+pub mod surveys;
+pub mod volume;
+
+use serde::Serialize;
+
+use crate::model::Ticket;
+use crate::symbols::Symbols;
+use crate::time::Instant;
+use backlog::{Backlog, BacklogReport};
+use distribution::Summary;
+use handle::HandleTime;
+use resolution::{BotResolution, Fcr, Resolution};
+use responses::{FirstResponse, ResponseRate, Responses};
+use sla::{PriorityLevel, SlaAttainment, SlaPolicy, SlaReport, TicketSla};
+use surveys::{Csat, CsatScale, Nps, Surveys};
+use volume::{Redirects, SentimentChange, Volume, VolumeReport};
+
+/// What every KPI needs to know beyond the ticket itself.
+#[derive(Debug, Clone, Copy)]
+pub struct Context<'a> {
+    pub as_of: Instant,
+    /// Whether any valid row of the input carries a status (see the null rule).
+    pub has_status: bool,
+    pub csat: CsatScale,
+    pub sla: SlaPolicy,
+    pub symbols: &'a Symbols,
+}
+
+impl Context<'_> {
+    pub fn ticket_sla(&self, ticket: &Ticket) -> TicketSla {
+        let priority = PriorityLevel::from_name(self.symbols.name(ticket.priority));
+        sla::ticket_sla(ticket, priority, &self.sla, self.as_of, self.has_status)
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct KpiAccumulator {
+    volume: Volume,
+    responses: Responses,
+    resolution: Resolution,
+    handle: HandleTime,
+    surveys: Surveys,
+    backlog: Backlog,
+    sla: SlaAttainment,
+}
+
+/// Every KPI of one group of tickets. Serialises to the `kpis` block of the JSON schema.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct KpiBlock {
+    pub tickets: u64,
+    pub volume: VolumeReport,
+    pub first_response: FirstResponse,
+    pub response_time: Summary,
+    pub resolution_time: Option<Summary>,
+    pub first_resolution_time: Option<Summary>,
+    pub fcr: Option<Fcr>,
+    pub bot_resolution: Option<BotResolution>,
+    pub aht: Summary,
+    pub csat: Csat,
+    pub nps: Nps,
+    pub backlog: Option<BacklogReport>,
+    pub sla: SlaReport,
+    pub response_rate: ResponseRate,
+    pub interactions: Interactions,
+    pub redirects: Redirects,
+    pub sentiment: SentimentChange,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Interactions {
+    /// Mean replies per ticket solved at as_of; null without status.
+    pub replies_per_solved_ticket: Option<f64>,
+    pub customer_messages_per_ticket: Option<f64>,
+}
+
+impl KpiAccumulator {
+    pub fn observe(&mut self, ticket: &Ticket, context: &Context<'_>) {
+        self.volume.observe(ticket);
+        self.responses.observe(ticket);
+        self.resolution.observe(ticket);
+        self.handle.observe(ticket);
+        self.surveys.observe(ticket, &context.csat);
+        self.backlog.observe(ticket, context.as_of);
+        self.sla.observe(context.ticket_sla(ticket));
+    }
+
+    pub fn merge(&mut self, other: KpiAccumulator) {
+        self.volume.merge(other.volume);
+        self.responses.merge(other.responses);
+        self.resolution.merge(other.resolution);
+        self.handle.merge(other.handle);
+        self.surveys.merge(other.surveys);
+        self.backlog.merge(other.backlog);
+        self.sla.merge(other.sla);
+    }
+
+    pub fn finish(self, context: &Context<'_>) -> KpiBlock {
+        let has_status = context.has_status;
+        let volume = self.volume.finish(context.symbols);
+        let (first_response, response_time, response_rate) = self.responses.finish();
+        let resolution = self.resolution.finish(has_status);
+        let (csat, nps) = self.surveys.finish(&context.csat, has_status);
+        KpiBlock {
+            tickets: volume.volume.tickets,
+            volume: volume.volume,
+            first_response,
+            response_time,
+            resolution_time: resolution.as_ref().map(|r| r.resolution_time),
+            first_resolution_time: resolution.as_ref().map(|r| r.first_resolution_time),
+            fcr: resolution.as_ref().map(|r| r.fcr.clone()),
+            bot_resolution: resolution.as_ref().map(|r| r.bot_resolution.clone()),
+            aht: self.handle.finish(),
+            csat,
+            nps,
+            backlog: self.backlog.finish(has_status),
+            sla: self.sla.finish(has_status),
+            response_rate,
+            interactions: Interactions {
+                replies_per_solved_ticket: resolution
+                    .as_ref()
+                    .and_then(|r| r.replies_per_solved_ticket),
+                customer_messages_per_ticket: volume.customer_messages_per_ticket,
+            },
+            redirects: volume.redirects,
+            sentiment: volume.sentiment,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::tests::{build, tickets_from};
+
+    fn block(rows: &[&str], as_of_minute: Option<i64>) -> KpiBlock {
+        let (tickets, symbols, as_of) = build(rows, as_of_minute);
+        let context = Context {
+            as_of,
+            has_status: rows.iter().any(|row| row.contains("status=")),
+            csat: CsatScale::default(),
+            sla: SlaPolicy::default(),
+            symbols: &symbols,
+        };
+        let mut accumulator = KpiAccumulator::default();
+        for ticket in &tickets {
+            accumulator.observe(ticket, &context);
+        }
+        accumulator.finish(&context)
+    }
+
+    #[test]
+    fn without_any_status_resolution_kpis_are_null_not_zero() {
+        let kpis = block(&["A 0 message customer", "A 10 message agent"], Some(60));
+        assert_eq!(kpis.resolution_time, None);
+        assert_eq!(kpis.first_resolution_time, None);
+        assert_eq!(kpis.fcr, None);
+        assert_eq!(kpis.bot_resolution, None);
+        assert_eq!(kpis.backlog, None);
+        assert_eq!(kpis.sla.resolution, None);
+        assert_eq!(kpis.csat.response_rate, None);
+        assert_eq!(kpis.interactions.replies_per_solved_ticket, None);
+        assert_eq!(kpis.first_response.summary.median, Some(600.0), "FRT needs no status");
+        assert_eq!(kpis.sla.first_reply.met, 1);
+    }
+
+    #[test]
+    fn fcr_counts_one_reply_without_reopen() {
+        let kpis = block(
+            &[
+                "A 0 message customer",
+                "A 10 message agent status=solved",
+                "B 0 message customer",
+                "B 10 message agent status=solved",
+                "B 20 message customer",
+                "B 30 message agent status=solved",
+                "C 0 message customer",
+                "C 10 message agent",
+                "C 20 message agent status=solved",
+                "D 0 message customer",
+                "D 1 message bot status=solved",
+                "E 0 message customer status=open",
+            ],
+            Some(100),
+        );
+        let fcr = kpis.fcr.unwrap();
+        assert_eq!((fcr.eligible, fcr.first_contact), (3, 1));
+        let bot = kpis.bot_resolution.unwrap();
+        assert_eq!((bot.solved, bot.bot_resolved), (4, 1));
+        assert_eq!(bot.rate, Some(0.25));
+        assert_eq!(kpis.backlog.unwrap().open, 1);
+        assert_eq!(kpis.interactions.replies_per_solved_ticket, Some(5.0 / 4.0));
+        assert_eq!(kpis.response_rate.answered, 3);
+        assert_eq!(kpis.response_rate.closed_without_reply, 1);
+        assert_eq!(kpis.response_rate.unanswered, 1);
+        assert_eq!(kpis.response_rate.rate, Some(0.75));
+    }
+
+    #[test]
+    fn csat_uses_the_last_rating_and_solved_tickets_for_response_rate() {
+        let kpis = block(
+            &[
+                "A 0 message customer",
+                "A 10 message agent status=solved",
+                "A 20 rating customer csat=5",
+                "A 30 rating customer csat=2",
+                "B 0 message customer",
+                "B 10 message agent status=solved",
+                "B 20 rating customer csat=4",
+                "C 0 message customer",
+            ],
+            None,
+        );
+        assert_eq!(kpis.csat.responses, 2);
+        assert_eq!(kpis.csat.satisfied, 1);
+        assert_eq!(kpis.csat.rate, Some(0.5));
+        assert_eq!(kpis.csat.mean_score, Some(3.0));
+        assert_eq!(kpis.csat.response_rate, Some(1.0));
+    }
+
+    #[test]
+    fn sla_states_for_first_reply_and_resolution() {
+        // as_of at minute 600 (10 h). A: urgent, replied after 2 h -> first reply breached;
+        // B: normal, unanswered for 10 h -> breached; C: low, 2 h old -> running;
+        // D: closed without reply -> not counted for first reply.
+        let kpis = block(
+            &[
+                "A 0 message customer priority=urgent",
+                "A 120 message agent status=solved",
+                "B 0 message customer",
+                "C 480 message customer priority=low status=open",
+                "D 0 message customer",
+                "D 5 status customer status=closed",
+            ],
+            Some(600),
+        );
+        let first_reply = kpis.sla.first_reply;
+        assert_eq!(
+            (first_reply.met, first_reply.breached, first_reply.running),
+            (0, 2, 1)
+        );
+        let resolution = kpis.sla.resolution.unwrap();
+        // A solved in 2 h of 8 h: met; B 10 h of 72 h: running; C running; D 5 min: met.
+        assert_eq!((resolution.met, resolution.breached, resolution.running), (2, 0, 2));
+        assert_eq!(resolution.attainment, Some(1.0));
+    }
+
+    #[test]
+    fn merged_accumulators_equal_one_pass() {
+        let rows = [
+            "A 0 message customer channel=chat",
+            "A 10 message agent status=solved handle_seconds=30",
+            "B 0 message customer channel=email nps=10",
+            "B 100 message agent",
+            "C 0 message agent channel=email",
+            "C 5 rating customer csat=3 status=solved",
+        ];
+        let (tickets, symbols) = tickets_from(&rows, None);
+        let context = Context {
+            as_of: tickets.iter().map(|t| t.created_at).max().unwrap() + 1,
+            has_status: true,
+            csat: CsatScale::default(),
+            sla: SlaPolicy::default(),
+            symbols: &symbols,
+        };
+        let mut whole = KpiAccumulator::default();
+        let mut parts = [KpiAccumulator::default(), KpiAccumulator::default()];
+        for (i, ticket) in tickets.iter().enumerate() {
+            whole.observe(ticket, &context);
+            parts[i % 2].observe(ticket, &context);
+        }
+        let [mut left, right] = parts;
+        left.merge(right);
+        assert_eq!(left.finish(&context), whole.finish(&context));
+    }
+}

@@ -1,0 +1,101 @@
+//! Resolution times, first contact resolution, bot resolution and replies per solved ticket:
+//! everything that needs the solved state, and so is null when the input has no status.
+
+use serde::Serialize;
+
+use super::distribution::{Distribution, Summary};
+use super::rate::ratio;
+use crate::model::Ticket;
+
+#[derive(Debug, Clone, Default)]
+pub struct Resolution {
+    resolution_time: Distribution,
+    first_resolution_time: Distribution,
+    solved: u64,
+    fcr_eligible: u64,
+    first_contact: u64,
+    bot_resolved: u64,
+    replies_on_solved: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Fcr {
+    /// Solved at as_of with at least one reply.
+    pub eligible: u64,
+    /// Eligible, exactly one reply and never reopened.
+    pub first_contact: u64,
+    pub rate: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct BotResolution {
+    pub solved: u64,
+    /// Solved with no reply and at least one bot message.
+    pub bot_resolved: u64,
+    pub rate: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ResolutionKpis {
+    pub resolution_time: Summary,
+    pub first_resolution_time: Summary,
+    pub fcr: Fcr,
+    pub bot_resolution: BotResolution,
+    pub replies_per_solved_ticket: Option<f64>,
+}
+
+/// First contact: one reply solved it and it stayed solved.
+pub fn is_first_contact(ticket: &Ticket) -> bool {
+    ticket.replies == 1 && ticket.reopens == 0
+}
+
+impl Resolution {
+    pub fn observe(&mut self, ticket: &Ticket) {
+        if let Some(seconds) = ticket.first_resolution_seconds() {
+            self.first_resolution_time.observe(seconds);
+        }
+        if !ticket.is_solved() {
+            return;
+        }
+        self.solved += 1;
+        self.replies_on_solved += u64::from(ticket.replies);
+        if let Some(seconds) = ticket.resolution_seconds() {
+            self.resolution_time.observe(seconds);
+        }
+        if ticket.replies > 0 {
+            self.fcr_eligible += 1;
+            self.first_contact += u64::from(is_first_contact(ticket));
+        } else if ticket.bot_messages > 0 {
+            self.bot_resolved += 1;
+        }
+    }
+
+    pub fn merge(&mut self, other: Resolution) {
+        self.resolution_time.merge(other.resolution_time);
+        self.first_resolution_time.merge(other.first_resolution_time);
+        self.solved += other.solved;
+        self.fcr_eligible += other.fcr_eligible;
+        self.first_contact += other.first_contact;
+        self.bot_resolved += other.bot_resolved;
+        self.replies_on_solved += other.replies_on_solved;
+    }
+
+    /// `None` when the input has no status at all: nothing here can be known then.
+    pub fn finish(self, has_status: bool) -> Option<ResolutionKpis> {
+        has_status.then(|| ResolutionKpis {
+            resolution_time: self.resolution_time.finish(),
+            first_resolution_time: self.first_resolution_time.finish(),
+            fcr: Fcr {
+                eligible: self.fcr_eligible,
+                first_contact: self.first_contact,
+                rate: ratio(self.first_contact, self.fcr_eligible),
+            },
+            bot_resolution: BotResolution {
+                solved: self.solved,
+                bot_resolved: self.bot_resolved,
+                rate: ratio(self.bot_resolved, self.solved),
+            },
+            replies_per_solved_ticket: ratio(self.replies_on_solved, self.solved),
+        })
+    }
+}

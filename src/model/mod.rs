@@ -1,0 +1,348 @@
+//! The ticket model: events grouped by ticket, ordered, cut at `as_of`, folded into facts.
+
+pub mod ticket;
+
+use std::collections::HashMap;
+
+pub use ticket::{Direction, ReplyState, Ticket};
+
+use crate::ingest::Event;
+use crate::time::Instant;
+
+/// Events collected per ticket, in input order.
+///
+/// Rows need not be sorted, and the default `as_of` is only known once every row is read, so
+/// each ticket keeps its events until [`TicketStore::into_tickets`].
+#[derive(Debug, Default)]
+pub struct TicketStore {
+    index: HashMap<String, usize>,
+    ids: Vec<String>,
+    events: Vec<Vec<Event>>,
+}
+
+/// The tickets at `as_of`, and how many events lay beyond it.
+#[derive(Debug)]
+pub struct Tickets {
+    pub tickets: Vec<Ticket>,
+    pub events_after_as_of: u64,
+}
+
+impl TicketStore {
+    pub fn push(&mut self, ticket_id: &str, event: Event) {
+        let slot = match self.index.get(ticket_id) {
+            Some(slot) => *slot,
+            None => {
+                let slot = self.ids.len();
+                self.index.insert(ticket_id.to_owned(), slot);
+                self.ids.push(ticket_id.to_owned());
+                self.events.push(Vec::new());
+                slot
+            }
+        };
+        self.events[slot].push(event);
+    }
+
+    pub fn len(&self) -> usize {
+        self.ids.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ids.is_empty()
+    }
+
+    /// Orders each ticket's events (timestamp, then input order), drops those after `as_of`
+    /// and derives the tickets. A ticket whose events all lie after `as_of` does not exist yet.
+    pub fn into_tickets(self, as_of: Instant) -> Tickets {
+        let mut events_after_as_of = 0u64;
+        let mut tickets = Vec::with_capacity(self.ids.len());
+        for (id, mut events) in self.ids.into_iter().zip(self.events) {
+            // A stable sort keeps input order for equal timestamps, as the contract requires.
+            events.sort_by_key(|event| event.at);
+            let kept = events.partition_point(|event| event.at <= as_of);
+            events_after_as_of += (events.len() - kept) as u64;
+            if let Some(ticket) = Ticket::derive(id, &events[..kept]) {
+                tickets.push(ticket);
+            }
+        }
+        Tickets {
+            tickets,
+            events_after_as_of,
+        }
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use crate::ingest::event::Status;
+    use crate::ingest::row::{Field, RowRules, RowValues, parse_row};
+    use crate::symbols::Symbols;
+    use crate::time::parse_timestamp;
+
+    /// Builds tickets from compact rows:
+    /// `"ticket minute event author [key=value ...]"`, minutes after 2026-03-02T00:00:00Z.
+    pub(crate) fn tickets_from(rows: &[&str], as_of_minute: Option<i64>) -> (Vec<Ticket>, Symbols) {
+        let (tickets, symbols, _) = build(rows, as_of_minute);
+        (tickets, symbols)
+    }
+
+    /// Like [`tickets_from`], also returning the `as_of` used.
+    pub(crate) fn build(
+        rows: &[&str],
+        as_of_minute: Option<i64>,
+    ) -> (Vec<Ticket>, Symbols, Instant) {
+        let mut symbols = Symbols::default();
+        let mut store = TicketStore::default();
+        let base = parse_timestamp("2026-03-02T00:00:00Z", chrono_tz::Tz::UTC).unwrap();
+        let mut latest = i64::MIN;
+        for row in rows {
+            let mut parts = row.split_whitespace();
+            let id = parts.next().unwrap();
+            let minute: i64 = parts.next().unwrap().parse().unwrap();
+            let event = parts.next().unwrap();
+            let author = parts.next().unwrap();
+            let mut values = RowValues::default();
+            values.set(Field::TicketId, id);
+            values.set(Field::Event, event);
+            values.set(Field::AuthorType, if author == "-" { "" } else { author });
+            let pairs: Vec<(Field, &str)> = parts
+                .map(|pair| {
+                    let (key, value) = pair.split_once('=').unwrap();
+                    (Field::from_header(key).unwrap(), value)
+                })
+                .collect();
+            for (field, value) in &pairs {
+                values.set(*field, value);
+            }
+            // Unix seconds keep the helper short; parse_row reads them like any timestamp.
+            let seconds = ((base + minute * 60_000_000) / 1_000_000).to_string();
+            values.set(Field::Timestamp, &seconds);
+            let (id, event) = parse_row(&values, &RowRules::default(), &mut symbols).unwrap();
+            latest = latest.max(event.at);
+            store.push(id, event);
+        }
+        let as_of = as_of_minute.map_or(latest, |minute| base + minute * 60_000_000);
+        (store.into_tickets(as_of).tickets, symbols, as_of)
+    }
+
+    fn one(rows: &[&str]) -> Ticket {
+        let (mut tickets, _) = tickets_from(rows, None);
+        assert_eq!(tickets.len(), 1);
+        tickets.remove(0)
+    }
+
+    #[test]
+    fn first_response_is_first_reply_after_first_customer_message() {
+        let ticket = one(&[
+            "T 0 message customer",
+            "T 5 message bot",
+            "T 7 note agent",
+            "T 30 message agent",
+            "T 90 message agent",
+        ]);
+        assert_eq!(ticket.direction, Direction::Inbound);
+        assert_eq!(ticket.first_response_seconds(), Some(1800.0));
+        assert_eq!(ticket.replies, 2, "bot messages and notes are never replies");
+        assert_eq!(ticket.bot_messages, 1);
+        assert_eq!(ticket.notes, 1);
+        assert_eq!(ticket.reply_state(), Some(ReplyState::Answered));
+    }
+
+    #[test]
+    fn outbound_tickets_have_no_first_response() {
+        let ticket = one(&[
+            "T 0 message bot",
+            "T 1 message agent",
+            "T 10 message customer",
+            "T 20 message agent",
+        ]);
+        assert_eq!(ticket.direction, Direction::Outbound, "bots do not decide direction");
+        assert_eq!(ticket.first_response_seconds(), None);
+        assert_eq!(ticket.reply_state(), None);
+        assert_eq!(
+            ticket.response_waits,
+            vec![600.0],
+            "later customer runs still count as response times"
+        );
+    }
+
+    #[test]
+    fn response_times_run_from_the_first_message_of_each_customer_run() {
+        let ticket = one(&[
+            "T 0 message customer",
+            "T 2 message customer",
+            "T 3 message bot",
+            "T 4 note agent",
+            "T 10 message agent",
+            "T 11 message agent",
+            "T 20 message customer",
+            "T 50 message agent",
+            "T 60 message customer",
+        ]);
+        assert_eq!(ticket.response_waits, vec![600.0, 1800.0]);
+        assert_eq!(ticket.first_response_seconds(), Some(600.0));
+    }
+
+    #[test]
+    fn unsorted_rows_are_ordered_by_timestamp_and_ties_keep_input_order() {
+        let ticket = one(&[
+            "T 30 message agent",
+            "T 0 message customer",
+            "T 0 message agent",
+        ]);
+        assert_eq!(ticket.first_response_seconds(), Some(0.0), "a reply at the same instant counts");
+        let tie = one(&["T 0 message agent", "T 0 message customer"]);
+        assert_eq!(tie.direction, Direction::Outbound);
+    }
+
+    #[test]
+    fn resolutions_and_reopens_by_status_and_by_customer_message() {
+        let ticket = one(&[
+            "T 0 message customer status=new",
+            "T 10 message agent status=solved",
+            "T 20 message customer",
+            "T 30 message agent status=solved",
+            "T 40 status system status=open",
+            "T 50 status - status=closed",
+        ]);
+        assert_eq!(ticket.reopens, 2);
+        assert_eq!(ticket.first_resolution_seconds(), Some(600.0));
+        assert_eq!(ticket.resolution_seconds(), Some(3000.0));
+        assert_eq!(ticket.status, Some(Status::Closed));
+        assert!(ticket.solved_at(ticket.created_at + 15 * 60_000_000));
+        assert!(!ticket.solved_at(ticket.created_at + 25 * 60_000_000));
+    }
+
+    #[test]
+    fn a_customer_message_does_not_reopen_a_closed_ticket_or_a_row_with_a_status() {
+        let closed = one(&[
+            "T 0 message customer",
+            "T 10 message agent status=closed",
+            "T 20 message customer",
+        ]);
+        assert_eq!(closed.reopens, 0);
+        assert!(closed.is_solved());
+        let with_status = one(&[
+            "T 0 message customer",
+            "T 10 message agent status=solved",
+            "T 20 message customer status=solved",
+        ]);
+        assert_eq!(with_status.reopens, 0);
+        assert_eq!(with_status.resolution_seconds(), Some(600.0));
+    }
+
+    #[test]
+    fn solved_to_closed_is_not_a_second_resolution() {
+        let ticket = one(&[
+            "T 0 message customer",
+            "T 10 message agent status=solved",
+            "T 40 status - status=closed",
+        ]);
+        assert_eq!(ticket.resolution_seconds(), Some(600.0));
+        assert_eq!(ticket.solved_changes.len(), 1);
+    }
+
+    #[test]
+    fn unanswered_and_closed_without_reply_at_as_of() {
+        let (tickets, _) = tickets_from(
+            &[
+                "A 0 message customer",
+                "A 100 message agent",
+                "B 0 message customer",
+                "B 5 message bot status=solved",
+                "C 0 message customer status=open",
+            ],
+            Some(50),
+        );
+        let state = |id: &str| tickets.iter().find(|t| t.id == id).unwrap().reply_state();
+        assert_eq!(state("A"), Some(ReplyState::Unanswered), "the reply is after as_of");
+        assert_eq!(state("B"), Some(ReplyState::ClosedWithoutReply));
+        assert_eq!(state("C"), Some(ReplyState::Unanswered));
+    }
+
+    #[test]
+    fn events_after_as_of_are_ignored_and_counted() {
+        let mut symbols = Symbols::default();
+        let mut store = TicketStore::default();
+        let rules = RowRules::default();
+        for (id, time) in [("A", "100"), ("A", "300"), ("B", "400")] {
+            let mut values = RowValues::default();
+            values.set(Field::TicketId, id);
+            values.set(Field::Timestamp, time);
+            values.set(Field::AuthorType, "customer");
+            let (id, event) = parse_row(&values, &rules, &mut symbols).unwrap();
+            store.push(id, event);
+        }
+        let result = store.into_tickets(200 * 1_000_000);
+        assert_eq!(result.tickets.len(), 1, "B does not exist yet at as_of");
+        assert_eq!(result.events_after_as_of, 2);
+    }
+
+    #[test]
+    fn channel_is_the_first_customer_messages_then_any_rows() {
+        let (tickets, symbols) = tickets_from(
+            &[
+                "A 0 message bot channel=chat",
+                "A 1 message customer channel=WhatsApp",
+                "B 0 status - channel=email status=new",
+                "B 1 message customer",
+                "C 0 message customer",
+            ],
+            None,
+        );
+        let channel = |id: &str| {
+            symbols
+                .label(tickets.iter().find(|t| t.id == id).unwrap().channel)
+                .to_owned()
+        };
+        assert_eq!(channel("A"), "whatsapp");
+        assert_eq!(channel("B"), "email", "no channel on the customer message");
+        assert_eq!(channel("C"), "(none)");
+    }
+
+    #[test]
+    fn attributes_take_the_last_non_empty_value_and_agent_the_last_agent_message() {
+        let (tickets, symbols) = tickets_from(
+            &[
+                "T 0 message customer priority=low team=tier1",
+                "T 1 message agent agent=ann priority=high",
+                "T 2 note agent agent=bob",
+                "T 3 message customer priority= category=billing",
+            ],
+            None,
+        );
+        let ticket = &tickets[0];
+        assert_eq!(symbols.name(ticket.priority), "high");
+        assert_eq!(symbols.name(ticket.team), "tier1");
+        assert_eq!(symbols.name(ticket.category), "billing");
+        assert_eq!(symbols.name(ticket.agent), "ann", "notes are not agent messages");
+    }
+
+    #[test]
+    fn last_rating_wins_and_handle_time_sums() {
+        let ticket = one(&[
+            "T 0 message customer sentiment=-0.5",
+            "T 1 message agent handle_seconds=60",
+            "T 2 message agent talk_seconds=30 hold_seconds=5",
+            "T 3 rating customer csat=2",
+            "T 4 message customer sentiment=0.25 nps=9",
+            "T 5 rating customer csat=5",
+        ]);
+        assert_eq!(ticket.csat, Some(5.0));
+        assert_eq!(ticket.nps, Some(9.0));
+        assert_eq!(ticket.handle_seconds, Some(95.0));
+        assert_eq!(ticket.sentiment_change(), Some(0.75));
+    }
+
+    #[test]
+    fn redirects_count_distinct_channels_on_message_rows_only() {
+        let ticket = one(&[
+            "T 0 message customer channel=chat",
+            "T 1 status - channel=email status=open",
+            "T 2 message agent channel=Chat",
+        ]);
+        assert_eq!(ticket.message_channels, 1);
+        let redirected = one(&["T 0 message customer channel=chat", "T 1 message agent channel=email"]);
+        assert_eq!(redirected.message_channels, 2);
+    }
+}

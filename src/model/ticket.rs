@@ -1,0 +1,299 @@
+//! A ticket's derived facts: one ordered walk over its events up to `as_of`.
+
+use crate::ingest::event::{AuthorType, Event, EventKind, Status};
+use crate::symbols::Sym;
+use crate::time::{Instant, seconds_between};
+
+/// Who started the conversation: the first message by a customer or an agent (bot and system
+/// messages do not decide direction).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Direction {
+    Inbound,
+    Outbound,
+    /// No customer or agent message yet (only bot, system, note, status or rating rows).
+    Undecided,
+}
+
+/// Where an inbound ticket stands at `as_of` as far as replies go.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReplyState {
+    Answered,
+    /// Solved at `as_of` with no reply: bot-resolved or closed by the customer.
+    ClosedWithoutReply,
+    Unanswered,
+}
+
+/// A change of the solved state, kept to know the state at any past instant (period backlog).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SolvedChange {
+    pub at: Instant,
+    pub solved: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Ticket {
+    pub id: String,
+    pub created_at: Instant,
+    pub channel: Sym,
+    pub priority: Sym,
+    pub category: Sym,
+    pub team: Sym,
+    /// Agent of the last agent message (the assignee).
+    pub agent: Sym,
+    pub direction: Direction,
+    pub first_customer_message_at: Option<Instant>,
+    /// First reply at or after the first customer message (inbound tickets only).
+    pub first_reply_at: Option<Instant>,
+    pub replies: u32,
+    pub customer_messages: u32,
+    pub bot_messages: u32,
+    pub system_messages: u32,
+    pub notes: u32,
+    /// For each run of customer messages answered by a reply: seconds from the run's first
+    /// message to the reply.
+    pub response_waits: Vec<f64>,
+    pub status: Option<Status>,
+    pub first_resolved_at: Option<Instant>,
+    pub last_resolved_at: Option<Instant>,
+    pub reopens: u32,
+    pub solved_changes: Vec<SolvedChange>,
+    pub handle_seconds: Option<f64>,
+    /// Score of the last rating row.
+    pub csat: Option<f64>,
+    /// Last NPS score on any row.
+    pub nps: Option<f64>,
+    pub first_sentiment: Option<f64>,
+    pub last_sentiment: Option<f64>,
+    pub scored_customer_messages: u32,
+    /// Distinct non-empty channels over the message rows.
+    pub message_channels: u32,
+}
+
+impl Ticket {
+    /// Derives the ticket from its events. `events` must be in event order (timestamp, then
+    /// input order) and contain nothing later than `as_of`; it must not be empty.
+    pub fn derive(id: String, events: &[Event]) -> Option<Ticket> {
+        let created_at = events.first()?.at;
+        let mut walk = Walk::default();
+        for event in events {
+            walk.observe(event);
+        }
+        Some(walk.finish(id, created_at))
+    }
+
+    pub fn is_solved(&self) -> bool {
+        self.status.is_some_and(Status::is_solved)
+    }
+
+    pub fn is_inbound(&self) -> bool {
+        self.direction == Direction::Inbound
+    }
+
+    /// `None` for tickets that are not inbound.
+    pub fn reply_state(&self) -> Option<ReplyState> {
+        if !self.is_inbound() {
+            return None;
+        }
+        Some(if self.replies > 0 {
+            ReplyState::Answered
+        } else if self.is_solved() {
+            ReplyState::ClosedWithoutReply
+        } else {
+            ReplyState::Unanswered
+        })
+    }
+
+    /// First response time: first reply minus the first customer message.
+    pub fn first_response_seconds(&self) -> Option<f64> {
+        Some(seconds_between(
+            self.first_customer_message_at?,
+            self.first_reply_at?,
+        ))
+    }
+
+    /// The last resolution, for a ticket solved at `as_of`.
+    pub fn resolved_at(&self) -> Option<Instant> {
+        self.last_resolved_at.filter(|_| self.is_solved())
+    }
+
+    pub fn resolution_seconds(&self) -> Option<f64> {
+        Some(seconds_between(self.created_at, self.resolved_at()?))
+    }
+
+    pub fn first_resolution_seconds(&self) -> Option<f64> {
+        Some(seconds_between(self.created_at, self.first_resolved_at?))
+    }
+
+    /// Whether the ticket was solved at `at` (a ticket with no status yet is unsolved).
+    pub fn solved_at(&self, at: Instant) -> bool {
+        self.solved_changes
+            .iter()
+            .take_while(|change| change.at <= at)
+            .last()
+            .is_some_and(|change| change.solved)
+    }
+
+    pub fn sentiment_change(&self) -> Option<f64> {
+        if self.scored_customer_messages < 2 {
+            return None;
+        }
+        Some(self.last_sentiment? - self.first_sentiment?)
+    }
+}
+
+/// The state carried through the ordered events of one ticket.
+#[derive(Default)]
+struct Walk {
+    first_customer_channel: Option<Sym>,
+    first_any_channel: Option<Sym>,
+    priority: Sym,
+    category: Sym,
+    team: Sym,
+    agent: Sym,
+    direction: Option<Direction>,
+    first_customer_message_at: Option<Instant>,
+    first_reply_at: Option<Instant>,
+    open_run_since: Option<Instant>,
+    response_waits: Vec<f64>,
+    replies: u32,
+    customer_messages: u32,
+    bot_messages: u32,
+    system_messages: u32,
+    notes: u32,
+    status: Option<Status>,
+    first_resolved_at: Option<Instant>,
+    last_resolved_at: Option<Instant>,
+    reopens: u32,
+    solved_changes: Vec<SolvedChange>,
+    handle_seconds: Option<f64>,
+    csat: Option<f64>,
+    nps: Option<f64>,
+    first_sentiment: Option<f64>,
+    last_sentiment: Option<f64>,
+    scored_customer_messages: u32,
+    message_channels: Vec<Sym>,
+}
+
+impl Walk {
+    fn observe(&mut self, event: &Event) {
+        let attributes = &event.attributes;
+        if self.first_any_channel.is_none() {
+            self.first_any_channel = attributes.channel.non_empty();
+        }
+        self.priority = attributes.priority.non_empty().unwrap_or(self.priority);
+        self.category = attributes.category.non_empty().unwrap_or(self.category);
+        self.team = attributes.team.non_empty().unwrap_or(self.team);
+
+        if event.kind == EventKind::Message {
+            if let Some(channel) = attributes.channel.non_empty()
+                && !self.message_channels.contains(&channel)
+            {
+                self.message_channels.push(channel);
+            }
+            match event.author {
+                Some(AuthorType::Customer) => self.customer_message(event),
+                Some(AuthorType::Agent) => self.reply(event),
+                Some(AuthorType::Bot) => self.bot_messages += 1,
+                Some(AuthorType::System) => self.system_messages += 1,
+                None => {}
+            }
+        }
+        match event.kind {
+            EventKind::Note => self.notes += 1,
+            EventKind::Rating => self.csat = event.csat.or(self.csat),
+            EventKind::Message | EventKind::Status => {}
+        }
+        self.nps = event.nps.or(self.nps);
+        if let Some(handle) = event.handle_seconds {
+            *self.handle_seconds.get_or_insert(0.0) += handle;
+        }
+        if let Some(status) = event.status {
+            self.set_status(status, event.at);
+        }
+    }
+
+    fn customer_message(&mut self, event: &Event) {
+        self.customer_messages += 1;
+        self.direction.get_or_insert(Direction::Inbound);
+        if self.first_customer_message_at.is_none() {
+            self.first_customer_message_at = Some(event.at);
+            self.first_customer_channel = Some(event.attributes.channel);
+        }
+        self.open_run_since.get_or_insert(event.at);
+        if let Some(score) = event.sentiment {
+            self.first_sentiment.get_or_insert(score);
+            self.last_sentiment = Some(score);
+            self.scored_customer_messages += 1;
+        }
+        // A customer writing back on a solved (not closed) ticket reopens it, unless the row
+        // itself says what the status is.
+        if event.status.is_none() && self.status == Some(Status::Solved) {
+            self.set_status(Status::Open, event.at);
+        }
+    }
+
+    fn reply(&mut self, event: &Event) {
+        self.replies += 1;
+        self.agent = event.attributes.agent;
+        self.direction.get_or_insert(Direction::Outbound);
+        if self.direction == Some(Direction::Inbound) && self.first_reply_at.is_none() {
+            self.first_reply_at = Some(event.at);
+        }
+        if let Some(since) = self.open_run_since.take() {
+            self.response_waits.push(seconds_between(since, event.at));
+        }
+    }
+
+    fn set_status(&mut self, status: Status, at: Instant) {
+        let was_solved = self.status.is_some_and(Status::is_solved);
+        let now_solved = status.is_solved();
+        if now_solved && !was_solved {
+            self.first_resolved_at.get_or_insert(at);
+            self.last_resolved_at = Some(at);
+            self.solved_changes.push(SolvedChange { at, solved: true });
+        } else if was_solved && !now_solved {
+            self.reopens += 1;
+            self.solved_changes.push(SolvedChange { at, solved: false });
+        }
+        self.status = Some(status);
+    }
+
+    fn finish(self, id: String, created_at: Instant) -> Ticket {
+        let channel = self
+            .first_customer_channel
+            .and_then(Sym::non_empty)
+            .or(self.first_any_channel)
+            .unwrap_or(Sym::NONE);
+        Ticket {
+            id,
+            created_at,
+            channel,
+            priority: self.priority,
+            category: self.category,
+            team: self.team,
+            agent: self.agent,
+            direction: self.direction.unwrap_or(Direction::Undecided),
+            first_customer_message_at: self.first_customer_message_at,
+            first_reply_at: self.first_reply_at,
+            replies: self.replies,
+            customer_messages: self.customer_messages,
+            bot_messages: self.bot_messages,
+            system_messages: self.system_messages,
+            notes: self.notes,
+            response_waits: self.response_waits,
+            status: self.status,
+            first_resolved_at: self.first_resolved_at,
+            last_resolved_at: self.last_resolved_at,
+            reopens: self.reopens,
+            solved_changes: self.solved_changes,
+            handle_seconds: self.handle_seconds,
+            csat: self.csat,
+            nps: self.nps,
+            first_sentiment: self.first_sentiment,
+            last_sentiment: self.last_sentiment,
+            scored_customer_messages: self.scored_customer_messages,
+            message_channels: u32::try_from(self.message_channels.len()).unwrap_or(u32::MAX),
+        }
+    }
+}
