@@ -216,7 +216,9 @@ mod tests {
     }
 
     fn at(text: &str) -> Instant {
-        DateTime::parse_from_rfc3339(text).unwrap().timestamp_micros()
+        DateTime::parse_from_rfc3339(text)
+            .unwrap()
+            .timestamp_micros()
     }
 
     #[test]
@@ -228,14 +230,21 @@ mod tests {
         assert_eq!(utc("2026-03-01T12:20:30+02:00"), Ok(expected));
         assert_eq!(utc("2026-03-01T08:20:30-02:00"), Ok(expected));
         assert_eq!(utc("1772360430"), Ok(expected));
-        assert_eq!(utc("-60"), Ok(-60_000_000), "before 1970 is still an integer");
+        assert_eq!(
+            utc("-60"),
+            Ok(-60_000_000),
+            "before 1970 is still an integer"
+        );
         assert_eq!(utc("2026-03-01 10:20"), Ok(at("2026-03-01T10:20:00Z")));
         assert_eq!(
             utc("2026-03-01T10:20:30.25Z"),
             Ok(expected + 250_000),
             "fractional seconds are kept"
         );
-        assert_eq!(utc("2026-03-01T10:20:30.123456789Z"), Ok(expected + 123_456));
+        assert_eq!(
+            utc("2026-03-01T10:20:30.123456789Z"),
+            Ok(expected + 123_456)
+        );
     }
 
     #[test]
@@ -304,7 +313,10 @@ mod tests {
 
     #[test]
     fn formats_utc() {
-        assert_eq!(format_rfc3339(at("2026-03-01T10:20:30Z")), "2026-03-01T10:20:30Z");
+        assert_eq!(
+            format_rfc3339(at("2026-03-01T10:20:30Z")),
+            "2026-03-01T10:20:30Z"
+        );
         assert_eq!(
             format_rfc3339(at("2026-03-01T10:20:30Z") + 5),
             "2026-03-01T10:20:30.000005Z"

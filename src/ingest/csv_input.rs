@@ -69,11 +69,7 @@ pub(super) fn read<S: Sink>(
         }
         let line = record.position().map_or(0, |position| position.line());
         let values = values_of(&record, header.len(), &header_names, &used);
-        ingestor.row(
-            || location(line),
-            values,
-            || render(&record, delimiter),
-        )?;
+        ingestor.row(|| location(line), values, || render(&record, delimiter))?;
     }
     Ok(())
 }
@@ -93,10 +89,7 @@ fn values_of<'r>(
         return Err(RowError::new(
             RejectReason::FieldCount,
             None,
-            format!(
-                "has {} fields, the header has {header_len}",
-                record.len()
-            ),
+            format!("has {} fields, the header has {header_len}", record.len()),
         ));
     }
     if let Err(error) = std::str::from_utf8(record.as_slice()) {

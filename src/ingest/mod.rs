@@ -199,7 +199,11 @@ impl<'a, S: Sink> Ingestor<'a, S> {
             return Err(IngestError::InvalidRow { location, error });
         }
         self.stats.rows_rejected += 1;
-        *self.stats.rejects_by_reason.entry(error.reason).or_default() += 1;
+        *self
+            .stats
+            .rejects_by_reason
+            .entry(error.reason)
+            .or_default() += 1;
         let reject = Reject {
             location,
             error,

@@ -443,7 +443,10 @@ mod tests {
 
     #[test]
     fn invalid_rows_name_their_reason() {
-        assert_eq!(reason(&[(Field::TicketId, "  ")]), RejectReason::EmptyTicketId);
+        assert_eq!(
+            reason(&[(Field::TicketId, "  ")]),
+            RejectReason::EmptyTicketId
+        );
         assert_eq!(
             reason(&[(Field::Timestamp, "2026-13-01")]),
             RejectReason::BadTimestamp
@@ -457,7 +460,10 @@ mod tests {
             reason(&[(Field::AuthorType, "")]),
             RejectReason::MissingAuthorType
         );
-        assert_eq!(reason(&[(Field::Status, "resolved")]), RejectReason::BadStatus);
+        assert_eq!(
+            reason(&[(Field::Status, "resolved")]),
+            RejectReason::BadStatus
+        );
         assert_eq!(
             reason(&[(Field::Event, "rating")]),
             RejectReason::RatingWithoutCsat
@@ -466,8 +472,14 @@ mod tests {
         assert_eq!(reason(&[(Field::Csat, "6")]), RejectReason::OutOfRange);
         assert_eq!(reason(&[(Field::Csat, "0")]), RejectReason::OutOfRange);
         assert_eq!(reason(&[(Field::Nps, "11")]), RejectReason::OutOfRange);
-        assert_eq!(reason(&[(Field::Sentiment, "-1.5")]), RejectReason::OutOfRange);
-        assert_eq!(reason(&[(Field::Sentiment, "NaN")]), RejectReason::BadNumber);
+        assert_eq!(
+            reason(&[(Field::Sentiment, "-1.5")]),
+            RejectReason::OutOfRange
+        );
+        assert_eq!(
+            reason(&[(Field::Sentiment, "NaN")]),
+            RejectReason::BadNumber
+        );
         assert_eq!(reason(&[(Field::Csat, "inf")]), RejectReason::BadNumber);
         assert_eq!(reason(&[(Field::Csat, "1e0")]), RejectReason::BadNumber);
         assert_eq!(
@@ -522,7 +534,8 @@ mod tests {
 
     #[test]
     fn headers_match_case_insensitively_and_first_duplicate_wins() {
-        let map = ColumnMap::from_headers(["Ticket_ID", "TIMESTAMP", "extra", "channel", "Channel"]);
+        let map =
+            ColumnMap::from_headers(["Ticket_ID", "TIMESTAMP", "extra", "channel", "Channel"]);
         assert_eq!(map.column_of(Field::TicketId), Some(0));
         assert_eq!(map.column_of(Field::Timestamp), Some(1));
         assert_eq!(map.column_of(Field::Channel), Some(3));

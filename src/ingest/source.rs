@@ -43,7 +43,9 @@ impl Source {
     pub fn open(&self) -> io::Result<Box<dyn BufRead>> {
         let raw: Box<dyn BufRead> = match self {
             Source::Stdin => Box::new(BufReader::with_capacity(BUFFER_SIZE, io::stdin())),
-            Source::Path(path) => Box::new(BufReader::with_capacity(BUFFER_SIZE, File::open(path)?)),
+            Source::Path(path) => {
+                Box::new(BufReader::with_capacity(BUFFER_SIZE, File::open(path)?))
+            }
         };
         decompress(raw)
     }
@@ -103,7 +105,10 @@ pub fn detect_format(
     if let Some(format) = forced {
         return Ok(format);
     }
-    if matches!(source.format_extension().as_deref(), Some("csv" | "tsv" | "tab")) {
+    if matches!(
+        source.format_extension().as_deref(),
+        Some("csv" | "tsv" | "tab")
+    ) {
         return Ok(InputFormat::Csv);
     }
     let head = reader.fill_buf()?;

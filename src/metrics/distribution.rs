@@ -97,7 +97,11 @@ mod tests {
         let mut whole = Distribution::default();
         for (i, value) in [5.0, 1.0, 9.0, 3.0, 3.0, 8.0].into_iter().enumerate() {
             whole.observe(value);
-            if i % 2 == 0 { left.observe(value) } else { right.observe(value) }
+            if i % 2 == 0 {
+                left.observe(value)
+            } else {
+                right.observe(value)
+            }
         }
         left.merge(right);
         assert_eq!(left.finish(), whole.finish());

@@ -100,7 +100,12 @@ impl Breakdown {
                 kpis: accumulator.finish(context),
             })
             .collect();
-        groups.sort_by(|a, b| b.kpis.tickets.cmp(&a.kpis.tickets).then_with(|| a.by.cmp(&b.by)));
+        groups.sort_by(|a, b| {
+            b.kpis
+                .tickets
+                .cmp(&a.kpis.tickets)
+                .then_with(|| a.by.cmp(&b.by))
+        });
         groups
     }
 }
@@ -177,9 +182,7 @@ impl Periods {
                 period: bucket.label.clone(),
                 start: format_rfc3339(bucket.start),
                 end: format_rfc3339(bucket.end),
-                backlog_at_end: context
-                    .has_status
-                    .then(|| open_at(tickets, end_instant)),
+                backlog_at_end: context.has_status.then(|| open_at(tickets, end_instant)),
                 kpis: accumulator.finish(context),
             });
             start = bucket.end;

@@ -170,7 +170,11 @@ mod tests {
         assert_eq!(kpis.sla.resolution, None);
         assert_eq!(kpis.csat.response_rate, None);
         assert_eq!(kpis.interactions.replies_per_solved_ticket, None);
-        assert_eq!(kpis.first_response.summary.median, Some(600.0), "FRT needs no status");
+        assert_eq!(
+            kpis.first_response.summary.median,
+            Some(600.0),
+            "FRT needs no status"
+        );
         assert_eq!(kpis.sla.first_reply.met, 1);
     }
 
@@ -251,7 +255,10 @@ mod tests {
         );
         let resolution = kpis.sla.resolution.unwrap();
         // A solved in 2 h of 8 h: met; B 10 h of 72 h: running; C running; D 5 min: met.
-        assert_eq!((resolution.met, resolution.breached, resolution.running), (2, 0, 2));
+        assert_eq!(
+            (resolution.met, resolution.breached, resolution.running),
+            (2, 0, 2)
+        );
         assert_eq!(resolution.attainment, Some(1.0));
     }
 

@@ -72,7 +72,8 @@ impl Resolution {
 
     pub fn merge(&mut self, other: Resolution) {
         self.resolution_time.merge(other.resolution_time);
-        self.first_resolution_time.merge(other.first_resolution_time);
+        self.first_resolution_time
+            .merge(other.first_resolution_time);
         self.solved += other.solved;
         self.fcr_eligible += other.fcr_eligible;
         self.first_contact += other.first_contact;

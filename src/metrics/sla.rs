@@ -224,7 +224,11 @@ mod tests {
 
     #[test]
     fn met_breached_running() {
-        assert_eq!(sla_state(Some(3600.0), 0.0, 3600.0), SlaState::Met, "at the target is met");
+        assert_eq!(
+            sla_state(Some(3600.0), 0.0, 3600.0),
+            SlaState::Met,
+            "at the target is met"
+        );
         assert_eq!(sla_state(Some(3601.0), 0.0, 3600.0), SlaState::Breached);
         assert_eq!(sla_state(None, 3600.0, 3600.0), SlaState::Running);
         assert_eq!(sla_state(None, 3601.0, 3600.0), SlaState::Breached);
@@ -235,7 +239,13 @@ mod tests {
         let policy = SlaPolicy::default();
         assert_eq!(PriorityLevel::from_name(""), PriorityLevel::Normal);
         assert_eq!(PriorityLevel::from_name("medium"), PriorityLevel::Normal);
-        assert_eq!(policy.first_reply.for_priority(PriorityLevel::Urgent), 3600.0);
-        assert_eq!(policy.resolution.for_priority(PriorityLevel::Low), 168.0 * 3600.0);
+        assert_eq!(
+            policy.first_reply.for_priority(PriorityLevel::Urgent),
+            3600.0
+        );
+        assert_eq!(
+            policy.resolution.for_priority(PriorityLevel::Low),
+            168.0 * 3600.0
+        );
     }
 }

@@ -47,8 +47,7 @@ pub fn nps_class(score: f64) -> NpsClass {
 
 /// %(promoters) - %(detractors), from -100 to 100.
 pub fn nps_score(promoters: u64, detractors: u64, responses: u64) -> Option<f64> {
-    (responses > 0)
-        .then(|| 100.0 * (promoters as f64 - detractors as f64) / responses as f64)
+    (responses > 0).then(|| 100.0 * (promoters as f64 - detractors as f64) / responses as f64)
 }
 
 #[derive(Debug, Clone, Default)]

@@ -142,7 +142,10 @@ pub(crate) mod tests {
         ]);
         assert_eq!(ticket.direction, Direction::Inbound);
         assert_eq!(ticket.first_response_seconds(), Some(1800.0));
-        assert_eq!(ticket.replies, 2, "bot messages and notes are never replies");
+        assert_eq!(
+            ticket.replies, 2,
+            "bot messages and notes are never replies"
+        );
         assert_eq!(ticket.bot_messages, 1);
         assert_eq!(ticket.notes, 1);
         assert_eq!(ticket.reply_state(), Some(ReplyState::Answered));
@@ -156,7 +159,11 @@ pub(crate) mod tests {
             "T 10 message customer",
             "T 20 message agent",
         ]);
-        assert_eq!(ticket.direction, Direction::Outbound, "bots do not decide direction");
+        assert_eq!(
+            ticket.direction,
+            Direction::Outbound,
+            "bots do not decide direction"
+        );
         assert_eq!(ticket.first_response_seconds(), None);
         assert_eq!(ticket.reply_state(), None);
         assert_eq!(
@@ -190,7 +197,11 @@ pub(crate) mod tests {
             "T 0 message customer",
             "T 0 message agent",
         ]);
-        assert_eq!(ticket.first_response_seconds(), Some(0.0), "a reply at the same instant counts");
+        assert_eq!(
+            ticket.first_response_seconds(),
+            Some(0.0),
+            "a reply at the same instant counts"
+        );
         let tie = one(&["T 0 message agent", "T 0 message customer"]);
         assert_eq!(tie.direction, Direction::Outbound);
     }
@@ -255,7 +266,11 @@ pub(crate) mod tests {
             Some(50),
         );
         let state = |id: &str| tickets.iter().find(|t| t.id == id).unwrap().reply_state();
-        assert_eq!(state("A"), Some(ReplyState::Unanswered), "the reply is after as_of");
+        assert_eq!(
+            state("A"),
+            Some(ReplyState::Unanswered),
+            "the reply is after as_of"
+        );
         assert_eq!(state("B"), Some(ReplyState::ClosedWithoutReply));
         assert_eq!(state("C"), Some(ReplyState::Unanswered));
     }
@@ -315,7 +330,11 @@ pub(crate) mod tests {
         assert_eq!(symbols.name(ticket.priority), "high");
         assert_eq!(symbols.name(ticket.team), "tier1");
         assert_eq!(symbols.name(ticket.category), "billing");
-        assert_eq!(symbols.name(ticket.agent), "ann", "notes are not agent messages");
+        assert_eq!(
+            symbols.name(ticket.agent),
+            "ann",
+            "notes are not agent messages"
+        );
     }
 
     #[test]
@@ -342,7 +361,10 @@ pub(crate) mod tests {
             "T 2 message agent channel=Chat",
         ]);
         assert_eq!(ticket.message_channels, 1);
-        let redirected = one(&["T 0 message customer channel=chat", "T 1 message agent channel=email"]);
+        let redirected = one(&[
+            "T 0 message customer channel=chat",
+            "T 1 message agent channel=email",
+        ]);
         assert_eq!(redirected.message_channels, 2);
     }
 }

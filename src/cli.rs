@@ -1,0 +1,140 @@
+//! Command-line arguments. Declarations only: they are resolved once into a `Config`.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::ingest::InputFormat;
+use crate::metrics::group::Dimension;
+use crate::time::Period;
+
+const EXIT_CODES: &str = "\
+Exit codes:
+  0  success
+  1  input error (unreadable file, invalid row without --skip-invalid, missing column)
+  2  usage error (unknown option, bad value)
+A closed output pipe (e.g. `| head`) ends the run quietly with 0.";
+
+/// Customer-support KPIs from help desk exports: first response time, FCR, AHT, CSAT,
+/// backlog, SLA attainment and more, with written-down definitions (docs/metrics.md).
+#[derive(Debug, Parser)]
+#[command(name = "ticketkpi", version, after_help = EXIT_CODES)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Compute the KPI report: overall, per group and per period.
+    #[command(after_help = EXIT_CODES)]
+    Report(ReportArgs),
+    /// One row per ticket with its derived facts (FRT, replies, reopens, SLA states, ...).
+    #[command(after_help = EXIT_CODES)]
+    Tickets(TicketsArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+
+    /// Break the KPIs down by this ticket attribute; repeat to group by a combination.
+    /// Default: channel.
+    #[arg(long, value_enum, value_name = "DIMENSION")]
+    pub by: Vec<Dimension>,
+
+    /// Also report each calendar period (by ticket creation, in --tz), with the backlog at
+    /// its end.
+    #[arg(long, value_enum)]
+    pub period: Option<Period>,
+
+    #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
+    pub format: ReportFormat,
+
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct TicketsArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+
+    #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
+    pub format: ReportFormat,
+
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct OutputArgs {
+    /// Write the output to FILE instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    /// Readable tables for a terminal.
+    Table,
+    /// The versioned JSON schema (docs/json-schema.md).
+    Json,
+    /// Tidy rows: one per group and metric.
+    Csv,
+    /// Markdown tables, for issues and wikis.
+    Markdown,
+}
+
+#[derive(Debug, Args)]
+pub struct InputArgs {
+    /// Export files: CSV/TSV, JSON array or JSON Lines, optionally gzipped; `-` reads
+    /// standard input. Several files are one export.
+    #[arg(required = true, value_name = "FILE")]
+    pub inputs: Vec<PathBuf>,
+
+    /// Input format; by default from the extension, else from the content.
+    #[arg(long, value_enum)]
+    pub input_format: Option<InputFormat>,
+
+    /// CSV field delimiter (one character, or `tab`); by default sniffed from the header.
+    #[arg(long, value_name = "CHAR")]
+    pub delimiter: Option<String>,
+
+    /// Time zone (IANA name) for timestamps without an offset and for --period buckets.
+    #[arg(long, default_value = "UTC", value_name = "ZONE")]
+    pub tz: String,
+
+    /// The moment the report describes; later events are ignored. Default: the latest
+    /// timestamp in the input.
+    #[arg(long, value_name = "TIME")]
+    pub as_of: Option<String>,
+
+    /// Only tickets created at or after TIME (a timestamp, or a date meaning its midnight).
+    #[arg(long, value_name = "TIME")]
+    pub since: Option<String>,
+
+    /// Only tickets created at or before TIME (a date includes that whole day).
+    #[arg(long, value_name = "TIME")]
+    pub until: Option<String>,
+
+    /// Skip invalid rows instead of stopping at the first; every skipped row is counted
+    /// by reason in the report.
+    #[arg(long)]
+    pub skip_invalid: bool,
+
+    /// Write each rejected row (file, line, reason, the row itself) to FILE as CSV.
+    /// Implies --skip-invalid.
+    #[arg(long, value_name = "FILE")]
+    pub rejects: Option<PathBuf>,
+
+    /// The CSAT survey scale, MIN-MAX; a score outside it makes the row invalid.
+    #[arg(long, default_value = "1-5", value_name = "MIN-MAX")]
+    pub csat_scale: String,
+
+    /// The lowest satisfied CSAT score. Default: MIN + 75% of the range, rounded up
+    /// (4 on 1-5, 8 on 1-10).
+    #[arg(long, value_name = "SCORE")]
+    pub csat_satisfied: Option<f64>,
+}

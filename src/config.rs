@@ -1,0 +1,217 @@
+//! The resolved configuration: every argument checked and turned into its typed value once.
+
+use std::path::PathBuf;
+
+use chrono::{Duration, NaiveDate};
+use chrono_tz::Tz;
+
+use crate::cli::{InputArgs, OutputArgs, ReportFormat};
+use crate::ingest::{IngestOptions, RowRules, Source};
+use crate::metrics::group::Dimension;
+use crate::metrics::sla::SlaPolicy;
+use crate::metrics::surveys::CsatScale;
+use crate::time::{Instant, Period, TimestampError, parse_timestamp, start_of_local_day};
+
+/// A bad argument value: reported like clap's own usage errors (exit code 2).
+#[derive(Debug, thiserror::Error)]
+#[error("invalid value {value:?} for '--{option}': {reason}")]
+pub struct UsageError {
+    pub option: &'static str,
+    pub value: String,
+    pub reason: String,
+}
+
+fn usage(option: &'static str, value: &str, reason: impl Into<String>) -> UsageError {
+    UsageError {
+        option,
+        value: value.to_owned(),
+        reason: reason.into(),
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub sources: Vec<Source>,
+    pub ingest: IngestOptions,
+    pub tz: Tz,
+    pub as_of: Option<Instant>,
+    pub since: Option<Instant>,
+    /// Inclusive upper bound on created_at.
+    pub until: Option<Instant>,
+    pub rejects: Option<PathBuf>,
+    pub csat: CsatScale,
+    pub sla: SlaPolicy,
+    pub by: Vec<Dimension>,
+    pub period: Option<Period>,
+    pub format: ReportFormat,
+    pub output: Option<PathBuf>,
+}
+
+impl Config {
+    pub fn resolve(
+        input: &InputArgs,
+        by: &[Dimension],
+        period: Option<Period>,
+        format: ReportFormat,
+        output: &OutputArgs,
+    ) -> Result<Config, UsageError> {
+        let tz: Tz = input.tz.parse().map_err(|_| {
+            usage(
+                "tz",
+                &input.tz,
+                "not an IANA time zone name (e.g. Europe/Berlin)",
+            )
+        })?;
+        let csat = parse_csat(&input.csat_scale, input.csat_satisfied)?;
+        let delimiter = input
+            .delimiter
+            .as_deref()
+            .map(parse_delimiter)
+            .transpose()?;
+        let instant = |option, value: &Option<String>, end_of_day| {
+            value
+                .as_deref()
+                .map(|text| parse_instant(option, text, tz, end_of_day))
+                .transpose()
+        };
+        Ok(Config {
+            sources: input.inputs.iter().map(|p| Source::from_arg(p)).collect(),
+            ingest: IngestOptions {
+                rules: RowRules {
+                    tz,
+                    csat_min: csat.min,
+                    csat_max: csat.max,
+                },
+                input_format: input.input_format,
+                delimiter,
+                skip_invalid: input.skip_invalid || input.rejects.is_some(),
+            },
+            tz,
+            as_of: instant("as-of", &input.as_of, false)?,
+            since: instant("since", &input.since, false)?,
+            until: instant("until", &input.until, true)?,
+            rejects: input.rejects.clone(),
+            csat,
+            sla: SlaPolicy::default(),
+            by: by.to_vec(),
+            period,
+            format,
+            output: output.output.clone(),
+        })
+    }
+}
+
+/// A timestamp in any accepted format, or a bare date: its first instant, or with
+/// `end_of_day` its last (so `--until 2026-03-31` includes that day).
+fn parse_instant(
+    option: &'static str,
+    text: &str,
+    tz: Tz,
+    end_of_day: bool,
+) -> Result<Instant, UsageError> {
+    if let Ok(date) = NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d") {
+        return Ok(if end_of_day {
+            start_of_local_day(date + Duration::days(1), tz) - 1
+        } else {
+            start_of_local_day(date, tz)
+        });
+    }
+    parse_timestamp(text.trim(), tz).map_err(|error| match error {
+        TimestampError::Unparseable => usage(
+            option,
+            text,
+            "expected a date (2026-03-31), a timestamp (2026-03-31T23:59:59Z) or Unix seconds",
+        ),
+        TimestampError::NonexistentLocal(tz) => usage(
+            option,
+            text,
+            format!("this local time does not exist in {tz}"),
+        ),
+    })
+}
+
+fn parse_delimiter(text: &str) -> Result<u8, UsageError> {
+    match text {
+        "tab" | "\\t" | "\t" => Ok(b'\t'),
+        _ if text.len() == 1 && text.is_ascii() => Ok(text.as_bytes()[0]),
+        _ => Err(usage(
+            "delimiter",
+            text,
+            "expected one ASCII character or `tab`",
+        )),
+    }
+}
+
+fn parse_csat(scale: &str, satisfied: Option<f64>) -> Result<CsatScale, UsageError> {
+    let bounds = scale
+        .split_once('-')
+        .and_then(|(min, max)| {
+            Some((
+                min.trim().parse::<f64>().ok()?,
+                max.trim().parse::<f64>().ok()?,
+            ))
+        })
+        .filter(|(min, max)| min.is_finite() && max.is_finite() && min < max);
+    let Some((min, max)) = bounds else {
+        return Err(usage(
+            "csat-scale",
+            scale,
+            "expected MIN-MAX with MIN < MAX, e.g. 1-5",
+        ));
+    };
+    // The usual convention: the top two points of a 5-point scale, 8-10 of a 10-point one.
+    let satisfied_min = satisfied.unwrap_or_else(|| (min + 0.75 * (max - min)).ceil());
+    if !(min..=max).contains(&satisfied_min) {
+        return Err(usage(
+            "csat-satisfied",
+            &satisfied_min.to_string(),
+            format!("must lie within the scale {min}-{max}"),
+        ));
+    }
+    Ok(CsatScale {
+        min,
+        max,
+        satisfied_min,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_cover_whole_days_in_the_zone() {
+        let berlin: Tz = "Europe/Berlin".parse().unwrap();
+        let since = parse_instant("since", "2026-03-01", berlin, false).unwrap();
+        let until = parse_instant("until", "2026-03-01", berlin, true).unwrap();
+        assert_eq!(
+            since,
+            parse_timestamp("2026-02-28T23:00:00Z", Tz::UTC).unwrap()
+        );
+        assert_eq!(
+            until,
+            parse_timestamp("2026-03-01T23:00:00Z", Tz::UTC).unwrap() - 1
+        );
+        assert!(parse_instant("as-of", "yesterday", berlin, false).is_err());
+    }
+
+    #[test]
+    fn csat_scale_and_threshold() {
+        assert_eq!(parse_csat("1-5", None).unwrap().satisfied_min, 4.0);
+        let ten = parse_csat("1-10", None).unwrap();
+        assert_eq!(ten.satisfied_min, 8.0);
+        assert_eq!(parse_csat("0-10", None).unwrap().satisfied_min, 8.0);
+        assert_eq!(parse_csat("1-7", None).unwrap().satisfied_min, 6.0);
+        assert_eq!(parse_csat("1-10", Some(8.0)).unwrap().satisfied_min, 8.0);
+        assert!(parse_csat("5-1", None).is_err());
+        assert!(parse_csat("1-5", Some(9.0)).is_err());
+        assert!(parse_csat("five", None).is_err());
+    }
+
+    #[test]
+    fn delimiters() {
+        assert_eq!(parse_delimiter(";").unwrap(), b';');
+        assert_eq!(parse_delimiter("tab").unwrap(), b'\t');
+        assert!(parse_delimiter(";;").is_err());
+    }
+}

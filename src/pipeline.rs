@@ -1,0 +1,148 @@
+//! The one pass: read every input into tickets, then fold the tickets into KPIs.
+
+use std::fs::File;
+use std::io::{self, BufWriter};
+use std::path::Path;
+
+use anyhow::Context as _;
+
+use crate::config::Config;
+use crate::ingest::{Event, Ingestor, InputStats, Reject, Sink};
+use crate::metrics::group::{Breakdown, GroupBlock, PeriodBlock, Periods};
+use crate::metrics::{Context, KpiAccumulator, KpiBlock};
+use crate::model::{Ticket, TicketStore};
+use crate::symbols::Symbols;
+use crate::time::Instant;
+
+/// Everything read from the inputs, as tickets at `as_of`.
+#[derive(Debug)]
+pub struct Analysis {
+    pub stats: InputStats,
+    pub events_after_as_of: u64,
+    /// `None` only when the input has no valid row and no --as-of was given.
+    pub as_of: Option<Instant>,
+    pub tickets: Vec<Ticket>,
+    pub tickets_filtered_out: u64,
+    pub symbols: Symbols,
+}
+
+/// The KPIs of an analysis, overall and broken down.
+#[derive(Debug)]
+pub struct Kpis {
+    pub overall: KpiBlock,
+    pub groups: Vec<GroupBlock>,
+    pub periods: Vec<PeriodBlock>,
+}
+
+struct Collector {
+    store: TicketStore,
+    rejects: Option<csv::Writer<BufWriter<File>>>,
+}
+
+impl Sink for Collector {
+    fn event(&mut self, ticket_id: &str, event: Event) {
+        self.store.push(ticket_id, event);
+    }
+
+    fn reject(&mut self, reject: &Reject) -> io::Result<()> {
+        let Some(writer) = self.rejects.as_mut() else {
+            return Ok(());
+        };
+        let (line, record) = match reject.location.position {
+            crate::ingest::Position::Line(line) => (line.to_string(), String::new()),
+            crate::ingest::Position::Record(record) => (String::new(), record.to_string()),
+        };
+        writer
+            .write_record([
+                reject.location.file.as_ref(),
+                &line,
+                &record,
+                reject.error.reason.as_str(),
+                reject.error.column.as_deref().unwrap_or_default(),
+                &reject.error.message,
+                &reject.raw,
+            ])
+            .map_err(io::Error::other)
+    }
+}
+
+fn rejects_writer(path: &Path) -> anyhow::Result<csv::Writer<BufWriter<File>>> {
+    let file = File::create(path)
+        .with_context(|| format!("cannot create the rejects file {}", path.display()))?;
+    let mut writer = csv::Writer::from_writer(BufWriter::new(file));
+    writer.write_record([
+        "file", "line", "record", "reason", "column", "message", "row",
+    ])?;
+    Ok(writer)
+}
+
+pub fn analyse(config: &Config) -> anyhow::Result<Analysis> {
+    let mut collector = Collector {
+        store: TicketStore::default(),
+        rejects: config.rejects.as_deref().map(rejects_writer).transpose()?,
+    };
+    let mut symbols = Symbols::default();
+    let stats =
+        Ingestor::new(&config.ingest, &mut symbols, &mut collector).read_all(&config.sources)?;
+    if let Some(mut writer) = collector.rejects.take() {
+        writer.flush().context("writing the rejects file")?;
+    }
+
+    let as_of = config.as_of.or(stats.latest);
+    let (tickets, events_after_as_of) = match as_of {
+        Some(as_of) => {
+            let tickets = collector.store.into_tickets(as_of);
+            (tickets.tickets, tickets.events_after_as_of)
+        }
+        None => (Vec::new(), 0),
+    };
+    let before = tickets.len();
+    let tickets: Vec<Ticket> = tickets
+        .into_iter()
+        .filter(|ticket| {
+            config.since.is_none_or(|since| ticket.created_at >= since)
+                && config.until.is_none_or(|until| ticket.created_at <= until)
+        })
+        .collect();
+    Ok(Analysis {
+        stats,
+        events_after_as_of,
+        as_of,
+        tickets_filtered_out: (before - tickets.len()) as u64,
+        tickets,
+        symbols,
+    })
+}
+
+impl Analysis {
+    pub fn context<'a>(&'a self, config: &Config) -> Context<'a> {
+        Context {
+            as_of: self.as_of.unwrap_or_default(),
+            has_status: self.stats.has_status,
+            csat: config.csat,
+            sla: config.sla,
+            symbols: &self.symbols,
+        }
+    }
+
+    pub fn kpis(&self, config: &Config) -> Kpis {
+        let context = self.context(config);
+        let mut overall = KpiAccumulator::default();
+        let mut groups = Breakdown::new(config.by.clone());
+        let mut periods = config.period.map(|period| Periods::new(period, config.tz));
+        for ticket in &self.tickets {
+            overall.observe(ticket, &context);
+            groups.observe(ticket, &context);
+            if let Some(periods) = periods.as_mut() {
+                periods.observe(ticket, &context);
+            }
+        }
+        Kpis {
+            overall: overall.finish(&context),
+            groups: groups.finish(&context),
+            periods: periods
+                .map(|periods| periods.finish(&context, &self.tickets))
+                .unwrap_or_default(),
+        }
+    }
+}

@@ -1,0 +1,55 @@
+//! `--format markdown`: the tables of the terminal report as Markdown, for issues and wikis.
+
+use std::io::{self, Write};
+
+use super::Report;
+use super::text::defuse_formula;
+use super::view::{footer, sections};
+
+pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+    writeln!(out, "# Support KPIs")?;
+    for section in sections(report) {
+        writeln!(out)?;
+        writeln!(out, "## {}", escape(&section.title))?;
+        writeln!(out)?;
+        let headers: Vec<String> = section.headers.iter().map(|h| escape(h)).collect();
+        write_row(out, &headers)?;
+        let rule: Vec<String> = section
+            .figures
+            .iter()
+            .map(|figure| if *figure { "--:" } else { "---" }.to_owned())
+            .collect();
+        write_row(out, &rule)?;
+        for row in &section.rows {
+            let cells: Vec<String> = row
+                .iter()
+                .zip(&section.figures)
+                .map(|(cell, figure)| {
+                    if *figure {
+                        escape(cell)
+                    } else {
+                        escape(&defuse_formula(cell))
+                    }
+                })
+                .collect();
+            write_row(out, &cells)?;
+        }
+    }
+    writeln!(out)?;
+    for line in footer(report) {
+        writeln!(out, "{}  ", escape(&line))?;
+    }
+    Ok(())
+}
+
+fn write_row(out: &mut dyn Write, cells: &[String]) -> io::Result<()> {
+    writeln!(out, "| {} |", cells.join(" | "))
+}
+
+/// Pipes would split a cell and newlines would end the table. (Label cells, which come
+/// from the input, are also defused against formulas when pasted into a spreadsheet.)
+fn escape(cell: &str) -> String {
+    cell.replace('\\', "\\\\")
+        .replace('|', "\\|")
+        .replace(['\n', '\r'], " ")
+}

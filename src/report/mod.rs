@@ -1,0 +1,97 @@
+//! Output: the report structure (it serialises to the JSON schema) and one file per format.
+
+pub mod csv;
+pub mod json;
+pub mod markdown;
+pub mod table;
+pub mod text;
+pub mod tickets;
+mod view;
+
+use std::collections::BTreeMap;
+use std::io::{self, Write};
+
+use serde::Serialize;
+
+use crate::metrics::KpiBlock;
+use crate::metrics::group::{GroupBlock, PeriodBlock};
+
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// The whole report; its serde form is the documented JSON schema (docs/json-schema.md).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Report {
+    pub schema_version: u32,
+    pub tool: Tool,
+    pub input: InputSummary,
+    /// RFC 3339, UTC; null when the input has no valid row and no --as-of was given.
+    pub as_of: Option<String>,
+    pub tz: String,
+    /// The dimensions of `groups`, in the order given.
+    pub group_by: Vec<String>,
+    pub period: Option<String>,
+    pub overall: KpiBlock,
+    pub groups: Vec<GroupBlock>,
+    pub periods: Vec<PeriodBlock>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Tool {
+    pub name: &'static str,
+    pub version: &'static str,
+}
+
+impl Default for Tool {
+    fn default() -> Self {
+        Tool {
+            name: env!("CARGO_PKG_NAME"),
+            version: env!("CARGO_PKG_VERSION"),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct InputSummary {
+    pub files: Vec<String>,
+    pub rows: u64,
+    pub rows_used: u64,
+    pub rows_rejected: u64,
+    pub rejects_by_reason: BTreeMap<String, u64>,
+    pub events_after_as_of: u64,
+    pub tickets: u64,
+    pub tickets_filtered_out: u64,
+}
+
+/// How terminal output may look.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Style {
+    /// Bold headers: only on a terminal, never with NO_COLOR.
+    pub color: bool,
+    /// Width to fit tables into; `None` on a terminal, whose own width is used.
+    pub width: Option<u16>,
+}
+
+impl Default for Style {
+    /// What a pipe or a file gets: plain text, 80 columns.
+    fn default() -> Self {
+        Style {
+            color: false,
+            width: Some(80),
+        }
+    }
+}
+
+pub fn write_report(
+    report: &Report,
+    format: crate::cli::ReportFormat,
+    style: Style,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    use crate::cli::ReportFormat;
+    match format {
+        ReportFormat::Table => table::write(report, style, out),
+        ReportFormat::Json => json::write(report, out),
+        ReportFormat::Csv => csv::write(report, out),
+        ReportFormat::Markdown => markdown::write(report, out),
+    }
+}

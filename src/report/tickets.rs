@@ -1,0 +1,182 @@
+//! `ticketkpi tickets`: one row per ticket with its derived facts, the table every help desk
+//! is asked for and the input for any other tool.
+
+use std::io::{self, Write};
+
+use serde::Serialize;
+
+use super::Style;
+use super::table::render;
+use super::text::{defuse_formula, opt_duration, sanitize};
+use super::view::Section;
+use crate::cli::ReportFormat;
+use crate::metrics::Context;
+use crate::model::Ticket;
+use crate::time::format_rfc3339;
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TicketRow {
+    pub ticket_id: String,
+    pub channel: String,
+    pub priority: String,
+    pub team: String,
+    pub agent: String,
+    pub category: String,
+    pub direction: &'static str,
+    pub created_at: String,
+    pub first_customer_message_at: Option<String>,
+    pub first_reply_at: Option<String>,
+    pub first_response_seconds: Option<f64>,
+    pub replies: u32,
+    pub customer_messages: u32,
+    pub bot_messages: u32,
+    pub reopens: u32,
+    pub status: Option<&'static str>,
+    pub first_resolved_at: Option<String>,
+    /// The last resolution, for tickets solved at as_of.
+    pub resolved_at: Option<String>,
+    pub resolution_seconds: Option<f64>,
+    pub csat: Option<f64>,
+    pub nps: Option<f64>,
+    pub handle_seconds: Option<f64>,
+    pub sla_first_reply: Option<&'static str>,
+    pub sla_resolution: Option<&'static str>,
+}
+
+impl TicketRow {
+    pub fn new(ticket: &Ticket, context: &Context<'_>) -> TicketRow {
+        let name = |sym| context.symbols.name(sym).to_owned();
+        let sla = context.ticket_sla(ticket);
+        TicketRow {
+            ticket_id: ticket.id.clone(),
+            channel: name(ticket.channel),
+            priority: name(ticket.priority),
+            team: name(ticket.team),
+            agent: name(ticket.agent),
+            category: name(ticket.category),
+            direction: match ticket.direction {
+                crate::model::Direction::Inbound => "inbound",
+                crate::model::Direction::Outbound => "outbound",
+                crate::model::Direction::Undecided => "",
+            },
+            created_at: format_rfc3339(ticket.created_at),
+            first_customer_message_at: ticket.first_customer_message_at.map(format_rfc3339),
+            first_reply_at: ticket.first_reply_at.map(format_rfc3339),
+            first_response_seconds: ticket.first_response_seconds(),
+            replies: ticket.replies,
+            customer_messages: ticket.customer_messages,
+            bot_messages: ticket.bot_messages,
+            reopens: ticket.reopens,
+            status: ticket.status.map(|status| status.as_str()),
+            first_resolved_at: ticket.first_resolved_at.map(format_rfc3339),
+            resolved_at: ticket.resolved_at().map(format_rfc3339),
+            resolution_seconds: ticket.resolution_seconds(),
+            csat: ticket.csat,
+            nps: ticket.nps,
+            handle_seconds: ticket.handle_seconds,
+            sla_first_reply: sla.first_reply.map(|state| state.as_str()),
+            sla_resolution: sla.resolution.map(|state| state.as_str()),
+        }
+    }
+}
+
+pub fn write(
+    rows: &[TicketRow],
+    format: ReportFormat,
+    style: Style,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    match format {
+        ReportFormat::Json => {
+            serde_json::to_writer_pretty(&mut *out, rows)?;
+            writeln!(out)
+        }
+        ReportFormat::Csv => write_csv(rows, out),
+        ReportFormat::Table => writeln!(out, "{}", render(&summary(rows, sanitize), style)),
+        ReportFormat::Markdown => {
+            let section = summary(rows, |text| {
+                defuse_formula(text)
+                    .replace('|', "\\|")
+                    .replace(['\n', '\r'], " ")
+            });
+            writeln!(out, "| {} |", section.headers.join(" | "))?;
+            let rule: Vec<&str> = section
+                .figures
+                .iter()
+                .map(|figure| if *figure { "--:" } else { "---" })
+                .collect();
+            writeln!(out, "| {} |", rule.join(" | "))?;
+            for row in &section.rows {
+                writeln!(out, "| {} |", row.join(" | "))?;
+            }
+            Ok(())
+        }
+    }
+}
+
+/// Every field, formula-safe: ids and names come from the input.
+fn write_csv(rows: &[TicketRow], out: &mut dyn Write) -> io::Result<()> {
+    let mut writer = ::csv::Writer::from_writer(out);
+    for row in rows {
+        let mut safe = row.clone();
+        for text in [
+            &mut safe.ticket_id,
+            &mut safe.channel,
+            &mut safe.priority,
+            &mut safe.team,
+            &mut safe.agent,
+            &mut safe.category,
+        ] {
+            *text = defuse_formula(text).into_owned();
+        }
+        writer.serialize(safe)?;
+    }
+    writer.flush()
+}
+
+/// The columns that fit a terminal.
+fn summary(rows: &[TicketRow], label: impl Fn(&str) -> String) -> Section {
+    let headers = [
+        "Ticket",
+        "Channel",
+        "Priority",
+        "Created",
+        "FRT",
+        "Replies",
+        "Reopens",
+        "Status",
+        "Resolution",
+        "CSAT",
+        "SLA 1st",
+        "SLA res",
+    ];
+    Section {
+        title: "Tickets".to_owned(),
+        headers: headers.iter().map(|h| (*h).to_owned()).collect(),
+        figures: vec![
+            false, false, false, false, true, true, true, false, true, true, false, false,
+        ],
+        rows: rows
+            .iter()
+            .map(|row| {
+                vec![
+                    label(&row.ticket_id),
+                    label(&row.channel),
+                    label(&row.priority),
+                    row.created_at
+                        .replace('T', " ")
+                        .trim_end_matches('Z')
+                        .to_owned(),
+                    opt_duration(row.first_response_seconds),
+                    row.replies.to_string(),
+                    row.reopens.to_string(),
+                    row.status.unwrap_or_default().to_owned(),
+                    opt_duration(row.resolution_seconds),
+                    row.csat.map(|score| score.to_string()).unwrap_or_default(),
+                    row.sla_first_reply.unwrap_or_default().to_owned(),
+                    row.sla_resolution.unwrap_or_default().to_owned(),
+                ]
+            })
+            .collect(),
+    }
+}

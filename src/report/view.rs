@@ -1,0 +1,367 @@
+//! What the human-readable formats (table, markdown) show: the report as titled sections of
+//! text cells. The renderers only decide how the cells are drawn.
+
+use super::Report;
+use super::text::{count, decimal, opt_duration, percent, sanitize, signed};
+use crate::metrics::KpiBlock;
+use crate::metrics::distribution::Summary;
+
+pub struct Section {
+    pub title: String,
+    pub headers: Vec<String>,
+    pub rows: Vec<Vec<String>>,
+    /// Per column: figures (right-aligned) rather than labels.
+    pub figures: Vec<bool>,
+}
+
+pub fn sections(report: &Report) -> Vec<Section> {
+    let mut sections = vec![overall(&report.overall)];
+    if !report.groups.is_empty() {
+        sections.push(breakdown(report));
+    }
+    if !report.periods.is_empty() {
+        sections.push(periods(report));
+    }
+    sections
+}
+
+/// The lines under the tables: what was read, what was skipped, and when.
+pub fn footer(report: &Report) -> Vec<String> {
+    let input = &report.input;
+    let files = match input.files.len() {
+        1 => sanitize(&input.files[0]),
+        n => format!("{n} files"),
+    };
+    let as_of = report.as_of.as_deref().map_or_else(
+        || "n/a".to_owned(),
+        |at| at.replace('T', " ").replace('Z', " UTC"),
+    );
+    let mut lines = vec![format!(
+        "Input: {files}: {} rows, {} rejected, {} tickets; as of {as_of}.",
+        count(input.rows),
+        count(input.rows_rejected),
+        count(input.tickets)
+    )];
+    if !input.rejects_by_reason.is_empty() {
+        let reasons: Vec<String> = input
+            .rejects_by_reason
+            .iter()
+            .map(|(reason, n)| format!("{reason} {}", count(*n)))
+            .collect();
+        lines.push(format!("Rejected rows by reason: {}.", reasons.join(", ")));
+    }
+    if input.events_after_as_of > 0 {
+        lines.push(format!(
+            "{} events after as-of were ignored.",
+            count(input.events_after_as_of)
+        ));
+    }
+    if input.tickets_filtered_out > 0 {
+        lines.push(format!(
+            "{} tickets outside --since/--until were left out.",
+            count(input.tickets_filtered_out)
+        ));
+    }
+    lines.push("Definitions: docs/metrics.md. n/a: not computable from this input.".to_owned());
+    lines
+}
+
+fn distribution_detail(summary: &Summary) -> String {
+    if summary.count == 0 {
+        return "no data".to_owned();
+    }
+    format!(
+        "median; p90 {}, mean {}, n={}",
+        opt_duration(summary.p90),
+        opt_duration(summary.mean),
+        count(summary.count)
+    )
+}
+
+fn overall(kpis: &KpiBlock) -> Section {
+    let mut rows: Vec<Vec<String>> = Vec::new();
+    let mut row = |name: &str, value: String, detail: String| {
+        rows.push(vec![name.to_owned(), value, detail]);
+    };
+    let volume = &kpis.volume;
+    row(
+        "Tickets",
+        count(kpis.tickets),
+        format!(
+            "{} inbound, {} outbound",
+            count(volume.inbound),
+            count(volume.outbound)
+        ),
+    );
+    row(
+        "Messages",
+        count(volume.customer_messages + volume.agent_messages + volume.bot_messages),
+        format!(
+            "{} customer, {} agent, {} bot; {} notes",
+            count(volume.customer_messages),
+            count(volume.agent_messages),
+            count(volume.bot_messages),
+            count(volume.notes)
+        ),
+    );
+    let frt = &kpis.first_response;
+    row(
+        "First response time",
+        opt_duration(frt.summary.median),
+        format!(
+            "{}; {} unanswered",
+            distribution_detail(&frt.summary),
+            count(frt.unanswered)
+        ),
+    );
+    row(
+        "Response time",
+        opt_duration(kpis.response_time.median),
+        distribution_detail(&kpis.response_time),
+    );
+    let rate = &kpis.response_rate;
+    row(
+        "Response rate",
+        percent(rate.rate),
+        format!(
+            "{} answered, {} unanswered, {} closed without reply",
+            count(rate.answered),
+            count(rate.unanswered),
+            count(rate.closed_without_reply)
+        ),
+    );
+    match &kpis.resolution_time {
+        Some(summary) => row(
+            "Resolution time",
+            opt_duration(summary.median),
+            distribution_detail(summary),
+        ),
+        None => row("Resolution time", "n/a".into(), "no status in input".into()),
+    }
+    if let Some(summary) = &kpis.first_resolution_time {
+        row(
+            "First resolution time",
+            opt_duration(summary.median),
+            distribution_detail(summary),
+        );
+    }
+    match &kpis.fcr {
+        Some(fcr) => row(
+            "First contact resolution",
+            percent(fcr.rate),
+            format!(
+                "{} of {} solved with replies",
+                count(fcr.first_contact),
+                count(fcr.eligible)
+            ),
+        ),
+        None => row(
+            "First contact resolution",
+            "n/a".into(),
+            "no status in input".into(),
+        ),
+    }
+    if let Some(bot) = &kpis.bot_resolution {
+        row(
+            "Bot resolution",
+            percent(bot.rate),
+            format!(
+                "{} of {} solved",
+                count(bot.bot_resolved),
+                count(bot.solved)
+            ),
+        );
+    }
+    row(
+        "Average handle time",
+        opt_duration(kpis.aht.mean),
+        if kpis.aht.count == 0 {
+            "no handle times in input".to_owned()
+        } else {
+            format!(
+                "mean; median {}, n={}",
+                opt_duration(kpis.aht.median),
+                count(kpis.aht.count)
+            )
+        },
+    );
+    let csat = &kpis.csat;
+    row(
+        "CSAT",
+        percent(csat.rate),
+        format!(
+            "{} of {} satisfied (>= {}), mean {}, response rate {}",
+            count(csat.satisfied),
+            count(csat.responses),
+            csat.satisfied_min,
+            decimal(csat.mean_score, 2),
+            percent(csat.response_rate)
+        ),
+    );
+    let nps = &kpis.nps;
+    row(
+        "NPS",
+        signed(nps.score, 0),
+        format!(
+            "{} promoters, {} passives, {} detractors",
+            count(nps.promoters),
+            count(nps.passives),
+            count(nps.detractors)
+        ),
+    );
+    match &kpis.backlog {
+        Some(backlog) => {
+            let ages: Vec<String> = backlog
+                .age
+                .labelled()
+                .iter()
+                .map(|(label, n)| format!("{label} {}", count(*n)))
+                .collect();
+            row("Backlog", count(backlog.open), ages.join(", "));
+        }
+        None => row("Backlog", "n/a".into(), "no status in input".into()),
+    }
+    let sla = &kpis.sla;
+    row(
+        "SLA first reply",
+        percent(sla.first_reply.attainment),
+        format!(
+            "{} met, {} breached, {} running",
+            count(sla.first_reply.met),
+            count(sla.first_reply.breached),
+            count(sla.first_reply.running)
+        ),
+    );
+    match &sla.resolution {
+        Some(target) => row(
+            "SLA resolution",
+            percent(target.attainment),
+            format!(
+                "{} met, {} breached, {} running",
+                count(target.met),
+                count(target.breached),
+                count(target.running)
+            ),
+        ),
+        None => row("SLA resolution", "n/a".into(), "no status in input".into()),
+    }
+    row(
+        "Replies per solved ticket",
+        decimal(kpis.interactions.replies_per_solved_ticket, 2),
+        format!(
+            "{} customer messages per ticket",
+            decimal(kpis.interactions.customer_messages_per_ticket, 2)
+        ),
+    );
+    row(
+        "Redirect rate",
+        percent(kpis.redirects.rate),
+        format!("{} tickets changed channel", count(kpis.redirects.tickets)),
+    );
+    row(
+        "Sentiment change",
+        signed(kpis.sentiment.mean_change, 2),
+        format!("n={}", count(kpis.sentiment.tickets)),
+    );
+    Section {
+        title: "Overall".to_owned(),
+        headers: vec!["KPI".into(), "Value".into(), "Detail".into()],
+        rows,
+        figures: vec![false, true, false],
+    }
+}
+
+/// The headline columns shared by the group and period tables.
+fn headline(kpis: &KpiBlock) -> Vec<String> {
+    vec![
+        count(kpis.tickets),
+        opt_duration(kpis.first_response.summary.median),
+        opt_duration(kpis.first_response.summary.p90),
+        kpis.resolution_time
+            .as_ref()
+            .map_or_else(|| "n/a".to_owned(), |s| opt_duration(s.median)),
+        percent(kpis.fcr.as_ref().and_then(|fcr| fcr.rate)),
+        percent(kpis.csat.rate),
+        percent(kpis.sla.first_reply.attainment),
+    ]
+}
+
+const HEADLINE: [&str; 7] = [
+    "Tickets",
+    "FRT\nmedian",
+    "FRT\np90",
+    "Resol.\nmedian",
+    "FCR",
+    "CSAT",
+    "SLA 1st\nreply",
+];
+
+fn breakdown(report: &Report) -> Section {
+    let mut headers: Vec<String> = report.group_by.iter().map(|d| capitalize(d)).collect();
+    headers.extend(HEADLINE.iter().map(|h| (*h).to_owned()));
+    headers.push("Backlog".to_owned());
+    let rows = report
+        .groups
+        .iter()
+        .map(|group| {
+            let mut row: Vec<String> = report
+                .group_by
+                .iter()
+                .map(|d| sanitize(group.by.get(d).map_or("", String::as_str)))
+                .collect();
+            row.extend(headline(&group.kpis));
+            row.push(
+                group
+                    .kpis
+                    .backlog
+                    .as_ref()
+                    .map_or_else(|| "n/a".to_owned(), |b| count(b.open)),
+            );
+            row
+        })
+        .collect();
+    let labels = report.group_by.len();
+    Section {
+        title: format!("By {}", report.group_by.join(" and ")),
+        figures: (0..headers.len()).map(|i| i >= labels).collect(),
+        headers,
+        rows,
+    }
+}
+
+fn periods(report: &Report) -> Section {
+    let mut headers = vec!["Period".to_owned()];
+    headers.extend(HEADLINE.iter().map(|h| (*h).to_owned()));
+    headers.push("Backlog\nat end".to_owned());
+    let rows = report
+        .periods
+        .iter()
+        .map(|period| {
+            let mut row = vec![period.period.clone()];
+            row.extend(headline(&period.kpis));
+            row.push(
+                period
+                    .backlog_at_end
+                    .map_or_else(|| "n/a".to_owned(), count),
+            );
+            row
+        })
+        .collect();
+    Section {
+        title: format!(
+            "By {} (tickets created in the period; backlog at its end)",
+            report.period.as_deref().unwrap_or("period")
+        ),
+        figures: (0..headers.len()).map(|i| i > 0).collect(),
+        headers,
+        rows,
+    }
+}
+
+fn capitalize(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map(|first| first.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}
