@@ -9,7 +9,7 @@ use std::io::{self, Write};
 
 use serde_json::Value;
 
-use super::Report;
+use super::{Report, csv_io};
 use super::text::defuse_formula;
 
 pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
@@ -17,7 +17,7 @@ pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     let mut header: Vec<&str> = vec!["scope"];
     header.extend(report.group_by.iter().map(String::as_str));
     header.extend(["period", "metric", "value"]);
-    writer.write_record(&header)?;
+    writer.write_record(&header).map_err(csv_io)?;
 
     let blank_keys = vec![String::new(); report.group_by.len()];
     let mut emit = |scope: &str, keys: &[String], period: &str, kpis: Value| -> io::Result<()> {
@@ -29,7 +29,7 @@ pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
             record.push(period.to_owned());
             record.push(defuse_formula(&metric).into_owned());
             record.push(value);
-            writer.write_record(&record)?;
+            writer.write_record(&record).map_err(csv_io)?;
         }
         Ok(())
     };

@@ -81,6 +81,18 @@ impl Default for Style {
     }
 }
 
+/// csv wraps I/O errors so that their kind is lost; unwrap them so that a closed pipe is
+/// still recognised as one.
+pub(crate) fn csv_io(error: ::csv::Error) -> io::Error {
+    if !error.is_io_error() {
+        return io::Error::other(error);
+    }
+    match error.into_kind() {
+        ::csv::ErrorKind::Io(error) => error,
+        other => io::Error::other(format!("{other:?}")),
+    }
+}
+
 pub fn write_report(
     report: &Report,
     format: crate::cli::ReportFormat,

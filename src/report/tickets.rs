@@ -5,7 +5,7 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use super::Style;
+use super::{Style, csv_io};
 use super::table::render;
 use super::text::{defuse_formula, opt_duration, sanitize};
 use super::view::Section;
@@ -129,7 +129,7 @@ fn write_csv(rows: &[TicketRow], out: &mut dyn Write) -> io::Result<()> {
         ] {
             *text = defuse_formula(text).into_owned();
         }
-        writer.serialize(safe)?;
+        writer.serialize(safe).map_err(csv_io)?;
     }
     writer.flush()
 }

@@ -36,12 +36,15 @@ pub fn footer(report: &Report) -> Vec<String> {
         || "n/a".to_owned(),
         |at| at.replace('T', " ").replace('Z', " UTC"),
     );
-    let mut lines = vec![format!(
-        "Input: {files}: {} rows, {} rejected, {} tickets; as of {as_of}.",
-        count(input.rows),
-        count(input.rows_rejected),
-        count(input.tickets)
-    )];
+    let mut lines = vec![
+        format!(
+            "Input: {files}: {} rows, {} rejected, {} tickets.",
+            count(input.rows),
+            count(input.rows_rejected),
+            count(input.tickets)
+        ),
+        format!("As of {as_of}, time zone {}.", report.tz),
+    ];
     if !input.rejects_by_reason.is_empty() {
         let reasons: Vec<String> = input
             .rejects_by_reason
