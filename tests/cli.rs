@@ -114,7 +114,9 @@ fn json_report_has_the_documented_shape_and_values() {
     assert_eq!(overall["nps"]["score"], 0.0);
     assert_eq!(overall["backlog"]["open"], 3);
     assert_eq!(overall["redirects"]["tickets"], 1);
-    let change = overall["sentiment"]["mean_change"].as_f64().expect("change");
+    let change = overall["sentiment"]["mean_change"]
+        .as_f64()
+        .expect("change");
     assert!((change - 1.2).abs() < 1e-9, "{change}");
     let groups = report["groups"].as_array().expect("groups");
     assert_eq!(groups.len(), 7);
@@ -147,8 +149,7 @@ fn gzip_json_array_and_json_lines_give_the_same_kpis_as_csv() {
     let (head, tail) = csv.split_at(csv.find("T4,").expect("T4 row"));
     let mut gz = Vec::new();
     for part in [head, tail] {
-        let mut encoder =
-            flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
         encoder.write_all(part.as_bytes()).expect("gzip");
         gz.extend(encoder.finish().expect("gzip"));
     }
@@ -164,14 +165,20 @@ fn gzip_json_array_and_json_lines_give_the_same_kpis_as_csv() {
         "export.json",
         serde_json::to_string(&objects).expect("json").as_bytes(),
     );
-    assert_eq!(json_report(&[array.to_str().expect("path")])["overall"], expected);
+    assert_eq!(
+        json_report(&[array.to_str().expect("path")])["overall"],
+        expected
+    );
 
     let lines: String = objects
         .iter()
         .map(|object| format!("{}\n", Value::Object(object.clone())))
         .collect();
     let jsonl = write_file(dir.path(), "export.ndjson", lines.as_bytes());
-    assert_eq!(json_report(&[jsonl.to_str().expect("path")])["overall"], expected);
+    assert_eq!(
+        json_report(&[jsonl.to_str().expect("path")])["overall"],
+        expected
+    );
 }
 
 #[test]
@@ -295,7 +302,10 @@ fn usage_errors_exit_2() {
         .args(["report", SMALL, "--as-of", "tomorrow"])
         .assert()
         .code(2);
-    ticketkpi().args(["report", SMALL, "--frobnicate"]).assert().code(2);
+    ticketkpi()
+        .args(["report", SMALL, "--frobnicate"])
+        .assert()
+        .code(2);
     ticketkpi().args(["report"]).assert().code(2);
     ticketkpi()
         .args(["report", SMALL, "--by", "colour"])
@@ -330,7 +340,11 @@ fn missing_file_missing_columns_and_empty_input_are_input_errors() {
 #[test]
 fn header_only_input_reports_zero_tickets_with_nulls() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let path = write_file(dir.path(), "header.csv", b"ticket_id,timestamp,author_type,status\n");
+    let path = write_file(
+        dir.path(),
+        "header.csv",
+        b"ticket_id,timestamp,author_type,status\n",
+    );
     let report = json_report(&[path.to_str().expect("path")]);
     assert_eq!(report["input"]["tickets"], 0);
     assert_eq!(report["as_of"], Value::Null);
@@ -358,7 +372,10 @@ fn binary_garbage_never_panics() {
             let input = &report["input"];
             assert_eq!(
                 input["rows"].as_u64(),
-                Some(input["rows_used"].as_u64().unwrap_or(0) + input["rows_rejected"].as_u64().unwrap_or(0))
+                Some(
+                    input["rows_used"].as_u64().unwrap_or(0)
+                        + input["rows_rejected"].as_u64().unwrap_or(0)
+                )
             );
         }
     }
@@ -376,14 +393,19 @@ fn invalid_utf8_is_rejected_with_its_column() {
         .args(["report", path.to_str().expect("path")])
         .assert()
         .code(1)
-        .stderr(predicate::str::contains(":2: column 'agent': invalid UTF-8"));
+        .stderr(predicate::str::contains(
+            ":2: column 'agent': invalid UTF-8",
+        ));
 }
 
 #[test]
 fn as_of_since_until_and_periods() {
     let report = json_report(&[SMALL, "--as-of", "2026-03-02T12:00:00Z"]);
     assert_eq!(report["as_of"], "2026-03-02T12:00:00Z");
-    assert_eq!(report["input"]["tickets"], 4, "T8 and three tickets of 03-02");
+    assert_eq!(
+        report["input"]["tickets"], 4,
+        "T8 and three tickets of 03-02"
+    );
     assert!(report["input"]["events_after_as_of"].as_u64().unwrap_or(0) > 0);
 
     let report = json_report(&[SMALL, "--since", "2026-03-02", "--until", "2026-03-03"]);
@@ -421,10 +443,16 @@ fn delimiters_are_sniffed_or_given() {
     let semicolons = small_csv().replace(',', ";");
     let path = write_file(dir.path(), "semi.txt", semicolons.as_bytes());
     let expected = json_report(&[SMALL])["overall"].clone();
-    assert_eq!(json_report(&[path.to_str().expect("path")])["overall"], expected);
+    assert_eq!(
+        json_report(&[path.to_str().expect("path")])["overall"],
+        expected
+    );
     let tabs = small_csv().replace(',', "\t");
     let path = write_file(dir.path(), "tabs.tsv", tabs.as_bytes());
-    assert_eq!(json_report(&[path.to_str().expect("path")])["overall"], expected);
+    assert_eq!(
+        json_report(&[path.to_str().expect("path")])["overall"],
+        expected
+    );
     let pipes = small_csv().replace(',', "|");
     let path = write_file(dir.path(), "pipes.csv", pipes.as_bytes());
     assert_eq!(
@@ -463,7 +491,11 @@ fn csv_output_is_tidy_and_defuses_formulas() {
         .expect("runs");
     let text = String::from_utf8(tickets.stdout).expect("utf-8");
     let mut reader = csv::Reader::from_reader(text.as_bytes());
-    let row = reader.records().next().expect("one ticket").expect("record");
+    let row = reader
+        .records()
+        .next()
+        .expect("one ticket")
+        .expect("record");
     assert_eq!(&row[0], "'=1+1");
     assert_eq!(&row[1], "'=hyperlink(\"http://x\")");
 }

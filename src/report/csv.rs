@@ -9,8 +9,8 @@ use std::io::{self, Write};
 
 use serde_json::Value;
 
-use super::{Report, csv_io};
 use super::text::defuse_formula;
+use super::{Report, csv_io};
 
 pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     let mut writer = ::csv::Writer::from_writer(out);

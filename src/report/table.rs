@@ -12,11 +12,19 @@ use super::{Report, Style};
 pub fn write(report: &Report, style: Style, out: &mut dyn Write) -> io::Result<()> {
     for section in sections(report) {
         writeln!(out, "{}", heading(&section.title, style))?;
-        writeln!(out, "{}", render(&section, style))?;
+        write_table(&render(&section, style), out)?;
         writeln!(out)?;
     }
     for line in footer(report) {
         writeln!(out, "{line}")?;
+    }
+    Ok(())
+}
+
+/// Writes a table without the padding comfy-table leaves at the end of each line.
+pub fn write_table(table: &Table, out: &mut dyn Write) -> io::Result<()> {
+    for line in table.lines() {
+        writeln!(out, "{}", line.trim_end())?;
     }
     Ok(())
 }

@@ -3,12 +3,13 @@
 
 use std::io::{self, Write};
 
+use comfy_table::ContentArrangement;
 use serde::Serialize;
 
-use super::{Style, csv_io};
-use super::table::render;
+use super::table::{render, write_table};
 use super::text::{defuse_formula, opt_duration, sanitize};
 use super::view::Section;
+use super::{Style, csv_io};
 use crate::cli::ReportFormat;
 use crate::metrics::Context;
 use crate::model::Ticket;
@@ -92,7 +93,12 @@ pub fn write(
             writeln!(out)
         }
         ReportFormat::Csv => write_csv(rows, out),
-        ReportFormat::Table => writeln!(out, "{}", render(&summary(rows, sanitize), style)),
+        ReportFormat::Table => {
+            // A list is read line by line: one ticket per line, however wide, never wrapped.
+            let mut table = render(&summary(rows, sanitize), style);
+            table.set_content_arrangement(ContentArrangement::Disabled);
+            write_table(&table, out)
+        }
         ReportFormat::Markdown => {
             let section = summary(rows, |text| {
                 defuse_formula(text)
@@ -163,10 +169,8 @@ fn summary(rows: &[TicketRow], label: impl Fn(&str) -> String) -> Section {
                     label(&row.ticket_id),
                     label(&row.channel),
                     label(&row.priority),
-                    row.created_at
-                        .replace('T', " ")
-                        .trim_end_matches('Z')
-                        .to_owned(),
+                    // Minutes are enough to find a ticket; the exact instant is in csv/json.
+                    row.created_at.replace('T', " ").chars().take(16).collect(),
                     opt_duration(row.first_response_seconds),
                     row.replies.to_string(),
                     row.reopens.to_string(),

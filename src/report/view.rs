@@ -74,7 +74,7 @@ fn distribution_detail(summary: &Summary) -> String {
         return "no data".to_owned();
     }
     format!(
-        "median; p90 {}, mean {}, n={}",
+        "p90 {}, mean {}, n={}",
         opt_duration(summary.p90),
         opt_duration(summary.mean),
         count(summary.count)
@@ -109,16 +109,16 @@ fn overall(kpis: &KpiBlock) -> Section {
     );
     let frt = &kpis.first_response;
     row(
-        "First response time",
+        "First response (median)",
         opt_duration(frt.summary.median),
         format!(
-            "{}; {} unanswered",
+            "{}, {} unanswered",
             distribution_detail(&frt.summary),
             count(frt.unanswered)
         ),
     );
     row(
-        "Response time",
+        "Response time (median)",
         opt_duration(kpis.response_time.median),
         distribution_detail(&kpis.response_time),
     );
@@ -127,7 +127,7 @@ fn overall(kpis: &KpiBlock) -> Section {
         "Response rate",
         percent(rate.rate),
         format!(
-            "{} answered, {} unanswered, {} closed without reply",
+            "{} answered, {} unanswered, {} closed w/o reply",
             count(rate.answered),
             count(rate.unanswered),
             count(rate.closed_without_reply)
@@ -135,15 +135,19 @@ fn overall(kpis: &KpiBlock) -> Section {
     );
     match &kpis.resolution_time {
         Some(summary) => row(
-            "Resolution time",
+            "Resolution time (median)",
             opt_duration(summary.median),
             distribution_detail(summary),
         ),
-        None => row("Resolution time", "n/a".into(), "no status in input".into()),
+        None => row(
+            "Resolution time (median)",
+            "n/a".into(),
+            "no status in input".into(),
+        ),
     }
     if let Some(summary) = &kpis.first_resolution_time {
         row(
-            "First resolution time",
+            "First resolution (median)",
             opt_duration(summary.median),
             distribution_detail(summary),
         );
@@ -176,13 +180,13 @@ fn overall(kpis: &KpiBlock) -> Section {
         );
     }
     row(
-        "Average handle time",
+        "Handle time (AHT, mean)",
         opt_duration(kpis.aht.mean),
         if kpis.aht.count == 0 {
             "no handle times in input".to_owned()
         } else {
             format!(
-                "mean; median {}, n={}",
+                "median {}, n={}",
                 opt_duration(kpis.aht.median),
                 count(kpis.aht.count)
             )
@@ -193,7 +197,7 @@ fn overall(kpis: &KpiBlock) -> Section {
         "CSAT",
         percent(csat.rate),
         format!(
-            "{} of {} satisfied (>= {}), mean {}, response rate {}",
+            "{} of {} satisfied (>= {}), mean {}, {} rated",
             count(csat.satisfied),
             count(csat.responses),
             csat.satisfied_min,
