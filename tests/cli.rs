@@ -65,7 +65,7 @@ fn table_report_on_a_file() {
         .args(["report", SMALL])
         .assert()
         .success()
-        .stdout(predicate::str::contains("First response time"))
+        .stdout(predicate::str::contains("First response (median)"))
         .stdout(predicate::str::contains("By channel"))
         .stdout(predicate::str::contains("8 tickets"))
         .stdout(predicate::str::contains("\x1b[").not());
