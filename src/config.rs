@@ -48,6 +48,26 @@ pub struct Config {
 }
 
 impl Config {
+    /// The defaults of the command line for these inputs: what library users and tests start
+    /// from before setting fields.
+    pub fn for_sources(sources: Vec<Source>) -> Config {
+        Config {
+            sources,
+            ingest: IngestOptions::default(),
+            tz: Tz::UTC,
+            as_of: None,
+            since: None,
+            until: None,
+            rejects: None,
+            csat: CsatScale::default(),
+            sla: SlaPolicy::default(),
+            by: vec![Dimension::Channel],
+            period: None,
+            format: ReportFormat::Json,
+            output: None,
+        }
+    }
+
     pub fn resolve(
         input: &InputArgs,
         by: &[Dimension],

@@ -146,7 +146,7 @@ impl<'a, S: Sink> Ingestor<'a, S> {
         };
         self.stats.files.push(match source {
             Source::Stdin => "-".to_owned(),
-            Source::Path(path) => path.display().to_string(),
+            other => other.to_string(),
         });
         let mut reader = source.open().map_err(io_error)?;
         source::skip_bom(&mut reader).map_err(io_error)?;

@@ -4,6 +4,7 @@ use std::fmt;
 use std::fs::File;
 use std::io::{self, BufRead, BufReader};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use flate2::bufread::MultiGzDecoder;
 
@@ -16,6 +17,8 @@ const UTF8_BOM: [u8; 3] = [0xef, 0xbb, 0xbf];
 pub enum Source {
     Stdin,
     Path(PathBuf),
+    /// An in-memory input (tests, fuzzing, embedding): a display name and its bytes.
+    Memory { name: String, bytes: Arc<[u8]> },
 }
 
 impl Source {
@@ -29,8 +32,10 @@ impl Source {
 
     /// The extension that names the format, looking through a trailing `.gz`.
     fn format_extension(&self) -> Option<String> {
-        let Source::Path(path) = self else {
-            return None;
+        let path = match self {
+            Source::Path(path) => path.as_path(),
+            Source::Memory { name, .. } => Path::new(name),
+            Source::Stdin => return None,
         };
         let name = path.file_name()?.to_string_lossy().to_lowercase();
         let name = name.strip_suffix(".gz").unwrap_or(&name);
@@ -46,6 +51,7 @@ impl Source {
             Source::Path(path) => {
                 Box::new(BufReader::with_capacity(BUFFER_SIZE, File::open(path)?))
             }
+            Source::Memory { bytes, .. } => Box::new(io::Cursor::new(bytes.clone())),
         };
         decompress(raw)
     }
@@ -56,6 +62,7 @@ impl fmt::Display for Source {
         match self {
             Source::Stdin => f.write_str("<stdin>"),
             Source::Path(path) => write!(f, "{}", path.display()),
+            Source::Memory { name, .. } => f.write_str(name),
         }
     }
 }
