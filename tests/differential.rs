@@ -82,6 +82,15 @@ fn hand_made_fixture() {
 }
 
 #[test]
+fn bundled_sample() {
+    agree(Path::new("sample-data/conversations.csv"), &[]);
+    agree(
+        Path::new("sample-data/conversations.csv"),
+        &["--as-of", "2026-03-15T12:00:00Z"],
+    );
+}
+
+#[test]
 fn reference_cases() {
     let mut cases: Vec<PathBuf> = std::fs::read_dir("tests/reference/cases")
         .expect("cases folder")
