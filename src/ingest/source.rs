@@ -18,7 +18,10 @@ pub enum Source {
     Stdin,
     Path(PathBuf),
     /// An in-memory input (tests, fuzzing, embedding): a display name and its bytes.
-    Memory { name: String, bytes: Arc<[u8]> },
+    Memory {
+        name: String,
+        bytes: Arc<[u8]>,
+    },
 }
 
 impl Source {
