@@ -94,6 +94,17 @@ pub struct InputArgs {
     #[arg(required = true, value_name = "FILE")]
     pub inputs: Vec<PathBuf>,
 
+    /// Read the inputs with a built-in preset: zendesk, zendesk-json, freshdesk, twitter,
+    /// callcenter, servicenow, helpdesk. By default a preset is detected from the header,
+    /// else the canonical event log is expected.
+    #[arg(long, value_name = "NAME")]
+    pub preset: Option<String>,
+
+    /// Read the inputs with the column mapping in FILE (TOML: a mapping, or a ticketkpi.toml
+    /// with a [mapping] table). See docs/mappings.md.
+    #[arg(long, value_name = "FILE", conflicts_with = "preset")]
+    pub mapping: Option<PathBuf>,
+
     /// Input format; by default from the extension, else from the content.
     #[arg(long, value_enum)]
     pub input_format: Option<InputFormat>,

@@ -6,7 +6,7 @@ use chrono::{Duration, NaiveDate};
 use chrono_tz::Tz;
 
 use crate::cli::{InputArgs, OutputArgs, ReportFormat};
-use crate::ingest::{IngestOptions, RowRules, Source};
+use crate::ingest::{IngestOptions, Mapping, MappingChoice, RowRules, Source, presets};
 use crate::metrics::group::Dimension;
 use crate::metrics::sla::SlaPolicy;
 use crate::metrics::surveys::CsatScale;
@@ -88,6 +88,7 @@ impl Config {
             .as_deref()
             .map(parse_delimiter)
             .transpose()?;
+        let mapping = resolve_mapping(input)?;
         let instant = |option, value: &Option<String>, end_of_day| {
             value
                 .as_deref()
@@ -104,6 +105,7 @@ impl Config {
                 },
                 input_format: input.input_format,
                 delimiter,
+                mapping,
                 skip_invalid: input.skip_invalid || input.rejects.is_some(),
             },
             tz,
@@ -119,6 +121,45 @@ impl Config {
             output: output.output.clone(),
         })
     }
+}
+
+/// `--preset`, `--mapping`, or auto-detection.
+fn resolve_mapping(input: &InputArgs) -> Result<MappingChoice, UsageError> {
+    if let Some(name) = &input.preset {
+        return match presets::preset(name) {
+            Some(Ok(mapping)) => Ok(MappingChoice::Given(Box::new(mapping))),
+            Some(Err(error)) => Err(usage("preset", name, error.to_string())),
+            None => Err(usage(
+                "preset",
+                name,
+                format!("no such preset; known: {}", presets::names().join(", ")),
+            )),
+        };
+    }
+    let Some(path) = &input.mapping else {
+        return Ok(MappingChoice::Auto);
+    };
+    let shown = path.display().to_string();
+    let text = std::fs::read_to_string(path)
+        .map_err(|error| usage("mapping", &shown, format!("cannot read it: {error}")))?;
+    load_mapping(&shown, &text)
+        .map(|mapping| MappingChoice::Given(Box::new(mapping)))
+        .map_err(|error| usage("mapping", &shown, error))
+}
+
+/// A mapping file: the mapping itself, or a ticketkpi.toml holding it as `[mapping]`.
+pub fn load_mapping(name: &str, text: &str) -> Result<Mapping, String> {
+    let document: toml::Table = toml::from_str(text).map_err(|error| error.to_string())?;
+    let spec = match document.get("mapping") {
+        Some(toml::Value::Table(table)) => table.clone(),
+        _ => document,
+    };
+    let stem = std::path::Path::new(name).file_stem().map_or_else(
+        || name.to_owned(),
+        |stem| stem.to_string_lossy().into_owned(),
+    );
+    let text = toml::to_string(&spec).map_err(|error| error.to_string())?;
+    Mapping::from_toml(&stem, &text).map_err(|error| error.to_string())
 }
 
 /// A timestamp in any accepted format, or a bare date: its first instant, or with

@@ -7,7 +7,7 @@ use std::path::Path;
 use anyhow::Context as _;
 
 use crate::config::Config;
-use crate::ingest::{Event, Ingestor, InputStats, Reject, Sink};
+use crate::ingest::{Event, Ingestor, InputStats, Reject, Sink, TicketRecord};
 use crate::metrics::group::{Breakdown, GroupBlock, PeriodBlock, Periods};
 use crate::metrics::{Context, KpiAccumulator, KpiBlock};
 use crate::model::{Ticket, TicketStore};
@@ -42,6 +42,10 @@ struct Collector {
 impl Sink for Collector {
     fn event(&mut self, ticket_id: &str, event: Event) {
         self.store.push(ticket_id, event);
+    }
+
+    fn ticket(&mut self, record: TicketRecord) {
+        self.store.push_record(record);
     }
 
     fn reject(&mut self, reject: &Reject) -> io::Result<()> {
@@ -122,6 +126,7 @@ impl Analysis {
             csat: config.csat,
             sla: config.sla,
             symbols: &self.symbols,
+            coverage: self.stats.coverage,
         }
     }
 

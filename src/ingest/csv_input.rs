@@ -1,20 +1,23 @@
-//! CSV (any single-byte delimiter) rows to canonical field values.
+//! CSV (any single-byte delimiter) rows through a mapping.
 
 use std::io::BufRead;
+use std::sync::Arc;
 
-use super::row::{ColumnMap, Field, RejectReason, RowError, RowValues};
+use super::row::{RejectReason, RowError};
 use super::{IngestError, Ingestor, Location, Position, Sink};
 
 pub(super) fn read<S: Sink>(
     ingestor: &mut Ingestor<'_, S>,
-    file: &std::sync::Arc<str>,
+    file: &Arc<str>,
     reader: Box<dyn BufRead>,
     delimiter: u8,
+    terminator: csv::Terminator,
 ) -> Result<(), IngestError> {
     // The header is read by hand (has_headers = false) so that a bad header gets our own
     // error, and `flexible` so that a short or long row is a rejected row, not a fatal error.
     let mut csv = csv::ReaderBuilder::new()
         .delimiter(delimiter)
+        .terminator(terminator)
         .has_headers(false)
         .flexible(true)
         .from_reader(reader);
@@ -46,21 +49,32 @@ pub(super) fn read<S: Sink>(
     }
     let header_names: Vec<String> = header
         .iter()
-        .map(|name| String::from_utf8_lossy(name).into_owned())
+        .map(|name| String::from_utf8_lossy(name).trim().to_owned())
         .collect();
-    let columns = ColumnMap::from_headers(header_names.iter().map(String::as_str));
-    let missing = columns.missing_required();
+    let names: Vec<&str> = header_names.iter().map(String::as_str).collect();
+    let mapping = ingestor.mapping_for(file, &names);
+    let position_of = |column: &str| {
+        names
+            .iter()
+            .position(|name| name.eq_ignore_ascii_case(column))
+    };
+    let missing: Vec<String> = mapping
+        .required_columns()
+        .into_iter()
+        .filter(|column| position_of(column).is_none())
+        .map(str::to_owned)
+        .collect();
     if !missing.is_empty() {
         return Err(IngestError::MissingColumns {
             file: file.to_string(),
+            mapping: mapping.name.clone(),
             missing,
             found: header_names.join(", "),
         });
     }
-    let used: Vec<(Field, usize)> = Field::ALL
-        .into_iter()
-        .filter_map(|field| columns.column_of(field).map(|column| (field, column)))
-        .collect();
+    // Each column the mapping reads, resolved once to its position (the first of a repeated
+    // name wins).
+    let slots: Vec<Option<usize>> = mapping.columns.iter().map(|c| position_of(c)).collect();
 
     let mut record = csv::ByteRecord::new();
     while csv.read_byte_record(&mut record).map_err(malformed)? {
@@ -68,8 +82,19 @@ pub(super) fn read<S: Sink>(
             continue;
         }
         let line = record.position().map_or(0, |position| position.line());
-        let values = values_of(&record, header.len(), &header_names, &used);
-        ingestor.row(|| location(line), values, || render(&record, delimiter))?;
+        let mapped = check(&record, header.len(), &header_names).and_then(|()| {
+            mapping.apply(|slot| {
+                slots[slot]
+                    .and_then(|index| record.get(index))
+                    .and_then(|bytes| std::str::from_utf8(bytes).ok())
+            })
+        });
+        ingestor.row(
+            &mapping,
+            || location(line),
+            mapped,
+            || render(&record, delimiter),
+        )?;
     }
     Ok(())
 }
@@ -79,12 +104,12 @@ fn is_blank(record: &csv::ByteRecord) -> bool {
     record.len() <= 1 && record.as_slice().iter().all(u8::is_ascii_whitespace)
 }
 
-fn values_of<'r>(
-    record: &'r csv::ByteRecord,
+/// The row-level checks that come before any mapping: field count and UTF-8.
+fn check(
+    record: &csv::ByteRecord,
     header_len: usize,
     header_names: &[String],
-    used: &[(Field, usize)],
-) -> Result<RowValues<'r>, RowError> {
+) -> Result<(), RowError> {
     if record.len() != header_len {
         return Err(RowError::new(
             RejectReason::FieldCount,
@@ -92,18 +117,10 @@ fn values_of<'r>(
             format!("has {} fields, the header has {header_len}", record.len()),
         ));
     }
-    if let Err(error) = std::str::from_utf8(record.as_slice()) {
-        return Err(utf8_error(record, header_names, error.valid_up_to()));
+    match std::str::from_utf8(record.as_slice()) {
+        Ok(_) => Ok(()),
+        Err(error) => Err(utf8_error(record, header_names, error.valid_up_to())),
     }
-    let mut values = RowValues::default();
-    for (field, column) in used {
-        let text = record
-            .get(*column)
-            .and_then(|bytes| std::str::from_utf8(bytes).ok())
-            .unwrap_or_default();
-        values.set(*field, text);
-    }
-    Ok(values)
 }
 
 /// Names the column and byte offset of the first invalid UTF-8 sequence in the row.

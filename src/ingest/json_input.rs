@@ -1,4 +1,5 @@
-//! JSON arrays of objects and JSON Lines to canonical field values.
+//! JSON arrays of objects and JSON Lines through a mapping. Nested objects are flattened to
+//! dotted names (`via.channel`), so mappings can name any member.
 
 use std::fmt;
 use std::io::BufRead;
@@ -7,7 +8,8 @@ use std::sync::Arc;
 use serde::de::{self, DeserializeSeed, SeqAccess, Visitor};
 use serde_json::{Map, Value};
 
-use super::row::{Field, RejectReason, RowError, RowValues};
+use super::mapping::Mapping;
+use super::row::{RejectReason, RowError};
 use super::{IngestError, Ingestor, Location, Position, Sink};
 
 /// One JSON object per line; blank lines are skipped.
@@ -16,6 +18,7 @@ pub(super) fn read_lines<S: Sink>(
     file: &Arc<str>,
     mut reader: Box<dyn BufRead>,
 ) -> Result<(), IngestError> {
+    let mut records = Records::new(file);
     let mut line = Vec::new();
     let mut number = 0u64;
     loop {
@@ -38,15 +41,12 @@ pub(super) fn read_lines<S: Sink>(
             position: Position::Line(number),
         };
         let raw = || String::from_utf8_lossy(&line).trim_end().to_owned();
-        let object = parse_line(&line);
-        match &object {
-            Ok(object) => with_values(object, |values| ingestor.row(location, values, raw))?,
-            Err(error) => ingestor.row(location, Err(error.clone()), raw)?,
-        }
+        let value = parse_line(&line);
+        records.record(ingestor, value, location, raw)?;
     }
 }
 
-fn parse_line(line: &[u8]) -> Result<Map<String, Value>, RowError> {
+fn parse_line(line: &[u8]) -> Result<Value, RowError> {
     let text = std::str::from_utf8(line).map_err(|error| {
         RowError::new(
             RejectReason::InvalidUtf8,
@@ -54,14 +54,116 @@ fn parse_line(line: &[u8]) -> Result<Map<String, Value>, RowError> {
             format!("invalid UTF-8 at byte {}", error.valid_up_to()),
         )
     })?;
-    match serde_json::from_str::<Value>(text) {
-        Ok(Value::Object(object)) => Ok(object),
-        Ok(other) => Err(not_an_object(&other)),
-        Err(error) => Err(RowError::new(
+    serde_json::from_str::<Value>(text).map_err(|error| {
+        RowError::new(
             RejectReason::BadJson,
             None,
             format!("not valid JSON: {error}"),
-        )),
+        )
+    })
+}
+
+/// The records of one JSON input: the mapping is chosen from the first object's members.
+struct Records<'f> {
+    file: &'f Arc<str>,
+    mapping: Option<Mapping>,
+}
+
+impl<'f> Records<'f> {
+    fn new(file: &'f Arc<str>) -> Self {
+        Records {
+            file,
+            mapping: None,
+        }
+    }
+
+    fn record<S: Sink>(
+        &mut self,
+        ingestor: &mut Ingestor<'_, S>,
+        value: Result<Value, RowError>,
+        location: impl FnOnce() -> Location,
+        raw: impl FnOnce() -> String,
+    ) -> Result<(), IngestError> {
+        let object = value.and_then(|value| match value {
+            Value::Object(object) => Ok(object),
+            other => Err(not_an_object(&other)),
+        });
+        let mapping = match &self.mapping {
+            Some(mapping) => mapping,
+            None => {
+                let members = object.as_ref().map(flatten).unwrap_or_default();
+                let names: Vec<&str> = members.iter().map(|(name, _)| name.as_str()).collect();
+                self.mapping.insert(ingestor.mapping_for(self.file, &names))
+            }
+        };
+        let members = object.map(|object| {
+            let root = match mapping.record_path.as_deref() {
+                Some(path) => match object.get(path) {
+                    Some(Value::Object(inner)) => inner.clone(),
+                    _ => Map::new(),
+                },
+                None => object,
+            };
+            flatten(&root)
+        });
+        let mapped = members.and_then(|members| {
+            for column in &mapping.columns {
+                if members
+                    .iter()
+                    .any(|(name, value)| value.is_none() && name.eq_ignore_ascii_case(column))
+                {
+                    return Err(RowError::new(
+                        RejectReason::NestedValue,
+                        Some(column),
+                        "holds an array or object, expected a plain value",
+                    ));
+                }
+            }
+            let lookup = |slot: usize| {
+                let column = &mapping.columns[slot];
+                members
+                    .iter()
+                    .find(|(name, _)| name.eq_ignore_ascii_case(column))
+                    .and_then(|(_, value)| value.as_deref())
+            };
+            mapping
+                .apply(lookup)
+                .map(|row| row.map(|row| row.into_owned()))
+        });
+        ingestor.row(mapping, location, mapped, raw)
+    }
+}
+
+/// Members as (dotted name, text): `None` marks an object or array, whose members follow it
+/// (objects) or which has none a mapping can read (arrays).
+fn flatten(object: &Map<String, Value>) -> Vec<(String, Option<String>)> {
+    let mut members = Vec::new();
+    flatten_into("", object, &mut members);
+    members
+}
+
+fn flatten_into(
+    prefix: &str,
+    object: &Map<String, Value>,
+    out: &mut Vec<(String, Option<String>)>,
+) {
+    for (key, value) in object {
+        let name = if prefix.is_empty() {
+            key.clone()
+        } else {
+            format!("{prefix}.{key}")
+        };
+        match value {
+            Value::Null => out.push((name, Some(String::new()))),
+            Value::Bool(flag) => out.push((name, Some(flag.to_string()))),
+            Value::Number(number) => out.push((name, Some(number.to_string()))),
+            Value::String(text) => out.push((name, Some(text.clone()))),
+            Value::Array(_) => out.push((name, None)),
+            Value::Object(inner) => {
+                out.push((name.clone(), None));
+                flatten_into(&name, inner, out);
+            }
+        }
     }
 }
 
@@ -81,41 +183,6 @@ fn not_an_object(value: &Value) -> RowError {
     )
 }
 
-/// Renders the canonical fields of `object` as text and passes them on.
-fn with_values<T>(
-    object: &Map<String, Value>,
-    then: impl FnOnce(Result<RowValues<'_>, RowError>) -> T,
-) -> T {
-    let mut texts: Vec<(Field, String)> = Vec::new();
-    for (key, value) in object {
-        let Some(field) = Field::from_header(key) else {
-            continue;
-        };
-        if texts.iter().any(|(seen, _)| *seen == field) {
-            continue;
-        }
-        let text = match value {
-            Value::Null => String::new(),
-            Value::Bool(flag) => flag.to_string(),
-            Value::Number(number) => number.to_string(),
-            Value::String(text) => text.clone(),
-            Value::Array(_) | Value::Object(_) => {
-                return then(Err(RowError::new(
-                    RejectReason::NestedValue,
-                    Some(key),
-                    "holds an array or object, expected a plain value",
-                )));
-            }
-        };
-        texts.push((field, text));
-    }
-    let mut values = RowValues::default();
-    for (field, text) in &texts {
-        values.set(*field, text);
-    }
-    then(Ok(values))
-}
-
 /// A JSON array of objects, streamed element by element (never held whole in memory).
 pub(super) fn read_array<S: Sink>(
     ingestor: &mut Ingestor<'_, S>,
@@ -126,7 +193,7 @@ pub(super) fn read_array<S: Sink>(
     let mut deserializer = serde_json::Deserializer::from_reader(reader);
     let visitor = ArrayVisitor {
         ingestor,
-        file,
+        records: Records::new(file),
         stopped_by: &mut stopped_by,
     };
     let result = visitor
@@ -144,14 +211,14 @@ pub(super) fn read_array<S: Sink>(
     })
 }
 
-struct ArrayVisitor<'a, 'i, S: Sink> {
+struct ArrayVisitor<'a, 'i, 'f, S: Sink> {
     ingestor: &'a mut Ingestor<'i, S>,
-    file: &'a Arc<str>,
+    records: Records<'f>,
     /// Our own error, when a row stops the run: serde can only carry a message.
     stopped_by: &'a mut Option<IngestError>,
 }
 
-impl<'de, S: Sink> DeserializeSeed<'de> for ArrayVisitor<'_, '_, S> {
+impl<'de, S: Sink> DeserializeSeed<'de> for ArrayVisitor<'_, '_, '_, S> {
     type Value = ();
 
     fn deserialize<D: de::Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
@@ -159,28 +226,26 @@ impl<'de, S: Sink> DeserializeSeed<'de> for ArrayVisitor<'_, '_, S> {
     }
 }
 
-impl<'de, S: Sink> Visitor<'de> for ArrayVisitor<'_, '_, S> {
+impl<'de, S: Sink> Visitor<'de> for ArrayVisitor<'_, '_, '_, S> {
     type Value = ();
 
     fn expecting(&self, formatter: &mut fmt::Formatter) -> fmt::Result {
         formatter.write_str("a JSON array of objects")
     }
 
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+    fn visit_seq<A: SeqAccess<'de>>(mut self, mut seq: A) -> Result<(), A::Error> {
         let mut record = 0u64;
+        let file = self.records.file.clone();
         while let Some(value) = seq.next_element::<Value>()? {
             record += 1;
             let location = || Location {
-                file: self.file.clone(),
+                file: file.clone(),
                 position: Position::Record(record),
             };
-            let raw = || value.to_string();
-            let outcome = match &value {
-                Value::Object(object) => {
-                    with_values(object, |values| self.ingestor.row(location, values, raw))
-                }
-                other => self.ingestor.row(location, Err(not_an_object(other)), raw),
-            };
+            let raw = value.to_string();
+            let outcome = self
+                .records
+                .record(self.ingestor, Ok(value), location, || raw);
             if let Err(error) = outcome {
                 *self.stopped_by = Some(error);
                 return Err(de::Error::custom("stopped"));

@@ -7,10 +7,13 @@
 mod csv_input;
 pub mod event;
 mod json_input;
+pub mod mapping;
+pub mod presets;
 pub mod row;
 pub mod source;
+pub mod ticket_record;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt;
 use std::io;
 use std::sync::Arc;
@@ -19,9 +22,13 @@ pub use event::Event;
 pub use row::{RejectReason, RowError, RowRules};
 pub use source::{InputFormat, Source};
 
+pub use mapping::{Coverage, Mapping, Shape};
+pub use ticket_record::TicketRecord;
+
 use crate::symbols::Symbols;
 use crate::time::Instant;
-use row::RowValues;
+use mapping::{MappedRow, Target};
+use row::Field;
 
 /// Where a row came from: `file:line` (CSV, JSON Lines) or `file: record N` (JSON array).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -65,13 +72,14 @@ pub enum IngestError {
     #[error("{location}: {error}")]
     InvalidRow { location: Location, error: RowError },
     #[error(
-        "{file}: missing required column{} {} (columns found: {found})",
+        "{file}: missing required column{} {} (reading it as {mapping}; columns found: {found})",
         if missing.len() > 1 { "s" } else { "" },
         missing.iter().map(|m| format!("'{m}'")).collect::<Vec<_>>().join(", ")
     )]
     MissingColumns {
         file: String,
-        missing: Vec<&'static str>,
+        mapping: String,
+        missing: Vec<String>,
         found: String,
     },
     #[error("{file}: the input is empty (no header row)")]
@@ -82,10 +90,29 @@ pub enum IngestError {
     RejectsOutput(#[source] io::Error),
 }
 
+/// Which mapping reads an input.
+#[derive(Debug, Clone, Default)]
+pub enum MappingChoice {
+    /// A preset detected from the header, else the canonical event log.
+    #[default]
+    Auto,
+    /// This mapping for every input (`--preset`, `--mapping`, ticketkpi.toml).
+    Given(Box<Mapping>),
+}
+
+/// How one input was read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InputSummary {
+    pub file: String,
+    pub mapping: String,
+    pub shape: Shape,
+}
+
 /// What was read, for the report's `input` block. Invariant: `rows = rows_used + rows_rejected`.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct InputStats {
     pub files: Vec<String>,
+    pub inputs: Vec<InputSummary>,
     pub rows: u64,
     pub rows_used: u64,
     pub rows_rejected: u64,
@@ -95,11 +122,40 @@ pub struct InputStats {
     pub has_status: bool,
     /// The latest timestamp among valid rows: the default `as_of`.
     pub latest: Option<Instant>,
+    /// The earliest, for `inspect`.
+    pub earliest: Option<Instant>,
+    /// What the inputs can tell, together.
+    pub coverage: Coverage,
+}
+
+impl Default for InputStats {
+    fn default() -> Self {
+        InputStats {
+            files: Vec::new(),
+            inputs: Vec::new(),
+            rows: 0,
+            rows_used: 0,
+            rows_rejected: 0,
+            rejects_by_reason: BTreeMap::new(),
+            has_status: false,
+            latest: None,
+            earliest: None,
+            coverage: Coverage::FULL,
+        }
+    }
+}
+
+impl InputStats {
+    fn saw(&mut self, at: Instant) {
+        self.latest = self.latest.max(Some(at));
+        self.earliest = Some(self.earliest.map_or(at, |earliest| earliest.min(at)));
+    }
 }
 
 /// Receives what ingest produces.
 pub trait Sink {
     fn event(&mut self, ticket_id: &str, event: Event);
+    fn ticket(&mut self, record: TicketRecord);
     fn reject(&mut self, reject: &Reject) -> io::Result<()>;
 }
 
@@ -108,8 +164,16 @@ pub struct IngestOptions {
     pub rules: RowRules,
     pub input_format: Option<InputFormat>,
     pub delimiter: Option<u8>,
+    pub mapping: MappingChoice,
     /// Count and report invalid rows instead of stopping at the first.
     pub skip_invalid: bool,
+}
+
+/// A message of the threads shape, held until every reply-to link is known.
+struct ThreadMessage {
+    id: String,
+    parent: Option<String>,
+    event: Event,
 }
 
 /// Validates rows and keeps the books.
@@ -118,6 +182,7 @@ pub struct Ingestor<'a, S: Sink> {
     symbols: &'a mut Symbols,
     sink: &'a mut S,
     stats: InputStats,
+    threads: Vec<ThreadMessage>,
 }
 
 impl<'a, S: Sink> Ingestor<'a, S> {
@@ -127,6 +192,7 @@ impl<'a, S: Sink> Ingestor<'a, S> {
             symbols,
             sink,
             stats: InputStats::default(),
+            threads: Vec::new(),
         }
     }
 
@@ -135,6 +201,7 @@ impl<'a, S: Sink> Ingestor<'a, S> {
         for source in sources {
             self.read(source)?;
         }
+        self.resolve_threads();
         Ok(self.stats)
     }
 
@@ -154,38 +221,144 @@ impl<'a, S: Sink> Ingestor<'a, S> {
             .map_err(io_error)?;
         match format {
             InputFormat::Csv => {
-                let delimiter =
-                    source::detect_delimiter(source, self.options.delimiter, &mut reader)
-                        .map_err(io_error)?;
-                csv_input::read(self, &name, reader, delimiter)
+                let given_delimiter = match &self.options.mapping {
+                    MappingChoice::Given(mapping) => mapping.delimiter,
+                    MappingChoice::Auto => None,
+                };
+                let delimiter = source::detect_delimiter(
+                    source,
+                    self.options.delimiter.or(given_delimiter),
+                    &mut reader,
+                )
+                .map_err(io_error)?;
+                let terminator = source::sniff_terminator(&mut reader).map_err(io_error)?;
+                csv_input::read(self, &name, reader, delimiter, terminator)
             }
             InputFormat::Json => json_input::read_array(self, &name, reader),
             InputFormat::Jsonl => json_input::read_lines(self, &name, reader),
         }
     }
 
-    /// Takes one row: valid rows become events, invalid ones stop the run or are counted.
+    /// The mapping for an input with these column names, noted for the report.
+    fn mapping_for(&mut self, file: &str, header: &[&str]) -> Mapping {
+        let mapping = match &self.options.mapping {
+            MappingChoice::Given(mapping) => (**mapping).clone(),
+            MappingChoice::Auto => presets::detect(header).unwrap_or_else(Mapping::canonical),
+        };
+        self.stats.coverage = self.stats.coverage.and(mapping.coverage());
+        self.stats.inputs.push(InputSummary {
+            file: file.to_owned(),
+            mapping: mapping.name.clone(),
+            shape: mapping.shape,
+        });
+        mapping
+    }
+
+    /// Takes one row: valid rows become events or ticket records, invalid ones stop the run
+    /// or are counted; rows a mapping excludes are counted, never fatal.
     /// `raw` renders the row only when it is rejected.
     fn row(
         &mut self,
+        mapping: &Mapping,
         location: impl FnOnce() -> Location,
-        values: Result<RowValues<'_>, RowError>,
+        mapped: Result<Option<MappedRow<'_>>, RowError>,
         raw: impl FnOnce() -> String,
     ) -> Result<(), IngestError> {
         self.stats.rows += 1;
-        let parsed = match values {
-            Ok(values) => row::parse_row(&values, &self.options.rules, self.symbols),
+        let outcome = match mapped {
+            Ok(Some(row)) => self.accept(mapping, &row),
+            Ok(None) => {
+                let error = RowError::new(
+                    RejectReason::ExcludedByMapping,
+                    None,
+                    format!("excluded by a skip rule of mapping {}", mapping.name),
+                );
+                return self.count_reject(location(), error, raw());
+            }
             Err(error) => Err(error),
         };
-        match parsed {
-            Ok((ticket_id, event)) => {
+        match outcome {
+            Ok(()) => {
                 self.stats.rows_used += 1;
-                self.stats.has_status |= event.status.is_some();
-                self.stats.latest = self.stats.latest.max(Some(event.at));
-                self.sink.event(ticket_id, event);
                 Ok(())
             }
-            Err(error) => self.reject(location(), error, raw()),
+            Err(error) => self.reject(location(), mapping.explain(error), raw()),
+        }
+    }
+
+    fn accept(&mut self, mapping: &Mapping, row: &MappedRow<'_>) -> Result<(), RowError> {
+        let rules = &self.options.rules;
+        match mapping.shape {
+            Shape::Events => {
+                let (ticket_id, event) = row::parse_row(&row.event_values(), rules, self.symbols)?;
+                self.note(&event);
+                self.sink.event(ticket_id, event);
+            }
+            Shape::Threads => {
+                let mut values = row.event_values();
+                values.set(Field::TicketId, row.get(Target::MessageId));
+                let (id, event) = row::parse_row(&values, rules, self.symbols)?;
+                self.note(&event);
+                let parent = row.get(Target::ParentId);
+                self.threads.push(ThreadMessage {
+                    id: id.to_owned(),
+                    parent: (!parent.is_empty()).then(|| parent.to_owned()),
+                    event,
+                });
+            }
+            Shape::Tickets => {
+                let record = ticket_record::parse_ticket_row(row, row.order, rules, self.symbols)?;
+                self.stats.has_status |= record.status.is_some()
+                    || record.solved_at.is_some()
+                    || record.closed_at.is_some();
+                for at in [
+                    Some(record.created_at),
+                    record.first_reply_at,
+                    record.solved_at,
+                    record.closed_at,
+                ]
+                .into_iter()
+                .flatten()
+                {
+                    self.stats.saw(at);
+                }
+                self.sink.ticket(record);
+            }
+        }
+        Ok(())
+    }
+
+    fn note(&mut self, event: &Event) {
+        self.stats.has_status |= event.status.is_some();
+        self.stats.saw(event.at);
+    }
+
+    /// Each message joins the conversation of its root: the earliest ancestor present in the
+    /// input (threads cut at the file boundary start where the file does).
+    fn resolve_threads(&mut self) {
+        let messages = std::mem::take(&mut self.threads);
+        if messages.is_empty() {
+            return;
+        }
+        let parents: HashMap<&str, &str> = messages
+            .iter()
+            .filter_map(|m| m.parent.as_deref().map(|parent| (m.id.as_str(), parent)))
+            .collect();
+        let present: HashSet<&str> = messages.iter().map(|m| m.id.as_str()).collect();
+        let mut roots = Vec::with_capacity(messages.len());
+        for message in &messages {
+            let mut root = message.id.as_str();
+            // Bounded: a reply-to cycle in broken data must not loop forever.
+            for _ in 0..messages.len() {
+                match parents.get(root) {
+                    Some(parent) if present.contains(parent) && *parent != root => root = parent,
+                    _ => break,
+                }
+            }
+            roots.push(root.to_owned());
+        }
+        for (message, root) in messages.into_iter().zip(roots) {
+            self.sink.event(&root, message.event);
         }
     }
 
@@ -198,6 +371,15 @@ impl<'a, S: Sink> Ingestor<'a, S> {
         if !self.options.skip_invalid {
             return Err(IngestError::InvalidRow { location, error });
         }
+        self.count_reject(location, error, raw)
+    }
+
+    fn count_reject(
+        &mut self,
+        location: Location,
+        error: RowError,
+        raw: String,
+    ) -> Result<(), IngestError> {
         self.stats.rows_rejected += 1;
         *self
             .stats

@@ -12,7 +12,7 @@ use crate::symbols::Symbols;
 use crate::time::{TimestampError, parse_timestamp};
 
 /// The columns of the canonical event log.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Field {
     TicketId,
     Timestamp,
@@ -159,6 +159,7 @@ pub enum RejectReason {
     BadNumber,
     OutOfRange,
     RatingWithoutCsat,
+    ExcludedByMapping,
 }
 
 impl RejectReason {
@@ -178,6 +179,7 @@ impl RejectReason {
             RejectReason::BadNumber => "bad_number",
             RejectReason::OutOfRange => "out_of_range",
             RejectReason::RatingWithoutCsat => "rating_without_csat",
+            RejectReason::ExcludedByMapping => "excluded_by_mapping",
         }
     }
 }
@@ -346,7 +348,7 @@ fn parse_author(text: &str) -> Result<Option<AuthorType>, RowError> {
     )
 }
 
-fn parse_status(text: &str) -> Result<Option<Status>, RowError> {
+pub(crate) fn parse_status(text: &str) -> Result<Option<Status>, RowError> {
     const STATUSES: [(&str, Status); 6] = [
         ("new", Status::New),
         ("open", Status::Open),

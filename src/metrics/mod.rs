@@ -14,6 +14,7 @@ pub mod volume;
 
 use serde::Serialize;
 
+use crate::ingest::Coverage;
 use crate::model::Ticket;
 use crate::symbols::Symbols;
 use crate::time::Instant;
@@ -35,6 +36,8 @@ pub struct Context<'a> {
     pub csat: CsatScale,
     pub sla: SlaPolicy,
     pub symbols: &'a Symbols,
+    /// What the input can tell: a KPI it cannot support is null.
+    pub coverage: Coverage,
 }
 
 impl Context<'_> {
@@ -60,8 +63,8 @@ pub struct KpiAccumulator {
 pub struct KpiBlock {
     pub tickets: u64,
     pub volume: VolumeReport,
-    pub first_response: FirstResponse,
-    pub response_time: Summary,
+    pub first_response: Option<FirstResponse>,
+    pub response_time: Option<Summary>,
     pub resolution_time: Option<Summary>,
     pub first_resolution_time: Option<Summary>,
     pub fcr: Option<Fcr>,
@@ -71,10 +74,10 @@ pub struct KpiBlock {
     pub nps: Nps,
     pub backlog: Option<BacklogReport>,
     pub sla: SlaReport,
-    pub response_rate: ResponseRate,
+    pub response_rate: Option<ResponseRate>,
     pub interactions: Interactions,
-    pub redirects: Redirects,
-    pub sentiment: SentimentChange,
+    pub redirects: Option<Redirects>,
+    pub sentiment: Option<SentimentChange>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -107,33 +110,47 @@ impl KpiAccumulator {
 
     pub fn finish(self, context: &Context<'_>) -> KpiBlock {
         let has_status = context.has_status;
-        let volume = self.volume.finish(context.symbols);
+        let coverage = context.coverage;
+        let volume = self.volume.finish(context.symbols, coverage);
         let (first_response, response_time, response_rate) = self.responses.finish();
         let resolution = self.resolution.finish(has_status);
         let (csat, nps) = self.surveys.finish(&context.csat, has_status);
+        let fcr_known = coverage.replies && coverage.reopens;
         KpiBlock {
             tickets: volume.volume.tickets,
             volume: volume.volume,
-            first_response,
-            response_time,
+            first_response: coverage.first_reply.then_some(first_response),
+            response_time: coverage.messages.then_some(response_time),
             resolution_time: resolution.as_ref().map(|r| r.resolution_time),
-            first_resolution_time: resolution.as_ref().map(|r| r.first_resolution_time),
-            fcr: resolution.as_ref().map(|r| r.fcr.clone()),
-            bot_resolution: resolution.as_ref().map(|r| r.bot_resolution.clone()),
+            first_resolution_time: resolution
+                .as_ref()
+                .filter(|_| coverage.first_resolution)
+                .map(|r| r.first_resolution_time),
+            fcr: resolution
+                .as_ref()
+                .filter(|_| fcr_known)
+                .map(|r| r.fcr.clone()),
+            bot_resolution: resolution
+                .as_ref()
+                .filter(|_| coverage.messages)
+                .map(|r| r.bot_resolution.clone()),
             aht: self.handle.finish(),
             csat,
             nps,
             backlog: self.backlog.finish(has_status),
-            sla: self.sla.finish(has_status),
-            response_rate,
+            sla: self.sla.finish(has_status, coverage.first_reply),
+            response_rate: coverage.first_reply.then_some(response_rate),
             interactions: Interactions {
                 replies_per_solved_ticket: resolution
                     .as_ref()
+                    .filter(|_| coverage.replies)
                     .and_then(|r| r.replies_per_solved_ticket),
-                customer_messages_per_ticket: volume.customer_messages_per_ticket,
+                customer_messages_per_ticket: volume
+                    .customer_messages_per_ticket
+                    .filter(|_| coverage.customer_messages),
             },
-            redirects: volume.redirects,
-            sentiment: volume.sentiment,
+            redirects: coverage.messages.then_some(volume.redirects),
+            sentiment: coverage.messages.then_some(volume.sentiment),
         }
     }
 }
@@ -151,6 +168,7 @@ mod tests {
             csat: CsatScale::default(),
             sla: SlaPolicy::default(),
             symbols: &symbols,
+            coverage: Coverage::FULL,
         };
         let mut accumulator = KpiAccumulator::default();
         for ticket in &tickets {
@@ -171,11 +189,11 @@ mod tests {
         assert_eq!(kpis.csat.response_rate, None);
         assert_eq!(kpis.interactions.replies_per_solved_ticket, None);
         assert_eq!(
-            kpis.first_response.summary.median,
+            kpis.first_response.and_then(|frt| frt.summary.median),
             Some(600.0),
             "FRT needs no status"
         );
-        assert_eq!(kpis.sla.first_reply.met, 1);
+        assert_eq!(kpis.sla.first_reply.unwrap().met, 1);
     }
 
     #[test]
@@ -204,10 +222,11 @@ mod tests {
         assert_eq!(bot.rate, Some(0.25));
         assert_eq!(kpis.backlog.unwrap().open, 1);
         assert_eq!(kpis.interactions.replies_per_solved_ticket, Some(5.0 / 4.0));
-        assert_eq!(kpis.response_rate.answered, 3);
-        assert_eq!(kpis.response_rate.closed_without_reply, 1);
-        assert_eq!(kpis.response_rate.unanswered, 1);
-        assert_eq!(kpis.response_rate.rate, Some(0.75));
+        let rate = kpis.response_rate.unwrap();
+        assert_eq!(rate.answered, 3);
+        assert_eq!(rate.closed_without_reply, 1);
+        assert_eq!(rate.unanswered, 1);
+        assert_eq!(rate.rate, Some(0.75));
     }
 
     #[test]
@@ -248,7 +267,7 @@ mod tests {
             ],
             Some(600),
         );
-        let first_reply = kpis.sla.first_reply;
+        let first_reply = kpis.sla.first_reply.unwrap();
         assert_eq!(
             (first_reply.met, first_reply.breached, first_reply.running),
             (0, 2, 1)
@@ -279,6 +298,7 @@ mod tests {
             csat: CsatScale::default(),
             sla: SlaPolicy::default(),
             symbols: &symbols,
+            coverage: Coverage::FULL,
         };
         let mut whole = KpiAccumulator::default();
         let mut parts = [KpiAccumulator::default(), KpiAccumulator::default()];

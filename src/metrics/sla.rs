@@ -194,7 +194,8 @@ pub struct TargetAttainment {
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SlaReport {
-    pub first_reply: TargetAttainment,
+    /// Null when the input has no first replies.
+    pub first_reply: Option<TargetAttainment>,
     /// Null when the input has no status.
     pub resolution: Option<TargetAttainment>,
 }
@@ -210,9 +211,9 @@ impl SlaAttainment {
         self.resolution.merge(other.resolution);
     }
 
-    pub fn finish(self, has_status: bool) -> SlaReport {
+    pub fn finish(self, has_status: bool, has_first_reply: bool) -> SlaReport {
         SlaReport {
-            first_reply: self.first_reply.finish(),
+            first_reply: has_first_reply.then(|| self.first_reply.finish()),
             resolution: has_status.then(|| self.resolution.finish()),
         }
     }

@@ -5,6 +5,7 @@ use std::collections::{BTreeMap, HashMap};
 use serde::Serialize;
 
 use super::rate::ratio;
+use crate::ingest::Coverage;
 use crate::model::{Direction, Ticket};
 use crate::symbols::{Sym, Symbols};
 
@@ -28,10 +29,11 @@ pub struct VolumeReport {
     pub tickets: u64,
     pub inbound: u64,
     pub outbound: u64,
-    pub customer_messages: u64,
-    pub agent_messages: u64,
-    pub bot_messages: u64,
-    pub notes: u64,
+    /// Null where the input has no such counts (ticket-level exports).
+    pub customer_messages: Option<u64>,
+    pub agent_messages: Option<u64>,
+    pub bot_messages: Option<u64>,
+    pub notes: Option<u64>,
     /// Share of tickets by their (preferred) channel; `(none)` for tickets without one.
     pub channel_share: BTreeMap<String, f64>,
 }
@@ -94,7 +96,7 @@ impl Volume {
         self.sentiment_change_sum += other.sentiment_change_sum;
     }
 
-    pub fn finish(self, symbols: &Symbols) -> VolumeKpis {
+    pub fn finish(self, symbols: &Symbols, coverage: Coverage) -> VolumeKpis {
         let channel_share = self
             .by_channel
             .iter()
@@ -118,10 +120,10 @@ impl Volume {
                 tickets: self.tickets,
                 inbound: self.inbound,
                 outbound: self.outbound,
-                customer_messages: self.customer_messages,
-                agent_messages: self.agent_messages,
-                bot_messages: self.bot_messages,
-                notes: self.notes,
+                customer_messages: coverage.customer_messages.then_some(self.customer_messages),
+                agent_messages: coverage.replies.then_some(self.agent_messages),
+                bot_messages: coverage.messages.then_some(self.bot_messages),
+                notes: coverage.messages.then_some(self.notes),
                 channel_share,
             },
         }

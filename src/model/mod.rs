@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 pub use ticket::{Direction, ReplyState, Ticket};
 
-use crate::ingest::Event;
+use crate::ingest::{Event, TicketRecord};
 use crate::time::Instant;
 
 /// Events collected per ticket, in input order.
@@ -18,6 +18,8 @@ pub struct TicketStore {
     index: HashMap<String, usize>,
     ids: Vec<String>,
     events: Vec<Vec<Event>>,
+    /// Tickets read from ticket-level exports: one record each, the winning row.
+    records: HashMap<String, TicketRecord>,
 }
 
 /// The tickets at `as_of`, and how many events lay beyond it.
@@ -42,12 +44,24 @@ impl TicketStore {
         self.events[slot].push(event);
     }
 
+    /// A ticket-level row. When an export repeats a ticket (audit rows), the row with the
+    /// greatest `order` wins, and the later one among equals.
+    pub fn push_record(&mut self, record: TicketRecord) {
+        match self.records.get_mut(&record.id) {
+            Some(kept) if kept.order > record.order => {}
+            Some(kept) => *kept = record,
+            None => {
+                self.records.insert(record.id.clone(), record);
+            }
+        }
+    }
+
     pub fn len(&self) -> usize {
-        self.ids.len()
+        self.ids.len() + self.records.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.ids.is_empty()
+        self.len() == 0
     }
 
     /// Orders each ticket's events (timestamp, then input order), drops those after `as_of`
@@ -64,6 +78,17 @@ impl TicketStore {
                 tickets.push(ticket);
             }
         }
+        let mut records: Vec<TicketRecord> = self.records.into_values().collect();
+        records.sort_by(|a, b| {
+            a.created_at
+                .cmp(&b.created_at)
+                .then_with(|| a.id.cmp(&b.id))
+        });
+        tickets.extend(
+            records
+                .into_iter()
+                .filter_map(|record| Ticket::from_record(record, as_of)),
+        );
         Tickets {
             tickets,
             events_after_as_of,

@@ -1,5 +1,6 @@
 //! A ticket's derived facts: one ordered walk over its events up to `as_of`.
 
+use crate::ingest::TicketRecord;
 use crate::ingest::event::{AuthorType, Event, EventKind, Status};
 use crate::symbols::Sym;
 use crate::time::{Instant, seconds_between};
@@ -82,6 +83,66 @@ impl Ticket {
         Some(walk.finish(id, created_at))
     }
 
+    /// A ticket from a ticket-level export, as it stood at `as_of`: facts dated later are
+    /// not known yet. Such exports are inbound by nature (a customer opened the ticket).
+    pub fn from_record(record: TicketRecord, as_of: Instant) -> Option<Ticket> {
+        if record.created_at > as_of {
+            return None;
+        }
+        let known = |at: Option<Instant>| at.filter(|at| *at <= as_of);
+        let first_reply_at = known(record.first_reply_at);
+        let solved_at = known(record.solved_at);
+        let closed_at = known(record.closed_at);
+        let dated = record.solved_at.is_some() || record.closed_at.is_some();
+        let status = match record.status {
+            // Solved in the export, but only after as_of: open at as_of.
+            Some(status) if status.is_solved() && dated && solved_at.or(closed_at).is_none() => {
+                Some(Status::Open)
+            }
+            Some(status) => Some(status),
+            None if closed_at.is_some() => Some(Status::Closed),
+            None if solved_at.is_some() => Some(Status::Solved),
+            None => None,
+        };
+        let solved = status.is_some_and(Status::is_solved);
+        let last_resolved_at = solved.then(|| solved_at.or(closed_at)).flatten();
+        let replies = record
+            .replies
+            .unwrap_or(u32::from(first_reply_at.is_some()));
+        Some(Ticket {
+            id: record.id,
+            created_at: record.created_at,
+            channel: record.attributes.channel,
+            priority: record.attributes.priority,
+            category: record.attributes.category,
+            team: record.attributes.team,
+            agent: record.attributes.agent,
+            direction: Direction::Inbound,
+            first_customer_message_at: Some(record.created_at),
+            first_reply_at,
+            replies,
+            customer_messages: record.customer_messages.unwrap_or(0),
+            bot_messages: 0,
+            system_messages: 0,
+            notes: 0,
+            response_waits: Vec::new(),
+            status,
+            first_resolved_at: known(record.first_resolved_at),
+            last_resolved_at,
+            reopens: record.reopens.unwrap_or(0),
+            solved_changes: last_resolved_at
+                .map(|at| vec![SolvedChange { at, solved: true }])
+                .unwrap_or_default(),
+            handle_seconds: record.handle_seconds,
+            csat: record.csat,
+            nps: record.nps,
+            first_sentiment: None,
+            last_sentiment: None,
+            scored_customer_messages: 0,
+            message_channels: 0,
+        })
+    }
+
     pub fn is_solved(&self) -> bool {
         self.status.is_some_and(Status::is_solved)
     }
@@ -95,7 +156,7 @@ impl Ticket {
         if !self.is_inbound() {
             return None;
         }
-        Some(if self.replies > 0 {
+        Some(if self.first_reply_at.is_some() {
             ReplyState::Answered
         } else if self.is_solved() {
             ReplyState::ClosedWithoutReply

@@ -81,11 +81,15 @@ fn distribution_detail(summary: &Summary) -> String {
     )
 }
 
+const NO_STATUS: &str = "no status in input";
+const NOT_IN_INPUT: &str = "not in this input";
+
 fn overall(kpis: &KpiBlock) -> Section {
     let mut rows: Vec<Vec<String>> = Vec::new();
     let mut row = |name: &str, value: String, detail: String| {
         rows.push(vec![name.to_owned(), value, detail]);
     };
+    let na = || ("n/a".to_owned(), NOT_IN_INPUT.to_owned());
     let volume = &kpis.volume;
     row(
         "Tickets",
@@ -96,55 +100,58 @@ fn overall(kpis: &KpiBlock) -> Section {
             count(volume.outbound)
         ),
     );
-    row(
-        "Messages",
-        count(volume.customer_messages + volume.agent_messages + volume.bot_messages),
-        format!(
-            "{} customer, {} agent, {} bot; {} notes",
-            count(volume.customer_messages),
-            count(volume.agent_messages),
-            count(volume.bot_messages),
-            count(volume.notes)
-        ),
-    );
-    let frt = &kpis.first_response;
-    row(
-        "First response (median)",
-        opt_duration(frt.summary.median),
-        format!(
-            "{}, {} unanswered",
-            distribution_detail(&frt.summary),
-            count(frt.unanswered)
-        ),
-    );
-    row(
-        "Response time (median)",
-        opt_duration(kpis.response_time.median),
-        distribution_detail(&kpis.response_time),
-    );
-    let rate = &kpis.response_rate;
-    row(
-        "Response rate",
-        percent(rate.rate),
-        format!(
-            "{} answered, {} unanswered, {} closed w/o reply",
-            count(rate.answered),
-            count(rate.unanswered),
-            count(rate.closed_without_reply)
-        ),
-    );
-    match &kpis.resolution_time {
-        Some(summary) => row(
-            "Resolution time (median)",
-            opt_duration(summary.median),
-            distribution_detail(summary),
-        ),
-        None => row(
-            "Resolution time (median)",
-            "n/a".into(),
-            "no status in input".into(),
-        ),
+    if let (Some(customer), Some(agent), Some(bot)) = (
+        volume.customer_messages,
+        volume.agent_messages,
+        volume.bot_messages,
+    ) {
+        row(
+            "Messages",
+            count(customer + agent + bot),
+            format!(
+                "{} customer, {} agent, {} bot; {} notes",
+                count(customer),
+                count(agent),
+                count(bot),
+                opt_count(volume.notes)
+            ),
+        );
     }
+    let (value, detail) = kpis.first_response.as_ref().map_or_else(na, |frt| {
+        (
+            opt_duration(frt.summary.median),
+            format!(
+                "{}, {} unanswered",
+                distribution_detail(&frt.summary),
+                count(frt.unanswered)
+            ),
+        )
+    });
+    row("First response (median)", value, detail);
+    let (value, detail) = kpis.response_time.as_ref().map_or_else(na, |summary| {
+        (opt_duration(summary.median), distribution_detail(summary))
+    });
+    row("Response time (median)", value, detail);
+    let (value, detail) = kpis.response_rate.as_ref().map_or_else(na, |rate| {
+        (
+            percent(rate.rate),
+            format!(
+                "{} answered, {} unanswered, {} closed w/o reply",
+                count(rate.answered),
+                count(rate.unanswered),
+                count(rate.closed_without_reply)
+            ),
+        )
+    });
+    row("Response rate", value, detail);
+    let no_status = || ("n/a".to_owned(), NO_STATUS.to_owned());
+    let (value, detail) = kpis
+        .resolution_time
+        .as_ref()
+        .map_or_else(no_status, |summary| {
+            (opt_duration(summary.median), distribution_detail(summary))
+        });
+    row("Resolution time (median)", value, detail);
     if let Some(summary) = &kpis.first_resolution_time {
         row(
             "First resolution (median)",
@@ -152,22 +159,17 @@ fn overall(kpis: &KpiBlock) -> Section {
             distribution_detail(summary),
         );
     }
-    match &kpis.fcr {
-        Some(fcr) => row(
-            "First contact resolution",
+    let (value, detail) = kpis.fcr.as_ref().map_or_else(na, |fcr| {
+        (
             percent(fcr.rate),
             format!(
                 "{} of {} solved with replies",
                 count(fcr.first_contact),
                 count(fcr.eligible)
             ),
-        ),
-        None => row(
-            "First contact resolution",
-            "n/a".into(),
-            "no status in input".into(),
-        ),
-    }
+        )
+    });
+    row("First contact resolution", value, detail);
     if let Some(bot) = &kpis.bot_resolution {
         row(
             "Bot resolution",
@@ -216,32 +218,18 @@ fn overall(kpis: &KpiBlock) -> Section {
             count(nps.detractors)
         ),
     );
-    match &kpis.backlog {
-        Some(backlog) => {
-            let ages: Vec<String> = backlog
-                .age
-                .labelled()
-                .iter()
-                .map(|(label, n)| format!("{label} {}", count(*n)))
-                .collect();
-            row("Backlog", count(backlog.open), ages.join(", "));
-        }
-        None => row("Backlog", "n/a".into(), "no status in input".into()),
-    }
-    let sla = &kpis.sla;
-    row(
-        "SLA first reply",
-        percent(sla.first_reply.attainment),
-        format!(
-            "{} met, {} breached, {} running",
-            count(sla.first_reply.met),
-            count(sla.first_reply.breached),
-            count(sla.first_reply.running)
-        ),
-    );
-    match &sla.resolution {
-        Some(target) => row(
-            "SLA resolution",
+    let (value, detail) = kpis.backlog.as_ref().map_or_else(no_status, |backlog| {
+        let ages: Vec<String> = backlog
+            .age
+            .labelled()
+            .iter()
+            .map(|(label, n)| format!("{label} {}", count(*n)))
+            .collect();
+        (count(backlog.open), ages.join(", "))
+    });
+    row("Backlog", value, detail);
+    let attainment = |target: &crate::metrics::sla::TargetAttainment| {
+        (
             percent(target.attainment),
             format!(
                 "{} met, {} breached, {} running",
@@ -249,9 +237,16 @@ fn overall(kpis: &KpiBlock) -> Section {
                 count(target.breached),
                 count(target.running)
             ),
-        ),
-        None => row("SLA resolution", "n/a".into(), "no status in input".into()),
-    }
+        )
+    };
+    let (value, detail) = kpis.sla.first_reply.as_ref().map_or_else(na, attainment);
+    row("SLA first reply", value, detail);
+    let (value, detail) = kpis
+        .sla
+        .resolution
+        .as_ref()
+        .map_or_else(no_status, attainment);
+    row("SLA resolution", value, detail);
     row(
         "Replies per solved ticket",
         decimal(kpis.interactions.replies_per_solved_ticket, 2),
@@ -260,16 +255,20 @@ fn overall(kpis: &KpiBlock) -> Section {
             decimal(kpis.interactions.customer_messages_per_ticket, 2)
         ),
     );
-    row(
-        "Redirect rate",
-        percent(kpis.redirects.rate),
-        format!("{} tickets changed channel", count(kpis.redirects.tickets)),
-    );
-    row(
-        "Sentiment change",
-        signed(kpis.sentiment.mean_change, 2),
-        format!("n={}", count(kpis.sentiment.tickets)),
-    );
+    let (value, detail) = kpis.redirects.as_ref().map_or_else(na, |redirects| {
+        (
+            percent(redirects.rate),
+            format!("{} tickets changed channel", count(redirects.tickets)),
+        )
+    });
+    row("Redirect rate", value, detail);
+    let (value, detail) = kpis.sentiment.as_ref().map_or_else(na, |sentiment| {
+        (
+            signed(sentiment.mean_change, 2),
+            format!("n={}", count(sentiment.tickets)),
+        )
+    });
+    row("Sentiment change", value, detail);
     Section {
         title: "Overall".to_owned(),
         headers: vec!["KPI".into(), "Value".into(), "Detail".into()],
@@ -278,18 +277,26 @@ fn overall(kpis: &KpiBlock) -> Section {
     }
 }
 
+fn opt_count(value: Option<u64>) -> String {
+    value.map_or_else(|| "n/a".to_owned(), count)
+}
+
 /// The headline columns shared by the group and period tables.
 fn headline(kpis: &KpiBlock) -> Vec<String> {
     vec![
         count(kpis.tickets),
-        opt_duration(kpis.first_response.summary.median),
-        opt_duration(kpis.first_response.summary.p90),
+        opt_duration(
+            kpis.first_response
+                .as_ref()
+                .and_then(|frt| frt.summary.median),
+        ),
+        opt_duration(kpis.first_response.as_ref().and_then(|frt| frt.summary.p90)),
         kpis.resolution_time
             .as_ref()
             .map_or_else(|| "n/a".to_owned(), |s| opt_duration(s.median)),
         percent(kpis.fcr.as_ref().and_then(|fcr| fcr.rate)),
         percent(kpis.csat.rate),
-        percent(kpis.sla.first_reply.attainment),
+        percent(kpis.sla.first_reply.as_ref().and_then(|t| t.attainment)),
     ]
 }
 

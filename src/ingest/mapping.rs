@@ -1,0 +1,1008 @@
+//! Column mappings: how the columns of a real export become canonical fields.
+//!
+//! A mapping is a TOML document (a built-in preset, the `[mapping]` table of ticketkpi.toml,
+//! or `--mapping FILE`). The canonical event log itself is read through the identity mapping,
+//! so every input takes the same path: source record -> [`MappedRow`] -> validation.
+
+use std::borrow::Cow;
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use chrono::{DateTime, NaiveDate, NaiveDateTime};
+use serde::Deserialize;
+
+use super::row::{Field, RejectReason, RowError, RowValues};
+
+/// The three input shapes that map onto the one ticket model.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Shape {
+    /// One row per event (message, note, status change, rating).
+    #[default]
+    Events,
+    /// One row per ticket (or several audit rows per ticket: the last one wins).
+    Tickets,
+    /// One row per message, conversations rebuilt from reply-to ids (tweets, e-mails).
+    Threads,
+}
+
+/// A mapping as written in TOML.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MappingSpec {
+    pub name: Option<String>,
+    pub description: Option<String>,
+    #[serde(default)]
+    pub shape: Shape,
+    /// Header names that identify this export (all must be present) for auto-detection.
+    #[serde(default)]
+    pub detect: Vec<String>,
+    pub delimiter: Option<String>,
+    /// Cell values that mean "no value" (e.g. `?`, `NULL`, `-`).
+    #[serde(default)]
+    pub null_values: Vec<String>,
+    /// JSON: the member holding the record, e.g. `ticket` for `{"ticket": {...}}`.
+    pub record_path: Option<String>,
+    /// Tickets shape: the column whose greatest value marks the row that wins (numbers or
+    /// timestamps); by default the last row of a ticket wins.
+    pub order_by: Option<String>,
+    #[serde(default)]
+    pub fields: BTreeMap<String, FieldSpec>,
+    /// Rows to leave out: source column -> values. They are counted, never silently dropped.
+    #[serde(default)]
+    pub skip: BTreeMap<String, Vec<String>>,
+    /// A source column whose value sets several fields at once: column -> value -> fields.
+    /// The value `*` applies to any value not listed.
+    #[serde(default)]
+    pub derive: BTreeMap<String, BTreeMap<String, BTreeMap<String, String>>>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum FieldSpec {
+    Column(String),
+    Detailed(FieldDetail),
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FieldDetail {
+    pub column: Option<String>,
+    /// Several columns joined with a space (a date column and a time column).
+    pub columns: Option<Vec<String>>,
+    /// A constant for every row.
+    pub value: Option<String>,
+    /// Timestamps: chrono format strings tried in order (the canonical formats are always
+    /// accepted too); `unix` for seconds, `unix_ms` for milliseconds.
+    pub format: Option<OneOrMany>,
+    /// Durations: `seconds` (default), `minutes`, `hours` or `h:mm:ss`.
+    pub unit: Option<DurationUnit>,
+    /// Value aliases, matched case-insensitively: source value -> canonical value.
+    #[serde(default)]
+    pub values: BTreeMap<String, String>,
+    /// The value for a source value not listed in `values` (default: kept as it is).
+    pub other: Option<String>,
+    /// Values that mean "no value" for this field only.
+    #[serde(default)]
+    pub null_values: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum OneOrMany {
+    One(String),
+    Many(Vec<String>),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DurationUnit {
+    Seconds,
+    Minutes,
+    Hours,
+    #[serde(rename = "h:mm:ss")]
+    Hms,
+}
+
+/// Every field a mapping can fill, over all shapes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Target {
+    Event(Field),
+    MessageId,
+    ParentId,
+    CreatedAt,
+    FirstReplyAt,
+    FirstReplySeconds,
+    SolvedAt,
+    ResolutionSeconds,
+    FirstResolvedAt,
+    FirstResolutionSeconds,
+    ClosedAt,
+    Reopens,
+    Replies,
+    CustomerMessages,
+}
+
+const TICKET_ONLY: [(&str, Target); 12] = [
+    ("created_at", Target::CreatedAt),
+    ("first_reply_at", Target::FirstReplyAt),
+    ("first_reply_seconds", Target::FirstReplySeconds),
+    ("solved_at", Target::SolvedAt),
+    ("resolution_seconds", Target::ResolutionSeconds),
+    ("first_resolved_at", Target::FirstResolvedAt),
+    ("first_resolution_seconds", Target::FirstResolutionSeconds),
+    ("closed_at", Target::ClosedAt),
+    ("reopens", Target::Reopens),
+    ("replies", Target::Replies),
+    ("customer_messages", Target::CustomerMessages),
+    ("updated_at", Target::Event(Field::Timestamp)),
+];
+
+/// Fields of the tickets shape shared with events.
+const TICKET_SHARED: [Field; 10] = [
+    Field::TicketId,
+    Field::Status,
+    Field::Channel,
+    Field::Agent,
+    Field::Team,
+    Field::Priority,
+    Field::Category,
+    Field::Csat,
+    Field::Nps,
+    Field::HandleSeconds,
+];
+
+impl Target {
+    pub fn name(self) -> &'static str {
+        match self {
+            Target::Event(field) => field.name(),
+            Target::MessageId => "message_id",
+            Target::ParentId => "parent_id",
+            other => TICKET_ONLY
+                .iter()
+                .find(|(_, target)| *target == other)
+                .map_or("?", |(name, _)| name),
+        }
+    }
+
+    /// The field named `name` in `shape`, if that shape has it.
+    pub fn parse(shape: Shape, name: &str) -> Option<Target> {
+        let name = name.trim().to_ascii_lowercase();
+        match shape {
+            Shape::Events => Field::from_header(&name).map(Target::Event),
+            Shape::Threads => match name.as_str() {
+                "message_id" => Some(Target::MessageId),
+                "parent_id" => Some(Target::ParentId),
+                _ => Field::from_header(&name)
+                    .filter(|field| *field != Field::TicketId)
+                    .map(Target::Event),
+            },
+            Shape::Tickets => TICKET_ONLY
+                .iter()
+                .find(|(known, _)| *known == name)
+                .map(|(_, target)| *target)
+                .or_else(|| {
+                    Field::from_header(&name)
+                        .filter(|field| TICKET_SHARED.contains(field))
+                        .map(Target::Event)
+                }),
+        }
+    }
+
+    pub fn names(shape: Shape) -> Vec<&'static str> {
+        match shape {
+            Shape::Events => Field::ALL.iter().map(|f| f.name()).collect(),
+            Shape::Threads => {
+                let mut names = vec!["message_id", "parent_id"];
+                names.extend(
+                    Field::ALL
+                        .iter()
+                        .filter(|f| **f != Field::TicketId)
+                        .map(|f| f.name()),
+                );
+                names
+            }
+            Shape::Tickets => {
+                let mut names: Vec<&str> = TICKET_SHARED.iter().map(|f| f.name()).collect();
+                names.extend(TICKET_ONLY.iter().map(|(name, _)| *name));
+                names
+            }
+        }
+    }
+
+    fn kind(self) -> ValueKind {
+        match self {
+            Target::Event(Field::Timestamp)
+            | Target::CreatedAt
+            | Target::FirstReplyAt
+            | Target::SolvedAt
+            | Target::FirstResolvedAt
+            | Target::ClosedAt => ValueKind::Timestamp,
+            Target::Event(
+                Field::HandleSeconds | Field::TalkSeconds | Field::HoldSeconds | Field::AcwSeconds,
+            )
+            | Target::FirstReplySeconds
+            | Target::ResolutionSeconds
+            | Target::FirstResolutionSeconds => ValueKind::Duration,
+            Target::MessageId | Target::ParentId | Target::Event(Field::TicketId) => ValueKind::Id,
+            _ => ValueKind::Text,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ValueKind {
+    Text,
+    Timestamp,
+    Duration,
+    /// Identifiers: `3.0` (a float-formatted integer, as pandas writes) reads as `3`.
+    Id,
+}
+
+/// What an input can tell, beyond what every shape has (tickets, creation, status, ratings).
+/// Event logs tell everything; a ticket table only what its columns hold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct Coverage {
+    /// Individual messages: response times, bot and note counts, redirects, sentiment.
+    pub messages: bool,
+    pub first_reply: bool,
+    /// The number of replies (FCR, replies per solved ticket).
+    pub replies: bool,
+    pub reopens: bool,
+    pub first_resolution: bool,
+    pub customer_messages: bool,
+}
+
+impl Coverage {
+    pub const FULL: Coverage = Coverage {
+        messages: true,
+        first_reply: true,
+        replies: true,
+        reopens: true,
+        first_resolution: true,
+        customer_messages: true,
+    };
+
+    /// What several inputs support together.
+    pub fn and(self, other: Coverage) -> Coverage {
+        Coverage {
+            messages: self.messages && other.messages,
+            first_reply: self.first_reply && other.first_reply,
+            replies: self.replies && other.replies,
+            reopens: self.reopens && other.reopens,
+            first_resolution: self.first_resolution && other.first_resolution,
+            customer_messages: self.customer_messages && other.customer_messages,
+        }
+    }
+}
+
+/// A mapping ready to apply: source columns resolved to slots, aliases lowercased.
+#[derive(Debug, Clone)]
+pub struct Mapping {
+    pub name: String,
+    pub shape: Shape,
+    pub delimiter: Option<u8>,
+    pub record_path: Option<String>,
+    /// The source columns the mapping reads; readers resolve them once per input.
+    pub columns: Vec<String>,
+    fields: Vec<(Target, CompiledField)>,
+    skip: Vec<(usize, HashSet<String>)>,
+    derive: Vec<Derivation>,
+    null_values: HashSet<String>,
+    pub order_by: Option<usize>,
+    /// Header names that must be present for the mapping to apply (detection).
+    pub detect: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+struct CompiledField {
+    source: FieldSource,
+    null_values: HashSet<String>,
+    formats: Vec<String>,
+    unit: DurationUnit,
+    values: HashMap<String, String>,
+    other: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+enum FieldSource {
+    Column(usize),
+    Columns(Vec<usize>),
+    Constant(String),
+}
+
+#[derive(Debug, Clone)]
+struct Derivation {
+    slot: usize,
+    by_value: HashMap<String, Vec<(Target, String)>>,
+    otherwise: Vec<(Target, String)>,
+}
+
+/// A problem in a mapping file.
+#[derive(Debug, thiserror::Error)]
+#[error("mapping {name}: {message}")]
+pub struct MappingError {
+    pub name: String,
+    pub message: String,
+}
+
+impl Mapping {
+    /// The canonical event log, read as it is.
+    pub fn canonical() -> Mapping {
+        let spec = MappingSpec {
+            name: Some("canonical".to_owned()),
+            fields: Field::ALL
+                .iter()
+                .map(|field| {
+                    (
+                        field.name().to_owned(),
+                        FieldSpec::Column(field.name().to_owned()),
+                    )
+                })
+                .collect(),
+            ..MappingSpec::default()
+        };
+        Mapping::compile(&spec).unwrap_or_else(|_| unreachable!("the canonical mapping is valid"))
+    }
+
+    pub fn from_toml(name: &str, text: &str) -> Result<Mapping, MappingError> {
+        let spec: MappingSpec = toml::from_str(text).map_err(|error| MappingError {
+            name: name.to_owned(),
+            message: error.to_string(),
+        })?;
+        let mut spec = spec;
+        spec.name.get_or_insert_with(|| name.to_owned());
+        Mapping::compile(&spec)
+    }
+
+    pub fn compile(spec: &MappingSpec) -> Result<Mapping, MappingError> {
+        let name = spec.name.clone().unwrap_or_else(|| "mapping".to_owned());
+        let error = |message: String| MappingError {
+            name: name.clone(),
+            message,
+        };
+        let mut columns: Vec<String> = Vec::new();
+        let mut slot = |column: &str| -> usize {
+            match columns
+                .iter()
+                .position(|c| c.eq_ignore_ascii_case(column.trim()))
+            {
+                Some(index) => index,
+                None => {
+                    columns.push(column.trim().to_owned());
+                    columns.len() - 1
+                }
+            }
+        };
+        let mut fields = Vec::new();
+        for (target_name, field_spec) in &spec.fields {
+            let target = Target::parse(spec.shape, target_name).ok_or_else(|| {
+                error(format!(
+                    "unknown field '{target_name}' for shape {:?}; known: {}",
+                    spec.shape,
+                    Target::names(spec.shape).join(", ")
+                ))
+            })?;
+            let detail = match field_spec {
+                FieldSpec::Column(column) => FieldDetail {
+                    column: Some(column.clone()),
+                    ..FieldDetail::default()
+                },
+                FieldSpec::Detailed(detail) => detail.clone(),
+            };
+            let source = match (&detail.column, &detail.columns, &detail.value) {
+                (Some(column), None, None) => FieldSource::Column(slot(column)),
+                (None, Some(list), None) if !list.is_empty() => {
+                    FieldSource::Columns(list.iter().map(|c| slot(c)).collect())
+                }
+                (None, None, Some(value)) => FieldSource::Constant(value.clone()),
+                _ => {
+                    return Err(error(format!(
+                        "field '{target_name}' needs exactly one of column, columns or value"
+                    )));
+                }
+            };
+            let formats = match &detail.format {
+                None => Vec::new(),
+                Some(OneOrMany::One(format)) => vec![format.clone()],
+                Some(OneOrMany::Many(formats)) => formats.clone(),
+            };
+            if !formats.is_empty() && target.kind() != ValueKind::Timestamp {
+                return Err(error(format!(
+                    "field '{target_name}' is not a timestamp: no format"
+                )));
+            }
+            if detail.unit.is_some() && target.kind() != ValueKind::Duration {
+                return Err(error(format!(
+                    "field '{target_name}' is not a duration: no unit"
+                )));
+            }
+            fields.push((
+                target,
+                CompiledField {
+                    source,
+                    null_values: detail
+                        .null_values
+                        .iter()
+                        .map(|v| v.trim().to_lowercase())
+                        .collect(),
+                    formats,
+                    unit: detail.unit.unwrap_or(DurationUnit::Seconds),
+                    values: detail
+                        .values
+                        .iter()
+                        .map(|(from, to)| (from.trim().to_lowercase(), to.clone()))
+                        .collect(),
+                    other: detail.other.clone(),
+                },
+            ));
+        }
+        let skip = spec
+            .skip
+            .iter()
+            .map(|(column, values)| {
+                (
+                    slot(column),
+                    values.iter().map(|v| v.trim().to_lowercase()).collect(),
+                )
+            })
+            .collect();
+        let mut derive = Vec::new();
+        for (column, table) in &spec.derive {
+            let mut by_value = HashMap::new();
+            let mut otherwise = Vec::new();
+            for (value, sets) in table {
+                let mut parsed = Vec::new();
+                for (target_name, set_to) in sets {
+                    let target = Target::parse(spec.shape, target_name).ok_or_else(|| {
+                        error(format!("derive.{column}: unknown field '{target_name}'"))
+                    })?;
+                    parsed.push((target, set_to.clone()));
+                }
+                if value == "*" {
+                    otherwise = parsed;
+                } else {
+                    by_value.insert(value.trim().to_lowercase(), parsed);
+                }
+            }
+            derive.push(Derivation {
+                slot: slot(column),
+                by_value,
+                otherwise,
+            });
+        }
+        let order_by = spec.order_by.as_deref().map(&mut slot);
+        let delimiter = spec
+            .delimiter
+            .as_deref()
+            .map(|text| match text {
+                "\t" | "\\t" | "tab" => Ok(b'\t'),
+                _ if text.len() == 1 && text.is_ascii() => Ok(text.as_bytes()[0]),
+                _ => Err(error(format!(
+                    "delimiter {text:?} is not one ASCII character"
+                ))),
+            })
+            .transpose()?;
+        let mapping = Mapping {
+            name: name.clone(),
+            shape: spec.shape,
+            delimiter,
+            record_path: spec.record_path.clone(),
+            columns,
+            fields,
+            skip,
+            derive,
+            null_values: spec
+                .null_values
+                .iter()
+                .map(|v| v.trim().to_owned())
+                .collect(),
+            order_by,
+            detect: spec.detect.clone(),
+        };
+        for required in mapping.required_targets() {
+            if !mapping.maps(required) {
+                return Err(error(format!(
+                    "the {:?} shape needs the field '{}'",
+                    mapping.shape,
+                    required.name()
+                )));
+            }
+        }
+        Ok(mapping)
+    }
+
+    fn required_targets(&self) -> Vec<Target> {
+        match self.shape {
+            Shape::Events => vec![
+                Target::Event(Field::TicketId),
+                Target::Event(Field::Timestamp),
+            ],
+            Shape::Threads => vec![Target::MessageId, Target::Event(Field::Timestamp)],
+            Shape::Tickets => vec![Target::Event(Field::TicketId), Target::CreatedAt],
+        }
+    }
+
+    /// Whether the mapping fills `target` (from a column, a constant or a derivation).
+    pub fn maps(&self, target: Target) -> bool {
+        self.fields.iter().any(|(t, _)| *t == target)
+            || self.derive.iter().any(|d| {
+                d.otherwise
+                    .iter()
+                    .chain(d.by_value.values().flatten())
+                    .any(|(t, _)| *t == target)
+            })
+    }
+
+    /// The source column behind `target`, for error messages and `inspect`.
+    pub fn source_of(&self, target: Target) -> Option<String> {
+        self.fields
+            .iter()
+            .find(|(t, _)| *t == target)
+            .map(|(_, field)| match &field.source {
+                FieldSource::Column(slot) => self.columns[*slot].clone(),
+                FieldSource::Columns(slots) => slots
+                    .iter()
+                    .map(|slot| self.columns[*slot].as_str())
+                    .collect::<Vec<_>>()
+                    .join(" + "),
+                FieldSource::Constant(value) => format!("= {value:?}"),
+            })
+    }
+
+    /// Which KPIs the input shape can support at all.
+    pub fn coverage(&self) -> Coverage {
+        match self.shape {
+            Shape::Events | Shape::Threads => Coverage::FULL,
+            Shape::Tickets => Coverage {
+                messages: false,
+                first_reply: self.maps(Target::FirstReplyAt)
+                    || self.maps(Target::FirstReplySeconds),
+                replies: self.maps(Target::Replies),
+                reopens: self.maps(Target::Reopens),
+                first_resolution: self.maps(Target::FirstResolvedAt)
+                    || self.maps(Target::FirstResolutionSeconds),
+                customer_messages: self.maps(Target::CustomerMessages),
+            },
+        }
+    }
+
+    /// Names the user's column in an error about a canonical field.
+    pub fn explain(&self, mut error: RowError) -> RowError {
+        let source = error
+            .column
+            .as_deref()
+            .and_then(|name| Target::parse(self.shape, name))
+            .and_then(|target| self.source_of(target));
+        if let Some(source) = source {
+            error.column = Some(source);
+        }
+        error
+    }
+
+    /// What `inspect` shows: each mapped field and where it comes from.
+    pub fn describe(&self) -> Vec<(String, String)> {
+        let mut rows: Vec<(String, String)> = self
+            .fields
+            .iter()
+            .map(|(target, _)| {
+                (
+                    target.name().to_owned(),
+                    self.source_of(*target).unwrap_or_default(),
+                )
+            })
+            .collect();
+        for derivation in &self.derive {
+            let mut targets: Vec<&str> = derivation
+                .by_value
+                .values()
+                .chain(std::iter::once(&derivation.otherwise))
+                .flatten()
+                .map(|(target, _)| target.name())
+                .collect();
+            targets.sort_unstable();
+            targets.dedup();
+            rows.push((
+                targets.join(", "),
+                format!(
+                    "derived from the values of {}",
+                    self.columns[derivation.slot]
+                ),
+            ));
+        }
+        rows
+    }
+
+    /// The slots whose columns must exist in a CSV header (required fields from columns).
+    pub fn required_columns(&self) -> Vec<&str> {
+        let required = self.required_targets();
+        self.fields
+            .iter()
+            .filter(|(target, _)| required.contains(target))
+            .flat_map(|(_, field)| match &field.source {
+                FieldSource::Column(slot) => vec![*slot],
+                FieldSource::Columns(slots) => slots.clone(),
+                FieldSource::Constant(_) => Vec::new(),
+            })
+            .map(|slot| self.columns[slot].as_str())
+            .collect()
+    }
+
+    /// Whether a header (its names) carries every column this mapping detects by.
+    pub fn matches_header(&self, header: &[&str]) -> bool {
+        !self.detect.is_empty()
+            && self.detect.iter().all(|name| {
+                header
+                    .iter()
+                    .any(|h| h.trim().eq_ignore_ascii_case(name.trim()))
+            })
+    }
+
+    /// Applies the mapping to a record. `Ok(None)`: a skip rule excludes the row.
+    pub fn apply<'r>(
+        &'r self,
+        cell: impl Fn(usize) -> Option<&'r str>,
+    ) -> Result<Option<MappedRow<'r>>, RowError> {
+        let read = |slot: usize| -> &'r str {
+            let text = cell(slot).unwrap_or("").trim();
+            if self.null_values.contains(text) {
+                ""
+            } else {
+                text
+            }
+        };
+        for (slot, values) in &self.skip {
+            if values.contains(&read(*slot).to_lowercase()) {
+                return Ok(None);
+            }
+        }
+        let mut row = MappedRow {
+            order: self.order_by.map(read),
+            ..MappedRow::default()
+        };
+        for (target, field) in &self.fields {
+            let raw: Cow<'r, str> = match &field.source {
+                FieldSource::Column(slot) => Cow::Borrowed(read(*slot)),
+                // A date and a time make an instant only together.
+                FieldSource::Columns(slots) => {
+                    let parts: Vec<&str> = slots.iter().map(|s| read(*s)).collect();
+                    if parts.iter().any(|part| part.is_empty()) {
+                        Cow::Borrowed("")
+                    } else {
+                        Cow::Owned(parts.join(" "))
+                    }
+                }
+                FieldSource::Constant(value) => Cow::Borrowed(value.as_str()),
+            };
+            let raw = if field.null_values.contains(&raw.to_lowercase()) {
+                Cow::Borrowed("")
+            } else {
+                raw
+            };
+            let aliased = match field.values.get(&raw.to_lowercase()) {
+                Some(alias) => Cow::Borrowed(alias.as_str()),
+                None => match &field.other {
+                    Some(other) if !raw.is_empty() => Cow::Borrowed(other.as_str()),
+                    _ => raw,
+                },
+            };
+            let value = self.convert(*target, field, aliased)?;
+            row.set(*target, value);
+        }
+        for derivation in &self.derive {
+            let key = read(derivation.slot).to_lowercase();
+            let sets = derivation
+                .by_value
+                .get(&key)
+                .unwrap_or(&derivation.otherwise);
+            for (target, value) in sets {
+                row.set(*target, Cow::Borrowed(value.as_str()));
+            }
+        }
+        Ok(Some(row))
+    }
+
+    fn convert<'r>(
+        &self,
+        target: Target,
+        field: &CompiledField,
+        value: Cow<'r, str>,
+    ) -> Result<Cow<'r, str>, RowError> {
+        if value.is_empty() {
+            return Ok(value);
+        }
+        let column = self
+            .source_of(target)
+            .unwrap_or_else(|| target.name().to_owned());
+        match target.kind() {
+            ValueKind::Text => Ok(value),
+            ValueKind::Id => Ok(match value.strip_suffix(".0") {
+                Some(integer) if integer.bytes().all(|b| b.is_ascii_digit()) => {
+                    Cow::Owned(integer.to_owned())
+                }
+                _ => value,
+            }),
+            ValueKind::Timestamp if field.formats.is_empty() => Ok(value),
+            ValueKind::Timestamp => match reformat_timestamp(&value, &field.formats) {
+                Some(canonical) => Ok(Cow::Owned(canonical)),
+                // Canonical timestamps are still accepted; anything else fails validation
+                // with the formats named.
+                None if crate::time::parse_timestamp(&value, chrono_tz::Tz::UTC).is_ok() => {
+                    Ok(value)
+                }
+                None => Err(RowError::new(
+                    RejectReason::BadTimestamp,
+                    Some(&column),
+                    format!(
+                        "cannot parse {value:?} as a timestamp (expected {})",
+                        field.formats.join(" or ")
+                    ),
+                )),
+            },
+            ValueKind::Duration => match field.unit {
+                DurationUnit::Seconds => Ok(value),
+                unit => duration_seconds(&value, unit)
+                    .map(|seconds| Cow::Owned(seconds.to_string()))
+                    .ok_or_else(|| {
+                        RowError::new(
+                            RejectReason::BadNumber,
+                            Some(&column),
+                            format!("cannot parse {value:?} as a duration in {unit:?}"),
+                        )
+                    }),
+            },
+        }
+    }
+}
+
+/// A source timestamp in one of `formats`, rewritten in a canonical format: RFC 3339 when the
+/// source had an offset, else a naive `YYYY-MM-DDTHH:MM:SS.ffffff` that `--tz` then places.
+fn reformat_timestamp(text: &str, formats: &[String]) -> Option<String> {
+    for format in formats {
+        match format.as_str() {
+            "unix" => {
+                if let Ok(seconds) = text.parse::<f64>() {
+                    let micros = (seconds * 1e6).round() as i64;
+                    return Some(crate::time::format_rfc3339(micros));
+                }
+            }
+            "unix_ms" => {
+                if let Ok(millis) = text.parse::<i64>() {
+                    return Some(crate::time::format_rfc3339(millis.saturating_mul(1000)));
+                }
+            }
+            _ => {
+                if let Ok(at) = DateTime::parse_from_str(text, format) {
+                    return Some(at.to_rfc3339_opts(chrono::SecondsFormat::Micros, true));
+                }
+                if let Ok(naive) = NaiveDateTime::parse_from_str(text, format) {
+                    return Some(naive.format("%Y-%m-%dT%H:%M:%S%.6f").to_string());
+                }
+                if let Ok(date) = NaiveDate::parse_from_str(text, format) {
+                    return Some(date.format("%Y-%m-%dT00:00:00").to_string());
+                }
+            }
+        }
+    }
+    None
+}
+
+fn duration_seconds(text: &str, unit: DurationUnit) -> Option<f64> {
+    let number = || text.parse::<f64>().ok().filter(|v| v.is_finite());
+    match unit {
+        DurationUnit::Seconds => number(),
+        DurationUnit::Minutes => number().map(|v| v * 60.0),
+        DurationUnit::Hours => number().map(|v| v * 3600.0),
+        DurationUnit::Hms => {
+            let parts: Vec<&str> = text.split(':').collect();
+            let [hours, minutes, seconds] = parts.as_slice() else {
+                return None;
+            };
+            let hours: u64 = hours.parse().ok()?;
+            let minutes: u64 = minutes.parse().ok().filter(|m| *m < 60)?;
+            let seconds: f64 = seconds
+                .parse()
+                .ok()
+                .filter(|s: &f64| (0.0..60.0).contains(s))?;
+            Some((hours * 3600 + minutes * 60) as f64 + seconds)
+        }
+    }
+}
+
+/// The mapped values of one row, by target.
+#[derive(Debug, Clone, Default)]
+pub struct MappedRow<'r> {
+    values: BTreeMap<Target, Cow<'r, str>>,
+    /// The `order_by` cell, for the tickets shape.
+    pub order: Option<&'r str>,
+}
+
+impl<'r> MappedRow<'r> {
+    fn set(&mut self, target: Target, value: Cow<'r, str>) {
+        self.values.insert(target, value);
+    }
+
+    pub fn get(&self, target: Target) -> &str {
+        self.values.get(&target).map_or("", |value| value.trim())
+    }
+
+    /// The same row, owning its values (for sources whose cells do not outlive the call).
+    pub fn into_owned(self) -> MappedRow<'static> {
+        MappedRow {
+            values: self
+                .values
+                .into_iter()
+                .map(|(target, value)| (target, Cow::Owned(value.into_owned())))
+                .collect(),
+            order: None,
+        }
+    }
+
+    /// The event fields, for the events and threads shapes.
+    pub fn event_values(&self) -> RowValues<'_> {
+        let mut values = RowValues::default();
+        for (target, value) in &self.values {
+            if let Target::Event(field) = target {
+                values.set(*field, value);
+            }
+        }
+        values
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn mapping(text: &str) -> Mapping {
+        Mapping::from_toml("test", text).expect("valid mapping")
+    }
+
+    fn apply<'m>(mapping: &'m Mapping, header: &[&str], row: &'m [&'m str]) -> MappedRow<'m> {
+        let slots: Vec<Option<usize>> = mapping
+            .columns
+            .iter()
+            .map(|column| header.iter().position(|h| h.eq_ignore_ascii_case(column)))
+            .collect();
+        mapping
+            .apply(|slot| slots[slot].and_then(|index| row.get(index).copied()))
+            .expect("maps")
+            .expect("not skipped")
+    }
+
+    #[test]
+    fn columns_constants_aliases_and_null_values() {
+        let mapping = mapping(
+            r#"
+            null_values = ["?"]
+            [fields]
+            ticket_id = "number"
+            timestamp = { column = "updated", format = "%d/%m/%Y %H:%M" }
+            author_type = { value = "agent" }
+            status = { column = "state", values = { Resolved = "solved", "Awaiting User Info" = "pending" } }
+            priority = { column = "priority", values = { "1 - Critical" = "urgent" }, other = "normal" }
+            "#,
+        );
+        let header = ["number", "state", "updated", "priority"];
+        let row = apply(
+            &mapping,
+            &header,
+            &["INC1", "resolved", "29/2/2016 01:16", "3 - Moderate"],
+        );
+        assert_eq!(row.get(Target::Event(Field::TicketId)), "INC1");
+        assert_eq!(row.get(Target::Event(Field::Status)), "solved");
+        assert_eq!(row.get(Target::Event(Field::AuthorType)), "agent");
+        assert_eq!(
+            row.get(Target::Event(Field::Timestamp)),
+            "2016-02-29T01:16:00.000000"
+        );
+        assert_eq!(row.get(Target::Event(Field::Priority)), "normal");
+        let null = apply(&mapping, &header, &["INC2", "?", "1/3/2016 10:00", "?"]);
+        assert_eq!(null.get(Target::Event(Field::Status)), "");
+        assert_eq!(
+            null.get(Target::Event(Field::Priority)),
+            "",
+            "other applies to values only"
+        );
+    }
+
+    #[test]
+    fn joined_columns_durations_and_ids() {
+        let mapping = mapping(
+            r#"
+            shape = "tickets"
+            [fields]
+            ticket_id = "call_id"
+            created_at = { columns = ["date", "start"], format = "%y%m%d %H:%M:%S" }
+            handle_seconds = { column = "talk", unit = "h:mm:ss" }
+            first_reply_seconds = { column = "frt", unit = "minutes" }
+            "#,
+        );
+        let header = ["call_id", "date", "start", "talk", "frt"];
+        let row = apply(
+            &mapping,
+            &header,
+            &["34536.0", "990201", "7:02:47", "0:02:46", "1.5"],
+        );
+        assert_eq!(row.get(Target::Event(Field::TicketId)), "34536");
+        assert_eq!(row.get(Target::CreatedAt), "1999-02-01T07:02:47.000000");
+        assert_eq!(row.get(Target::Event(Field::HandleSeconds)), "166");
+        assert_eq!(row.get(Target::FirstReplySeconds), "90");
+    }
+
+    #[test]
+    fn derive_sets_several_fields_and_skip_excludes_rows() {
+        let mapping = mapping(
+            r#"
+            [fields]
+            ticket_id = "case"
+            timestamp = "time"
+            [skip]
+            outcome = ["PHANTOM"]
+            [derive.activity]
+            "Take in charge ticket" = { event = "message", author_type = "agent" }
+            "*" = { event = "note", author_type = "agent" }
+            "#,
+        );
+        let header = ["case", "time", "activity", "outcome"];
+        let taken = apply(
+            &mapping,
+            &header,
+            &["1", "2026-03-01 10:00", "take in charge ticket", ""],
+        );
+        assert_eq!(taken.get(Target::Event(Field::Event)), "message");
+        let other = apply(&mapping, &header, &["1", "2026-03-01 10:00", "Wait", ""]);
+        assert_eq!(other.get(Target::Event(Field::Event)), "note");
+        let cells = ["1", "2026-03-01 10:00", "x", "phantom"];
+        let skipped = mapping
+            .apply(|slot| {
+                let index = header.iter().position(|h| *h == mapping.columns[slot]);
+                index.map(|i| cells[i])
+            })
+            .unwrap();
+        assert!(skipped.is_none());
+    }
+
+    #[test]
+    fn twitter_dates_and_offsets() {
+        let formats = vec!["%a %b %d %H:%M:%S %z %Y".to_owned()];
+        assert_eq!(
+            reformat_timestamp("Tue Oct 31 22:10:47 +0000 2017", &formats).as_deref(),
+            Some("2017-10-31T22:10:47.000000Z")
+        );
+        assert_eq!(reformat_timestamp("yesterday", &formats), None);
+    }
+
+    #[test]
+    fn bad_mappings_are_explained() {
+        let unknown =
+            Mapping::from_toml("x", "[fields]\nticket = \"id\"\ntimestamp = \"t\"").unwrap_err();
+        assert!(
+            unknown.to_string().contains("unknown field 'ticket'"),
+            "{unknown}"
+        );
+        let missing = Mapping::from_toml("x", "[fields]\nticket_id = \"id\"").unwrap_err();
+        assert!(
+            missing.to_string().contains("needs the field 'timestamp'"),
+            "{missing}"
+        );
+        let both = Mapping::from_toml(
+            "x",
+            "[fields]\nticket_id = { column = \"a\", value = \"b\" }\ntimestamp = \"t\"",
+        )
+        .unwrap_err();
+        assert!(both.to_string().contains("exactly one of"), "{both}");
+        let syntax = Mapping::from_toml("x", "[fields\n").unwrap_err();
+        assert!(syntax.to_string().starts_with("mapping x:"));
+    }
+
+    #[test]
+    fn hms_durations() {
+        assert_eq!(duration_seconds("0:02:46", DurationUnit::Hms), Some(166.0));
+        assert_eq!(
+            duration_seconds("12:00:00", DurationUnit::Hms),
+            Some(43200.0)
+        );
+        assert_eq!(duration_seconds("0:61:00", DurationUnit::Hms), None);
+        assert_eq!(duration_seconds("2.5", DurationUnit::Hours), Some(9000.0));
+    }
+}

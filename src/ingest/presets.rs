@@ -1,0 +1,55 @@
+//! Built-in presets: mappings for the exports help desks actually write, selected with
+//! `--preset NAME` or detected from the header.
+
+use super::mapping::{Mapping, MappingError};
+
+/// Name and TOML of every preset, in detection order (most specific first).
+const PRESETS: [(&str, &str); 7] = [
+    ("zendesk", include_str!("presets/zendesk.toml")),
+    ("zendesk-json", include_str!("presets/zendesk-json.toml")),
+    ("freshdesk", include_str!("presets/freshdesk.toml")),
+    ("twitter", include_str!("presets/twitter.toml")),
+    ("callcenter", include_str!("presets/callcenter.toml")),
+    ("servicenow", include_str!("presets/servicenow.toml")),
+    ("helpdesk", include_str!("presets/helpdesk.toml")),
+];
+
+pub fn names() -> Vec<&'static str> {
+    PRESETS.iter().map(|(name, _)| *name).collect()
+}
+
+pub fn preset(name: &str) -> Option<Result<Mapping, MappingError>> {
+    PRESETS
+        .iter()
+        .find(|(known, _)| known.eq_ignore_ascii_case(name))
+        .map(|(known, text)| Mapping::from_toml(known, text))
+}
+
+/// The preset whose detection columns the header carries, if any.
+pub fn detect(header: &[&str]) -> Option<Mapping> {
+    PRESETS
+        .iter()
+        .filter_map(|(name, text)| Mapping::from_toml(name, text).ok())
+        .find(|mapping| mapping.matches_header(header))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_preset_compiles_and_detects_from_its_own_columns() {
+        for name in names() {
+            let mapping = preset(name).expect("listed").expect("compiles");
+            assert!(!mapping.detect.is_empty(), "{name} has detection columns");
+            let header: Vec<&str> = mapping.detect.iter().map(String::as_str).collect();
+            assert_eq!(detect(&header).map(|m| m.name), Some(name.to_owned()));
+        }
+    }
+
+    #[test]
+    fn canonical_headers_match_no_preset() {
+        let header = ["ticket_id", "timestamp", "event", "author_type", "status"];
+        assert!(detect(&header).is_none());
+    }
+}

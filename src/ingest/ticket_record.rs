@@ -1,0 +1,162 @@
+//! The tickets shape: one row per ticket (created/first reply/solved timestamps or durations,
+//! counts, status), validated into a [`TicketRecord`].
+
+use super::event::{Attributes, Status};
+use super::mapping::{MappedRow, Target};
+use super::row::{Field, RejectReason, RowError, RowRules, parse_status};
+use crate::symbols::Symbols;
+use crate::time::{Instant, MICROS_PER_SECOND, TimestampError, parse_timestamp};
+
+/// What a ticket-level export says about one ticket. Durations given instead of timestamps
+/// are turned into timestamps from `created_at` (help desks measure them from creation).
+#[derive(Debug, Clone, PartialEq)]
+pub struct TicketRecord {
+    pub id: String,
+    pub created_at: Instant,
+    pub first_reply_at: Option<Instant>,
+    pub solved_at: Option<Instant>,
+    pub first_resolved_at: Option<Instant>,
+    pub closed_at: Option<Instant>,
+    pub status: Option<Status>,
+    pub reopens: Option<u32>,
+    pub replies: Option<u32>,
+    pub customer_messages: Option<u32>,
+    pub csat: Option<f64>,
+    pub nps: Option<f64>,
+    pub handle_seconds: Option<f64>,
+    pub attributes: Attributes,
+    /// Which row of a ticket wins when an export repeats it (audit rows): the greatest.
+    pub order: Option<f64>,
+}
+
+pub fn parse_ticket_row(
+    row: &MappedRow<'_>,
+    order: Option<&str>,
+    rules: &RowRules,
+    symbols: &mut Symbols,
+) -> Result<TicketRecord, RowError> {
+    let id = row.get(Target::Event(Field::TicketId));
+    if id.is_empty() {
+        return Err(RowError::new(
+            RejectReason::EmptyTicketId,
+            Some("ticket_id"),
+            "is empty",
+        ));
+    }
+    let created_at = instant(row, Target::CreatedAt, rules)?
+        .ok_or_else(|| RowError::new(RejectReason::BadTimestamp, Some("created_at"), "is empty"))?;
+    let after_creation = |target: Target| -> Result<Option<Instant>, RowError> {
+        Ok(duration(row, target)?
+            .map(|seconds| created_at + (seconds * MICROS_PER_SECOND as f64).round() as i64))
+    };
+    let first_reply_at = match instant(row, Target::FirstReplyAt, rules)? {
+        Some(at) => Some(at),
+        None => after_creation(Target::FirstReplySeconds)?,
+    };
+    let solved_at = match instant(row, Target::SolvedAt, rules)? {
+        Some(at) => Some(at),
+        None => after_creation(Target::ResolutionSeconds)?,
+    };
+    let first_resolved_at = match instant(row, Target::FirstResolvedAt, rules)? {
+        Some(at) => Some(at),
+        None => after_creation(Target::FirstResolutionSeconds)?,
+    };
+    let number = |field: Field, min: f64, max: f64| bounded(row, Target::Event(field), min, max);
+    let order = match order.map(str::trim).filter(|text| !text.is_empty()) {
+        None => None,
+        Some(text) => Some(match text.parse::<f64>() {
+            Ok(value) if value.is_finite() => value,
+            _ => parse_timestamp(text, rules.tz)
+                .map(|at| at as f64)
+                .map_err(|_| {
+                    RowError::new(
+                        RejectReason::BadNumber,
+                        Some("order_by"),
+                        format!("cannot order rows by {text:?}"),
+                    )
+                })?,
+        }),
+    };
+    Ok(TicketRecord {
+        id: id.to_owned(),
+        created_at,
+        first_reply_at,
+        solved_at,
+        first_resolved_at,
+        closed_at: instant(row, Target::ClosedAt, rules)?,
+        status: parse_status(row.get(Target::Event(Field::Status)))?,
+        reopens: count(row, Target::Reopens)?,
+        replies: count(row, Target::Replies)?,
+        customer_messages: count(row, Target::CustomerMessages)?,
+        csat: number(Field::Csat, rules.csat_min, rules.csat_max)?,
+        nps: number(Field::Nps, 0.0, 10.0)?,
+        handle_seconds: number(Field::HandleSeconds, 0.0, f64::MAX)?,
+        attributes: Attributes {
+            channel: symbols.intern(row.get(Target::Event(Field::Channel))),
+            agent: symbols.intern(row.get(Target::Event(Field::Agent))),
+            team: symbols.intern(row.get(Target::Event(Field::Team))),
+            priority: symbols.intern(row.get(Target::Event(Field::Priority))),
+            category: symbols.intern(row.get(Target::Event(Field::Category))),
+        },
+        order,
+    })
+}
+
+fn instant(
+    row: &MappedRow<'_>,
+    target: Target,
+    rules: &RowRules,
+) -> Result<Option<Instant>, RowError> {
+    let text = row.get(target);
+    if text.is_empty() {
+        return Ok(None);
+    }
+    parse_timestamp(text, rules.tz).map(Some).map_err(|error| {
+        let message = match error {
+            TimestampError::Unparseable => format!("cannot parse {text:?} as a timestamp"),
+            TimestampError::NonexistentLocal(tz) => {
+                format!("{text:?} does not exist in time zone {tz}")
+            }
+        };
+        RowError::new(RejectReason::BadTimestamp, Some(target.name()), message)
+    })
+}
+
+fn bounded(
+    row: &MappedRow<'_>,
+    target: Target,
+    min: f64,
+    max: f64,
+) -> Result<Option<f64>, RowError> {
+    let text = row.get(target);
+    if text.is_empty() {
+        return Ok(None);
+    }
+    let value = text
+        .parse::<f64>()
+        .ok()
+        .filter(|v| v.is_finite())
+        .ok_or_else(|| {
+            RowError::new(
+                RejectReason::BadNumber,
+                Some(target.name()),
+                format!("cannot parse {text:?} as a number"),
+            )
+        })?;
+    if value < min || value > max {
+        return Err(RowError::new(
+            RejectReason::OutOfRange,
+            Some(target.name()),
+            format!("{text} is outside {min}..={max}"),
+        ));
+    }
+    Ok(Some(value))
+}
+
+fn duration(row: &MappedRow<'_>, target: Target) -> Result<Option<f64>, RowError> {
+    bounded(row, target, 0.0, f64::MAX)
+}
+
+fn count(row: &MappedRow<'_>, target: Target) -> Result<Option<u32>, RowError> {
+    Ok(bounded(row, target, 0.0, f64::from(u32::MAX))?.map(|value| value.round() as u32))
+}
