@@ -32,6 +32,20 @@ pub enum Command {
     /// One row per ticket with its derived facts (FRT, replies, reopens, SLA states, ...).
     #[command(after_help = EXIT_CODES)]
     Tickets(TicketsArgs),
+    /// Describe an unknown export: how it is read (preset, mapping), its rows, tickets and
+    /// time range, which KPIs it can feed and why not, and its first bad rows.
+    #[command(after_help = EXIT_CODES)]
+    Inspect(InspectArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct InspectArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+
+    /// Print the inspection as JSON.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]

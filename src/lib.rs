@@ -45,7 +45,59 @@ pub fn run(cli: &Cli) -> anyhow::Result<()> {
             let config = Config::resolve(&args.input, &[], None, args.format, &args.output)?;
             tickets(&config)
         }
+        Command::Inspect(args) => {
+            let no_output = cli::OutputArgs { output: None };
+            let mut config =
+                Config::resolve(&args.input, &[], None, cli::ReportFormat::Table, &no_output)?;
+            // Inspection is for broken exports too: show the bad rows, never stop at one.
+            config.ingest.skip_invalid = true;
+            inspect(&config, args.json)
+        }
     }
+}
+
+fn inspect(config: &Config, json: bool) -> anyhow::Result<()> {
+    use report::inspect::{InspectedInput, Inspection, RejectedRow};
+    let analysis = pipeline::analyse(config)?;
+    let kpis = analysis.kpis(config);
+    let stats = &analysis.stats;
+    let inspection = Inspection {
+        inputs: stats
+            .inputs
+            .iter()
+            .map(|input| InspectedInput {
+                file: input.file.clone(),
+                mapping: input.mapping.clone(),
+                detected: input.detected,
+                shape: input.shape,
+                fields: input.fields.clone(),
+            })
+            .collect(),
+        rows: stats.rows,
+        rows_used: stats.rows_used,
+        rows_rejected: stats.rows_rejected,
+        rejects_by_reason: stats
+            .rejects_by_reason
+            .iter()
+            .map(|(reason, n)| (reason.as_str().to_owned(), *n))
+            .collect(),
+        tickets: analysis.tickets.len() as u64,
+        first_event: stats.earliest.map(time::format_rfc3339),
+        last_event: stats.latest.map(time::format_rfc3339),
+        kpis: metrics::availability::availability(&kpis.overall, stats.coverage, stats.has_status),
+        first_rejected_rows: analysis
+            .reject_samples
+            .iter()
+            .map(|reject| RejectedRow {
+                location: reject.location.to_string(),
+                reason: reject.error.reason.as_str().to_owned(),
+                message: reject.error.to_string(),
+            })
+            .collect(),
+    };
+    write_output(config, |out, style| {
+        report::inspect::write(&inspection, json, style, out)
+    })
 }
 
 fn report(config: &Config) -> anyhow::Result<()> {
@@ -57,6 +109,15 @@ fn report(config: &Config) -> anyhow::Result<()> {
         tool: Tool::default(),
         input: InputSummary {
             files: stats.files.clone(),
+            read_as: stats
+                .inputs
+                .iter()
+                .map(|input| report::ReadAs {
+                    file: input.file.clone(),
+                    mapping: input.mapping.clone(),
+                    shape: input.shape,
+                })
+                .collect(),
             rows: stats.rows,
             rows_used: stats.rows_used,
             rows_rejected: stats.rows_rejected,

@@ -24,7 +24,12 @@ pub struct Analysis {
     pub tickets: Vec<Ticket>,
     pub tickets_filtered_out: u64,
     pub symbols: Symbols,
+    /// The first rejected rows, as examples for `inspect`.
+    pub reject_samples: Vec<Reject>,
 }
+
+/// How many rejected rows `inspect` shows.
+const REJECT_SAMPLES: usize = 10;
 
 /// The KPIs of an analysis, overall and broken down.
 #[derive(Debug)]
@@ -37,6 +42,7 @@ pub struct Kpis {
 struct Collector {
     store: TicketStore,
     rejects: Option<csv::Writer<BufWriter<File>>>,
+    samples: Vec<Reject>,
 }
 
 impl Sink for Collector {
@@ -49,6 +55,9 @@ impl Sink for Collector {
     }
 
     fn reject(&mut self, reject: &Reject) -> io::Result<()> {
+        if self.samples.len() < REJECT_SAMPLES {
+            self.samples.push(reject.clone());
+        }
         let Some(writer) = self.rejects.as_mut() else {
             return Ok(());
         };
@@ -84,6 +93,7 @@ pub fn analyse(config: &Config) -> anyhow::Result<Analysis> {
     let mut collector = Collector {
         store: TicketStore::default(),
         rejects: config.rejects.as_deref().map(rejects_writer).transpose()?,
+        samples: Vec::new(),
     };
     let mut symbols = Symbols::default();
     let stats =
@@ -115,6 +125,7 @@ pub fn analyse(config: &Config) -> anyhow::Result<Analysis> {
         tickets_filtered_out: (before - tickets.len()) as u64,
         tickets,
         symbols,
+        reject_samples: collector.samples,
     })
 }
 

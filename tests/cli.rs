@@ -135,7 +135,9 @@ fn stdin_reads_like_a_file() {
     assert!(output.status.success());
     let mut from_stdin: Value = serde_json::from_slice(&output.stdout).expect("json");
     assert_eq!(from_stdin["input"]["files"][0], "-");
+    assert_eq!(from_stdin["input"]["read_as"][0]["file"], "-");
     from_stdin["input"]["files"] = from_file["input"]["files"].clone();
+    from_stdin["input"]["read_as"] = from_file["input"]["read_as"].clone();
     assert_eq!(from_stdin, from_file);
 }
 

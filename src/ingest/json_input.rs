@@ -8,7 +8,7 @@ use std::sync::Arc;
 use serde::de::{self, DeserializeSeed, SeqAccess, Visitor};
 use serde_json::{Map, Value};
 
-use super::mapping::Mapping;
+use super::mapping::{MappedRow, Mapping};
 use super::row::{RejectReason, RowError};
 use super::{IngestError, Ingestor, Location, Position, Sink};
 
@@ -126,9 +126,7 @@ impl<'f> Records<'f> {
                     .find(|(name, _)| name.eq_ignore_ascii_case(column))
                     .and_then(|(_, value)| value.as_deref())
             };
-            mapping
-                .apply(lookup)
-                .map(|row| row.map(|row| row.into_owned()))
+            mapping.apply(lookup).map(MappedRow::into_owned)
         });
         ingestor.row(mapping, location, mapped, raw)
     }

@@ -637,11 +637,12 @@ impl Mapping {
             })
     }
 
-    /// Applies the mapping to a record. `Ok(None)`: a skip rule excludes the row.
+    /// Applies the mapping to a record. A row a skip rule excludes is an error of reason
+    /// `excluded_by_mapping`, which readers count but never stop at.
     pub fn apply<'r>(
         &'r self,
         cell: impl Fn(usize) -> Option<&'r str>,
-    ) -> Result<Option<MappedRow<'r>>, RowError> {
+    ) -> Result<MappedRow<'r>, RowError> {
         let read = |slot: usize| -> &'r str {
             let text = cell(slot).unwrap_or("").trim();
             if self.null_values.contains(text) {
@@ -651,8 +652,13 @@ impl Mapping {
             }
         };
         for (slot, values) in &self.skip {
-            if values.contains(&read(*slot).to_lowercase()) {
-                return Ok(None);
+            let value = read(*slot);
+            if values.contains(&value.to_lowercase()) {
+                return Err(RowError::new(
+                    RejectReason::ExcludedByMapping,
+                    Some(&self.columns[*slot]),
+                    format!("{value:?} is excluded by mapping {}", self.name),
+                ));
             }
         }
         let mut row = MappedRow {
@@ -698,7 +704,7 @@ impl Mapping {
                 row.set(*target, Cow::Borrowed(value.as_str()));
             }
         }
-        Ok(Some(row))
+        Ok(row)
     }
 
     fn convert<'r>(
@@ -866,7 +872,6 @@ mod tests {
         mapping
             .apply(|slot| slots[slot].and_then(|index| row.get(index).copied()))
             .expect("maps")
-            .expect("not skipped")
     }
 
     #[test]
@@ -958,8 +963,9 @@ mod tests {
                 let index = header.iter().position(|h| *h == mapping.columns[slot]);
                 index.map(|i| cells[i])
             })
-            .unwrap();
-        assert!(skipped.is_none());
+            .unwrap_err();
+        assert_eq!(skipped.reason, RejectReason::ExcludedByMapping);
+        assert_eq!(skipped.column.as_deref(), Some("outcome"));
     }
 
     #[test]

@@ -106,6 +106,10 @@ pub struct InputSummary {
     pub file: String,
     pub mapping: String,
     pub shape: Shape,
+    /// Whether the mapping was detected from the header (rather than given or canonical).
+    pub detected: bool,
+    /// Canonical field -> where it comes from, as `inspect` shows it.
+    pub fields: Vec<(String, String)>,
 }
 
 /// What was read, for the report's `input` block. Invariant: `rows = rows_used + rows_rejected`.
@@ -241,15 +245,27 @@ impl<'a, S: Sink> Ingestor<'a, S> {
 
     /// The mapping for an input with these column names, noted for the report.
     fn mapping_for(&mut self, file: &str, header: &[&str]) -> Mapping {
-        let mapping = match &self.options.mapping {
-            MappingChoice::Given(mapping) => (**mapping).clone(),
-            MappingChoice::Auto => presets::detect(header).unwrap_or_else(Mapping::canonical),
+        let (mapping, detected) = match &self.options.mapping {
+            MappingChoice::Given(mapping) => ((**mapping).clone(), false),
+            MappingChoice::Auto => match presets::detect(header) {
+                Some(preset) => (preset, true),
+                None => (Mapping::canonical(), false),
+            },
         };
         self.stats.coverage = self.stats.coverage.and(mapping.coverage());
+        // Named as in `files` ("-" for standard input).
+        let file = self
+            .stats
+            .files
+            .last()
+            .map_or(file, String::as_str)
+            .to_owned();
         self.stats.inputs.push(InputSummary {
-            file: file.to_owned(),
+            file,
             mapping: mapping.name.clone(),
             shape: mapping.shape,
+            detected,
+            fields: mapping.describe(),
         });
         mapping
     }
@@ -261,26 +277,18 @@ impl<'a, S: Sink> Ingestor<'a, S> {
         &mut self,
         mapping: &Mapping,
         location: impl FnOnce() -> Location,
-        mapped: Result<Option<MappedRow<'_>>, RowError>,
+        mapped: Result<MappedRow<'_>, RowError>,
         raw: impl FnOnce() -> String,
     ) -> Result<(), IngestError> {
         self.stats.rows += 1;
-        let outcome = match mapped {
-            Ok(Some(row)) => self.accept(mapping, &row),
-            Ok(None) => {
-                let error = RowError::new(
-                    RejectReason::ExcludedByMapping,
-                    None,
-                    format!("excluded by a skip rule of mapping {}", mapping.name),
-                );
-                return self.count_reject(location(), error, raw());
-            }
-            Err(error) => Err(error),
-        };
-        match outcome {
+        match mapped.and_then(|row| self.accept(mapping, &row)) {
             Ok(()) => {
                 self.stats.rows_used += 1;
                 Ok(())
+            }
+            // The mapping's author excluded these rows on purpose: counted, never fatal.
+            Err(error) if error.reason == RejectReason::ExcludedByMapping => {
+                self.count_reject(location(), error, raw())
             }
             Err(error) => self.reject(location(), mapping.explain(error), raw()),
         }

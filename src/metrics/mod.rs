@@ -1,6 +1,7 @@
 //! KPIs over tickets. Each family is an accumulator with `observe`, `merge` and `finish`, so
 //! groups, periods, files and threads can each keep one and combine them.
 
+pub mod availability;
 pub mod backlog;
 pub mod distribution;
 pub mod group;

@@ -1,6 +1,7 @@
 //! Output: the report structure (it serialises to the JSON schema) and one file per format.
 
 pub mod csv;
+pub mod inspect;
 pub mod json;
 pub mod markdown;
 pub mod table;
@@ -53,6 +54,9 @@ impl Default for Tool {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct InputSummary {
     pub files: Vec<String>,
+    /// How each input was read: the mapping (a preset, a mapping file or `canonical`) and
+    /// the shape of the export.
+    pub read_as: Vec<ReadAs>,
     pub rows: u64,
     pub rows_used: u64,
     pub rows_rejected: u64,
@@ -60,6 +64,13 @@ pub struct InputSummary {
     pub events_after_as_of: u64,
     pub tickets: u64,
     pub tickets_filtered_out: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ReadAs {
+    pub file: String,
+    pub mapping: String,
+    pub shape: crate::ingest::Shape,
 }
 
 /// How terminal output may look.
