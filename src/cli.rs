@@ -32,10 +32,46 @@ pub enum Command {
     /// One row per ticket with its derived facts (FRT, replies, reopens, SLA states, ...).
     #[command(after_help = EXIT_CODES)]
     Tickets(TicketsArgs),
+    /// Write a commented example config file (ticketkpi.toml) to start from.
+    Init(InitArgs),
+    /// SLA attainment per policy and target; with --breaches, every breached clock.
+    #[command(after_help = EXIT_CODES)]
+    Sla(SlaArgs),
     /// Describe an unknown export: how it is read (preset, mapping), its rows, tickets and
     /// time range, which KPIs it can feed and why not, and its first bad rows.
     #[command(after_help = EXIT_CODES)]
     Inspect(InspectArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Where to write it.
+    #[arg(default_value = "ticketkpi.toml", value_name = "FILE")]
+    pub path: PathBuf,
+
+    /// Replace an existing file.
+    #[arg(long)]
+    pub force: bool,
+
+    /// Print the example instead of writing a file.
+    #[arg(long, conflicts_with = "force")]
+    pub stdout: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct SlaArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+
+    /// List each breached clock: ticket, policy, target, start, due, fulfilled at, overrun.
+    #[arg(long)]
+    pub breaches: bool,
+
+    #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
+    pub format: ReportFormat,
+
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 #[derive(Debug, Args)]
@@ -128,8 +164,14 @@ pub struct InputArgs {
     pub delimiter: Option<String>,
 
     /// Time zone (IANA name) for timestamps without an offset and for --period buckets.
-    #[arg(long, default_value = "UTC", value_name = "ZONE")]
-    pub tz: String,
+    /// Default: the config file's report.tz, else UTC.
+    #[arg(long, value_name = "ZONE")]
+    pub tz: Option<String>,
+
+    /// The config file (business hours, SLA policies, aliases, mapping). Default:
+    /// ticketkpi.toml in the working directory, if there is one. See docs/config.md.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
 
     /// The moment the report describes; later events are ignored. Default: the latest
     /// timestamp in the input.
@@ -155,8 +197,9 @@ pub struct InputArgs {
     pub rejects: Option<PathBuf>,
 
     /// The CSAT survey scale, MIN-MAX; a score outside it makes the row invalid.
-    #[arg(long, default_value = "1-5", value_name = "MIN-MAX")]
-    pub csat_scale: String,
+    /// Default: 1-5.
+    #[arg(long, value_name = "MIN-MAX")]
+    pub csat_scale: Option<String>,
 
     /// The lowest satisfied CSAT score. Default: MIN + 75% of the range, rounded up
     /// (4 on 1-5, 8 on 1-10).

@@ -1,6 +1,7 @@
 //! The resolved configuration: every argument checked and turned into its typed value once.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use chrono::{Duration, NaiveDate};
 use chrono_tz::Tz;
@@ -8,8 +9,10 @@ use chrono_tz::Tz;
 use crate::cli::{InputArgs, OutputArgs, ReportFormat};
 use crate::ingest::{IngestOptions, Mapping, MappingChoice, RowRules, Source, presets};
 use crate::metrics::group::Dimension;
-use crate::metrics::sla::SlaPolicy;
+use crate::metrics::sla::SlaPolicies;
 use crate::metrics::surveys::CsatScale;
+use crate::schedule::Schedule;
+use crate::settings::{self, Settings};
 use crate::time::{Instant, Period, TimestampError, parse_timestamp, start_of_local_day};
 
 /// A bad argument value: reported like clap's own usage errors (exit code 2).
@@ -40,7 +43,12 @@ pub struct Config {
     pub until: Option<Instant>,
     pub rejects: Option<PathBuf>,
     pub csat: CsatScale,
-    pub sla: SlaPolicy,
+    pub sla: SlaPolicies,
+    /// Business hours for the `*_business` durations.
+    pub schedule: Option<Arc<Schedule>>,
+    pub fcr_reopen_window: Option<f64>,
+    /// The config file read, if any.
+    pub config_file: Option<PathBuf>,
     pub by: Vec<Dimension>,
     pub period: Option<Period>,
     pub format: ReportFormat,
@@ -60,7 +68,10 @@ impl Config {
             until: None,
             rejects: None,
             csat: CsatScale::default(),
-            sla: SlaPolicy::default(),
+            sla: SlaPolicies::default(),
+            schedule: None,
+            fcr_reopen_window: None,
+            config_file: None,
             by: vec![Dimension::Channel],
             period: None,
             format: ReportFormat::Json,
@@ -75,20 +86,43 @@ impl Config {
         format: ReportFormat,
         output: &OutputArgs,
     ) -> Result<Config, UsageError> {
-        let tz: Tz = input.tz.parse().map_err(|_| {
-            usage(
-                "tz",
-                &input.tz,
-                "not an IANA time zone name (e.g. Europe/Berlin)",
-            )
-        })?;
-        let csat = parse_csat(&input.csat_scale, input.csat_satisfied)?;
+        let (config_file, settings) = load_settings(input.config.as_deref())?;
+        let tz: Tz = match &input.tz {
+            Some(name) => name.parse().map_err(|_| {
+                usage(
+                    "tz",
+                    name,
+                    "not an IANA time zone name (e.g. Europe/Berlin)",
+                )
+            })?,
+            None => settings.tz.unwrap_or(Tz::UTC),
+        };
+        let csat_scale = input
+            .csat_scale
+            .clone()
+            .or(settings.csat_scale.clone())
+            .unwrap_or_else(|| "1-5".to_owned());
+        let csat = parse_csat(
+            &csat_scale,
+            input.csat_satisfied.or(settings.csat_satisfied),
+        )?;
         let delimiter = input
             .delimiter
             .as_deref()
             .map(parse_delimiter)
             .transpose()?;
-        let mapping = resolve_mapping(input)?;
+        let mapping = match (resolve_mapping(input)?, &settings.mapping) {
+            (MappingChoice::Auto, Some(table)) => {
+                let name = config_file
+                    .as_ref()
+                    .map_or_else(|| "config".to_owned(), |p| p.display().to_string());
+                let text = toml::to_string(table).unwrap_or_default();
+                let mapping = Mapping::from_toml("config mapping", &text)
+                    .map_err(|error| usage("config", &name, error.to_string()))?;
+                MappingChoice::Given(Box::new(mapping))
+            }
+            (choice, _) => choice,
+        };
         let instant = |option, value: &Option<String>, end_of_day| {
             value
                 .as_deref()
@@ -102,6 +136,7 @@ impl Config {
                     tz,
                     csat_min: csat.min,
                     csat_max: csat.max,
+                    aliases: settings.aliases,
                 },
                 input_format: input.input_format,
                 delimiter,
@@ -114,13 +149,39 @@ impl Config {
             until: instant("until", &input.until, true)?,
             rejects: input.rejects.clone(),
             csat,
-            sla: SlaPolicy::default(),
+            sla: settings.sla,
+            schedule: settings.schedule,
+            fcr_reopen_window: settings.fcr_reopen_window,
+            config_file,
             by: by.to_vec(),
             period,
             format,
             output: output.output.clone(),
         })
     }
+}
+
+/// `--config FILE`, else ticketkpi.toml in the working directory, else the defaults.
+fn load_settings(
+    given: Option<&Path>,
+) -> Result<(Option<PathBuf>, settings::Resolved), UsageError> {
+    let path = match given {
+        Some(path) => Some(path.to_path_buf()),
+        None => Some(PathBuf::from(settings::FILE_NAME)).filter(|path| path.is_file()),
+    };
+    let Some(path) = path else {
+        let defaults = Settings::default()
+            .resolve()
+            .map_err(|error| usage("config", "", error))?;
+        return Ok((None, defaults));
+    };
+    let shown = path.display().to_string();
+    let text = std::fs::read_to_string(&path)
+        .map_err(|error| usage("config", &shown, format!("cannot read it: {error}")))?;
+    let resolved = Settings::parse(&text)
+        .and_then(Settings::resolve)
+        .map_err(|error| usage("config", &shown, error))?;
+    Ok((Some(path), resolved))
 }
 
 /// `--preset`, `--mapping`, or auto-detection.

@@ -11,6 +11,8 @@ pub mod metrics;
 pub mod model;
 pub mod pipeline;
 pub mod report;
+pub mod schedule;
+pub mod settings;
 pub mod symbols;
 pub mod time;
 
@@ -45,6 +47,11 @@ pub fn run(cli: &Cli) -> anyhow::Result<()> {
             let config = Config::resolve(&args.input, &[], None, args.format, &args.output)?;
             tickets(&config)
         }
+        Command::Init(args) => init(args),
+        Command::Sla(args) => {
+            let config = Config::resolve(&args.input, &[], None, args.format, &args.output)?;
+            sla(&config, args.breaches)
+        }
         Command::Inspect(args) => {
             let no_output = cli::OutputArgs { output: None };
             let mut config =
@@ -54,6 +61,72 @@ pub fn run(cli: &Cli) -> anyhow::Result<()> {
             inspect(&config, args.json)
         }
     }
+}
+
+fn init(args: &cli::InitArgs) -> anyhow::Result<()> {
+    if args.stdout {
+        let mut out = io::stdout().lock();
+        out.write_all(settings::EXAMPLE.as_bytes())?;
+        return Ok(out.flush()?);
+    }
+    if args.path.exists() && !args.force {
+        anyhow::bail!(
+            "{} exists already; use --force to replace it, or --stdout to print the example",
+            args.path.display()
+        );
+    }
+    std::fs::write(&args.path, settings::EXAMPLE)
+        .with_context(|| format!("cannot write {}", args.path.display()))?;
+    eprintln!(
+        "ticketkpi: wrote {}; edit it, then run `ticketkpi report` in this directory",
+        args.path.display()
+    );
+    Ok(())
+}
+
+fn sla(config: &Config, breaches: bool) -> anyhow::Result<()> {
+    use metrics::sla::SlaState;
+    let analysis = pipeline::analyse(config)?;
+    if !breaches {
+        let kpis = analysis.kpis(config);
+        return write_output(config, |out, style| {
+            report::sla::write_attainment(&kpis.overall.sla, config.format, style, out)
+        });
+    }
+    let context = analysis.context(config);
+    let mut list = Vec::new();
+    for ticket in &analysis.tickets {
+        let (Some(policy), outcomes) = context.sla_outcomes(ticket) else {
+            continue;
+        };
+        let policy = &config.sla.policies[policy];
+        for outcome in outcomes.iter().filter(|o| o.state == SlaState::Breached) {
+            let clock = metrics::sla::Clock::new(policy, ticket, context.as_of);
+            list.push(report::sla::Breach {
+                ticket_id: ticket.id.clone(),
+                policy: policy.name.clone(),
+                target: outcome.target.as_str(),
+                started_at: time::format_rfc3339(outcome.start),
+                due_at: clock
+                    .due(outcome.start, outcome.target_seconds)
+                    .map(time::format_rfc3339),
+                fulfilled_at: outcome.stopped_at.map(time::format_rfc3339),
+                target_seconds: outcome.target_seconds,
+                elapsed_seconds: outcome.elapsed,
+                overrun_seconds: outcome.elapsed - outcome.target_seconds,
+            });
+        }
+    }
+    // Worst first: the longest overrun, then by ticket and target for a stable order.
+    list.sort_by(|a, b| {
+        b.overrun_seconds
+            .total_cmp(&a.overrun_seconds)
+            .then_with(|| a.ticket_id.cmp(&b.ticket_id))
+            .then_with(|| a.target.cmp(b.target))
+    });
+    write_output(config, |out, style| {
+        report::sla::write_breaches(&list, config.format, style, out)
+    })
 }
 
 fn inspect(config: &Config, json: bool) -> anyhow::Result<()> {

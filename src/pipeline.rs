@@ -130,12 +130,14 @@ pub fn analyse(config: &Config) -> anyhow::Result<Analysis> {
 }
 
 impl Analysis {
-    pub fn context<'a>(&'a self, config: &Config) -> Context<'a> {
+    pub fn context<'a>(&'a self, config: &'a Config) -> Context<'a> {
         Context {
             as_of: self.as_of.unwrap_or_default(),
             has_status: self.stats.has_status,
             csat: config.csat,
-            sla: config.sla,
+            sla: &config.sla,
+            schedule: config.schedule.as_deref(),
+            fcr_reopen_window: config.fcr_reopen_window,
             symbols: &self.symbols,
             coverage: self.stats.coverage,
         }

@@ -194,7 +194,9 @@ mod tests {
     use proptest::prelude::*;
 
     fn at(text: &str) -> Instant {
-        DateTime::parse_from_rfc3339(text).unwrap().timestamp_micros()
+        DateTime::parse_from_rfc3339(text)
+            .unwrap()
+            .timestamp_micros()
     }
 
     fn weekdays(intervals: &[&str]) -> [Vec<String>; 7] {
@@ -344,19 +346,39 @@ mod tests {
     }
 
     fn schedules() -> impl Strategy<Value = Schedule> {
-        let zones = prop::sample::select(vec!["UTC", "Europe/Berlin", "America/New_York", "Australia/Lord_Howe"]);
-        let interval = (0u32..24, prop::sample::select(vec![0u32, 30]), 0u32..25, prop::sample::select(vec![0u32, 30]))
-            .prop_map(|(h1, m1, h2, m2)| format!("{h1:02}:{m1:02}-{:02}:{:02}", h2, if h2 == 24 { 0 } else { m2 }));
-        let day = prop::collection::vec(interval, 0..3);
-        (zones, prop::collection::vec(day, 7), prop::collection::vec(0u32..28, 0..3)).prop_filter_map(
-            "valid schedule",
-            |(zone, days, holidays)| {
-                let week: [Vec<String>; 7] = std::array::from_fn(|i| days[i].clone());
-                let holidays: Vec<String> =
-                    holidays.iter().map(|d| format!("2026-03-{:02}", d + 1)).collect();
-                Schedule::new("p", zone.parse().ok()?, week, &holidays).ok()
-            },
+        let zones = prop::sample::select(vec![
+            "UTC",
+            "Europe/Berlin",
+            "America/New_York",
+            "Australia/Lord_Howe",
+        ]);
+        let interval = (
+            0u32..24,
+            prop::sample::select(vec![0u32, 30]),
+            0u32..25,
+            prop::sample::select(vec![0u32, 30]),
         )
+            .prop_map(|(h1, m1, h2, m2)| {
+                format!(
+                    "{h1:02}:{m1:02}-{:02}:{:02}",
+                    h2,
+                    if h2 == 24 { 0 } else { m2 }
+                )
+            });
+        let day = prop::collection::vec(interval, 0..3);
+        (
+            zones,
+            prop::collection::vec(day, 7),
+            prop::collection::vec(0u32..28, 0..3),
+        )
+            .prop_filter_map("valid schedule", |(zone, days, holidays)| {
+                let week: [Vec<String>; 7] = std::array::from_fn(|i| days[i].clone());
+                let holidays: Vec<String> = holidays
+                    .iter()
+                    .map(|d| format!("2026-03-{:02}", d + 1))
+                    .collect();
+                Schedule::new("p", zone.parse().ok()?, week, &holidays).ok()
+            })
     }
 
     proptest! {

@@ -216,12 +216,29 @@ impl fmt::Display for RowError {
     }
 }
 
+/// Values a help desk writes for `event`, `author_type` and `status`, and the canonical
+/// value each means (keys lowercase). They are tried before the canonical names.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Aliases {
+    pub event: Vec<(String, EventKind)>,
+    pub author_type: Vec<(String, AuthorType)>,
+    pub status: Vec<(String, Status)>,
+}
+
+fn alias<T: Copy>(aliases: &[(String, T)], text: &str) -> Option<T> {
+    aliases
+        .iter()
+        .find(|(from, _)| *from == text.to_lowercase())
+        .map(|(_, value)| *value)
+}
+
 /// The settings that decide whether a value is valid.
 #[derive(Debug, Clone)]
 pub struct RowRules {
     pub tz: Tz,
     pub csat_min: f64,
     pub csat_max: f64,
+    pub aliases: Aliases,
 }
 
 impl Default for RowRules {
@@ -230,6 +247,7 @@ impl Default for RowRules {
             tz: Tz::UTC,
             csat_min: 1.0,
             csat_max: 5.0,
+            aliases: Aliases::default(),
         }
     }
 }
@@ -249,8 +267,15 @@ pub fn parse_row<'r>(
         ));
     }
     let at = parse_at(row.get(Field::Timestamp), rules)?;
-    let kind = parse_kind(row.get(Field::Event))?;
-    let author = parse_author(row.get(Field::AuthorType))?;
+    let aliases = &rules.aliases;
+    let kind = match alias(&aliases.event, row.get(Field::Event)) {
+        Some(kind) => kind,
+        None => parse_kind(row.get(Field::Event))?,
+    };
+    let author = match alias(&aliases.author_type, row.get(Field::AuthorType)) {
+        Some(author) => Some(author),
+        None => parse_author(row.get(Field::AuthorType))?,
+    };
     if kind == EventKind::Message && author.is_none() {
         return Err(RowError::in_field(
             RejectReason::MissingAuthorType,
@@ -258,7 +283,7 @@ pub fn parse_row<'r>(
             "is empty on a message row",
         ));
     }
-    let status = parse_status(row.get(Field::Status))?;
+    let status = status_of(row.get(Field::Status), rules)?;
     let csat = number(row, Field::Csat, rules.csat_min, rules.csat_max)?;
     if kind == EventKind::Rating && csat.is_none() {
         return Err(RowError::in_field(
@@ -348,7 +373,15 @@ fn parse_author(text: &str) -> Result<Option<AuthorType>, RowError> {
     )
 }
 
-pub(crate) fn parse_status(text: &str) -> Result<Option<Status>, RowError> {
+/// A status, through the aliases first.
+pub(crate) fn status_of(text: &str, rules: &RowRules) -> Result<Option<Status>, RowError> {
+    match alias(&rules.aliases.status, text) {
+        Some(status) => Ok(Some(status)),
+        None => parse_status(text),
+    }
+}
+
+fn parse_status(text: &str) -> Result<Option<Status>, RowError> {
     const STATUSES: [(&str, Status); 6] = [
         ("new", Status::New),
         ("open", Status::Open),
@@ -492,6 +525,31 @@ mod tests {
             reason(&[(Field::HandleSeconds, "30"), (Field::AcwSeconds, "x")]),
             RejectReason::BadNumber
         );
+    }
+
+    #[test]
+    fn aliases_come_before_canonical_names() {
+        let rules = RowRules {
+            aliases: Aliases {
+                event: vec![("comment".into(), EventKind::Message)],
+                author_type: vec![("bot".into(), AuthorType::Agent)],
+                status: vec![("resolved".into(), Status::Solved)],
+            },
+            ..RowRules::default()
+        };
+        let values = row(&[
+            (Field::Event, "Comment"),
+            (Field::AuthorType, "BOT"),
+            (Field::Status, "Resolved"),
+        ]);
+        let (_, event) = parse_row(&values, &rules, &mut Symbols::default()).unwrap();
+        assert_eq!(event.kind, EventKind::Message);
+        assert_eq!(
+            event.author,
+            Some(AuthorType::Agent),
+            "bots counted as agents"
+        );
+        assert_eq!(event.status, Some(Status::Solved));
     }
 
     #[test]

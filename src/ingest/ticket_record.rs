@@ -3,7 +3,7 @@
 
 use super::event::{Attributes, Status};
 use super::mapping::{MappedRow, Target};
-use super::row::{Field, RejectReason, RowError, RowRules, parse_status};
+use super::row::{Field, RejectReason, RowError, RowRules, status_of};
 use crate::symbols::Symbols;
 use crate::time::{Instant, MICROS_PER_SECOND, TimestampError, parse_timestamp};
 
@@ -84,7 +84,7 @@ pub fn parse_ticket_row(
         solved_at,
         first_resolved_at,
         closed_at: instant(row, Target::ClosedAt, rules)?,
-        status: parse_status(row.get(Target::Event(Field::Status)))?,
+        status: status_of(row.get(Target::Event(Field::Status)), rules)?,
         reopens: count(row, Target::Reopens)?,
         replies: count(row, Target::Replies)?,
         customer_messages: count(row, Target::CustomerMessages)?,

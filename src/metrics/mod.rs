@@ -17,6 +17,7 @@ use serde::Serialize;
 
 use crate::ingest::Coverage;
 use crate::model::Ticket;
+use crate::schedule::Schedule;
 use crate::symbols::Symbols;
 use crate::time::Instant;
 use backlog::{Backlog, BacklogReport};
@@ -24,7 +25,7 @@ use distribution::Summary;
 use handle::HandleTime;
 use resolution::{BotResolution, Fcr, Resolution};
 use responses::{FirstResponse, ResponseRate, Responses};
-use sla::{PriorityLevel, SlaAttainment, SlaPolicy, SlaReport, TicketSla};
+use sla::{ClockOutcome, SlaAttainment, SlaPolicies, SlaReport, SlaScope};
 use surveys::{Csat, CsatScale, Nps, Surveys};
 use volume::{Redirects, SentimentChange, Volume, VolumeReport};
 
@@ -35,16 +36,30 @@ pub struct Context<'a> {
     /// Whether any valid row of the input carries a status (see the null rule).
     pub has_status: bool,
     pub csat: CsatScale,
-    pub sla: SlaPolicy,
+    pub sla: &'a SlaPolicies,
+    /// Business hours for the `*_business` durations, when configured.
+    pub schedule: Option<&'a Schedule>,
+    /// A reopen later than this (seconds) after its resolution does not break FCR.
+    pub fcr_reopen_window: Option<f64>,
     pub symbols: &'a Symbols,
     /// What the input can tell: a KPI it cannot support is null.
     pub coverage: Coverage,
 }
 
 impl Context<'_> {
-    pub fn ticket_sla(&self, ticket: &Ticket) -> TicketSla {
-        let priority = PriorityLevel::from_name(self.symbols.name(ticket.priority));
-        sla::ticket_sla(ticket, priority, &self.sla, self.as_of, self.has_status)
+    /// The ticket's SLA policy and the outcome of each of its clocks.
+    pub fn sla_outcomes(&self, ticket: &Ticket) -> (Option<usize>, Vec<ClockOutcome>) {
+        let Some(index) = self.sla.select(ticket, self.symbols) else {
+            return (None, Vec::new());
+        };
+        let outcomes = sla::evaluate(
+            ticket,
+            &self.sla.policies[index],
+            self.as_of,
+            self.has_status,
+            self.coverage.messages,
+        );
+        (Some(index), outcomes)
     }
 }
 
@@ -65,8 +80,15 @@ pub struct KpiBlock {
     pub tickets: u64,
     pub volume: VolumeReport,
     pub first_response: Option<FirstResponse>,
+    /// The same in business hours (present when a report schedule is configured).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub first_response_business: Option<Summary>,
     pub response_time: Option<Summary>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub response_time_business: Option<Summary>,
     pub resolution_time: Option<Summary>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resolution_time_business: Option<Summary>,
     pub first_resolution_time: Option<Summary>,
     pub fcr: Option<Fcr>,
     pub bot_resolution: Option<BotResolution>,
@@ -91,12 +113,14 @@ pub struct Interactions {
 impl KpiAccumulator {
     pub fn observe(&mut self, ticket: &Ticket, context: &Context<'_>) {
         self.volume.observe(ticket);
-        self.responses.observe(ticket);
-        self.resolution.observe(ticket);
+        self.responses.observe(ticket, context.schedule);
+        self.resolution
+            .observe(ticket, context.schedule, context.fcr_reopen_window);
         self.handle.observe(ticket);
         self.surveys.observe(ticket, &context.csat);
         self.backlog.observe(ticket, context.as_of);
-        self.sla.observe(context.ticket_sla(ticket));
+        let (policy, outcomes) = context.sla_outcomes(ticket);
+        self.sla.observe(policy, &outcomes, ticket.is_solved());
     }
 
     pub fn merge(&mut self, other: KpiAccumulator) {
@@ -113,16 +137,25 @@ impl KpiAccumulator {
         let has_status = context.has_status;
         let coverage = context.coverage;
         let volume = self.volume.finish(context.symbols, coverage);
-        let (first_response, response_time, response_rate) = self.responses.finish();
+        let responses = self.responses.finish();
+        let business = context.schedule.is_some();
         let resolution = self.resolution.finish(has_status);
         let (csat, nps) = self.surveys.finish(&context.csat, has_status);
         let fcr_known = coverage.replies && coverage.reopens;
         KpiBlock {
             tickets: volume.volume.tickets,
             volume: volume.volume,
-            first_response: coverage.first_reply.then_some(first_response),
-            response_time: coverage.messages.then_some(response_time),
+            first_response: coverage.first_reply.then_some(responses.first_response),
+            first_response_business: (business && coverage.first_reply)
+                .then_some(responses.first_response_business),
+            response_time: coverage.messages.then_some(responses.response_time),
+            response_time_business: (business && coverage.messages)
+                .then_some(responses.response_time_business),
             resolution_time: resolution.as_ref().map(|r| r.resolution_time),
+            resolution_time_business: resolution
+                .as_ref()
+                .filter(|_| business)
+                .map(|r| r.resolution_time_business),
             first_resolution_time: resolution
                 .as_ref()
                 .filter(|_| coverage.first_resolution)
@@ -139,8 +172,15 @@ impl KpiAccumulator {
             csat,
             nps,
             backlog: self.backlog.finish(has_status),
-            sla: self.sla.finish(has_status, coverage.first_reply),
-            response_rate: coverage.first_reply.then_some(response_rate),
+            sla: self.sla.finish(
+                context.sla,
+                SlaScope {
+                    has_status,
+                    has_first_reply: coverage.first_reply,
+                    has_messages: coverage.messages,
+                },
+            ),
+            response_rate: coverage.first_reply.then_some(responses.response_rate),
             interactions: Interactions {
                 replies_per_solved_ticket: resolution
                     .as_ref()
@@ -163,11 +203,14 @@ mod tests {
 
     fn block(rows: &[&str], as_of_minute: Option<i64>) -> KpiBlock {
         let (tickets, symbols, as_of) = build(rows, as_of_minute);
+        let policies = SlaPolicies::default();
         let context = Context {
             as_of,
             has_status: rows.iter().any(|row| row.contains("status=")),
             csat: CsatScale::default(),
-            sla: SlaPolicy::default(),
+            sla: &policies,
+            schedule: None,
+            fcr_reopen_window: None,
             symbols: &symbols,
             coverage: Coverage::FULL,
         };
@@ -293,11 +336,14 @@ mod tests {
             "C 5 rating customer csat=3 status=solved",
         ];
         let (tickets, symbols) = tickets_from(&rows, None);
+        let policies = SlaPolicies::default();
         let context = Context {
             as_of: tickets.iter().map(|t| t.created_at).max().unwrap() + 1,
             has_status: true,
             csat: CsatScale::default(),
-            sla: SlaPolicy::default(),
+            sla: &policies,
+            schedule: None,
+            fcr_reopen_window: None,
             symbols: &symbols,
             coverage: Coverage::FULL,
         };

@@ -6,10 +6,12 @@ use serde::Serialize;
 use super::distribution::{Distribution, Summary};
 use super::rate::ratio;
 use crate::model::Ticket;
+use crate::schedule::Schedule;
 
 #[derive(Debug, Clone, Default)]
 pub struct Resolution {
     resolution_time: Distribution,
+    resolution_time_business: Distribution,
     first_resolution_time: Distribution,
     solved: u64,
     fcr_eligible: u64,
@@ -38,19 +40,26 @@ pub struct BotResolution {
 #[derive(Debug, Clone, PartialEq)]
 pub struct ResolutionKpis {
     pub resolution_time: Summary,
+    pub resolution_time_business: Summary,
     pub first_resolution_time: Summary,
     pub fcr: Fcr,
     pub bot_resolution: BotResolution,
     pub replies_per_solved_ticket: Option<f64>,
 }
 
-/// First contact: one reply solved it and it stayed solved.
-pub fn is_first_contact(ticket: &Ticket) -> bool {
-    ticket.replies == 1 && ticket.reopens == 0
+/// First contact: one reply solved it and it stayed solved (a reopen later than the window,
+/// when one is set, is a new issue rather than a failed resolution).
+pub fn is_first_contact(ticket: &Ticket, reopen_window: Option<f64>) -> bool {
+    ticket.replies == 1 && ticket.reopens_within(reopen_window) == 0
 }
 
 impl Resolution {
-    pub fn observe(&mut self, ticket: &Ticket) {
+    pub fn observe(
+        &mut self,
+        ticket: &Ticket,
+        schedule: Option<&Schedule>,
+        reopen_window: Option<f64>,
+    ) {
         if let Some(seconds) = ticket.first_resolution_seconds() {
             self.first_resolution_time.observe(seconds);
         }
@@ -62,9 +71,13 @@ impl Resolution {
         if let Some(seconds) = ticket.resolution_seconds() {
             self.resolution_time.observe(seconds);
         }
+        if let (Some(schedule), Some(resolved_at)) = (schedule, ticket.resolved_at()) {
+            self.resolution_time_business
+                .observe(schedule.business_seconds(ticket.created_at, resolved_at));
+        }
         if ticket.replies > 0 {
             self.fcr_eligible += 1;
-            self.first_contact += u64::from(is_first_contact(ticket));
+            self.first_contact += u64::from(is_first_contact(ticket, reopen_window));
         } else if ticket.bot_messages > 0 {
             self.bot_resolved += 1;
         }
@@ -72,6 +85,8 @@ impl Resolution {
 
     pub fn merge(&mut self, other: Resolution) {
         self.resolution_time.merge(other.resolution_time);
+        self.resolution_time_business
+            .merge(other.resolution_time_business);
         self.first_resolution_time
             .merge(other.first_resolution_time);
         self.solved += other.solved;
@@ -85,6 +100,7 @@ impl Resolution {
     pub fn finish(self, has_status: bool) -> Option<ResolutionKpis> {
         has_status.then(|| ResolutionKpis {
             resolution_time: self.resolution_time.finish(),
+            resolution_time_business: self.resolution_time_business.finish(),
             first_resolution_time: self.first_resolution_time.finish(),
             fcr: Fcr {
                 eligible: self.fcr_eligible,

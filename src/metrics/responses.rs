@@ -5,11 +5,14 @@ use serde::Serialize;
 use super::distribution::{Distribution, Summary};
 use super::rate::ratio;
 use crate::model::{ReplyState, Ticket};
+use crate::schedule::Schedule;
 
 #[derive(Debug, Clone, Default)]
 pub struct Responses {
     first_response: Distribution,
+    first_response_business: Distribution,
     response_time: Distribution,
+    response_time_business: Distribution,
     answered: u64,
     unanswered: u64,
     closed_without_reply: u64,
@@ -32,12 +35,35 @@ pub struct ResponseRate {
     pub rate: Option<f64>,
 }
 
+/// What [`Responses::finish`] gives.
+pub struct ResponseKpis {
+    pub first_response: FirstResponse,
+    pub first_response_business: Summary,
+    pub response_time: Summary,
+    pub response_time_business: Summary,
+    pub response_rate: ResponseRate,
+}
+
 impl Responses {
-    pub fn observe(&mut self, ticket: &Ticket) {
+    pub fn observe(&mut self, ticket: &Ticket, schedule: Option<&Schedule>) {
         if let Some(seconds) = ticket.first_response_seconds() {
             self.first_response.observe(seconds);
         }
-        self.response_time.extend(&ticket.response_waits);
+        for wait in ticket.response_waits() {
+            self.response_time.observe(wait);
+        }
+        if let Some(schedule) = schedule {
+            if let (Some(start), Some(end)) =
+                (ticket.first_customer_message_at, ticket.first_reply_at)
+            {
+                self.first_response_business
+                    .observe(schedule.business_seconds(start, end));
+            }
+            for span in &ticket.response_spans {
+                self.response_time_business
+                    .observe(schedule.business_seconds(span.start, span.end));
+            }
+        }
         match ticket.reply_state() {
             Some(ReplyState::Answered) => self.answered += 1,
             Some(ReplyState::Unanswered) => self.unanswered += 1,
@@ -48,23 +74,31 @@ impl Responses {
 
     pub fn merge(&mut self, other: Responses) {
         self.first_response.merge(other.first_response);
+        self.first_response_business
+            .merge(other.first_response_business);
         self.response_time.merge(other.response_time);
+        self.response_time_business
+            .merge(other.response_time_business);
         self.answered += other.answered;
         self.unanswered += other.unanswered;
         self.closed_without_reply += other.closed_without_reply;
     }
 
-    pub fn finish(self) -> (FirstResponse, Summary, ResponseRate) {
-        let first_response = FirstResponse {
-            summary: self.first_response.finish(),
-            unanswered: self.unanswered,
-        };
-        let response_rate = ResponseRate {
-            answered: self.answered,
-            unanswered: self.unanswered,
-            closed_without_reply: self.closed_without_reply,
-            rate: ratio(self.answered, self.answered + self.unanswered),
-        };
-        (first_response, self.response_time.finish(), response_rate)
+    pub fn finish(self) -> ResponseKpis {
+        ResponseKpis {
+            first_response: FirstResponse {
+                summary: self.first_response.finish(),
+                unanswered: self.unanswered,
+            },
+            first_response_business: self.first_response_business.finish(),
+            response_time: self.response_time.finish(),
+            response_time_business: self.response_time_business.finish(),
+            response_rate: ResponseRate {
+                answered: self.answered,
+                unanswered: self.unanswered,
+                closed_without_reply: self.closed_without_reply,
+                rate: ratio(self.answered, self.answered + self.unanswered),
+            },
+        }
     }
 }

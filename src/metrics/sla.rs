@@ -1,10 +1,18 @@
-//! SLA attainment against per-priority targets for first reply and resolution.
+//! SLA attainment: policies (first match by priority, channel, team, category) with targets
+//! for first reply, next reply and resolution, measured in calendar or business time, with
+//! the clock paused while the ticket waits in given statuses.
+
+use std::sync::Arc;
 
 use serde::Serialize;
 
 use super::rate::ratio;
+use crate::ingest::event::Status;
+use crate::model::ticket::Span;
 use crate::model::{ReplyState, Ticket};
-use crate::time::{Instant, seconds_between};
+use crate::schedule::Schedule;
+use crate::symbols::Symbols;
+use crate::time::{Instant, MICROS_PER_SECOND, seconds_between};
 
 const HOUR: f64 = 3600.0;
 
@@ -39,109 +47,268 @@ pub fn sla_state(elapsed: Option<f64>, running_for: f64, target: f64) -> SlaStat
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PriorityLevel {
-    Urgent,
-    High,
-    Normal,
-    Low,
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Target {
+    FirstReply,
+    NextReply,
+    Resolution,
 }
 
-impl PriorityLevel {
-    /// Empty or unknown priorities use `normal`.
-    pub fn from_name(name: &str) -> PriorityLevel {
-        match name {
-            "urgent" => PriorityLevel::Urgent,
-            "high" => PriorityLevel::High,
-            "low" => PriorityLevel::Low,
-            _ => PriorityLevel::Normal,
+impl Target {
+    pub const ALL: [Target; 3] = [Target::FirstReply, Target::NextReply, Target::Resolution];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Target::FirstReply => "first_reply",
+            Target::NextReply => "next_reply",
+            Target::Resolution => "resolution",
         }
     }
 }
 
-/// Targets in seconds per priority.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Targets {
-    pub urgent: f64,
-    pub high: f64,
-    pub normal: f64,
-    pub low: f64,
+/// Empty or unknown priorities are `normal`, as the contract says.
+pub fn priority_level(name: &str) -> &'static str {
+    match name {
+        "urgent" => "urgent",
+        "high" => "high",
+        "low" => "low",
+        _ => "normal",
+    }
 }
 
-impl Targets {
-    pub fn for_priority(&self, level: PriorityLevel) -> f64 {
-        match level {
-            PriorityLevel::Urgent => self.urgent,
-            PriorityLevel::High => self.high,
-            PriorityLevel::Normal => self.normal,
-            PriorityLevel::Low => self.low,
+/// Which tickets a policy applies to: every listed attribute must match one of its values
+/// (lowercase); an empty list matches anything.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Conditions {
+    pub priority: Vec<String>,
+    pub channel: Vec<String>,
+    pub team: Vec<String>,
+    pub category: Vec<String>,
+}
+
+impl Conditions {
+    fn matches(&self, ticket: &Ticket, symbols: &Symbols) -> bool {
+        let any = |values: &[String], actual: &str| {
+            values.is_empty() || values.iter().any(|v| v == actual)
+        };
+        let priority = symbols.name(ticket.priority);
+        (self.priority.is_empty()
+            || self
+                .priority
+                .iter()
+                .any(|v| v == priority || v == priority_level(priority)))
+            && any(&self.channel, symbols.name(ticket.channel))
+            && any(&self.team, symbols.name(ticket.team))
+            && any(&self.category, symbols.name(ticket.category))
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Policy {
+    pub name: String,
+    pub conditions: Conditions,
+    /// Business hours the clocks run in; `None`: calendar time.
+    pub schedule: Option<Arc<Schedule>>,
+    /// Statuses during which the clocks stop.
+    pub pause_on: Vec<Status>,
+    /// Targets in seconds (of the schedule's time).
+    pub first_reply: Option<f64>,
+    pub next_reply: Option<f64>,
+    pub resolution: Option<f64>,
+}
+
+impl Policy {
+    pub fn target(&self, target: Target) -> Option<f64> {
+        match target {
+            Target::FirstReply => self.first_reply,
+            Target::NextReply => self.next_reply,
+            Target::Resolution => self.resolution,
         }
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct SlaPolicy {
-    pub first_reply: Targets,
-    pub resolution: Targets,
+/// An ordered list of policies; the first whose conditions match a ticket applies to it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SlaPolicies {
+    pub policies: Vec<Policy>,
 }
 
-impl Default for SlaPolicy {
-    /// First reply: urgent 1h, high 4h, normal 8h, low 24h.
-    /// Resolution: urgent 8h, high 24h, normal 72h, low 168h.
+impl Default for SlaPolicies {
+    /// The contract's defaults, in calendar time without pauses. First reply: urgent 1h,
+    /// high 4h, normal 8h, low 24h. Resolution: urgent 8h, high 24h, normal 72h, low 168h.
     fn default() -> Self {
-        SlaPolicy {
-            first_reply: Targets {
-                urgent: HOUR,
-                high: 4.0 * HOUR,
-                normal: 8.0 * HOUR,
-                low: 24.0 * HOUR,
+        let policy = |name: &str, first_reply: f64, resolution: f64, catch_all: bool| Policy {
+            name: name.to_owned(),
+            conditions: Conditions {
+                priority: if catch_all {
+                    Vec::new()
+                } else {
+                    vec![name.to_owned()]
+                },
+                ..Conditions::default()
             },
-            resolution: Targets {
-                urgent: 8.0 * HOUR,
-                high: 24.0 * HOUR,
-                normal: 72.0 * HOUR,
-                low: 168.0 * HOUR,
-            },
+            schedule: None,
+            pause_on: Vec::new(),
+            first_reply: Some(first_reply * HOUR),
+            next_reply: None,
+            resolution: Some(resolution * HOUR),
+        };
+        SlaPolicies {
+            policies: vec![
+                policy("urgent", 1.0, 8.0, false),
+                policy("high", 4.0, 24.0, false),
+                policy("low", 24.0, 168.0, false),
+                policy("normal", 8.0, 72.0, true),
+            ],
         }
     }
 }
 
-/// A ticket's SLA states; `None` where a target does not apply.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct TicketSla {
-    pub first_reply: Option<SlaState>,
-    pub resolution: Option<SlaState>,
+impl SlaPolicies {
+    /// The policy of a ticket, by its attributes at `as_of`.
+    pub fn select(&self, ticket: &Ticket, symbols: &Symbols) -> Option<usize> {
+        self.policies
+            .iter()
+            .position(|policy| policy.conditions.matches(ticket, symbols))
+    }
 }
 
-/// The first-reply clock runs from the first customer message of an inbound ticket to its
-/// first reply (tickets closed without reply are not counted); the resolution clock from
-/// creation to the last resolution of a ticket solved at `as_of`.
-pub fn ticket_sla(
+/// How time counts for one policy and one ticket: calendar or business time, minus pauses.
+pub struct Clock<'a> {
+    schedule: Option<&'a Schedule>,
+    pauses: Vec<Span>,
+}
+
+impl<'a> Clock<'a> {
+    pub fn new(policy: &'a Policy, ticket: &Ticket, as_of: Instant) -> Clock<'a> {
+        let mut pauses = Vec::new();
+        let mut paused_since: Option<Instant> = None;
+        for (at, status) in &ticket.status_changes {
+            let pausing = policy.pause_on.contains(status);
+            match (paused_since, pausing) {
+                (None, true) => paused_since = Some(*at),
+                (Some(start), false) => {
+                    pauses.push(Span { start, end: *at });
+                    paused_since = None;
+                }
+                _ => {}
+            }
+        }
+        if let Some(start) = paused_since {
+            pauses.push(Span { start, end: as_of });
+        }
+        Clock {
+            schedule: policy.schedule.as_deref(),
+            pauses,
+        }
+    }
+
+    fn time(&self, from: Instant, to: Instant) -> f64 {
+        match self.schedule {
+            Some(schedule) => schedule.business_seconds(from, to),
+            None => seconds_between(from, to).max(0.0),
+        }
+    }
+
+    /// Time on the clock between two instants: schedule time less paused time.
+    pub fn elapsed(&self, from: Instant, to: Instant) -> f64 {
+        let paused: f64 = self
+            .pauses
+            .iter()
+            .map(|pause| self.time(pause.start.max(from), pause.end.min(to)))
+            .sum();
+        (self.time(from, to) - paused).max(0.0)
+    }
+
+    /// When `target` seconds were (or will be, if nothing pauses it) on the clock.
+    pub fn due(&self, from: Instant, target: f64) -> Option<Instant> {
+        let add = |seconds: f64| match self.schedule {
+            Some(schedule) => schedule.add_business(from, seconds),
+            None => Some(from + (seconds * MICROS_PER_SECOND as f64).round() as i64),
+        };
+        // Paused time pushes the due instant out, which may take in more pauses: iterate
+        // until it settles (pauses are finite, so it does).
+        let mut due = add(target)?;
+        for _ in 0..64 {
+            let paused: f64 = self
+                .pauses
+                .iter()
+                .map(|pause| self.time(pause.start.max(from), pause.end.min(due)))
+                .sum();
+            let next = add(target + paused)?;
+            if next == due {
+                break;
+            }
+            due = next;
+        }
+        Some(due)
+    }
+}
+
+/// One SLA clock of one ticket.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClockOutcome {
+    pub target: Target,
+    pub state: SlaState,
+    pub start: Instant,
+    pub stopped_at: Option<Instant>,
+    pub target_seconds: f64,
+    /// Time on the clock: until it stopped, or until `as_of`.
+    pub elapsed: f64,
+}
+
+/// Every clock of a ticket under its policy. The first-reply clock runs from the first
+/// customer message of an inbound ticket to its first reply (tickets closed without reply are
+/// not counted); each next-reply clock from a later customer run to its reply; the resolution
+/// clock from creation to the last resolution of a ticket solved at `as_of`.
+pub fn evaluate(
     ticket: &Ticket,
-    priority: PriorityLevel,
-    policy: &SlaPolicy,
+    policy: &Policy,
     as_of: Instant,
     has_status: bool,
-) -> TicketSla {
-    let first_reply = match (ticket.reply_state(), ticket.first_customer_message_at) {
-        (Some(ReplyState::Answered | ReplyState::Unanswered), Some(start)) => Some(sla_state(
-            ticket.first_response_seconds(),
-            seconds_between(start, as_of),
-            policy.first_reply.for_priority(priority),
-        )),
-        _ => None,
+    has_messages: bool,
+) -> Vec<ClockOutcome> {
+    let clock = Clock::new(policy, ticket, as_of);
+    let mut outcomes = Vec::new();
+    let mut measure = |target: Target, start: Instant, stopped_at: Option<Instant>| {
+        let Some(target_seconds) = policy.target(target) else {
+            return;
+        };
+        let elapsed = clock.elapsed(start, stopped_at.unwrap_or(as_of));
+        let state = match stopped_at {
+            Some(_) => sla_state(Some(elapsed), 0.0, target_seconds),
+            None => sla_state(None, elapsed, target_seconds),
+        };
+        outcomes.push(ClockOutcome {
+            target,
+            state,
+            start,
+            stopped_at,
+            target_seconds,
+            elapsed,
+        });
     };
-    let resolution = has_status.then(|| {
-        sla_state(
-            ticket.resolution_seconds(),
-            seconds_between(ticket.created_at, as_of),
-            policy.resolution.for_priority(priority),
-        )
-    });
-    TicketSla {
-        first_reply,
-        resolution,
+    if let (Some(ReplyState::Answered | ReplyState::Unanswered), Some(start)) =
+        (ticket.reply_state(), ticket.first_customer_message_at)
+    {
+        measure(Target::FirstReply, start, ticket.first_reply_at);
     }
+    if has_messages {
+        // An inbound ticket's first run is its first reply, measured above.
+        let skip = usize::from(ticket.is_inbound());
+        for span in ticket.response_spans.iter().skip(skip) {
+            measure(Target::NextReply, span.start, Some(span.end));
+        }
+        let first_still_waiting = ticket.is_inbound() && ticket.response_spans.is_empty();
+        if let Some(since) = ticket.waiting_since.filter(|_| !first_still_waiting) {
+            measure(Target::NextReply, since, None);
+        }
+    }
+    if has_status {
+        measure(Target::Resolution, ticket.created_at, ticket.resolved_at());
+    }
+    outcomes
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -152,12 +319,11 @@ struct Counts {
 }
 
 impl Counts {
-    fn count(&mut self, state: Option<SlaState>) {
+    fn count(&mut self, state: SlaState) {
         match state {
-            Some(SlaState::Met) => self.met += 1,
-            Some(SlaState::Breached) => self.breached += 1,
-            Some(SlaState::Running) => self.running += 1,
-            None => {}
+            SlaState::Met => self.met += 1,
+            SlaState::Breached => self.breached += 1,
+            SlaState::Running => self.running += 1,
         }
     }
 
@@ -178,9 +344,16 @@ impl Counts {
 }
 
 #[derive(Debug, Clone, Default)]
+struct PolicyCounts {
+    tickets: u64,
+    targets: [Counts; 3],
+    overdue: u64,
+}
+
+/// Counts per policy and target.
+#[derive(Debug, Clone, Default)]
 pub struct SlaAttainment {
-    first_reply: Counts,
-    resolution: Counts,
+    policies: Vec<PolicyCounts>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -193,28 +366,115 @@ pub struct TargetAttainment {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct SlaReport {
-    /// Null when the input has no first replies.
+pub struct PolicyAttainment {
+    pub policy: String,
+    /// The business-hours schedule, or null for calendar time.
+    pub schedule: Option<String>,
+    pub tickets: u64,
     pub first_reply: Option<TargetAttainment>,
-    /// Null when the input has no status.
+    pub next_reply: Option<TargetAttainment>,
     pub resolution: Option<TargetAttainment>,
+    pub overdue_backlog: Option<u64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SlaReport {
+    /// All policies together; null when no policy has the target or the input cannot tell.
+    pub first_reply: Option<TargetAttainment>,
+    pub next_reply: Option<TargetAttainment>,
+    pub resolution: Option<TargetAttainment>,
+    /// Open tickets already past their resolution target; null without status.
+    pub overdue_backlog: Option<u64>,
+    pub policies: Vec<PolicyAttainment>,
+}
+
+/// What the input can tell, for the SLA targets.
+#[derive(Debug, Clone, Copy)]
+pub struct SlaScope {
+    pub has_status: bool,
+    pub has_first_reply: bool,
+    pub has_messages: bool,
 }
 
 impl SlaAttainment {
-    pub fn observe(&mut self, states: TicketSla) {
-        self.first_reply.count(states.first_reply);
-        self.resolution.count(states.resolution);
+    pub fn observe(&mut self, policy: Option<usize>, outcomes: &[ClockOutcome], solved: bool) {
+        let Some(policy) = policy else { return };
+        if self.policies.len() <= policy {
+            self.policies.resize(policy + 1, PolicyCounts::default());
+        }
+        let counts = &mut self.policies[policy];
+        counts.tickets += 1;
+        for outcome in outcomes {
+            let index = Target::ALL
+                .iter()
+                .position(|t| *t == outcome.target)
+                .unwrap_or(0);
+            counts.targets[index].count(outcome.state);
+            if outcome.target == Target::Resolution
+                && !solved
+                && outcome.state == SlaState::Breached
+            {
+                counts.overdue += 1;
+            }
+        }
     }
 
     pub fn merge(&mut self, other: SlaAttainment) {
-        self.first_reply.merge(other.first_reply);
-        self.resolution.merge(other.resolution);
+        if self.policies.len() < other.policies.len() {
+            self.policies
+                .resize(other.policies.len(), PolicyCounts::default());
+        }
+        for (mine, theirs) in self.policies.iter_mut().zip(other.policies) {
+            mine.tickets += theirs.tickets;
+            mine.overdue += theirs.overdue;
+            for (mine, theirs) in mine.targets.iter_mut().zip(theirs.targets) {
+                mine.merge(theirs);
+            }
+        }
     }
 
-    pub fn finish(self, has_status: bool, has_first_reply: bool) -> SlaReport {
+    pub fn finish(self, policies: &SlaPolicies, scope: SlaScope) -> SlaReport {
+        let known = |target: Target| match target {
+            Target::FirstReply => scope.has_first_reply,
+            Target::NextReply => scope.has_messages,
+            Target::Resolution => scope.has_status,
+        };
+        let mut totals = [Counts::default(); 3];
+        let mut overdue = 0;
+        let mut rows = Vec::new();
+        for (index, policy) in policies.policies.iter().enumerate() {
+            let counts = self.policies.get(index).cloned().unwrap_or_default();
+            for (total, counts) in totals.iter_mut().zip(counts.targets) {
+                total.merge(counts);
+            }
+            overdue += counts.overdue;
+            let attainment = |target: Target| {
+                let i = Target::ALL.iter().position(|t| *t == target).unwrap_or(0);
+                (known(target) && policy.target(target).is_some())
+                    .then(|| counts.targets[i].finish())
+            };
+            rows.push(PolicyAttainment {
+                policy: policy.name.clone(),
+                schedule: policy.schedule.as_ref().map(|s| s.name.clone()),
+                tickets: counts.tickets,
+                first_reply: attainment(Target::FirstReply),
+                next_reply: attainment(Target::NextReply),
+                resolution: attainment(Target::Resolution),
+                overdue_backlog: (scope.has_status && policy.resolution.is_some())
+                    .then_some(counts.overdue),
+            });
+        }
+        let total = |target: Target| {
+            let i = Target::ALL.iter().position(|t| *t == target).unwrap_or(0);
+            let any_policy = policies.policies.iter().any(|p| p.target(target).is_some());
+            (known(target) && any_policy).then(|| totals[i].finish())
+        };
         SlaReport {
-            first_reply: has_first_reply.then(|| self.first_reply.finish()),
-            resolution: has_status.then(|| self.resolution.finish()),
+            first_reply: total(Target::FirstReply),
+            next_reply: total(Target::NextReply),
+            resolution: total(Target::Resolution),
+            overdue_backlog: scope.has_status.then_some(overdue),
+            policies: rows,
         }
     }
 }
@@ -222,6 +482,7 @@ impl SlaAttainment {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::tests::build;
 
     #[test]
     fn met_breached_running() {
@@ -236,17 +497,131 @@ mod tests {
     }
 
     #[test]
-    fn unknown_priorities_are_normal() {
-        let policy = SlaPolicy::default();
-        assert_eq!(PriorityLevel::from_name(""), PriorityLevel::Normal);
-        assert_eq!(PriorityLevel::from_name("medium"), PriorityLevel::Normal);
-        assert_eq!(
-            policy.first_reply.for_priority(PriorityLevel::Urgent),
-            3600.0
+    fn default_policies_follow_the_priority_and_unknown_is_normal() {
+        let (tickets, symbols, _) = build(
+            &[
+                "A 0 message customer priority=urgent",
+                "B 0 message customer priority=medium",
+                "C 0 message customer",
+                "D 0 message customer priority=Low",
+            ],
+            None,
         );
+        let policies = SlaPolicies::default();
+        let name = |id: &str| {
+            let ticket = tickets.iter().find(|t| t.id == id).unwrap();
+            policies.policies[policies.select(ticket, &symbols).unwrap()]
+                .name
+                .clone()
+        };
+        assert_eq!(name("A"), "urgent");
+        assert_eq!(name("B"), "normal");
+        assert_eq!(name("C"), "normal");
+        assert_eq!(name("D"), "low");
+    }
+
+    fn policy(first_reply: f64, next_reply: f64, resolution: f64, pause: bool) -> Policy {
+        Policy {
+            name: "p".to_owned(),
+            conditions: Conditions::default(),
+            schedule: None,
+            pause_on: if pause {
+                vec![Status::Pending, Status::OnHold]
+            } else {
+                Vec::new()
+            },
+            first_reply: Some(first_reply * 60.0),
+            next_reply: Some(next_reply * 60.0),
+            resolution: Some(resolution * 60.0),
+        }
+    }
+
+    #[test]
+    fn pending_pauses_the_resolution_clock() {
+        // Created at 0, pending from 10 to 70, solved at 90: 90 min of calendar time, of
+        // which 60 were spent waiting on the customer.
+        let (tickets, _, as_of) = build(
+            &[
+                "T 0 message customer status=new",
+                "T 10 message agent status=pending",
+                "T 70 message customer status=open",
+                "T 90 message agent status=solved",
+            ],
+            None,
+        );
+        let ticket = &tickets[0];
+        let paused = evaluate(ticket, &policy(60.0, 60.0, 45.0, true), as_of, true, true);
+        let resolution = paused
+            .iter()
+            .find(|o| o.target == Target::Resolution)
+            .unwrap();
+        assert_eq!(resolution.elapsed, 30.0 * 60.0);
+        assert_eq!(resolution.state, SlaState::Met);
+        let unpaused = evaluate(ticket, &policy(60.0, 60.0, 45.0, false), as_of, true, true);
+        let resolution = unpaused
+            .iter()
+            .find(|o| o.target == Target::Resolution)
+            .unwrap();
+        assert_eq!(resolution.state, SlaState::Breached);
+        // Next reply: the customer wrote at 70 and was answered at 90.
+        let next: Vec<_> = paused
+            .iter()
+            .filter(|o| o.target == Target::NextReply)
+            .collect();
+        assert_eq!(next.len(), 1);
+        assert_eq!(next[0].elapsed, 20.0 * 60.0);
+    }
+
+    #[test]
+    fn a_waiting_customer_run_is_a_running_or_breached_next_reply() {
+        let (tickets, _, _) = build(
+            &[
+                "T 0 message customer",
+                "T 5 message agent",
+                "T 10 message customer",
+            ],
+            Some(100),
+        );
+        let as_of = tickets[0].created_at + 100 * 60_000_000;
+        let outcomes = evaluate(
+            &tickets[0],
+            &policy(60.0, 60.0, 600.0, false),
+            as_of,
+            false,
+            true,
+        );
+        let next: Vec<_> = outcomes
+            .iter()
+            .filter(|o| o.target == Target::NextReply)
+            .collect();
+        assert_eq!(next.len(), 1);
         assert_eq!(
-            policy.resolution.for_priority(PriorityLevel::Low),
-            168.0 * 3600.0
+            next[0].state,
+            SlaState::Breached,
+            "waiting 90 min of a 60 min target"
+        );
+        assert!(
+            outcomes.iter().all(|o| o.target != Target::Resolution),
+            "no status"
+        );
+    }
+
+    #[test]
+    fn due_instants_account_for_pauses() {
+        let (tickets, _, as_of) = build(
+            &[
+                "T 0 message customer status=new",
+                "T 10 message agent status=pending",
+                "T 70 message customer status=open",
+            ],
+            None,
+        );
+        let policy = policy(60.0, 60.0, 45.0, true);
+        let clock = Clock::new(&policy, &tickets[0], as_of);
+        // 45 min of target: 10 before the pause, 35 after it ends at 70: due at 105.
+        assert_eq!(
+            clock.due(tickets[0].created_at, 45.0 * 60.0),
+            Some(tickets[0].created_at + 105 * 60_000_000)
         );
     }
 }

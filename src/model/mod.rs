@@ -192,7 +192,7 @@ pub(crate) mod tests {
         assert_eq!(ticket.first_response_seconds(), None);
         assert_eq!(ticket.reply_state(), None);
         assert_eq!(
-            ticket.response_waits,
+            ticket.response_waits().collect::<Vec<_>>(),
             vec![600.0],
             "later customer runs still count as response times"
         );
@@ -211,7 +211,14 @@ pub(crate) mod tests {
             "T 50 message agent",
             "T 60 message customer",
         ]);
-        assert_eq!(ticket.response_waits, vec![600.0, 1800.0]);
+        assert_eq!(
+            ticket.response_waits().collect::<Vec<_>>(),
+            vec![600.0, 1800.0]
+        );
+        assert!(
+            ticket.waiting_since.is_some(),
+            "the last run waits at as_of"
+        );
         assert_eq!(ticket.first_response_seconds(), Some(600.0));
     }
 

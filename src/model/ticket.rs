@@ -25,6 +25,19 @@ pub enum ReplyState {
     Unanswered,
 }
 
+/// An interval of time, `[start, end]`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Span {
+    pub start: Instant,
+    pub end: Instant,
+}
+
+impl Span {
+    pub fn seconds(self) -> f64 {
+        seconds_between(self.start, self.end)
+    }
+}
+
 /// A change of the solved state, kept to know the state at any past instant (period backlog).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SolvedChange {
@@ -51,9 +64,15 @@ pub struct Ticket {
     pub bot_messages: u32,
     pub system_messages: u32,
     pub notes: u32,
-    /// For each run of customer messages answered by a reply: seconds from the run's first
-    /// message to the reply.
-    pub response_waits: Vec<f64>,
+    /// For each run of customer messages answered by a reply: from the run's first message
+    /// to the reply.
+    pub response_spans: Vec<Span>,
+    /// The first message of a run still waiting for a reply at `as_of`.
+    pub waiting_since: Option<Instant>,
+    /// Every status the ticket took, in order (a reopen by a customer message included).
+    pub status_changes: Vec<(Instant, Status)>,
+    /// For each reopen: seconds since the resolution it undid.
+    pub reopen_gaps: Vec<f64>,
     pub status: Option<Status>,
     pub first_resolved_at: Option<Instant>,
     pub last_resolved_at: Option<Instant>,
@@ -125,7 +144,11 @@ impl Ticket {
             bot_messages: 0,
             system_messages: 0,
             notes: 0,
-            response_waits: Vec::new(),
+            response_spans: Vec::new(),
+            waiting_since: None,
+            // A ticket table does not say when a status began, so SLA clocks never pause.
+            status_changes: Vec::new(),
+            reopen_gaps: Vec::new(),
             status,
             first_resolved_at: known(record.first_resolved_at),
             last_resolved_at,
@@ -195,6 +218,25 @@ impl Ticket {
             .is_some_and(|change| change.solved)
     }
 
+    /// Seconds from each answered customer run to its reply.
+    pub fn response_waits(&self) -> impl Iterator<Item = f64> + '_ {
+        self.response_spans.iter().map(|span| span.seconds())
+    }
+
+    /// Reopens that came within `window` seconds of the resolution they undid (all of them
+    /// when there is no window, or when the export does not date them).
+    pub fn reopens_within(&self, window: Option<f64>) -> u32 {
+        match window {
+            Some(window) if self.reopen_gaps.len() == self.reopens as usize => {
+                self.reopen_gaps
+                    .iter()
+                    .filter(|gap| **gap <= window)
+                    .count() as u32
+            }
+            _ => self.reopens,
+        }
+    }
+
     pub fn sentiment_change(&self) -> Option<f64> {
         if self.scored_customer_messages < 2 {
             return None;
@@ -216,7 +258,9 @@ struct Walk {
     first_customer_message_at: Option<Instant>,
     first_reply_at: Option<Instant>,
     open_run_since: Option<Instant>,
-    response_waits: Vec<f64>,
+    response_spans: Vec<Span>,
+    status_changes: Vec<(Instant, Status)>,
+    reopen_gaps: Vec<f64>,
     replies: u32,
     customer_messages: u32,
     bot_messages: u32,
@@ -302,7 +346,10 @@ impl Walk {
             self.first_reply_at = Some(event.at);
         }
         if let Some(since) = self.open_run_since.take() {
-            self.response_waits.push(seconds_between(since, event.at));
+            self.response_spans.push(Span {
+                start: since,
+                end: event.at,
+            });
         }
     }
 
@@ -315,9 +362,13 @@ impl Walk {
             self.solved_changes.push(SolvedChange { at, solved: true });
         } else if was_solved && !now_solved {
             self.reopens += 1;
+            if let Some(resolved_at) = self.last_resolved_at {
+                self.reopen_gaps.push(seconds_between(resolved_at, at));
+            }
             self.solved_changes.push(SolvedChange { at, solved: false });
         }
         self.status = Some(status);
+        self.status_changes.push((at, status));
     }
 
     fn finish(self, id: String, created_at: Instant) -> Ticket {
@@ -342,7 +393,10 @@ impl Walk {
             bot_messages: self.bot_messages,
             system_messages: self.system_messages,
             notes: self.notes,
-            response_waits: self.response_waits,
+            response_spans: self.response_spans,
+            waiting_since: self.open_run_since,
+            status_changes: self.status_changes,
+            reopen_gaps: self.reopen_gaps,
             status: self.status,
             first_resolved_at: self.first_resolved_at,
             last_resolved_at: self.last_resolved_at,

@@ -4,6 +4,7 @@ pub mod csv;
 pub mod inspect;
 pub mod json;
 pub mod markdown;
+pub mod sla;
 pub mod table;
 pub mod text;
 pub mod tickets;

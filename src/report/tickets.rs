@@ -12,6 +12,7 @@ use super::view::Section;
 use super::{Style, csv_io};
 use crate::cli::ReportFormat;
 use crate::metrics::Context;
+use crate::metrics::sla::{SlaState, Target};
 use crate::model::Ticket;
 use crate::time::format_rfc3339;
 
@@ -40,14 +41,25 @@ pub struct TicketRow {
     pub csat: Option<f64>,
     pub nps: Option<f64>,
     pub handle_seconds: Option<f64>,
+    /// The SLA policy that applies, and the state of its clocks.
+    pub sla_policy: Option<String>,
     pub sla_first_reply: Option<&'static str>,
+    /// Next-reply clocks breached (of all customer runs after the first reply).
+    pub sla_next_reply_breaches: Option<u32>,
     pub sla_resolution: Option<&'static str>,
 }
 
 impl TicketRow {
     pub fn new(ticket: &Ticket, context: &Context<'_>) -> TicketRow {
         let name = |sym| context.symbols.name(sym).to_owned();
-        let sla = context.ticket_sla(ticket);
+        let (policy, outcomes) = context.sla_outcomes(ticket);
+        let state = |target: Target| {
+            outcomes
+                .iter()
+                .find(|outcome| outcome.target == target)
+                .map(|outcome| outcome.state.as_str())
+        };
+        let policy = policy.map(|index| &context.sla.policies[index]);
         TicketRow {
             ticket_id: ticket.id.clone(),
             channel: name(ticket.channel),
@@ -75,8 +87,15 @@ impl TicketRow {
             csat: ticket.csat,
             nps: ticket.nps,
             handle_seconds: ticket.handle_seconds,
-            sla_first_reply: sla.first_reply.map(|state| state.as_str()),
-            sla_resolution: sla.resolution.map(|state| state.as_str()),
+            sla_policy: policy.map(|policy| policy.name.clone()),
+            sla_first_reply: state(Target::FirstReply),
+            sla_next_reply_breaches: policy.filter(|p| p.next_reply.is_some()).map(|_| {
+                outcomes
+                    .iter()
+                    .filter(|o| o.target == Target::NextReply && o.state == SlaState::Breached)
+                    .count() as u32
+            }),
+            sla_resolution: state(Target::Resolution),
         }
     }
 }

@@ -1,0 +1,431 @@
+//! The config file, `ticketkpi.toml`: business-hours schedules, SLA policies, value aliases,
+//! report settings and the column mapping. Every setting has a default, so the tool works
+//! without one; command-line options win over the file.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use chrono_tz::Tz;
+use serde::Deserialize;
+
+use crate::ingest::event::{AuthorType, EventKind, Status};
+use crate::ingest::row::Aliases;
+use crate::metrics::sla::{Conditions, Policy, SlaPolicies};
+use crate::schedule::Schedule;
+
+/// The commented example that `ticketkpi init` writes.
+pub const EXAMPLE: &str = include_str!("../examples/ticketkpi.toml");
+
+/// The file name looked for in the working directory.
+pub const FILE_NAME: &str = "ticketkpi.toml";
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Settings {
+    #[serde(default)]
+    pub report: ReportSettings,
+    #[serde(default)]
+    pub aliases: AliasSettings,
+    #[serde(default)]
+    pub schedules: BTreeMap<String, ScheduleSettings>,
+    #[serde(default)]
+    pub sla: SlaSettings,
+    /// A column mapping (docs/mappings.md), used when no --preset or --mapping is given.
+    pub mapping: Option<toml::Table>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReportSettings {
+    /// Time zone for timestamps without an offset and for --period.
+    pub tz: Option<String>,
+    /// A schedule name: FRT, response and resolution times are also reported in its
+    /// business hours (`*_business`).
+    pub schedule: Option<String>,
+    pub csat_scale: Option<String>,
+    pub csat_satisfied: Option<f64>,
+    /// A reopen later than this after its resolution does not break FCR (default: any does).
+    pub fcr_reopen_window: Option<DurationSetting>,
+    /// Author types whose messages count as agent replies (default: `agent` only), e.g.
+    /// `["agent", "bot"]` to count bot answers as replies.
+    pub agent_authors: Option<Vec<String>>,
+}
+
+/// Source value -> canonical value, per field, matched case-insensitively.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AliasSettings {
+    #[serde(default)]
+    pub event: BTreeMap<String, String>,
+    #[serde(default)]
+    pub author_type: BTreeMap<String, String>,
+    #[serde(default)]
+    pub status: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScheduleSettings {
+    pub timezone: String,
+    /// Intervals for Monday to Friday, unless a day has its own.
+    #[serde(default)]
+    pub weekdays: Vec<String>,
+    pub monday: Option<Vec<String>>,
+    pub tuesday: Option<Vec<String>>,
+    pub wednesday: Option<Vec<String>>,
+    pub thursday: Option<Vec<String>>,
+    pub friday: Option<Vec<String>>,
+    pub saturday: Option<Vec<String>>,
+    pub sunday: Option<Vec<String>>,
+    /// `YYYY-MM-DD`, or `MM-DD` every year.
+    #[serde(default)]
+    pub holidays: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SlaSettings {
+    #[serde(default)]
+    pub policies: Vec<PolicySettings>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PolicySettings {
+    pub name: String,
+    #[serde(default)]
+    pub when: ConditionSettings,
+    /// A schedule name; calendar time when absent.
+    pub schedule: Option<String>,
+    /// Statuses that stop the clocks (default: pending and on_hold).
+    pub pause_on: Option<Vec<String>>,
+    pub first_reply: Option<DurationSetting>,
+    pub next_reply: Option<DurationSetting>,
+    pub resolution: Option<DurationSetting>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConditionSettings {
+    #[serde(default)]
+    pub priority: OneOrMany,
+    #[serde(default)]
+    pub channel: OneOrMany,
+    #[serde(default)]
+    pub team: OneOrMany,
+    #[serde(default)]
+    pub category: OneOrMany,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum OneOrMany {
+    One(String),
+    Many(Vec<String>),
+}
+
+impl Default for OneOrMany {
+    fn default() -> Self {
+        OneOrMany::Many(Vec::new())
+    }
+}
+
+impl OneOrMany {
+    fn lowercase(&self) -> Vec<String> {
+        match self {
+            OneOrMany::One(value) => vec![value.trim().to_lowercase()],
+            OneOrMany::Many(values) => values.iter().map(|v| v.trim().to_lowercase()).collect(),
+        }
+    }
+}
+
+/// A duration: seconds, or text such as `"1h"`, `"8h 30m"`, `"3d"`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum DurationSetting {
+    Seconds(f64),
+    Text(String),
+}
+
+impl DurationSetting {
+    pub fn seconds(&self) -> Result<f64, String> {
+        match self {
+            DurationSetting::Seconds(seconds) if seconds.is_finite() && *seconds >= 0.0 => {
+                Ok(*seconds)
+            }
+            DurationSetting::Seconds(seconds) => Err(format!("{seconds} is not a duration")),
+            DurationSetting::Text(text) => humantime::parse_duration(text)
+                .map(|duration| duration.as_secs_f64())
+                .map_err(|error| {
+                    format!("{text:?} is not a duration ({error}); try \"4h\" or \"30m\"")
+                }),
+        }
+    }
+}
+
+/// Everything the file decides, checked and resolved.
+#[derive(Debug, Clone)]
+pub struct Resolved {
+    pub tz: Option<Tz>,
+    pub schedule: Option<Arc<Schedule>>,
+    pub sla: SlaPolicies,
+    pub csat_scale: Option<String>,
+    pub csat_satisfied: Option<f64>,
+    pub fcr_reopen_window: Option<f64>,
+    pub aliases: Aliases,
+    pub mapping: Option<toml::Table>,
+}
+
+impl Settings {
+    pub fn parse(text: &str) -> Result<Settings, String> {
+        toml::from_str(text).map_err(|error| error.to_string())
+    }
+
+    pub fn resolve(self) -> Result<Resolved, String> {
+        let tz = self
+            .report
+            .tz
+            .as_deref()
+            .map(|name| {
+                name.parse::<Tz>()
+                    .map_err(|_| format!("report.tz: {name:?} is not an IANA time zone"))
+            })
+            .transpose()?;
+        let mut schedules: BTreeMap<String, Arc<Schedule>> = BTreeMap::new();
+        for (name, settings) in &self.schedules {
+            let schedule = settings
+                .build(name)
+                .map_err(|error| format!("schedules.{name}: {error}"))?;
+            schedules.insert(name.clone(), Arc::new(schedule));
+        }
+        let find = |place: &str, name: &str| {
+            schedules.get(name).cloned().ok_or_else(|| {
+                let known: Vec<&str> = schedules.keys().map(String::as_str).collect();
+                format!(
+                    "{place}: no schedule named {name:?} (defined: {})",
+                    known.join(", ")
+                )
+            })
+        };
+        let schedule = self
+            .report
+            .schedule
+            .as_deref()
+            .map(|name| find("report.schedule", name))
+            .transpose()?;
+        let sla = if self.sla.policies.is_empty() {
+            SlaPolicies::default()
+        } else {
+            let mut policies = Vec::new();
+            for policy in &self.sla.policies {
+                policies.push(policy.build(&find)?);
+            }
+            SlaPolicies { policies }
+        };
+        let fcr_reopen_window = self
+            .report
+            .fcr_reopen_window
+            .as_ref()
+            .map(|window| {
+                window
+                    .seconds()
+                    .map_err(|e| format!("report.fcr_reopen_window: {e}"))
+            })
+            .transpose()?;
+        let mut aliases = self.aliases.resolve()?;
+        for author in self.report.agent_authors.iter().flatten() {
+            let author = author.trim().to_lowercase();
+            if author != "agent" {
+                aliases.author_type.push((author, AuthorType::Agent));
+            }
+        }
+        Ok(Resolved {
+            tz,
+            schedule,
+            sla,
+            csat_scale: self.report.csat_scale,
+            csat_satisfied: self.report.csat_satisfied,
+            fcr_reopen_window,
+            aliases,
+            mapping: self.mapping,
+        })
+    }
+}
+
+impl ScheduleSettings {
+    fn build(&self, name: &str) -> Result<Schedule, String> {
+        let tz: Tz = self
+            .timezone
+            .parse()
+            .map_err(|_| format!("{:?} is not an IANA time zone", self.timezone))?;
+        let day = |own: &Option<Vec<String>>, weekday: bool| match own {
+            Some(intervals) => intervals.clone(),
+            None if weekday => self.weekdays.clone(),
+            None => Vec::new(),
+        };
+        let week = [
+            day(&self.monday, true),
+            day(&self.tuesday, true),
+            day(&self.wednesday, true),
+            day(&self.thursday, true),
+            day(&self.friday, true),
+            day(&self.saturday, false),
+            day(&self.sunday, false),
+        ];
+        Schedule::new(name, tz, week, &self.holidays).map_err(|error| error.to_string())
+    }
+}
+
+impl PolicySettings {
+    fn build(
+        &self,
+        find: &impl Fn(&str, &str) -> Result<Arc<Schedule>, String>,
+    ) -> Result<Policy, String> {
+        let place = format!("sla.policies {:?}", self.name);
+        let target = |value: &Option<DurationSetting>, field: &str| {
+            value
+                .as_ref()
+                .map(|d| d.seconds().map_err(|e| format!("{place}.{field}: {e}")))
+                .transpose()
+        };
+        let pause_on = match &self.pause_on {
+            None => vec![Status::Pending, Status::OnHold],
+            Some(names) => names
+                .iter()
+                .map(|name| {
+                    status_named(name)
+                        .ok_or_else(|| format!("{place}.pause_on: unknown status {name:?}"))
+                })
+                .collect::<Result<_, _>>()?,
+        };
+        Ok(Policy {
+            name: self.name.clone(),
+            conditions: Conditions {
+                priority: self.when.priority.lowercase(),
+                channel: self.when.channel.lowercase(),
+                team: self.when.team.lowercase(),
+                category: self.when.category.lowercase(),
+            },
+            schedule: self
+                .schedule
+                .as_deref()
+                .map(|name| find(&place, name))
+                .transpose()?,
+            pause_on,
+            first_reply: target(&self.first_reply, "first_reply")?,
+            next_reply: target(&self.next_reply, "next_reply")?,
+            resolution: target(&self.resolution, "resolution")?,
+        })
+    }
+}
+
+fn status_named(name: &str) -> Option<Status> {
+    [
+        Status::New,
+        Status::Open,
+        Status::Pending,
+        Status::OnHold,
+        Status::Solved,
+        Status::Closed,
+    ]
+    .into_iter()
+    .find(|status| status.as_str().eq_ignore_ascii_case(name.trim()))
+}
+
+impl AliasSettings {
+    fn resolve(&self) -> Result<Aliases, String> {
+        fn table<T>(
+            field: &str,
+            entries: &BTreeMap<String, String>,
+            parse: impl Fn(&str) -> Option<T>,
+        ) -> Result<Vec<(String, T)>, String> {
+            entries
+                .iter()
+                .map(|(from, to)| {
+                    parse(to)
+                        .map(|value| (from.trim().to_lowercase(), value))
+                        .ok_or_else(|| {
+                            format!("aliases.{field}: {to:?} is not a canonical {field}")
+                        })
+                })
+                .collect()
+        }
+        Ok(Aliases {
+            event: table("event", &self.event, |name| {
+                match name.trim().to_lowercase().as_str() {
+                    "message" => Some(EventKind::Message),
+                    "note" => Some(EventKind::Note),
+                    "status" => Some(EventKind::Status),
+                    "rating" => Some(EventKind::Rating),
+                    _ => None,
+                }
+            })?,
+            author_type: table("author_type", &self.author_type, |name| {
+                match name.trim().to_lowercase().as_str() {
+                    "customer" => Some(AuthorType::Customer),
+                    "agent" => Some(AuthorType::Agent),
+                    "bot" => Some(AuthorType::Bot),
+                    "system" => Some(AuthorType::System),
+                    _ => None,
+                }
+            })?,
+            status: table("status", &self.status, status_named)?,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_example_written_by_init_is_valid() {
+        let resolved = Settings::parse(EXAMPLE)
+            .and_then(Settings::resolve)
+            .expect("valid");
+        assert!(resolved.schedule.is_some());
+        assert!(resolved.sla.policies.len() >= 2);
+        assert!(
+            resolved
+                .aliases
+                .status
+                .iter()
+                .any(|(from, s)| from == "resolved" && *s == Status::Solved)
+        );
+    }
+
+    #[test]
+    fn no_file_means_the_contract_defaults() {
+        let resolved = Settings::default().resolve().expect("valid");
+        assert_eq!(resolved.sla, SlaPolicies::default());
+        assert!(resolved.schedule.is_none());
+        assert_eq!(resolved.fcr_reopen_window, None);
+    }
+
+    #[test]
+    fn mistakes_name_their_place() {
+        let error = |text: &str| {
+            Settings::parse(text)
+                .and_then(Settings::resolve)
+                .unwrap_err()
+        };
+        assert!(error("[report]\nschedule = \"office\"").contains("no schedule named \"office\""));
+        assert!(error("[schedules.x]\ntimezone = \"Mars/Base\"").contains("schedules.x"));
+        assert!(
+            error("[[sla.policies]]\nname = \"p\"\nfirst_reply = \"soon\"").contains("first_reply")
+        );
+        assert!(error("[aliases.status]\nResolved = \"done\"").contains("aliases.status"));
+        assert!(error("[reprot]\n").contains("unknown field"));
+        assert!(
+            error("[[sla.policies]]\nname = \"p\"\npause_on = [\"waiting\"]").contains("pause_on")
+        );
+    }
+
+    #[test]
+    fn durations_in_seconds_or_text() {
+        assert_eq!(DurationSetting::Seconds(90.0).seconds(), Ok(90.0));
+        assert_eq!(DurationSetting::Text("1h 30m".into()).seconds(), Ok(5400.0));
+        assert_eq!(DurationSetting::Text("3d".into()).seconds(), Ok(259_200.0));
+        assert!(DurationSetting::Seconds(-1.0).seconds().is_err());
+    }
+}
