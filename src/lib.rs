@@ -205,6 +205,10 @@ fn report(config: &Config) -> anyhow::Result<()> {
         },
         as_of: analysis.as_of.map(time::format_rfc3339),
         tz: config.tz.name().to_owned(),
+        config: config
+            .config_file
+            .as_ref()
+            .map(|path| path.display().to_string()),
         group_by: config.by.iter().map(|d| d.name().to_owned()).collect(),
         period: config.period.map(|p| format!("{p:?}").to_lowercase()),
         overall: kpis.overall,

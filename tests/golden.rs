@@ -68,3 +68,24 @@ fn tickets_json() {
 fn tickets_markdown() {
     insta::assert_snapshot!(run(&["tickets", SMALL, "--format", "markdown"]));
 }
+
+#[test]
+fn report_table_with_business_hours_and_policies() {
+    insta::assert_snapshot!(run(&[
+        "report",
+        "tests/fixtures/sla.csv",
+        "--config",
+        "tests/fixtures/sla.toml",
+    ]));
+}
+
+#[test]
+fn sla_breaches_table() {
+    insta::assert_snapshot!(run(&[
+        "sla",
+        "tests/fixtures/sla.csv",
+        "--config",
+        "tests/fixtures/sla.toml",
+        "--breaches",
+    ]));
+}

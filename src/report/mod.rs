@@ -29,6 +29,8 @@ pub struct Report {
     /// RFC 3339, UTC; null when the input has no valid row and no --as-of was given.
     pub as_of: Option<String>,
     pub tz: String,
+    /// The config file that was read (ticketkpi.toml or --config), if any.
+    pub config: Option<String>,
     /// The dimensions of `groups`, in the order given.
     pub group_by: Vec<String>,
     pub period: Option<String>,

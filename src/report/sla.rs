@@ -174,9 +174,9 @@ pub fn write_breaches(
                     "Ticket",
                     "Policy",
                     "Target",
-                    "Started",
-                    "Due",
-                    "Fulfilled",
+                    "Started (UTC)",
+                    "Due (UTC)",
+                    "Fulfilled (UTC)",
                     "Overrun",
                 ]
                 .iter()

@@ -16,6 +16,9 @@ pub struct Section {
 
 pub fn sections(report: &Report) -> Vec<Section> {
     let mut sections = vec![overall(&report.overall)];
+    if report.overall.sla.policies.len() > 1 {
+        sections.push(sla_policies(&report.overall));
+    }
     if !report.groups.is_empty() {
         sections.push(breakdown(report));
     }
@@ -64,6 +67,9 @@ pub fn footer(report: &Report) -> Vec<String> {
             "{} tickets outside --since/--until were left out.",
             count(input.tickets_filtered_out)
         ));
+    }
+    if let Some(config) = &report.config {
+        lines.push(format!("Settings from {}.", sanitize(config)));
     }
     lines.push("Definitions: docs/metrics.md. n/a: not computable from this input.".to_owned());
     lines
@@ -128,10 +134,24 @@ fn overall(kpis: &KpiBlock) -> Section {
         )
     });
     row("First response (median)", value, detail);
+    if let Some(summary) = &kpis.first_response_business {
+        row(
+            "  in business hours",
+            opt_duration(summary.median),
+            distribution_detail(summary),
+        );
+    }
     let (value, detail) = kpis.response_time.as_ref().map_or_else(na, |summary| {
         (opt_duration(summary.median), distribution_detail(summary))
     });
     row("Response time (median)", value, detail);
+    if let Some(summary) = &kpis.response_time_business {
+        row(
+            "  in business hours",
+            opt_duration(summary.median),
+            distribution_detail(summary),
+        );
+    }
     let (value, detail) = kpis.response_rate.as_ref().map_or_else(na, |rate| {
         (
             percent(rate.rate),
@@ -152,6 +172,13 @@ fn overall(kpis: &KpiBlock) -> Section {
             (opt_duration(summary.median), distribution_detail(summary))
         });
     row("Resolution time (median)", value, detail);
+    if let Some(summary) = &kpis.resolution_time_business {
+        row(
+            "  in business hours",
+            opt_duration(summary.median),
+            distribution_detail(summary),
+        );
+    }
     if let Some(summary) = &kpis.first_resolution_time {
         row(
             "First resolution (median)",
@@ -241,12 +268,23 @@ fn overall(kpis: &KpiBlock) -> Section {
     };
     let (value, detail) = kpis.sla.first_reply.as_ref().map_or_else(na, attainment);
     row("SLA first reply", value, detail);
+    if let Some(next_reply) = &kpis.sla.next_reply {
+        let (value, detail) = attainment(next_reply);
+        row("SLA next reply", value, detail);
+    }
     let (value, detail) = kpis
         .sla
         .resolution
         .as_ref()
         .map_or_else(no_status, attainment);
     row("SLA resolution", value, detail);
+    if let Some(overdue) = kpis.sla.overdue_backlog.filter(|n| *n > 0) {
+        row(
+            "Overdue backlog",
+            count(overdue),
+            "open tickets past their resolution target".to_owned(),
+        );
+    }
     row(
         "Replies per solved ticket",
         decimal(kpis.interactions.replies_per_solved_ticket, 2),
@@ -274,6 +312,55 @@ fn overall(kpis: &KpiBlock) -> Section {
         headers: vec!["KPI".into(), "Value".into(), "Detail".into()],
         rows,
         figures: vec![false, true, false],
+    }
+}
+
+/// Attainment per SLA policy and target: `83.3% (25/30)`.
+fn sla_policies(kpis: &KpiBlock) -> Section {
+    let cell = |attainment: Option<&crate::metrics::sla::TargetAttainment>| {
+        attainment.map_or_else(
+            || "-".to_owned(),
+            |a| {
+                format!(
+                    "{} ({}/{})",
+                    percent(a.attainment),
+                    count(a.met),
+                    count(a.met + a.breached)
+                )
+            },
+        )
+    };
+    Section {
+        title: "SLA by policy (met / met + breached)".to_owned(),
+        headers: [
+            "Policy",
+            "Hours",
+            "Tickets",
+            "First reply",
+            "Next reply",
+            "Resolution",
+        ]
+        .iter()
+        .map(|h| (*h).to_owned())
+        .collect(),
+        rows: kpis
+            .sla
+            .policies
+            .iter()
+            .map(|p| {
+                vec![
+                    sanitize(&p.policy),
+                    p.schedule
+                        .as_deref()
+                        .map_or_else(|| "calendar".to_owned(), sanitize),
+                    count(p.tickets),
+                    cell(p.first_reply.as_ref()),
+                    cell(p.next_reply.as_ref()),
+                    cell(p.resolution.as_ref()),
+                ]
+            })
+            .collect(),
+        figures: vec![false, false, true, true, true, true],
     }
 }
 
