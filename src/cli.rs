@@ -12,7 +12,8 @@ const EXIT_CODES: &str = "\
 Exit codes:
   0  success
   1  input error (unreadable file, invalid row without --skip-invalid, missing column)
-  2  usage error (unknown option, bad value)
+  2  usage error (unknown option, bad value, a mistake in the config or mapping file)
+  3  data-quality failure under --strict (rejected rows, duplicate events, negative durations)
 A closed output pipe (e.g. `| head`) ends the run quietly with 0.";
 
 /// Customer-support KPIs from help desk exports: first response time, FCR, AHT, CSAT,
@@ -190,6 +191,15 @@ pub struct InputArgs {
     /// by reason in the report.
     #[arg(long)]
     pub skip_invalid: bool,
+
+    /// Treat any data-quality finding (rejected rows, duplicate events, negative durations)
+    /// as an error: the report is still written, then the exit code is 3.
+    #[arg(long)]
+    pub strict: bool,
+
+    /// The inputs' text encoding when not UTF-8: latin1 or windows-1252 (any WHATWG label).
+    #[arg(long, value_name = "NAME")]
+    pub encoding: Option<String>,
 
     /// Write each rejected row (file, line, reason, the row itself) to FILE as CSV.
     /// Implies --skip-invalid.

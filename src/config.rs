@@ -49,6 +49,8 @@ pub struct Config {
     pub fcr_reopen_window: Option<f64>,
     /// The config file read, if any.
     pub config_file: Option<PathBuf>,
+    /// Data-quality findings are errors (exit code 3).
+    pub strict: bool,
     pub by: Vec<Dimension>,
     pub period: Option<Period>,
     pub format: ReportFormat,
@@ -72,6 +74,7 @@ impl Config {
             schedule: None,
             fcr_reopen_window: None,
             config_file: None,
+            strict: false,
             by: vec![Dimension::Channel],
             period: None,
             format: ReportFormat::Json,
@@ -141,6 +144,19 @@ impl Config {
                 input_format: input.input_format,
                 delimiter,
                 mapping,
+                encoding: input
+                    .encoding
+                    .as_deref()
+                    .map(|label| {
+                        encoding_rs::Encoding::for_label(label.trim().as_bytes()).ok_or_else(|| {
+                            usage(
+                                "encoding",
+                                label,
+                                "not a known encoding (try latin1 or windows-1252)",
+                            )
+                        })
+                    })
+                    .transpose()?,
                 skip_invalid: input.skip_invalid || input.rejects.is_some(),
             },
             tz,
@@ -153,6 +169,7 @@ impl Config {
             schedule: settings.schedule,
             fcr_reopen_window: settings.fcr_reopen_window,
             config_file,
+            strict: input.strict,
             by: by.to_vec(),
             period,
             format,

@@ -30,6 +30,12 @@ use report::{InputSummary, Report, Style, Tool};
 /// Exit codes, as documented in `--help` and README.md.
 pub const EXIT_INPUT_ERROR: u8 = 1;
 pub const EXIT_USAGE_ERROR: u8 = 2;
+pub const EXIT_DATA_QUALITY: u8 = 3;
+
+/// `--strict` and the input has data-quality findings (the report was still written).
+#[derive(Debug, thiserror::Error)]
+#[error("data-quality check failed (--strict): {}", .0.join(", "))]
+pub struct DataQualityFailure(pub Vec<String>);
 
 pub fn run(cli: &Cli) -> anyhow::Result<()> {
     match &cli.command {
@@ -211,13 +217,19 @@ fn report(config: &Config) -> anyhow::Result<()> {
             .map(|path| path.display().to_string()),
         group_by: config.by.iter().map(|d| d.name().to_owned()).collect(),
         period: config.period.map(|p| format!("{p:?}").to_lowercase()),
+        data_quality: kpis.data_quality,
         overall: kpis.overall,
         groups: kpis.groups,
         periods: kpis.periods,
     };
     write_output(config, |out, style| {
         report::write_report(&report, config.format, style, out)
-    })
+    })?;
+    let problems = report.data_quality.problems();
+    if config.strict && !problems.is_empty() {
+        return Err(DataQualityFailure(problems).into());
+    }
+    Ok(())
 }
 
 fn tickets(config: &Config) -> anyhow::Result<()> {
@@ -287,6 +299,8 @@ pub fn exit_code_for(error: &anyhow::Error) -> ExitCode {
     eprintln!("ticketkpi: error: {error:#}");
     if error.downcast_ref::<UsageError>().is_some() {
         ExitCode::from(EXIT_USAGE_ERROR)
+    } else if error.downcast_ref::<DataQualityFailure>().is_some() {
+        ExitCode::from(EXIT_DATA_QUALITY)
     } else {
         ExitCode::from(EXIT_INPUT_ERROR)
     }

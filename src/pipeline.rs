@@ -9,6 +9,7 @@ use anyhow::Context as _;
 use crate::config::Config;
 use crate::ingest::{Event, Ingestor, InputStats, Reject, Sink, TicketRecord};
 use crate::metrics::group::{Breakdown, GroupBlock, PeriodBlock, Periods};
+use crate::metrics::quality::{DataQuality, Quality};
 use crate::metrics::{Context, KpiAccumulator, KpiBlock};
 use crate::model::{Ticket, TicketStore};
 use crate::symbols::Symbols;
@@ -19,6 +20,7 @@ use crate::time::Instant;
 pub struct Analysis {
     pub stats: InputStats,
     pub events_after_as_of: u64,
+    pub duplicate_events: u64,
     /// `None` only when the input has no valid row and no --as-of was given.
     pub as_of: Option<Instant>,
     pub tickets: Vec<Ticket>,
@@ -34,6 +36,7 @@ const REJECT_SAMPLES: usize = 10;
 /// The KPIs of an analysis, overall and broken down.
 #[derive(Debug)]
 pub struct Kpis {
+    pub data_quality: DataQuality,
     pub overall: KpiBlock,
     pub groups: Vec<GroupBlock>,
     pub periods: Vec<PeriodBlock>,
@@ -103,12 +106,16 @@ pub fn analyse(config: &Config) -> anyhow::Result<Analysis> {
     }
 
     let as_of = config.as_of.or(stats.latest);
-    let (tickets, events_after_as_of) = match as_of {
+    let (tickets, events_after_as_of, duplicate_events) = match as_of {
         Some(as_of) => {
             let tickets = collector.store.into_tickets(as_of);
-            (tickets.tickets, tickets.events_after_as_of)
+            (
+                tickets.tickets,
+                tickets.events_after_as_of,
+                tickets.duplicate_events,
+            )
         }
-        None => (Vec::new(), 0),
+        None => (Vec::new(), 0, 0),
     };
     let before = tickets.len();
     let tickets: Vec<Ticket> = tickets
@@ -121,6 +128,7 @@ pub fn analyse(config: &Config) -> anyhow::Result<Analysis> {
     Ok(Analysis {
         stats,
         events_after_as_of,
+        duplicate_events,
         as_of,
         tickets_filtered_out: (before - tickets.len()) as u64,
         tickets,
@@ -148,7 +156,9 @@ impl Analysis {
         let mut overall = KpiAccumulator::default();
         let mut groups = Breakdown::new(config.by.clone());
         let mut periods = config.period.map(|period| Periods::new(period, config.tz));
+        let mut quality = Quality::default();
         for ticket in &self.tickets {
+            quality.observe(ticket);
             overall.observe(ticket, &context);
             groups.observe(ticket, &context);
             if let Some(periods) = periods.as_mut() {
@@ -156,6 +166,7 @@ impl Analysis {
             }
         }
         Kpis {
+            data_quality: quality.finish(self.stats.rows_rejected, self.duplicate_events),
             overall: overall.finish(&context),
             groups: groups.finish(&context),
             periods: periods

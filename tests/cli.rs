@@ -566,3 +566,104 @@ fn help_documents_exit_codes() {
         .stdout(predicate::str::contains("Exit codes"))
         .stdout(predicate::str::contains("2  usage error"));
 }
+
+#[test]
+fn the_same_export_loaded_twice_counts_each_event_once() {
+    let once = json_report(&[SMALL]);
+    let twice = json_report(&[SMALL, SMALL]);
+    assert_eq!(twice["data_quality"]["duplicate_events"], 26);
+    assert_eq!(twice["overall"], once["overall"]);
+    ticketkpi()
+        .args(["report", SMALL, SMALL, "--strict"])
+        .assert()
+        .code(3)
+        .stdout(predicate::str::contains("First response (median)"))
+        .stderr(predicate::str::contains(
+            "data-quality check failed (--strict): 26 duplicate events",
+        ));
+    ticketkpi()
+        .args(["report", SMALL, "--strict"])
+        .assert()
+        .success();
+}
+
+#[test]
+fn latin1_bom_and_cr_only_line_endings() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let latin1 = write_file(
+        dir.path(),
+        "latin1.csv",
+        b"ticket_id,timestamp,author_type,agent\nA,2026-03-01T10:00:00Z,customer,\nA,2026-03-01T10:05:00Z,agent,Jos\xe9\n",
+    );
+    let output = ticketkpi()
+        .args([
+            "tickets",
+            latin1.to_str().expect("path"),
+            "--format",
+            "json",
+        ])
+        .args(["--encoding", "latin1"])
+        .output()
+        .expect("runs");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let rows: Value = serde_json::from_slice(&output.stdout).expect("json");
+    assert_eq!(rows[0]["agent"], "josé");
+
+    let mut bom = b"\xef\xbb\xbf".to_vec();
+    bom.extend(small_csv().into_bytes());
+    let bom = write_file(dir.path(), "bom.csv", &bom);
+    assert_eq!(
+        json_report(&[bom.to_str().expect("path")])["overall"],
+        json_report(&[SMALL])["overall"]
+    );
+    let cr_only = write_file(
+        dir.path(),
+        "mac.csv",
+        small_csv().replace('\n', "\r").as_bytes(),
+    );
+    let crlf = write_file(
+        dir.path(),
+        "dos.csv",
+        small_csv().replace('\n', "\r\n").as_bytes(),
+    );
+    for path in [cr_only, crlf] {
+        let report = json_report(&[path.to_str().expect("path")]);
+        assert_eq!(report["input"]["rows"], 26, "{}", path.display());
+        assert_eq!(report["overall"], json_report(&[SMALL])["overall"]);
+    }
+}
+
+#[test]
+fn negative_durations_are_left_out_and_reported() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let data = write_file(
+        dir.path(),
+        "tickets.csv",
+        b"id,created,replied,solved\n1,2026-03-01 10:00,2026-03-01 10:30,2026-03-01 12:00\n2,2026-03-01 10:00,2026-03-01 09:00,2026-03-01 08:00\n",
+    );
+    let mapping = write_file(
+        dir.path(),
+        "mapping.toml",
+        b"shape = \"tickets\"\n[fields]\nticket_id = \"id\"\ncreated_at = \"created\"\nfirst_reply_at = \"replied\"\nsolved_at = \"solved\"\n",
+    );
+    let report = json_report(&[
+        data.to_str().expect("path"),
+        "--mapping",
+        mapping.to_str().expect("path"),
+    ]);
+    assert_eq!(report["overall"]["first_response"]["count"], 1);
+    assert_eq!(report["overall"]["first_response"]["median"], 1800.0);
+    assert_eq!(report["overall"]["resolution_time"]["count"], 1);
+    assert_eq!(
+        report["data_quality"]["negative_durations"]["first_response"],
+        1
+    );
+    assert_eq!(
+        report["data_quality"]["negative_durations"]["resolution"],
+        1
+    );
+}

@@ -114,7 +114,15 @@ fn check(
         return Err(RowError::new(
             RejectReason::FieldCount,
             None,
-            format!("has {} fields, the header has {header_len}", record.len()),
+            format!(
+                "has {} fields, the header has {header_len}{}",
+                record.len(),
+                if record.len() < header_len {
+                    " (a truncated or wrapped line?)"
+                } else {
+                    " (an unquoted delimiter in a value?)"
+                }
+            ),
         ));
     }
     match std::str::from_utf8(record.as_slice()) {

@@ -169,6 +169,8 @@ pub struct IngestOptions {
     pub input_format: Option<InputFormat>,
     pub delimiter: Option<u8>,
     pub mapping: MappingChoice,
+    /// Decode the inputs from this encoding instead of expecting UTF-8.
+    pub encoding: Option<&'static encoding_rs::Encoding>,
     /// Count and report invalid rows instead of stopping at the first.
     pub skip_invalid: bool,
 }
@@ -219,7 +221,7 @@ impl<'a, S: Sink> Ingestor<'a, S> {
             Source::Stdin => "-".to_owned(),
             other => other.to_string(),
         });
-        let mut reader = source.open().map_err(io_error)?;
+        let mut reader = source.open(self.options.encoding).map_err(io_error)?;
         source::skip_bom(&mut reader).map_err(io_error)?;
         let format = source::detect_format(source, self.options.input_format, &mut reader)
             .map_err(io_error)?;

@@ -47,8 +47,12 @@ impl Source {
             .map(|ext| ext.to_string_lossy().into_owned())
     }
 
-    /// Opens the input and undoes gzip compression (concatenated members too).
-    pub fn open(&self) -> io::Result<Box<dyn BufRead>> {
+    /// Opens the input, undoes gzip compression (concatenated members too) and, when an
+    /// encoding is given, decodes it to UTF-8.
+    pub fn open(
+        &self,
+        encoding: Option<&'static encoding_rs::Encoding>,
+    ) -> io::Result<Box<dyn BufRead>> {
         let raw: Box<dyn BufRead> = match self {
             Source::Stdin => Box::new(BufReader::with_capacity(BUFFER_SIZE, io::stdin())),
             Source::Path(path) => {
@@ -56,7 +60,16 @@ impl Source {
             }
             Source::Memory { bytes, .. } => Box::new(io::Cursor::new(bytes.clone())),
         };
-        decompress(raw)
+        let plain = decompress(raw)?;
+        Ok(match encoding {
+            None => plain,
+            Some(encoding) => Box::new(BufReader::with_capacity(
+                BUFFER_SIZE,
+                encoding_rs_io::DecodeReaderBytesBuilder::new()
+                    .encoding(Some(encoding))
+                    .build(plain),
+            )),
+        })
     }
 }
 

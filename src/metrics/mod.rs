@@ -6,6 +6,7 @@ pub mod backlog;
 pub mod distribution;
 pub mod group;
 pub mod handle;
+pub mod quality;
 pub mod rate;
 pub mod resolution;
 pub mod responses;

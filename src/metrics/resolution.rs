@@ -4,6 +4,7 @@
 use serde::Serialize;
 
 use super::distribution::{Distribution, Summary};
+use super::quality::is_plausible;
 use super::rate::ratio;
 use crate::model::Ticket;
 use crate::schedule::Schedule;
@@ -60,7 +61,10 @@ impl Resolution {
         schedule: Option<&Schedule>,
         reopen_window: Option<f64>,
     ) {
-        if let Some(seconds) = ticket.first_resolution_seconds() {
+        if let Some(seconds) = ticket
+            .first_resolution_seconds()
+            .filter(|s| is_plausible(*s))
+        {
             self.first_resolution_time.observe(seconds);
         }
         if !ticket.is_solved() {
@@ -68,7 +72,7 @@ impl Resolution {
         }
         self.solved += 1;
         self.replies_on_solved += u64::from(ticket.replies);
-        if let Some(seconds) = ticket.resolution_seconds() {
+        if let Some(seconds) = ticket.resolution_seconds().filter(|s| is_plausible(*s)) {
             self.resolution_time.observe(seconds);
         }
         if let (Some(schedule), Some(resolved_at)) = (schedule, ticket.resolved_at()) {

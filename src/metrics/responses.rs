@@ -3,6 +3,7 @@
 use serde::Serialize;
 
 use super::distribution::{Distribution, Summary};
+use super::quality::is_plausible;
 use super::rate::ratio;
 use crate::model::{ReplyState, Ticket};
 use crate::schedule::Schedule;
@@ -46,7 +47,7 @@ pub struct ResponseKpis {
 
 impl Responses {
     pub fn observe(&mut self, ticket: &Ticket, schedule: Option<&Schedule>) {
-        if let Some(seconds) = ticket.first_response_seconds() {
+        if let Some(seconds) = ticket.first_response_seconds().filter(|s| is_plausible(*s)) {
             self.first_response.observe(seconds);
         }
         for wait in ticket.response_waits() {
@@ -55,6 +56,7 @@ impl Responses {
         if let Some(schedule) = schedule {
             if let (Some(start), Some(end)) =
                 (ticket.first_customer_message_at, ticket.first_reply_at)
+                && start <= end
             {
                 self.first_response_business
                     .observe(schedule.business_seconds(start, end));

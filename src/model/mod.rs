@@ -27,6 +27,9 @@ pub struct TicketStore {
 pub struct Tickets {
     pub tickets: Vec<Ticket>,
     pub events_after_as_of: u64,
+    /// Events that repeat an earlier one (same ticket, timestamp, author and event): an
+    /// export loaded twice, or overlapping nightly files. Counted once, reported here.
+    pub duplicate_events: u64,
 }
 
 impl TicketStore {
@@ -68,10 +71,12 @@ impl TicketStore {
     /// and derives the tickets. A ticket whose events all lie after `as_of` does not exist yet.
     pub fn into_tickets(self, as_of: Instant) -> Tickets {
         let mut events_after_as_of = 0u64;
+        let mut duplicate_events = 0u64;
         let mut tickets = Vec::with_capacity(self.ids.len());
         for (id, mut events) in self.ids.into_iter().zip(self.events) {
             // A stable sort keeps input order for equal timestamps, as the contract requires.
             events.sort_by_key(|event| event.at);
+            duplicate_events += drop_duplicates(&mut events);
             let kept = events.partition_point(|event| event.at <= as_of);
             events_after_as_of += (events.len() - kept) as u64;
             if let Some(ticket) = Ticket::derive(id, &events[..kept]) {
@@ -92,8 +97,29 @@ impl TicketStore {
         Tickets {
             tickets,
             events_after_as_of,
+            duplicate_events,
         }
     }
+}
+
+/// Removes events that repeat an earlier one of the same instant (same author and event
+/// kind); returns how many. `events` is sorted by time, so repeats are within a run of equal
+/// timestamps.
+fn drop_duplicates(events: &mut Vec<Event>) -> u64 {
+    let before = events.len();
+    let mut kept: Vec<Event> = Vec::with_capacity(events.len());
+    for event in events.drain(..) {
+        let repeat = kept
+            .iter()
+            .rev()
+            .take_while(|earlier| earlier.at == event.at)
+            .any(|earlier| earlier.author == event.author && earlier.kind == event.kind);
+        if !repeat {
+            kept.push(event);
+        }
+    }
+    *events = kept;
+    (before - events.len()) as u64
 }
 
 #[cfg(test)]
@@ -323,6 +349,33 @@ pub(crate) mod tests {
         let result = store.into_tickets(200 * 1_000_000);
         assert_eq!(result.tickets.len(), 1, "B does not exist yet at as_of");
         assert_eq!(result.events_after_as_of, 2);
+    }
+
+    #[test]
+    fn duplicate_events_count_once() {
+        let mut symbols = Symbols::default();
+        let mut store = TicketStore::default();
+        let rules = RowRules::default();
+        for (time, author) in [
+            ("100", "customer"),
+            ("200", "agent"),
+            ("100", "customer"),
+            ("200", "bot"),
+        ] {
+            let mut values = RowValues::default();
+            values.set(Field::TicketId, "A");
+            values.set(Field::Timestamp, time);
+            values.set(Field::AuthorType, author);
+            let (id, event) = parse_row(&values, &rules, &mut symbols).unwrap();
+            store.push(id, event);
+        }
+        let result = store.into_tickets(1_000_000_000);
+        assert_eq!(
+            result.duplicate_events, 1,
+            "the bot message at 200 is another event"
+        );
+        assert_eq!(result.tickets[0].customer_messages, 1);
+        assert_eq!(result.tickets[0].bot_messages, 1);
     }
 
     #[test]

@@ -88,6 +88,8 @@ pub struct Ticket {
     pub scored_customer_messages: u32,
     /// Distinct non-empty channels over the message rows.
     pub message_channels: u32,
+    /// Distinct non-empty priorities over the ticket's rows.
+    pub priorities: u32,
 }
 
 impl Ticket {
@@ -163,6 +165,7 @@ impl Ticket {
             last_sentiment: None,
             scored_customer_messages: 0,
             message_channels: 0,
+            priorities: u32::from(!record.attributes.priority.is_none()),
         })
     }
 
@@ -278,6 +281,7 @@ struct Walk {
     last_sentiment: Option<f64>,
     scored_customer_messages: u32,
     message_channels: Vec<Sym>,
+    priorities: Vec<Sym>,
 }
 
 impl Walk {
@@ -286,7 +290,12 @@ impl Walk {
         if self.first_any_channel.is_none() {
             self.first_any_channel = attributes.channel.non_empty();
         }
-        self.priority = attributes.priority.non_empty().unwrap_or(self.priority);
+        if let Some(priority) = attributes.priority.non_empty() {
+            self.priority = priority;
+            if !self.priorities.contains(&priority) {
+                self.priorities.push(priority);
+            }
+        }
         self.category = attributes.category.non_empty().unwrap_or(self.category);
         self.team = attributes.team.non_empty().unwrap_or(self.team);
 
@@ -409,6 +418,7 @@ impl Walk {
             last_sentiment: self.last_sentiment,
             scored_customer_messages: self.scored_customer_messages,
             message_channels: u32::try_from(self.message_channels.len()).unwrap_or(u32::MAX),
+            priorities: u32::try_from(self.priorities.len()).unwrap_or(u32::MAX),
         }
     }
 }

@@ -34,6 +34,7 @@ pub struct Report {
     /// The dimensions of `groups`, in the order given.
     pub group_by: Vec<String>,
     pub period: Option<String>,
+    pub data_quality: crate::metrics::quality::DataQuality,
     pub overall: KpiBlock,
     pub groups: Vec<GroupBlock>,
     pub periods: Vec<PeriodBlock>,

@@ -68,6 +68,32 @@ pub fn footer(report: &Report) -> Vec<String> {
             count(input.tickets_filtered_out)
         ));
     }
+    let quality = &report.data_quality;
+    let mut findings = Vec::new();
+    if quality.duplicate_events > 0 {
+        findings.push(format!(
+            "{} duplicate events counted once",
+            count(quality.duplicate_events)
+        ));
+    }
+    let negative = &quality.negative_durations;
+    if negative.first_response + negative.resolution > 0 {
+        findings.push(format!(
+            "{} negative first response and {} negative resolution times left out",
+            count(negative.first_response),
+            count(negative.resolution)
+        ));
+    }
+    if quality.tickets_on_several_channels + quality.tickets_with_several_priorities > 0 {
+        findings.push(format!(
+            "notes: {} tickets on several channels, {} with a changed priority",
+            count(quality.tickets_on_several_channels),
+            count(quality.tickets_with_several_priorities)
+        ));
+    }
+    if !findings.is_empty() {
+        lines.push(format!("Data quality: {}.", findings.join("; ")));
+    }
     if let Some(config) = &report.config {
         lines.push(format!("Settings from {}.", sanitize(config)));
     }

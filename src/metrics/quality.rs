@@ -1,0 +1,94 @@
+//! Data-quality findings: what the input says that cannot be right, counted and reported
+//! rather than averaged into the KPIs.
+
+use serde::Serialize;
+
+use crate::model::Ticket;
+
+/// Negative durations (a reply or resolution dated before the ticket's start: clocks that
+/// disagree between systems) are left out of the distributions and counted here.
+pub fn is_plausible(seconds: f64) -> bool {
+    seconds >= 0.0
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Quality {
+    negative_first_response: u64,
+    negative_resolution: u64,
+    several_channels: u64,
+    several_priorities: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NegativeDurations {
+    pub first_response: u64,
+    pub resolution: u64,
+}
+
+/// The findings of a whole report.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DataQuality {
+    /// Rows rejected (see input.rejects_by_reason).
+    pub rows_rejected: u64,
+    /// Events repeating an earlier one (same ticket, timestamp, author, event): counted once.
+    pub duplicate_events: u64,
+    /// Durations below zero, left out of the distributions.
+    pub negative_durations: NegativeDurations,
+    /// Notes, not errors: tickets whose messages came over several channels, or whose
+    /// priority changed.
+    pub tickets_on_several_channels: u64,
+    pub tickets_with_several_priorities: u64,
+}
+
+impl DataQuality {
+    /// Findings that `--strict` turns into an error (the notes are not among them).
+    pub fn problems(&self) -> Vec<String> {
+        let mut problems = Vec::new();
+        let mut note = |count: u64, what: &str| {
+            if count > 0 {
+                problems.push(format!("{count} {what}"));
+            }
+        };
+        note(self.rows_rejected, "rejected rows");
+        note(self.duplicate_events, "duplicate events");
+        note(
+            self.negative_durations.first_response,
+            "negative first response times",
+        );
+        note(
+            self.negative_durations.resolution,
+            "negative resolution times",
+        );
+        problems
+    }
+}
+
+impl Quality {
+    pub fn observe(&mut self, ticket: &Ticket) {
+        if ticket
+            .first_response_seconds()
+            .is_some_and(|s| !is_plausible(s))
+        {
+            self.negative_first_response += 1;
+        }
+        let negative = |seconds: Option<f64>| seconds.is_some_and(|s| !is_plausible(s));
+        if negative(ticket.resolution_seconds()) || negative(ticket.first_resolution_seconds()) {
+            self.negative_resolution += 1;
+        }
+        self.several_channels += u64::from(ticket.message_channels > 1);
+        self.several_priorities += u64::from(ticket.priorities > 1);
+    }
+
+    pub fn finish(self, rows_rejected: u64, duplicate_events: u64) -> DataQuality {
+        DataQuality {
+            rows_rejected,
+            duplicate_events,
+            negative_durations: NegativeDurations {
+                first_response: self.negative_first_response,
+                resolution: self.negative_resolution,
+            },
+            tickets_on_several_channels: self.several_channels,
+            tickets_with_several_priorities: self.several_priorities,
+        }
+    }
+}
