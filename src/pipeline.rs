@@ -21,6 +21,7 @@ pub struct Analysis {
     pub stats: InputStats,
     pub events_after_as_of: u64,
     pub duplicate_events: u64,
+    pub repeated_rows: u64,
     /// `None` only when the input has no valid row and no --as-of was given.
     pub as_of: Option<Instant>,
     pub tickets: Vec<Ticket>,
@@ -106,16 +107,17 @@ pub fn analyse(config: &Config) -> anyhow::Result<Analysis> {
     }
 
     let as_of = config.as_of.or(stats.latest);
-    let (tickets, events_after_as_of, duplicate_events) = match as_of {
+    let (tickets, events_after_as_of, duplicate_events, repeated_rows) = match as_of {
         Some(as_of) => {
             let tickets = collector.store.into_tickets(as_of);
             (
                 tickets.tickets,
                 tickets.events_after_as_of,
                 tickets.duplicate_events,
+                tickets.repeated_rows,
             )
         }
-        None => (Vec::new(), 0, 0),
+        None => (Vec::new(), 0, 0, 0),
     };
     let before = tickets.len();
     let tickets: Vec<Ticket> = tickets
@@ -129,6 +131,7 @@ pub fn analyse(config: &Config) -> anyhow::Result<Analysis> {
         stats,
         events_after_as_of,
         duplicate_events,
+        repeated_rows,
         as_of,
         tickets_filtered_out: (before - tickets.len()) as u64,
         tickets,
@@ -166,7 +169,11 @@ impl Analysis {
             }
         }
         Kpis {
-            data_quality: quality.finish(self.stats.rows_rejected, self.duplicate_events),
+            data_quality: quality.finish(
+                self.stats.rows_rejected,
+                self.duplicate_events,
+                self.repeated_rows,
+            ),
             overall: overall.finish(&context),
             groups: groups.finish(&context),
             periods: periods

@@ -4,7 +4,7 @@
 //! the text lives once here. Values are trimmed and lowercased on the way in, because the
 //! contract compares them case-insensitively and reports them in lowercase.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 /// An interned value; `Sym::NONE` is the empty value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
@@ -29,14 +29,14 @@ pub const NONE_LABEL: &str = "(none)";
 #[derive(Debug, Clone)]
 pub struct Symbols {
     names: Vec<String>,
-    ids: HashMap<String, Sym>,
+    ids: FxHashMap<String, Sym>,
 }
 
 impl Default for Symbols {
     fn default() -> Self {
         Symbols {
             names: vec![String::new()],
-            ids: HashMap::new(),
+            ids: FxHashMap::default(),
         }
     }
 }

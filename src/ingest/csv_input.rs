@@ -89,10 +89,12 @@ pub(super) fn read<S: Sink>(
                     .and_then(|bytes| std::str::from_utf8(bytes).ok())
             })
         });
+        let fingerprint = super::fingerprint(record.iter());
         ingestor.row(
             &mapping,
             || location(line),
             mapped,
+            fingerprint,
             || render(&record, delimiter),
         )?;
     }

@@ -74,6 +74,11 @@ pub struct Event {
     pub sentiment: Option<f64>,
     /// `handle_seconds`, or the sum of talk, hold and after-call work where it is empty.
     pub handle_seconds: Option<f64>,
+    /// A hash of the whole source row (every column, not only the canonical ones): two
+    /// events are duplicates only when their rows are identical.
+    pub fingerprint: u64,
+    /// Which input file the row came from (0 for the first).
+    pub source: u16,
 }
 
 impl Event {

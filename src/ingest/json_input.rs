@@ -42,7 +42,8 @@ pub(super) fn read_lines<S: Sink>(
         };
         let raw = || String::from_utf8_lossy(&line).trim_end().to_owned();
         let value = parse_line(&line);
-        records.record(ingestor, value, location, raw)?;
+        let fingerprint = super::fingerprint([line.trim_ascii()]);
+        records.record(ingestor, value, location, fingerprint, raw)?;
     }
 }
 
@@ -82,6 +83,7 @@ impl<'f> Records<'f> {
         ingestor: &mut Ingestor<'_, S>,
         value: Result<Value, RowError>,
         location: impl FnOnce() -> Location,
+        fingerprint: u64,
         raw: impl FnOnce() -> String,
     ) -> Result<(), IngestError> {
         let object = value.and_then(|value| match value {
@@ -128,7 +130,7 @@ impl<'f> Records<'f> {
             };
             mapping.apply(lookup).map(MappedRow::into_owned)
         });
-        ingestor.row(mapping, location, mapped, raw)
+        ingestor.row(mapping, location, mapped, fingerprint, raw)
     }
 }
 
@@ -241,9 +243,10 @@ impl<'de, S: Sink> Visitor<'de> for ArrayVisitor<'_, '_, '_, S> {
                 position: Position::Record(record),
             };
             let raw = value.to_string();
-            let outcome = self
-                .records
-                .record(self.ingestor, Ok(value), location, || raw);
+            let fingerprint = super::fingerprint([raw.as_bytes()]);
+            let outcome =
+                self.records
+                    .record(self.ingestor, Ok(value), location, fingerprint, || raw);
             if let Err(error) = outcome {
                 *self.stopped_by = Some(error);
                 return Err(de::Error::custom("stopped"));

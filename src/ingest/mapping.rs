@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use chrono::{DateTime, NaiveDate, NaiveDateTime};
 use serde::Deserialize;
 
-use super::row::{Field, RejectReason, RowError, RowValues};
+use super::row::{FIELD_COUNT, Field, RejectReason, RowError, RowValues};
 
 /// The three input shapes that map onto the one ticket model.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, serde::Serialize)]
@@ -84,6 +84,10 @@ pub struct FieldDetail {
     /// Values that mean "no value" for this field only.
     #[serde(default)]
     pub null_values: Vec<String>,
+    /// Tickets shape: an instant earlier than the ticket's creation belongs to the next day
+    /// (a time of day joined with the creation date, for calls that pass midnight).
+    #[serde(default)]
+    pub rollover: bool,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -151,7 +155,30 @@ const TICKET_SHARED: [Field; 10] = [
     Field::HandleSeconds,
 ];
 
+/// How many targets there are: the canonical fields, then the others.
+const TARGET_COUNT: usize = FIELD_COUNT + 13;
+
 impl Target {
+    /// A dense index, so a mapped row is a plain array.
+    fn index(self) -> usize {
+        match self {
+            Target::Event(field) => field as usize,
+            Target::MessageId => FIELD_COUNT,
+            Target::ParentId => FIELD_COUNT + 1,
+            Target::CreatedAt => FIELD_COUNT + 2,
+            Target::FirstReplyAt => FIELD_COUNT + 3,
+            Target::FirstReplySeconds => FIELD_COUNT + 4,
+            Target::SolvedAt => FIELD_COUNT + 5,
+            Target::ResolutionSeconds => FIELD_COUNT + 6,
+            Target::FirstResolvedAt => FIELD_COUNT + 7,
+            Target::FirstResolutionSeconds => FIELD_COUNT + 8,
+            Target::ClosedAt => FIELD_COUNT + 9,
+            Target::Reopens => FIELD_COUNT + 10,
+            Target::Replies => FIELD_COUNT + 11,
+            Target::CustomerMessages => FIELD_COUNT + 12,
+        }
+    }
+
     pub fn name(self) -> &'static str {
         match self {
             Target::Event(field) => field.name(),
@@ -250,6 +277,10 @@ pub struct Coverage {
     pub reopens: bool,
     pub first_resolution: bool,
     pub customer_messages: bool,
+    /// When tickets were solved (a solved time or a resolution duration).
+    pub resolution: bool,
+    /// Satisfaction ratings.
+    pub ratings: bool,
 }
 
 impl Coverage {
@@ -260,6 +291,8 @@ impl Coverage {
         reopens: true,
         first_resolution: true,
         customer_messages: true,
+        resolution: true,
+        ratings: true,
     };
 
     /// What several inputs support together.
@@ -271,6 +304,8 @@ impl Coverage {
             reopens: self.reopens && other.reopens,
             first_resolution: self.first_resolution && other.first_resolution,
             customer_messages: self.customer_messages && other.customer_messages,
+            resolution: self.resolution && other.resolution,
+            ratings: self.ratings && other.ratings,
         }
     }
 }
@@ -289,6 +324,8 @@ pub struct Mapping {
     derive: Vec<Derivation>,
     null_values: HashSet<String>,
     pub order_by: Option<usize>,
+    /// Instants that roll over to the next day when earlier than the creation.
+    pub rollover: Vec<Target>,
     /// Header names that must be present for the mapping to apply (detection).
     pub detect: Vec<String>,
 }
@@ -374,6 +411,7 @@ impl Mapping {
             }
         };
         let mut fields = Vec::new();
+        let mut rollover = Vec::new();
         for (target_name, field_spec) in &spec.fields {
             let target = Target::parse(spec.shape, target_name).ok_or_else(|| {
                 error(format!(
@@ -394,7 +432,7 @@ impl Mapping {
                 (None, Some(list), None) if !list.is_empty() => {
                     FieldSource::Columns(list.iter().map(|c| slot(c)).collect())
                 }
-                (None, None, Some(value)) => FieldSource::Constant(value.clone()),
+                (None, None, Some(value)) => FieldSource::Constant(value.trim().to_owned()),
                 _ => {
                     return Err(error(format!(
                         "field '{target_name}' needs exactly one of column, columns or value"
@@ -410,6 +448,14 @@ impl Mapping {
                 return Err(error(format!(
                     "field '{target_name}' is not a timestamp: no format"
                 )));
+            }
+            if detail.rollover {
+                if spec.shape != Shape::Tickets || target.kind() != ValueKind::Timestamp {
+                    return Err(error(format!(
+                        "field '{target_name}': rollover applies to timestamps of the tickets shape"
+                    )));
+                }
+                rollover.push(target);
             }
             if detail.unit.is_some() && target.kind() != ValueKind::Duration {
                 return Err(error(format!(
@@ -430,9 +476,9 @@ impl Mapping {
                     values: detail
                         .values
                         .iter()
-                        .map(|(from, to)| (from.trim().to_lowercase(), to.clone()))
+                        .map(|(from, to)| (from.trim().to_lowercase(), to.trim().to_owned()))
                         .collect(),
-                    other: detail.other.clone(),
+                    other: detail.other.as_deref().map(|other| other.trim().to_owned()),
                 },
             ));
         }
@@ -456,7 +502,7 @@ impl Mapping {
                     let target = Target::parse(spec.shape, target_name).ok_or_else(|| {
                         error(format!("derive.{column}: unknown field '{target_name}'"))
                     })?;
-                    parsed.push((target, set_to.clone()));
+                    parsed.push((target, set_to.trim().to_owned()));
                 }
                 if value == "*" {
                     otherwise = parsed;
@@ -497,6 +543,7 @@ impl Mapping {
                 .map(|v| v.trim().to_owned())
                 .collect(),
             order_by,
+            rollover,
             detect: spec.detect.clone(),
         };
         for required in mapping.required_targets() {
@@ -562,6 +609,10 @@ impl Mapping {
                 first_resolution: self.maps(Target::FirstResolvedAt)
                     || self.maps(Target::FirstResolutionSeconds),
                 customer_messages: self.maps(Target::CustomerMessages),
+                resolution: self.maps(Target::SolvedAt)
+                    || self.maps(Target::ResolutionSeconds)
+                    || self.maps(Target::ClosedAt),
+                ratings: self.maps(Target::Event(Field::Csat)),
             },
         }
     }
@@ -645,7 +696,7 @@ impl Mapping {
     ) -> Result<MappedRow<'r>, RowError> {
         let read = |slot: usize| -> &'r str {
             let text = cell(slot).unwrap_or("").trim();
-            if self.null_values.contains(text) {
+            if !self.null_values.is_empty() && self.null_values.contains(text) {
                 ""
             } else {
                 text
@@ -679,12 +730,20 @@ impl Mapping {
                 }
                 FieldSource::Constant(value) => Cow::Borrowed(value.as_str()),
             };
-            let raw = if field.null_values.contains(&raw.to_lowercase()) {
+            // Aliases and null markers are looked up only where the mapping has any: the
+            // canonical mapping has none, and it reads every row of the biggest exports.
+            let needs_folding = !field.values.is_empty() || !field.null_values.is_empty();
+            let folded = if needs_folding {
+                raw.to_lowercase()
+            } else {
+                String::new()
+            };
+            let raw = if field.null_values.contains(&folded) {
                 Cow::Borrowed("")
             } else {
                 raw
             };
-            let aliased = match field.values.get(&raw.to_lowercase()) {
+            let aliased = match field.values.get(&folded) {
                 Some(alias) => Cow::Borrowed(alias.as_str()),
                 None => match &field.other {
                     Some(other) if !raw.is_empty() => Cow::Borrowed(other.as_str()),
@@ -716,9 +775,11 @@ impl Mapping {
         if value.is_empty() {
             return Ok(value);
         }
-        let column = self
-            .source_of(target)
-            .unwrap_or_else(|| target.name().to_owned());
+        // Only errors need the column's name.
+        let column = || {
+            self.source_of(target)
+                .unwrap_or_else(|| target.name().to_owned())
+        };
         match target.kind() {
             ValueKind::Text => Ok(value),
             ValueKind::Id => Ok(match value.strip_suffix(".0") {
@@ -737,7 +798,7 @@ impl Mapping {
                 }
                 None => Err(RowError::new(
                     RejectReason::BadTimestamp,
-                    Some(&column),
+                    Some(&column()),
                     format!(
                         "cannot parse {value:?} as a timestamp (expected {})",
                         field.formats.join(" or ")
@@ -751,7 +812,7 @@ impl Mapping {
                     .ok_or_else(|| {
                         RowError::new(
                             RejectReason::BadNumber,
-                            Some(&column),
+                            Some(&column()),
                             format!("cannot parse {value:?} as a duration in {unit:?}"),
                         )
                     }),
@@ -815,30 +876,37 @@ fn duration_seconds(text: &str, unit: DurationUnit) -> Option<f64> {
 }
 
 /// The mapped values of one row, by target.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct MappedRow<'r> {
-    values: BTreeMap<Target, Cow<'r, str>>,
+    values: [Cow<'r, str>; TARGET_COUNT],
     /// The `order_by` cell, for the tickets shape.
     pub order: Option<&'r str>,
 }
 
+impl Default for MappedRow<'_> {
+    fn default() -> Self {
+        MappedRow {
+            values: std::array::from_fn(|_| Cow::Borrowed("")),
+            order: None,
+        }
+    }
+}
+
 impl<'r> MappedRow<'r> {
     fn set(&mut self, target: Target, value: Cow<'r, str>) {
-        self.values.insert(target, value);
+        self.values[target.index()] = value;
     }
 
+    /// The value, trimmed already: cells are trimmed when read, constants and aliases when
+    /// the mapping is compiled.
     pub fn get(&self, target: Target) -> &str {
-        self.values.get(&target).map_or("", |value| value.trim())
+        &self.values[target.index()]
     }
 
     /// The same row, owning its values (for sources whose cells do not outlive the call).
     pub fn into_owned(self) -> MappedRow<'static> {
         MappedRow {
-            values: self
-                .values
-                .into_iter()
-                .map(|(target, value)| (target, Cow::Owned(value.into_owned())))
-                .collect(),
+            values: self.values.map(|value| Cow::Owned(value.into_owned())),
             order: None,
         }
     }
@@ -846,10 +914,8 @@ impl<'r> MappedRow<'r> {
     /// The event fields, for the events and threads shapes.
     pub fn event_values(&self) -> RowValues<'_> {
         let mut values = RowValues::default();
-        for (target, value) in &self.values {
-            if let Target::Event(field) = target {
-                values.set(*field, value);
-            }
+        for field in Field::ALL {
+            values.set(field, &self.values[field as usize]);
         }
         values
     }

@@ -156,6 +156,18 @@ impl InputStats {
     }
 }
 
+/// A hash of a source row's fields, to recognise a row repeated verbatim. Each field's
+/// length goes in too, so ("ab", "c") and ("a", "bc") differ.
+pub(crate) fn fingerprint<'f>(fields: impl IntoIterator<Item = &'f [u8]>) -> u64 {
+    use std::hash::Hasher;
+    let mut hasher = rustc_hash::FxHasher::default();
+    for field in fields {
+        hasher.write_usize(field.len());
+        hasher.write(field);
+    }
+    hasher.finish()
+}
+
 /// Receives what ingest produces.
 pub trait Sink {
     fn event(&mut self, ticket_id: &str, event: Event);
@@ -280,10 +292,11 @@ impl<'a, S: Sink> Ingestor<'a, S> {
         mapping: &Mapping,
         location: impl FnOnce() -> Location,
         mapped: Result<MappedRow<'_>, RowError>,
+        fingerprint: u64,
         raw: impl FnOnce() -> String,
     ) -> Result<(), IngestError> {
         self.stats.rows += 1;
-        match mapped.and_then(|row| self.accept(mapping, &row)) {
+        match mapped.and_then(|row| self.accept(mapping, &row, fingerprint)) {
             Ok(()) => {
                 self.stats.rows_used += 1;
                 Ok(())
@@ -296,18 +309,28 @@ impl<'a, S: Sink> Ingestor<'a, S> {
         }
     }
 
-    fn accept(&mut self, mapping: &Mapping, row: &MappedRow<'_>) -> Result<(), RowError> {
+    fn accept(
+        &mut self,
+        mapping: &Mapping,
+        row: &MappedRow<'_>,
+        fingerprint: u64,
+    ) -> Result<(), RowError> {
         let rules = &self.options.rules;
         match mapping.shape {
             Shape::Events => {
-                let (ticket_id, event) = row::parse_row(&row.event_values(), rules, self.symbols)?;
+                let (ticket_id, mut event) =
+                    row::parse_row(&row.event_values(), rules, self.symbols)?;
+                event.fingerprint = fingerprint;
+                event.source = self.source_index();
                 self.note(&event);
                 self.sink.event(ticket_id, event);
             }
             Shape::Threads => {
                 let mut values = row.event_values();
                 values.set(Field::TicketId, row.get(Target::MessageId));
-                let (id, event) = row::parse_row(&values, rules, self.symbols)?;
+                let (id, mut event) = row::parse_row(&values, rules, self.symbols)?;
+                event.fingerprint = fingerprint;
+                event.source = self.source_index();
                 self.note(&event);
                 let parent = row.get(Target::ParentId);
                 self.threads.push(ThreadMessage {
@@ -317,7 +340,13 @@ impl<'a, S: Sink> Ingestor<'a, S> {
                 });
             }
             Shape::Tickets => {
-                let record = ticket_record::parse_ticket_row(row, row.order, rules, self.symbols)?;
+                let record = ticket_record::parse_ticket_row(
+                    row,
+                    row.order,
+                    &mapping.rollover,
+                    rules,
+                    self.symbols,
+                )?;
                 self.stats.has_status |= record.status.is_some()
                     || record.solved_at.is_some()
                     || record.closed_at.is_some();
@@ -336,6 +365,12 @@ impl<'a, S: Sink> Ingestor<'a, S> {
             }
         }
         Ok(())
+    }
+
+    /// The index of the input being read (saturating: beyond 65,535 files, the last ones
+    /// share an index, which only makes duplicate detection across them more cautious).
+    fn source_index(&self) -> u16 {
+        u16::try_from(self.stats.files.len().saturating_sub(1)).unwrap_or(u16::MAX)
     }
 
     fn note(&mut self, event: &Event) {

@@ -135,7 +135,8 @@ impl<'r> RowValues<'r> {
         self.values[field.index()] = value;
     }
 
-    /// The trimmed value: the contract trims every value.
+    /// The trimmed value: the contract trims every value. (Mapped rows are trimmed already,
+    /// which makes this a check of two bytes.)
     pub fn get(&self, field: Field) -> &'r str {
         self.values[field.index()].trim()
     }
@@ -308,6 +309,8 @@ pub fn parse_row<'r>(
         nps: number(row, Field::Nps, 0.0, 10.0)?,
         sentiment: number(row, Field::Sentiment, -1.0, 1.0)?,
         handle_seconds: handle_seconds(row)?,
+        fingerprint: 0,
+        source: 0,
     };
     Ok((ticket_id, event))
 }

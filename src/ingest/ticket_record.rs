@@ -32,6 +32,7 @@ pub struct TicketRecord {
 pub fn parse_ticket_row(
     row: &MappedRow<'_>,
     order: Option<&str>,
+    rollover: &[Target],
     rules: &RowRules,
     symbols: &mut Symbols,
 ) -> Result<TicketRecord, RowError> {
@@ -45,6 +46,16 @@ pub fn parse_ticket_row(
     }
     let created_at = instant(row, Target::CreatedAt, rules)?
         .ok_or_else(|| RowError::new(RejectReason::BadTimestamp, Some("created_at"), "is empty"))?;
+    // A time of day that passed midnight belongs to the next day.
+    let instant = |row: &MappedRow<'_>, target: Target, rules: &RowRules| {
+        Ok::<_, RowError>(instant(row, target, rules)?.map(|at| {
+            if rollover.contains(&target) && at < created_at {
+                at + 86_400 * MICROS_PER_SECOND
+            } else {
+                at
+            }
+        }))
+    };
     let after_creation = |target: Target| -> Result<Option<Instant>, RowError> {
         Ok(duration(row, target)?
             .map(|seconds| created_at + (seconds * MICROS_PER_SECOND as f64).round() as i64))

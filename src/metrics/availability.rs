@@ -47,8 +47,12 @@ pub fn availability(block: &KpiBlock, coverage: Coverage, has_status: bool) -> V
     add("response rate", coverage.first_reply, first_reply, None);
     add(
         "resolution time",
-        has_status,
-        NO_STATUS,
+        has_status && coverage.resolution,
+        if has_status {
+            "no solved time or resolution duration is mapped"
+        } else {
+            NO_STATUS
+        },
         block.resolution_time.map(|s| s.count),
     );
     add(
@@ -78,11 +82,25 @@ pub fn availability(block: &KpiBlock, coverage: Coverage, has_status: bool) -> V
         None,
     );
     add("average handle time", true, "", Some(block.aht.count));
-    add("CSAT", true, "", Some(block.csat.responses));
+    add(
+        "CSAT",
+        block.csat.is_some(),
+        "no satisfaction column is mapped",
+        block.csat.as_ref().map(|csat| csat.responses),
+    );
     add("NPS", true, "", Some(block.nps.responses));
     add("backlog", has_status, NO_STATUS, None);
     add("SLA first reply", coverage.first_reply, first_reply, None);
-    add("SLA resolution", has_status, NO_STATUS, None);
+    add(
+        "SLA resolution",
+        has_status && coverage.resolution,
+        if has_status {
+            "no solved time or resolution duration is mapped"
+        } else {
+            NO_STATUS
+        },
+        None,
+    );
     add("volume", true, "", Some(block.tickets));
     add(
         "replies per solved ticket",

@@ -110,6 +110,18 @@ impl Breakdown {
     }
 }
 
+/// The backlog at the end of a period: at `as_of` it is the open backlog; earlier it needs
+/// dated resolutions, which a ticket table without solved times lacks.
+fn backlog_at(tickets: &[Ticket], at: Instant, context: &Context<'_>) -> Option<u64> {
+    if !context.has_status {
+        return None;
+    }
+    if at >= context.as_of {
+        return Some(tickets.iter().filter(|t| !t.is_solved()).count() as u64);
+    }
+    context.coverage.resolution.then(|| open_at(tickets, at))
+}
+
 /// Tickets bucketed by the calendar period of their creation, in the report's time zone.
 #[derive(Debug, Clone)]
 pub struct Periods {
@@ -182,7 +194,7 @@ impl Periods {
                 period: bucket.label.clone(),
                 start: format_rfc3339(bucket.start),
                 end: format_rfc3339(bucket.end),
-                backlog_at_end: context.has_status.then(|| open_at(tickets, end_instant)),
+                backlog_at_end: backlog_at(tickets, end_instant, context),
                 kpis: accumulator.finish(context),
             });
             start = bucket.end;

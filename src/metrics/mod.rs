@@ -94,7 +94,8 @@ pub struct KpiBlock {
     pub fcr: Option<Fcr>,
     pub bot_resolution: Option<BotResolution>,
     pub aht: Summary,
-    pub csat: Csat,
+    /// Null for a ticket-level export without a satisfaction column.
+    pub csat: Option<Csat>,
     pub nps: Nps,
     pub backlog: Option<BacklogReport>,
     pub sla: SlaReport,
@@ -140,7 +141,8 @@ impl KpiAccumulator {
         let volume = self.volume.finish(context.symbols, coverage);
         let responses = self.responses.finish();
         let business = context.schedule.is_some();
-        let resolution = self.resolution.finish(has_status);
+        // A ticket table without solved times cannot say how long resolution took.
+        let resolution = self.resolution.finish(has_status && coverage.resolution);
         let (csat, nps) = self.surveys.finish(&context.csat, has_status);
         let fcr_known = coverage.replies && coverage.reopens;
         KpiBlock {
@@ -170,13 +172,13 @@ impl KpiAccumulator {
                 .filter(|_| coverage.messages)
                 .map(|r| r.bot_resolution.clone()),
             aht: self.handle.finish(),
-            csat,
+            csat: coverage.ratings.then_some(csat),
             nps,
             backlog: self.backlog.finish(has_status),
             sla: self.sla.finish(
                 context.sla,
                 SlaScope {
-                    has_status,
+                    has_status: has_status && coverage.resolution,
                     has_first_reply: coverage.first_reply,
                     has_messages: coverage.messages,
                 },
@@ -231,7 +233,7 @@ mod tests {
         assert_eq!(kpis.bot_resolution, None);
         assert_eq!(kpis.backlog, None);
         assert_eq!(kpis.sla.resolution, None);
-        assert_eq!(kpis.csat.response_rate, None);
+        assert_eq!(kpis.csat.unwrap().response_rate, None);
         assert_eq!(kpis.interactions.replies_per_solved_ticket, None);
         assert_eq!(
             kpis.first_response.and_then(|frt| frt.summary.median),
@@ -289,11 +291,12 @@ mod tests {
             ],
             None,
         );
-        assert_eq!(kpis.csat.responses, 2);
-        assert_eq!(kpis.csat.satisfied, 1);
-        assert_eq!(kpis.csat.rate, Some(0.5));
-        assert_eq!(kpis.csat.mean_score, Some(3.0));
-        assert_eq!(kpis.csat.response_rate, Some(1.0));
+        let csat = kpis.csat.unwrap();
+        assert_eq!(csat.responses, 2);
+        assert_eq!(csat.satisfied, 1);
+        assert_eq!(csat.rate, Some(0.5));
+        assert_eq!(csat.mean_score, Some(3.0));
+        assert_eq!(csat.response_rate, Some(1.0));
     }
 
     #[test]

@@ -30,12 +30,15 @@ pub struct NegativeDurations {
 pub struct DataQuality {
     /// Rows rejected (see input.rejects_by_reason).
     pub rows_rejected: u64,
-    /// Events repeating an earlier one (same ticket, timestamp, author, event): counted once.
+    /// Rows repeating verbatim a row of an earlier input file (same ticket and timestamp):
+    /// counted once.
     pub duplicate_events: u64,
     /// Durations below zero, left out of the distributions.
     pub negative_durations: NegativeDurations,
-    /// Notes, not errors: tickets whose messages came over several channels, or whose
-    /// priority changed.
+    /// Notes, not errors: rows repeated verbatim within one file (kept: logs with coarse
+    /// timestamps repeat status changes), tickets whose messages came over several channels,
+    /// or whose priority changed.
+    pub repeated_rows_within_a_file: u64,
     pub tickets_on_several_channels: u64,
     pub tickets_with_several_priorities: u64,
 }
@@ -79,10 +82,16 @@ impl Quality {
         self.several_priorities += u64::from(ticket.priorities > 1);
     }
 
-    pub fn finish(self, rows_rejected: u64, duplicate_events: u64) -> DataQuality {
+    pub fn finish(
+        self,
+        rows_rejected: u64,
+        duplicate_events: u64,
+        repeated_rows: u64,
+    ) -> DataQuality {
         DataQuality {
             rows_rejected,
             duplicate_events,
+            repeated_rows_within_a_file: repeated_rows,
             negative_durations: NegativeDurations {
                 first_response: self.negative_first_response,
                 resolution: self.negative_resolution,

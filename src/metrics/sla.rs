@@ -305,7 +305,9 @@ pub fn evaluate(
             measure(Target::NextReply, since, None);
         }
     }
-    if has_status {
+    // A solved ticket whose export does not date the resolution has no measurable clock.
+    let undated_resolution = ticket.is_solved() && ticket.resolved_at().is_none();
+    if has_status && !undated_resolution {
         measure(Target::Resolution, ticket.created_at, ticket.resolved_at());
     }
     outcomes

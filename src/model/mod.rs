@@ -4,6 +4,8 @@ pub mod ticket;
 
 use std::collections::HashMap;
 
+use rustc_hash::FxHashMap;
+
 pub use ticket::{Direction, ReplyState, Ticket};
 
 use crate::ingest::{Event, TicketRecord};
@@ -15,7 +17,9 @@ use crate::time::Instant;
 /// each ticket keeps its events until [`TicketStore::into_tickets`].
 #[derive(Debug, Default)]
 pub struct TicketStore {
-    index: HashMap<String, usize>,
+    /// Ticket id -> slot. FxHash: ids are hashed once per row of the export, and
+    /// SipHash's protection against crafted keys buys nothing for a local batch job.
+    index: FxHashMap<String, usize>,
     ids: Vec<String>,
     events: Vec<Vec<Event>>,
     /// Tickets read from ticket-level exports: one record each, the winning row.
@@ -27,9 +31,13 @@ pub struct TicketStore {
 pub struct Tickets {
     pub tickets: Vec<Ticket>,
     pub events_after_as_of: u64,
-    /// Events that repeat an earlier one (same ticket, timestamp, author and event): an
-    /// export loaded twice, or overlapping nightly files. Counted once, reported here.
+    /// Events whose source row repeats, verbatim, a row of an earlier input file (same
+    /// ticket and timestamp): an export loaded twice, or overlapping nightly files. Counted
+    /// once, reported here.
     pub duplicate_events: u64,
+    /// Verbatim repeats within one file: kept (a log with coarse timestamps can repeat a
+    /// status change within a minute), reported as a note.
+    pub repeated_rows: u64,
 }
 
 impl TicketStore {
@@ -72,11 +80,14 @@ impl TicketStore {
     pub fn into_tickets(self, as_of: Instant) -> Tickets {
         let mut events_after_as_of = 0u64;
         let mut duplicate_events = 0u64;
+        let mut repeated_rows = 0u64;
         let mut tickets = Vec::with_capacity(self.ids.len());
         for (id, mut events) in self.ids.into_iter().zip(self.events) {
             // A stable sort keeps input order for equal timestamps, as the contract requires.
             events.sort_by_key(|event| event.at);
-            duplicate_events += drop_duplicates(&mut events);
+            let repeats = drop_duplicates(&mut events);
+            duplicate_events += repeats.dropped;
+            repeated_rows += repeats.kept;
             let kept = events.partition_point(|event| event.at <= as_of);
             events_after_as_of += (events.len() - kept) as u64;
             if let Some(ticket) = Ticket::derive(id, &events[..kept]) {
@@ -98,28 +109,50 @@ impl TicketStore {
             tickets,
             events_after_as_of,
             duplicate_events,
+            repeated_rows,
         }
     }
 }
 
-/// Removes events that repeat an earlier one of the same instant (same author and event
-/// kind); returns how many. `events` is sorted by time, so repeats are within a run of equal
-/// timestamps.
-fn drop_duplicates(events: &mut Vec<Event>) -> u64 {
-    let before = events.len();
+struct Repeats {
+    dropped: u64,
+    kept: u64,
+}
+
+/// Removes events whose row repeats verbatim a row of an earlier file at the same instant,
+/// and counts verbatim repeats within a file (kept). Only a repeat across files is surely a
+/// copy: real exports repeat rows legitimately within a file (a brand's answer split over two
+/// tweets in one second, the same status change twice within a minute in a log kept to the
+/// minute). `events` is sorted by time, so repeats are within a run of equal timestamps.
+fn drop_duplicates(events: &mut Vec<Event>) -> Repeats {
+    let mut repeats = Repeats {
+        dropped: 0,
+        kept: 0,
+    };
     let mut kept: Vec<Event> = Vec::with_capacity(events.len());
     for event in events.drain(..) {
-        let repeat = kept
+        let same_row = |earlier: &&Event| {
+            earlier.fingerprint == event.fingerprint
+                && earlier.kind == event.kind
+                && earlier.author == event.author
+                && earlier.status == event.status
+        };
+        let earlier: Vec<u16> = kept
             .iter()
             .rev()
             .take_while(|earlier| earlier.at == event.at)
-            .any(|earlier| earlier.author == event.author && earlier.kind == event.kind);
-        if !repeat {
-            kept.push(event);
+            .filter(same_row)
+            .map(|earlier| earlier.source)
+            .collect();
+        if earlier.iter().any(|source| *source != event.source) {
+            repeats.dropped += 1;
+            continue;
         }
+        repeats.kept += u64::from(!earlier.is_empty());
+        kept.push(event);
     }
     *events = kept;
-    (before - events.len()) as u64
+    repeats
 }
 
 #[cfg(test)]
@@ -352,7 +385,7 @@ pub(crate) mod tests {
     }
 
     #[test]
-    fn duplicate_events_count_once() {
+    fn repeats_within_a_file_are_kept_and_noted() {
         let mut symbols = Symbols::default();
         let mut store = TicketStore::default();
         let rules = RowRules::default();
@@ -371,10 +404,14 @@ pub(crate) mod tests {
         }
         let result = store.into_tickets(1_000_000_000);
         assert_eq!(
-            result.duplicate_events, 1,
-            "the bot message at 200 is another event"
+            result.duplicate_events, 0,
+            "repeats within one file are kept"
         );
-        assert_eq!(result.tickets[0].customer_messages, 1);
+        assert_eq!(
+            result.repeated_rows, 1,
+            "and noted; the bot message at 200 is another row"
+        );
+        assert_eq!(result.tickets[0].customer_messages, 2);
         assert_eq!(result.tickets[0].bot_messages, 1);
     }
 

@@ -84,12 +84,26 @@ pub fn footer(report: &Report) -> Vec<String> {
             count(negative.resolution)
         ));
     }
-    if quality.tickets_on_several_channels + quality.tickets_with_several_priorities > 0 {
-        findings.push(format!(
-            "notes: {} tickets on several channels, {} with a changed priority",
-            count(quality.tickets_on_several_channels),
-            count(quality.tickets_with_several_priorities)
-        ));
+    let notes: Vec<String> = [
+        (
+            quality.repeated_rows_within_a_file,
+            "rows repeated within a file",
+        ),
+        (
+            quality.tickets_on_several_channels,
+            "tickets on several channels",
+        ),
+        (
+            quality.tickets_with_several_priorities,
+            "tickets with a changed priority",
+        ),
+    ]
+    .iter()
+    .filter(|(n, _)| *n > 0)
+    .map(|(n, what)| format!("{} {what}", count(*n)))
+    .collect();
+    if !notes.is_empty() {
+        findings.push(format!("notes: {}", notes.join(", ")));
     }
     if !findings.is_empty() {
         lines.push(format!("Data quality: {}.", findings.join("; ")));
@@ -247,19 +261,20 @@ fn overall(kpis: &KpiBlock) -> Section {
             )
         },
     );
-    let csat = &kpis.csat;
-    row(
-        "CSAT",
-        percent(csat.rate),
-        format!(
-            "{} of {} satisfied (>= {}), mean {}, {} rated",
-            count(csat.satisfied),
-            count(csat.responses),
-            csat.satisfied_min,
-            decimal(csat.mean_score, 2),
-            percent(csat.response_rate)
-        ),
-    );
+    let (value, detail) = kpis.csat.as_ref().map_or_else(na, |csat| {
+        (
+            percent(csat.rate),
+            format!(
+                "{} of {} satisfied (>= {}), mean {}, {} rated",
+                count(csat.satisfied),
+                count(csat.responses),
+                csat.satisfied_min,
+                decimal(csat.mean_score, 2),
+                percent(csat.response_rate)
+            ),
+        )
+    });
+    row("CSAT", value, detail);
     let nps = &kpis.nps;
     row(
         "NPS",
@@ -408,7 +423,7 @@ fn headline(kpis: &KpiBlock) -> Vec<String> {
             .as_ref()
             .map_or_else(|| "n/a".to_owned(), |s| opt_duration(s.median)),
         percent(kpis.fcr.as_ref().and_then(|fcr| fcr.rate)),
-        percent(kpis.csat.rate),
+        percent(kpis.csat.as_ref().and_then(|csat| csat.rate)),
         percent(kpis.sla.first_reply.as_ref().and_then(|t| t.attainment)),
     ]
 }
