@@ -183,6 +183,17 @@ fn report(config: &Config) -> anyhow::Result<()> {
     let analysis = pipeline::analyse(config)?;
     let kpis = analysis.kpis(config);
     let stats = &analysis.stats;
+    let histograms =
+        report::Histograms {
+            first_response: kpis.overall.first_response.is_some().then(|| {
+                metrics::distribution::histogram(kpis.first_response_values.iter().copied())
+            }),
+            resolution_time: kpis
+                .overall
+                .resolution_time
+                .is_some()
+                .then(|| metrics::distribution::histogram(kpis.resolution_values.iter().copied())),
+        };
     let report = Report {
         schema_version: report::SCHEMA_VERSION,
         tool: Tool::default(),
@@ -221,6 +232,7 @@ fn report(config: &Config) -> anyhow::Result<()> {
         overall: kpis.overall,
         groups: kpis.groups,
         periods: kpis.periods,
+        histograms,
     };
     write_output(config, |out, style| {
         report::write_report(&report, config.format, style, out)

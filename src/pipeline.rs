@@ -38,6 +38,10 @@ const REJECT_SAMPLES: usize = 10;
 #[derive(Debug)]
 pub struct Kpis {
     pub data_quality: DataQuality,
+    /// Overall first response and resolution times, for histograms (plausible values only,
+    /// as in the distributions).
+    pub first_response_values: Vec<f64>,
+    pub resolution_values: Vec<f64>,
     pub overall: KpiBlock,
     pub groups: Vec<GroupBlock>,
     pub periods: Vec<PeriodBlock>,
@@ -160,8 +164,12 @@ impl Analysis {
         let mut groups = Breakdown::new(config.by.clone());
         let mut periods = config.period.map(|period| Periods::new(period, config.tz));
         let mut quality = Quality::default();
+        let mut first_response_values = Vec::new();
+        let mut resolution_values = Vec::new();
         for ticket in &self.tickets {
             quality.observe(ticket);
+            first_response_values.extend(ticket.first_response_seconds().filter(|s| *s >= 0.0));
+            resolution_values.extend(ticket.resolution_seconds().filter(|s| *s >= 0.0));
             overall.observe(ticket, &context);
             groups.observe(ticket, &context);
             if let Some(periods) = periods.as_mut() {
@@ -169,6 +177,8 @@ impl Analysis {
             }
         }
         Kpis {
+            first_response_values,
+            resolution_values,
             data_quality: quality.finish(
                 self.stats.rows_rejected,
                 self.duplicate_events,

@@ -89,6 +89,23 @@ impl Backlog {
     }
 }
 
+/// The tickets open at `at`, by age then.
+pub fn open_by_age<'t>(tickets: impl IntoIterator<Item = &'t Ticket>, at: Instant) -> AgeBuckets {
+    let mut by_age = [0u64; AGE_BUCKETS.len()];
+    for ticket in tickets {
+        if ticket.created_at <= at && !ticket.solved_at(at) {
+            by_age[age_bucket(seconds_between(ticket.created_at, at))] += 1;
+        }
+    }
+    AgeBuckets {
+        under_1d: by_age[0],
+        from_1d_to_3d: by_age[1],
+        from_3d_to_7d: by_age[2],
+        from_7d_to_30d: by_age[3],
+        from_30d: by_age[4],
+    }
+}
+
 /// How many tickets were open at `at`: created at or before it and not solved then.
 pub fn open_at<'t>(tickets: impl IntoIterator<Item = &'t Ticket>, at: Instant) -> u64 {
     tickets

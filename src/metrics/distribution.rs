@@ -62,8 +62,64 @@ pub fn percentile(sorted: &[f64], q: f64) -> Option<f64> {
     Some(sorted[below] + (sorted[above] - sorted[below]) * fraction)
 }
 
+/// Upper bounds (seconds, exclusive) of the histogram buckets: roughly doubling, so a log
+/// time axis shows minutes and weeks alike. The last bucket is open-ended.
+pub const HISTOGRAM_EDGES: [f64; 14] = [
+    60.0,
+    300.0,
+    900.0,
+    1800.0,
+    3600.0,
+    7200.0,
+    14_400.0,
+    28_800.0,
+    86_400.0,
+    172_800.0,
+    345_600.0,
+    604_800.0,
+    1_209_600.0,
+    2_592_000.0,
+];
+
+/// One histogram bucket: values in `[from, to)` seconds (`to` null: no upper bound).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Bucket {
+    pub from: f64,
+    pub to: Option<f64>,
+    pub count: u64,
+}
+
+/// Counts of `values` per bucket of [`HISTOGRAM_EDGES`].
+pub fn histogram(values: impl IntoIterator<Item = f64>) -> Vec<Bucket> {
+    let mut counts = [0u64; HISTOGRAM_EDGES.len() + 1];
+    for value in values {
+        counts[HISTOGRAM_EDGES.partition_point(|edge| *edge <= value)] += 1;
+    }
+    counts
+        .iter()
+        .enumerate()
+        .map(|(i, count)| Bucket {
+            from: if i == 0 { 0.0 } else { HISTOGRAM_EDGES[i - 1] },
+            to: HISTOGRAM_EDGES.get(i).copied(),
+            count: *count,
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn histogram_buckets_are_half_open() {
+        let buckets = histogram([0.0, 59.9, 60.0, 3600.0, 1e9]);
+        assert_eq!(buckets.len(), HISTOGRAM_EDGES.len() + 1);
+        assert_eq!(buckets[0].count, 2);
+        assert_eq!(buckets[1].count, 1, "60 s opens the second bucket");
+        assert_eq!(buckets[5].from, 3600.0);
+        assert_eq!(buckets[5].count, 1);
+        assert_eq!(buckets.last().map(|b| (b.to, b.count)), Some((None, 1)));
+        assert_eq!(buckets.iter().map(|b| b.count).sum::<u64>(), 5);
+    }
+
     use super::*;
 
     #[test]

@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, HashMap};
 use chrono_tz::Tz;
 use serde::Serialize;
 
-use super::backlog::open_at;
+use super::backlog::{AgeBuckets, open_at, open_by_age};
 use super::{Context, KpiAccumulator, KpiBlock};
 use crate::model::Ticket;
 use crate::symbols::Sym;
@@ -138,6 +138,9 @@ pub struct PeriodBlock {
     pub end: String,
     /// Tickets open at the end of the period (or at as_of, for the last); null without status.
     pub backlog_at_end: Option<u64>,
+    /// Their ages then; null where `backlog_at_end` is, and for ticket tables without dated
+    /// resolutions.
+    pub backlog_age_at_end: Option<AgeBuckets>,
     pub kpis: KpiBlock,
 }
 
@@ -195,6 +198,8 @@ impl Periods {
                 start: format_rfc3339(bucket.start),
                 end: format_rfc3339(bucket.end),
                 backlog_at_end: backlog_at(tickets, end_instant, context),
+                backlog_age_at_end: (context.has_status && context.coverage.resolution)
+                    .then(|| open_by_age(tickets, end_instant)),
                 kpis: accumulator.finish(context),
             });
             start = bucket.end;

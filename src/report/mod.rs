@@ -38,6 +38,14 @@ pub struct Report {
     pub overall: KpiBlock,
     pub groups: Vec<GroupBlock>,
     pub periods: Vec<PeriodBlock>,
+    /// Overall distributions for charts, on log-spaced buckets; null where the KPI is.
+    pub histograms: Histograms,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Histograms {
+    pub first_response: Option<Vec<crate::metrics::distribution::Bucket>>,
+    pub resolution_time: Option<Vec<crate::metrics::distribution::Bucket>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
