@@ -201,6 +201,11 @@ pub struct InputArgs {
     #[arg(long, value_name = "NAME")]
     pub encoding: Option<String>,
 
+    /// Threads for reading CSV inputs. Default: the machine's cores. Results do not depend
+    /// on it.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub threads: Option<u16>,
+
     /// Write each rejected row (file, line, reason, the row itself) to FILE as CSV.
     /// Implies --skip-invalid.
     #[arg(long, value_name = "FILE")]

@@ -157,6 +157,10 @@ impl Config {
                         })
                     })
                     .transpose()?,
+                threads: input.threads.map_or_else(
+                    || std::thread::available_parallelism().map_or(1, usize::from),
+                    usize::from,
+                ),
                 skip_invalid: input.skip_invalid || input.rejects.is_some(),
             },
             tz,

@@ -17,6 +17,10 @@ impl Sym {
         self == Sym::NONE
     }
 
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+
     /// `Some(self)` unless empty: "last non-empty value" rules read naturally with it.
     pub fn non_empty(self) -> Option<Sym> {
         (!self.is_none()).then_some(self)
@@ -77,6 +81,12 @@ impl Symbols {
         } else {
             self.name(sym)
         }
+    }
+
+    /// For each symbol of `other` (by index), the same value's symbol here, interning what is
+    /// new: how a table built on another thread joins this one.
+    pub fn absorb(&mut self, other: &Symbols) -> Vec<Sym> {
+        other.names.iter().map(|name| self.intern(name)).collect()
     }
 
     pub fn lookup(&self, raw: &str) -> Option<Sym> {

@@ -3,6 +3,7 @@
 use std::io::BufRead;
 use std::sync::Arc;
 
+use super::mapping::Mapping;
 use super::row::{RejectReason, RowError};
 use super::{IngestError, Ingestor, Location, Position, Sink};
 
@@ -53,28 +54,7 @@ pub(super) fn read<S: Sink>(
         .collect();
     let names: Vec<&str> = header_names.iter().map(String::as_str).collect();
     let mapping = ingestor.mapping_for(file, &names);
-    let position_of = |column: &str| {
-        names
-            .iter()
-            .position(|name| name.eq_ignore_ascii_case(column))
-    };
-    let missing: Vec<String> = mapping
-        .required_columns()
-        .into_iter()
-        .filter(|column| position_of(column).is_none())
-        .map(str::to_owned)
-        .collect();
-    if !missing.is_empty() {
-        return Err(IngestError::MissingColumns {
-            file: file.to_string(),
-            mapping: mapping.name.clone(),
-            missing,
-            found: header_names.join(", "),
-        });
-    }
-    // Each column the mapping reads, resolved once to its position (the first of a repeated
-    // name wins).
-    let slots: Vec<Option<usize>> = mapping.columns.iter().map(|c| position_of(c)).collect();
+    let slots = resolve_slots(file, &mapping, &names)?;
 
     let mut record = csv::ByteRecord::new();
     while csv.read_byte_record(&mut record).map_err(malformed)? {
@@ -101,13 +81,70 @@ pub(super) fn read<S: Sink>(
     Ok(())
 }
 
+/// The first record of `bytes` that is not blank (the header), if any, with the bytes and
+/// lines it and the blank lines before it take.
+pub(super) fn header_record(
+    bytes: &[u8],
+    delimiter: u8,
+) -> Result<Option<(csv::ByteRecord, usize, u64)>, IngestError> {
+    let mut csv = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .terminator(csv::Terminator::Any(b'\n'))
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(bytes);
+    let mut record = csv::ByteRecord::new();
+    while csv
+        .read_byte_record(&mut record)
+        .map_err(|error| IngestError::Io {
+            file: String::new(),
+            source: std::io::Error::other(error.to_string()),
+        })?
+    {
+        if !is_blank(&record) {
+            let end = csv.position();
+            return Ok(Some((record, end.byte() as usize, end.line() - 1)));
+        }
+    }
+    Ok(None)
+}
+
+/// Each column the mapping reads, resolved once to its position in the header (the first of
+/// a repeated name wins); an error when a required one is missing.
+pub(super) fn resolve_slots(
+    file: &Arc<str>,
+    mapping: &Mapping,
+    names: &[&str],
+) -> Result<Vec<Option<usize>>, IngestError> {
+    let position_of = |column: &str| {
+        names
+            .iter()
+            .position(|name| name.eq_ignore_ascii_case(column))
+    };
+    let missing: Vec<String> = mapping
+        .required_columns()
+        .into_iter()
+        .filter(|column| position_of(column).is_none())
+        .map(str::to_owned)
+        .collect();
+    if !missing.is_empty() {
+        return Err(IngestError::MissingColumns {
+            file: file.to_string(),
+            mapping: mapping.name.clone(),
+            missing,
+            found: names.join(", "),
+        });
+    }
+    Ok(mapping.columns.iter().map(|c| position_of(c)).collect())
+}
+
 /// Blank and whitespace-only lines are skipped and not counted as rows.
-fn is_blank(record: &csv::ByteRecord) -> bool {
+pub(super) fn is_blank(record: &csv::ByteRecord) -> bool {
     record.len() <= 1 && record.as_slice().iter().all(u8::is_ascii_whitespace)
 }
 
 /// The row-level checks that come before any mapping: field count and UTF-8.
-fn check(
+pub(super) fn check(
     record: &csv::ByteRecord,
     header_len: usize,
     header_names: &[String],
@@ -155,7 +192,7 @@ fn utf8_error(record: &csv::ByteRecord, header_names: &[String], valid_up_to: us
     RowError::new(RejectReason::InvalidUtf8, None, "invalid UTF-8")
 }
 
-fn render(record: &csv::ByteRecord, delimiter: u8) -> String {
+pub(super) fn render(record: &csv::ByteRecord, delimiter: u8) -> String {
     let fields: Vec<String> = record
         .iter()
         .map(|field| String::from_utf8_lossy(field).into_owned())

@@ -60,6 +60,21 @@ pub struct Attributes {
     pub category: Sym,
 }
 
+impl Attributes {
+    /// Rewrites each symbol through `map` (old index -> new symbol).
+    pub fn remap(&mut self, map: &[Sym]) {
+        for sym in [
+            &mut self.channel,
+            &mut self.agent,
+            &mut self.team,
+            &mut self.priority,
+            &mut self.category,
+        ] {
+            *sym = map.get(sym.index()).copied().unwrap_or(*sym);
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Event {
     pub at: Instant,

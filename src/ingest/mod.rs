@@ -8,6 +8,7 @@ mod csv_input;
 pub mod event;
 mod json_input;
 pub mod mapping;
+mod parallel_csv;
 pub mod presets;
 pub mod row;
 pub mod source;
@@ -185,6 +186,91 @@ pub struct IngestOptions {
     pub encoding: Option<&'static encoding_rs::Encoding>,
     /// Count and report invalid rows instead of stopping at the first.
     pub skip_invalid: bool,
+    /// Threads for reading CSV (0 or 1: the sequential reader).
+    pub threads: usize,
+}
+
+/// A valid row, converted to what its shape makes of it.
+#[derive(Debug, Clone)]
+pub(crate) enum Converted<'r> {
+    Event {
+        ticket_id: std::borrow::Cow<'r, str>,
+        event: Event,
+    },
+    Message {
+        id: String,
+        parent: Option<String>,
+        event: Event,
+    },
+    Ticket(Box<TicketRecord>),
+}
+
+impl Converted<'_> {
+    /// The same, owning its ticket id (to outlive the row it came from).
+    pub(crate) fn into_owned(self) -> Converted<'static> {
+        match self {
+            Converted::Event { ticket_id, event } => Converted::Event {
+                ticket_id: std::borrow::Cow::Owned(ticket_id.into_owned()),
+                event,
+            },
+            Converted::Message { id, parent, event } => Converted::Message { id, parent, event },
+            Converted::Ticket(record) => Converted::Ticket(record),
+        }
+    }
+
+    /// Rewrites interned values from a chunk's own table to the shared one.
+    fn remap(&mut self, map: &[crate::symbols::Sym]) {
+        let attributes = match self {
+            Converted::Event { event, .. } | Converted::Message { event, .. } => {
+                &mut event.attributes
+            }
+            Converted::Ticket(record) => &mut record.attributes,
+        };
+        attributes.remap(map);
+    }
+}
+
+/// Validates a mapped row into what its shape makes of it. Pure, so chunks of a file can be
+/// converted on several threads.
+pub(crate) fn convert<'r>(
+    mapping: &Mapping,
+    row: &'r MappedRow<'_>,
+    fingerprint: u64,
+    source: u16,
+    rules: &RowRules,
+    symbols: &mut Symbols,
+) -> Result<Converted<'r>, RowError> {
+    Ok(match mapping.shape {
+        Shape::Events => {
+            let (ticket_id, mut event) = row::parse_row(&row.event_values(), rules, symbols)?;
+            event.fingerprint = fingerprint;
+            event.source = source;
+            Converted::Event {
+                ticket_id: std::borrow::Cow::Borrowed(ticket_id),
+                event,
+            }
+        }
+        Shape::Threads => {
+            let mut values = row.event_values();
+            values.set(Field::TicketId, row.get(Target::MessageId));
+            let (id, mut event) = row::parse_row(&values, rules, symbols)?;
+            event.fingerprint = fingerprint;
+            event.source = source;
+            let parent = row.get(Target::ParentId);
+            Converted::Message {
+                id: id.to_owned(),
+                parent: (!parent.is_empty()).then(|| parent.to_owned()),
+                event,
+            }
+        }
+        Shape::Tickets => Converted::Ticket(Box::new(ticket_record::parse_ticket_row(
+            row,
+            row.order,
+            &mapping.rollover,
+            rules,
+            symbols,
+        )?)),
+    })
 }
 
 /// A message of the threads shape, held until every reply-to link is known.
@@ -250,7 +336,13 @@ impl<'a, S: Sink> Ingestor<'a, S> {
                 )
                 .map_err(io_error)?;
                 let terminator = source::sniff_terminator(&mut reader).map_err(io_error)?;
-                csv_input::read(self, &name, reader, delimiter, terminator)
+                // Chunks are cut at `\n`; CR-only files are read sequentially.
+                let lf = matches!(terminator, csv::Terminator::Any(b'\n'));
+                if self.options.threads > 1 && lf {
+                    parallel_csv::read(self, &name, reader, delimiter, self.options.threads)
+                } else {
+                    csv_input::read(self, &name, reader, delimiter, terminator)
+                }
             }
             InputFormat::Json => json_input::read_array(self, &name, reader),
             InputFormat::Jsonl => json_input::read_lines(self, &name, reader),
@@ -315,38 +407,31 @@ impl<'a, S: Sink> Ingestor<'a, S> {
         row: &MappedRow<'_>,
         fingerprint: u64,
     ) -> Result<(), RowError> {
-        let rules = &self.options.rules;
-        match mapping.shape {
-            Shape::Events => {
-                let (ticket_id, mut event) =
-                    row::parse_row(&row.event_values(), rules, self.symbols)?;
-                event.fingerprint = fingerprint;
-                event.source = self.source_index();
+        let source = self.source_index();
+        let converted = convert(
+            mapping,
+            row,
+            fingerprint,
+            source,
+            &self.options.rules,
+            self.symbols,
+        )?;
+        self.apply(converted);
+        Ok(())
+    }
+
+    /// Books a converted row and hands it on.
+    fn apply(&mut self, converted: Converted<'_>) {
+        match converted {
+            Converted::Event { ticket_id, event } => {
                 self.note(&event);
-                self.sink.event(ticket_id, event);
+                self.sink.event(&ticket_id, event);
             }
-            Shape::Threads => {
-                let mut values = row.event_values();
-                values.set(Field::TicketId, row.get(Target::MessageId));
-                let (id, mut event) = row::parse_row(&values, rules, self.symbols)?;
-                event.fingerprint = fingerprint;
-                event.source = self.source_index();
+            Converted::Message { id, parent, event } => {
                 self.note(&event);
-                let parent = row.get(Target::ParentId);
-                self.threads.push(ThreadMessage {
-                    id: id.to_owned(),
-                    parent: (!parent.is_empty()).then(|| parent.to_owned()),
-                    event,
-                });
+                self.threads.push(ThreadMessage { id, parent, event });
             }
-            Shape::Tickets => {
-                let record = ticket_record::parse_ticket_row(
-                    row,
-                    row.order,
-                    &mapping.rollover,
-                    rules,
-                    self.symbols,
-                )?;
+            Converted::Ticket(record) => {
                 self.stats.has_status |= record.status.is_some()
                     || record.solved_at.is_some()
                     || record.closed_at.is_some();
@@ -361,10 +446,9 @@ impl<'a, S: Sink> Ingestor<'a, S> {
                 {
                     self.stats.saw(at);
                 }
-                self.sink.ticket(record);
+                self.sink.ticket(*record);
             }
         }
-        Ok(())
     }
 
     /// The index of the input being read (saturating: beyond 65,535 files, the last ones

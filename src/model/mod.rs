@@ -1,5 +1,6 @@
 //! The ticket model: events grouped by ticket, ordered, cut at `as_of`, folded into facts.
 
+mod stored;
 pub mod ticket;
 
 use std::collections::HashMap;
@@ -10,6 +11,7 @@ pub use ticket::{Direction, ReplyState, Ticket};
 
 use crate::ingest::{Event, TicketRecord};
 use crate::time::Instant;
+use stored::StoredEvent;
 
 /// Events collected per ticket, in input order.
 ///
@@ -19,9 +21,9 @@ use crate::time::Instant;
 pub struct TicketStore {
     /// Ticket id -> slot. FxHash: ids are hashed once per row of the export, and
     /// SipHash's protection against crafted keys buys nothing for a local batch job.
-    index: FxHashMap<String, usize>,
-    ids: Vec<String>,
-    events: Vec<Vec<Event>>,
+    index: FxHashMap<Box<str>, usize>,
+    /// Per slot, the ticket's events in input order (compact: see `stored`).
+    events: Vec<Vec<StoredEvent>>,
     /// Tickets read from ticket-level exports: one record each, the winning row.
     records: HashMap<String, TicketRecord>,
 }
@@ -45,14 +47,13 @@ impl TicketStore {
         let slot = match self.index.get(ticket_id) {
             Some(slot) => *slot,
             None => {
-                let slot = self.ids.len();
-                self.index.insert(ticket_id.to_owned(), slot);
-                self.ids.push(ticket_id.to_owned());
+                let slot = self.events.len();
+                self.index.insert(ticket_id.into(), slot);
                 self.events.push(Vec::new());
                 slot
             }
         };
-        self.events[slot].push(event);
+        self.events[slot].push(StoredEvent::pack(event));
     }
 
     /// A ticket-level row. When an export repeats a ticket (audit rows), the row with the
@@ -68,7 +69,7 @@ impl TicketStore {
     }
 
     pub fn len(&self) -> usize {
-        self.ids.len() + self.records.len()
+        self.events.len() + self.records.len()
     }
 
     pub fn is_empty(&self) -> bool {
@@ -81,8 +82,14 @@ impl TicketStore {
         let mut events_after_as_of = 0u64;
         let mut duplicate_events = 0u64;
         let mut repeated_rows = 0u64;
-        let mut tickets = Vec::with_capacity(self.ids.len());
-        for (id, mut events) in self.ids.into_iter().zip(self.events) {
+        let mut tickets = Vec::with_capacity(self.events.len());
+        // Ids by slot, moved out of the index (each id is stored once).
+        let mut ids: Vec<String> = vec![String::new(); self.events.len()];
+        for (id, slot) in self.index {
+            ids[slot] = id.into_string();
+        }
+        let mut unpacked: Vec<Event> = Vec::new();
+        for (id, mut events) in ids.into_iter().zip(self.events) {
             // A stable sort keeps input order for equal timestamps, as the contract requires.
             events.sort_by_key(|event| event.at);
             let repeats = drop_duplicates(&mut events);
@@ -90,7 +97,9 @@ impl TicketStore {
             repeated_rows += repeats.kept;
             let kept = events.partition_point(|event| event.at <= as_of);
             events_after_as_of += (events.len() - kept) as u64;
-            if let Some(ticket) = Ticket::derive(id, &events[..kept]) {
+            unpacked.clear();
+            unpacked.extend(events[..kept].iter().map(StoredEvent::unpack));
+            if let Some(ticket) = Ticket::derive(id, &unpacked) {
                 tickets.push(ticket);
             }
         }
@@ -124,19 +133,14 @@ struct Repeats {
 /// copy: real exports repeat rows legitimately within a file (a brand's answer split over two
 /// tweets in one second, the same status change twice within a minute in a log kept to the
 /// minute). `events` is sorted by time, so repeats are within a run of equal timestamps.
-fn drop_duplicates(events: &mut Vec<Event>) -> Repeats {
+fn drop_duplicates(events: &mut Vec<StoredEvent>) -> Repeats {
     let mut repeats = Repeats {
         dropped: 0,
         kept: 0,
     };
-    let mut kept: Vec<Event> = Vec::with_capacity(events.len());
+    let mut kept: Vec<StoredEvent> = Vec::with_capacity(events.len());
     for event in events.drain(..) {
-        let same_row = |earlier: &&Event| {
-            earlier.fingerprint == event.fingerprint
-                && earlier.kind == event.kind
-                && earlier.author == event.author
-                && earlier.status == event.status
-        };
+        let same_row = |earlier: &&StoredEvent| earlier.same_row(&event);
         let earlier: Vec<u16> = kept
             .iter()
             .rev()
