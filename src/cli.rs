@@ -201,6 +201,10 @@ pub struct InputArgs {
     #[arg(long, value_name = "NAME")]
     pub encoding: Option<String>,
 
+    /// No progress bar (it shows on a terminal for inputs that take over a second).
+    #[arg(short, long)]
+    pub quiet: bool,
+
     /// Threads for reading CSV inputs. Default: the machine's cores. Results do not depend
     /// on it.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]

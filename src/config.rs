@@ -162,6 +162,14 @@ impl Config {
                     usize::from,
                 ),
                 skip_invalid: input.skip_invalid || input.rejects.is_some(),
+                progress: (!input.quiet).then(|| {
+                    let sizes: Option<u64> = input
+                        .inputs
+                        .iter()
+                        .map(|path| std::fs::metadata(path).ok().map(|m| m.len()))
+                        .sum();
+                    crate::progress::Progress::new(sizes)
+                }),
             },
             tz,
             as_of: instant("as-of", &input.as_of, false)?,

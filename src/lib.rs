@@ -10,6 +10,7 @@ pub mod ingest;
 pub mod metrics;
 pub mod model;
 pub mod pipeline;
+pub mod progress;
 pub mod report;
 pub mod schedule;
 pub mod settings;

@@ -188,6 +188,8 @@ pub struct IngestOptions {
     pub skip_invalid: bool,
     /// Threads for reading CSV (0 or 1: the sequential reader).
     pub threads: usize,
+    /// A progress bar for long inputs.
+    pub progress: Option<crate::progress::Progress>,
 }
 
 /// A valid row, converted to what its shape makes of it.
@@ -305,6 +307,9 @@ impl<'a, S: Sink> Ingestor<'a, S> {
         for source in sources {
             self.read(source)?;
         }
+        if let Some(progress) = &self.options.progress {
+            progress.finish();
+        }
         self.resolve_threads();
         Ok(self.stats)
     }
@@ -319,7 +324,9 @@ impl<'a, S: Sink> Ingestor<'a, S> {
             Source::Stdin => "-".to_owned(),
             other => other.to_string(),
         });
-        let mut reader = source.open(self.options.encoding).map_err(io_error)?;
+        let mut reader = source
+            .open(self.options.encoding, self.options.progress.as_ref())
+            .map_err(io_error)?;
         source::skip_bom(&mut reader).map_err(io_error)?;
         let format = source::detect_format(source, self.options.input_format, &mut reader)
             .map_err(io_error)?;
@@ -388,6 +395,7 @@ impl<'a, S: Sink> Ingestor<'a, S> {
         raw: impl FnOnce() -> String,
     ) -> Result<(), IngestError> {
         self.stats.rows += 1;
+        self.tick();
         match mapped.and_then(|row| self.accept(mapping, &row, fingerprint)) {
             Ok(()) => {
                 self.stats.rows_used += 1;
@@ -455,6 +463,15 @@ impl<'a, S: Sink> Ingestor<'a, S> {
     /// share an index, which only makes duplicate detection across them more cautious).
     fn source_index(&self) -> u16 {
         u16::try_from(self.stats.files.len().saturating_sub(1)).unwrap_or(u16::MAX)
+    }
+
+    /// Every 64 Ki rows the progress bar shows the count.
+    fn tick(&self) {
+        if self.stats.rows.trailing_zeros() >= 16
+            && let Some(progress) = &self.options.progress
+        {
+            progress.rows(self.stats.rows);
+        }
     }
 
     fn note(&mut self, event: &Event) {

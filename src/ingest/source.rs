@@ -8,6 +8,8 @@ use std::sync::Arc;
 
 use flate2::bufread::MultiGzDecoder;
 
+use crate::progress::Progress;
+
 const BUFFER_SIZE: usize = 256 * 1024;
 const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
 const UTF8_BOM: [u8; 3] = [0xef, 0xbb, 0xbf];
@@ -52,12 +54,21 @@ impl Source {
     pub fn open(
         &self,
         encoding: Option<&'static encoding_rs::Encoding>,
+        progress: Option<&Progress>,
     ) -> io::Result<Box<dyn BufRead>> {
-        let raw: Box<dyn BufRead> = match self {
-            Source::Stdin => Box::new(BufReader::with_capacity(BUFFER_SIZE, io::stdin())),
-            Source::Path(path) => {
-                Box::new(BufReader::with_capacity(BUFFER_SIZE, File::open(path)?))
+        // Progress counts the bytes of the file itself, compressed or not, so its total and
+        // time left are right for gzip inputs too.
+        let counted = |reader: Box<dyn io::Read>| -> Box<dyn BufRead> {
+            match progress {
+                Some(progress) => {
+                    Box::new(BufReader::with_capacity(BUFFER_SIZE, progress.wrap(reader)))
+                }
+                None => Box::new(BufReader::with_capacity(BUFFER_SIZE, reader)),
             }
+        };
+        let raw: Box<dyn BufRead> = match self {
+            Source::Stdin => counted(Box::new(io::stdin())),
+            Source::Path(path) => counted(Box::new(File::open(path)?)),
             Source::Memory { bytes, .. } => Box::new(io::Cursor::new(bytes.clone())),
         };
         let plain = decompress(raw)?;
