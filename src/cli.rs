@@ -68,7 +68,7 @@ pub struct SlaArgs {
     #[arg(long)]
     pub breaches: bool,
 
-    #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
+    #[arg(long, value_parser = tabular_formats(), default_value = "table")]
     pub format: ReportFormat,
 
     #[command(flatten)]
@@ -112,7 +112,7 @@ pub struct TicketsArgs {
     #[command(flatten)]
     pub input: InputArgs,
 
-    #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
+    #[arg(long, value_parser = tabular_formats(), default_value = "table")]
     pub format: ReportFormat,
 
     #[command(flatten)]
@@ -136,6 +136,20 @@ pub enum ReportFormat {
     Csv,
     /// Markdown tables, for issues and wikis.
     Markdown,
+    /// One self-contained HTML page with charts (report only), to share or print.
+    Html,
+}
+
+/// `tickets` and `sla` write lists and tables; the HTML page is the report's alone.
+fn tabular_formats() -> impl clap::builder::TypedValueParser<Value = ReportFormat> {
+    use clap::builder::TypedValueParser as _;
+    // Built from the enum's own values so that `--help` keeps their descriptions.
+    let tabular = ReportFormat::value_variants()
+        .iter()
+        .filter(|format| **format != ReportFormat::Html)
+        .filter_map(ValueEnum::to_possible_value);
+    clap::builder::PossibleValuesParser::new(tabular)
+        .try_map(|name| ReportFormat::from_str(&name, true))
 }
 
 #[derive(Debug, Args)]

@@ -1,6 +1,7 @@
 //! Output: the report structure (it serialises to the JSON schema) and one file per format.
 
 pub mod csv;
+pub mod html;
 pub mod inspect;
 pub mod json;
 pub mod markdown;
@@ -8,6 +9,7 @@ pub mod sla;
 pub mod table;
 pub mod text;
 pub mod tickets;
+pub mod trend;
 mod view;
 
 use std::collections::BTreeMap;
@@ -128,5 +130,6 @@ pub fn write_report(
         ReportFormat::Json => json::write(report, out),
         ReportFormat::Csv => csv::write(report, out),
         ReportFormat::Markdown => markdown::write(report, out),
+        ReportFormat::Html => html::write(report, out),
     }
 }

@@ -76,6 +76,8 @@ pub fn write_attainment(
             }
             writer.flush()
         }
+        // The command line offers HTML for `report` only (see cli::tabular_formats).
+        ReportFormat::Html => Err(io::Error::other("the HTML format is for `report` only")),
         ReportFormat::Table | ReportFormat::Markdown => {
             let cell = |attainment: Option<&TargetAttainment>| {
                 attainment.map_or_else(
@@ -166,6 +168,8 @@ pub fn write_breaches(
             }
             writer.flush()
         }
+        // The command line offers HTML for `report` only (see cli::tabular_formats).
+        ReportFormat::Html => Err(io::Error::other("the HTML format is for `report` only")),
         ReportFormat::Table | ReportFormat::Markdown => {
             let minutes = |at: &str| at.replace('T', " ").chars().take(16).collect::<String>();
             let section = Section {

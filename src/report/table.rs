@@ -15,6 +15,8 @@ pub fn write(report: &Report, style: Style, out: &mut dyn Write) -> io::Result<(
         write_table(&render(&section, style), out)?;
         writeln!(out)?;
     }
+    // The periods table is the last section: its trend goes right under it.
+    super::trend::write(report, style, out)?;
     for line in footer(report) {
         writeln!(out, "{line}")?;
     }

@@ -112,6 +112,8 @@ pub fn write(
             writeln!(out)
         }
         ReportFormat::Csv => write_csv(rows, out),
+        // The command line offers HTML for `report` only (see cli::tabular_formats).
+        ReportFormat::Html => Err(io::Error::other("the HTML format is for `report` only")),
         ReportFormat::Table => {
             // A list is read line by line: one ticket per line, however wide, never wrapped.
             let mut table = render(&summary(rows, sanitize), style);

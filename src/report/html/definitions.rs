@@ -1,0 +1,99 @@
+//! What each number on the page means, in the words of docs/metrics.md (and docs/config.md for
+//! SLA clocks). A page is shared without the repository, so the definitions travel with it;
+//! keep them in step with the docs.
+
+pub struct Definition {
+    pub name: &'static str,
+    pub text: &'static str,
+}
+
+pub const TICKETS: Definition = Definition {
+    name: "Tickets",
+    text: "The tickets reported: created at or before as_of (and within --since/--until). A ticket \
+           is inbound when its first message by a customer or an agent is the customer's, \
+           outbound when it is the agent's; bot and system messages do not decide.",
+};
+
+pub const FIRST_RESPONSE: Definition = Definition {
+    name: "First response time (FRT)",
+    text: "The first reply minus the first customer message, over answered inbound tickets. A \
+           reply is a message by an agent; bot and system messages and notes are never replies. \
+           Outbound tickets have no first response time. Median and p90 interpolate linearly \
+           between the closest ranks.",
+};
+
+pub const RESOLUTION_TIME: Definition = Definition {
+    name: "Resolution time",
+    text: "The last resolution minus created_at, for tickets solved at as_of. A resolution is a \
+           change into the solved state (solved or closed).",
+};
+
+pub const FCR: Definition = Definition {
+    name: "First contact resolution (FCR)",
+    text: "Eligible: tickets solved at as_of with at least one reply. First contact: eligible \
+           tickets with exactly one reply and no reopen. Rate = first contact / eligible.",
+};
+
+pub const CSAT: Definition = Definition {
+    name: "CSAT",
+    text: "The score of each ticket's last rating row. Satisfied: score ≥ the threshold (4 on \
+           the default 1-5 scale). Rate = satisfied / responses.",
+};
+
+pub const SLA: Definition = Definition {
+    name: "SLA attainment",
+    text: "For each ticket and target: met (stopped within the target, inclusive), breached \
+           (stopped after it, or not stopped and already past it at as_of), running (neither). \
+           Attainment = met / (met + breached). First reply: from the first customer message of \
+           an inbound ticket to the first reply (tickets closed without reply are not counted). \
+           Next reply: for every later run of customer messages, from its first message to the \
+           next reply. Resolution: from creation to the last resolution of a ticket solved at \
+           as_of. The clocks stop while the ticket is in a pause_on status.",
+};
+
+pub const BACKLOG: Definition = Definition {
+    name: "Backlog",
+    text: "Tickets created at or before as_of and not solved at as_of, by age (as_of − \
+           created_at): [0,1d), [1d,3d), [3d,7d), [7d,30d), [30d,∞). With --period, each period \
+           also reports the tickets open at its last instant (at as_of for a period that ends \
+           later).",
+};
+
+pub const HISTOGRAM: Definition = Definition {
+    name: "Distribution",
+    text: "Each bar counts the tickets whose time falls in its bucket [from, to); the buckets \
+           roughly double in width, so the time axis is logarithmic. Negative durations \
+           (clocks that disagree) are left out and counted under data quality.",
+};
+
+pub const CHANGE: Definition = Definition {
+    name: "Change",
+    text: "The latest period (by ticket creation) against the one before; rates change in \
+           percentage points. A period marked partial ends after as_of, so its figures are \
+           not final.",
+};
+
+pub const DATA_QUALITY: Definition = Definition {
+    name: "Data quality",
+    text: "What an export says that cannot be right is counted and reported, never averaged \
+           into the KPIs: rejected rows, by reason; duplicate events (a row repeated verbatim \
+           from an earlier input file, counted once); negative durations (a first response or \
+           resolution dated before the ticket's start, left out of its distribution). Notes, \
+           not errors: rows repeated within one file (kept), tickets whose messages came over \
+           several channels, tickets whose priority changed. --strict turns the findings (notes \
+           aside) into exit code 3.",
+};
+
+/// In the order of the page, for the printed glossary.
+pub const ALL: [&Definition; 10] = [
+    &TICKETS,
+    &FIRST_RESPONSE,
+    &RESOLUTION_TIME,
+    &FCR,
+    &CSAT,
+    &SLA,
+    &BACKLOG,
+    &HISTOGRAM,
+    &CHANGE,
+    &DATA_QUALITY,
+];

@@ -1,0 +1,502 @@
+//! `--format html`: the page's numbers are the JSON report's, it is self-contained, a null KPI
+//! reads "n/a", its golden output, and it renders in headless Chromium without console errors.
+//!
+//! Every mark that stands for a number carries `data-json` (a JSON Pointer into the JSON
+//! report) and `data-value`; these tests read them back and compare with `--format json` for
+//! the same input.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::process::{Command as Process, Stdio};
+use std::time::{Duration, Instant};
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+const SMALL: &str = "tests/fixtures/small.csv";
+const SAMPLE: &str = "sample-data/conversations.csv";
+const NOT_COMPUTABLE: &str = "n/a — not computable from this input";
+
+fn run(args: &[&str]) -> String {
+    let output = Command::cargo_bin("ticketkpi")
+        .expect("binary builds")
+        .env_remove("NO_COLOR")
+        .args(args)
+        .output()
+        .expect("runs");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout).expect("utf-8 output")
+}
+
+/// The HTML and the JSON report of the same input.
+fn both(args: &[&str]) -> (String, Value) {
+    let mut html_args = vec!["report"];
+    html_args.extend_from_slice(args);
+    let mut json_args = html_args.clone();
+    html_args.extend(["--format", "html"]);
+    json_args.extend(["--format", "json"]);
+    let json = serde_json::from_str(&quote_numbers(&run(&json_args))).expect("JSON report");
+    (run(&html_args), json)
+}
+
+/// The JSON text with every number turned into a string of its digits. serde_json's default
+/// float parser is not correctly rounded (it may land one ulp off: `0.44285714285714284` reads
+/// as `0.4428571428571429`), so numbers are compared after Rust's exact `str::parse`.
+fn quote_numbers(json: &str) -> String {
+    let mut out = String::with_capacity(json.len() + json.len() / 4);
+    let (mut in_string, mut escaped, mut in_number) = (false, false, false);
+    for ch in json.chars() {
+        if in_string {
+            out.push(ch);
+            match ch {
+                _ if escaped => escaped = false,
+                '\\' => escaped = true,
+                '"' => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        let numeric = ch.is_ascii_digit() || matches!(ch, '-' | '+' | '.' | 'e' | 'E');
+        if numeric && !in_number && (ch.is_ascii_digit() || ch == '-') {
+            in_number = true;
+            out.push('"');
+        } else if in_number && !numeric {
+            in_number = false;
+            out.push('"');
+        }
+        if ch == '"' {
+            in_string = true;
+        }
+        out.push(ch);
+    }
+    if in_number {
+        out.push('"');
+    }
+    out
+}
+
+/// A number of the JSON report (quoted by `quote_numbers`), parsed exactly.
+fn number(value: &Value) -> Option<f64> {
+    value.as_str().and_then(|text| text.parse().ok())
+}
+
+/// The start tags of the page (text between `<` and `>`; values and text are escaped, so
+/// neither holds a raw `>`).
+fn tags(html: &str) -> impl Iterator<Item = &str> {
+    html.split('<')
+        .skip(1)
+        .filter_map(|chunk| chunk.split_once('>').map(|(tag, _)| tag))
+}
+
+fn attr(tag: &str, name: &str) -> Option<String> {
+    let key = format!(" {name}=\"");
+    let at = tag.find(&key)? + key.len();
+    let len = tag[at..].find('"')?;
+    Some(
+        tag[at..at + len]
+            .replace("&quot;", "\"")
+            .replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&amp;", "&"),
+    )
+}
+
+/// Every `(data-json, data-value)` pair, in page order.
+fn marks(html: &str) -> Vec<(String, String)> {
+    tags(html)
+        .filter_map(|tag| Some((attr(tag, "data-json")?, attr(tag, "data-value")?)))
+        .collect()
+}
+
+/// The JSON value at `pointer`; `Null` when it or a parent is null (a null block has no
+/// fields: `/overall/fcr/rate` of `"fcr": null`).
+fn at(json: &Value, pointer: &str) -> Value {
+    if let Some(value) = json.pointer(pointer) {
+        return value.clone();
+    }
+    let mut parent = pointer;
+    while let Some((head, _)) = parent.rsplit_once('/') {
+        if json.pointer(head) == Some(&Value::Null) {
+            return Value::Null;
+        }
+        parent = head;
+    }
+    panic!("{pointer} is not in the JSON report");
+}
+
+fn assert_same(json: &Value, pointer: &str, shown: &str) {
+    let expected = at(json, pointer);
+    if shown == "null" {
+        assert_eq!(expected, Value::Null, "{pointer}: the page says null");
+        return;
+    }
+    let shown: f64 = shown
+        .parse()
+        .unwrap_or_else(|_| panic!("{pointer}: data-value {shown:?} is not a number"));
+    let expected = number(&expected)
+        .unwrap_or_else(|| panic!("{pointer}: the page shows {shown}, the JSON {expected}"));
+    assert_eq!(shown, expected, "{pointer}");
+}
+
+/// Every number on the page is the JSON report's, and the marks we expect are all there.
+fn check_against_json(html: &str, json: &Value) -> BTreeSet<String> {
+    let marks = marks(html);
+    assert!(!marks.is_empty(), "no marks on the page");
+    for (pointer, value) in &marks {
+        assert_same(json, pointer, value);
+    }
+    // Tile changes: the previous value, and the delta = latest - previous.
+    for tag in tags(html).filter(|tag| tag.contains(" data-delta=")) {
+        let field = |name| attr(tag, name).unwrap_or_else(|| panic!("{name} in {tag}"));
+        let previous = field("data-json-previous");
+        assert_same(json, &previous, &field("data-value-previous"));
+        let latest = number(&at(json, &field("data-json-latest")));
+        let previous = number(&at(json, &previous));
+        let delta: f64 = field("data-delta").parse().expect("a number");
+        assert_eq!(
+            latest.zip(previous).map(|(l, p)| l - p),
+            Some(delta),
+            "{tag}"
+        );
+    }
+    marks.into_iter().map(|(pointer, _)| pointer).collect()
+}
+
+fn len(json: &Value, pointer: &str) -> usize {
+    json.pointer(pointer)
+        .and_then(Value::as_array)
+        .map_or(0, Vec::len)
+}
+
+/// The pointers a full report's page must draw.
+fn expected_marks(json: &Value) -> Vec<String> {
+    let mut expected: Vec<String> = [
+        "/overall/tickets",
+        "/overall/first_response/median",
+        "/overall/fcr/rate",
+        "/overall/csat/rate",
+        "/overall/sla/first_reply/attainment",
+        "/overall/backlog/open",
+        "/data_quality/rows_rejected",
+        "/data_quality/duplicate_events",
+        "/data_quality/negative_durations/first_response",
+        "/data_quality/negative_durations/resolution",
+        "/data_quality/tickets_on_several_channels",
+        "/data_quality/tickets_with_several_priorities",
+        "/overall/first_response/p90",
+    ]
+    .map(str::to_owned)
+    .into();
+    for histogram in ["first_response", "resolution_time"] {
+        for i in 0..len(json, &format!("/histograms/{histogram}")) {
+            expected.push(format!("/histograms/{histogram}/{i}/count"));
+        }
+    }
+    for i in 0..len(json, "/groups") {
+        expected.push(format!("/groups/{i}/kpis/first_response/median"));
+    }
+    for i in 0..len(json, "/periods") {
+        expected.push(format!("/periods/{i}/backlog_at_end"));
+        expected.push(format!("/periods/{i}/kpis/csat/rate"));
+        expected.push(format!("/periods/{i}/kpis/tickets"));
+    }
+    for i in 0..len(json, "/overall/sla/policies") {
+        for target in ["first_reply", "next_reply", "resolution"] {
+            let base = format!("/overall/sla/policies/{i}/{target}");
+            if json.pointer(&base).is_some_and(|t| !t.is_null()) {
+                expected.push(format!("{base}/attainment"));
+            }
+        }
+    }
+    expected
+}
+
+#[test]
+fn sample_chart_data_equals_the_json_report() {
+    let (html, json) = both(&[
+        SAMPLE,
+        "--period",
+        "week",
+        "--config",
+        "examples/ticketkpi.toml",
+    ]);
+    let drawn = check_against_json(&html, &json);
+    for pointer in expected_marks(&json) {
+        assert!(drawn.contains(&pointer), "{pointer} is not drawn");
+    }
+    assert!(
+        len(&json, "/overall/sla/policies") >= 3 && len(&json, "/periods") >= 2,
+        "the sample exercises policies and periods"
+    );
+    // Six tiles, each with the change against the previous week.
+    assert_eq!(html.matches("<article class=\"tile\"").count(), 6);
+    assert_eq!(html.matches(" data-delta=").count(), 6);
+}
+
+#[test]
+fn small_fixture_chart_data_equals_the_json_report() {
+    for period in ["week", "day"] {
+        let (html, json) = both(&[SMALL, "--period", period]);
+        let drawn = check_against_json(&html, &json);
+        for pointer in expected_marks(&json) {
+            assert!(
+                drawn.contains(&pointer),
+                "{pointer} is not drawn ({period})"
+            );
+        }
+    }
+    // Without --period: no change, and the backlog is drawn at as_of.
+    let (html, json) = both(&[SMALL, "--by", "priority"]);
+    let drawn = check_against_json(&html, &json);
+    assert!(!html.contains(" data-delta="), "no change without periods");
+    assert!(drawn.contains("/overall/backlog/age/0-1d"));
+    assert!(html.contains("First response time by priority"));
+}
+
+#[test]
+fn the_page_is_self_contained() {
+    let (html, _) = both(&[SAMPLE, "--period", "week"]);
+    assert!(html.starts_with("<!DOCTYPE html>"));
+    for forbidden in [
+        "<script", "<link", "<img", "<iframe", "@import", "url(", " src=",
+    ] {
+        assert!(!html.contains(forbidden), "the page holds {forbidden:?}");
+    }
+    // The only URL is the SVG namespace, which is a name, not a request.
+    let urls = html.matches("http").count();
+    let namespaces = html.matches("xmlns=\"http://www.w3.org/2000/svg\"").count();
+    assert_eq!(urls, namespaces, "a URL other than the SVG namespace");
+    // Charts are labelled for assistive technology and have real text.
+    let charts = html.matches("<svg class=\"chart\"").count();
+    assert_eq!(
+        charts, 6,
+        "FRT by channel, two histograms, backlog, SLA, CSAT"
+    );
+    assert_eq!(
+        html.matches("role=\"img\" aria-labelledby=").count(),
+        charts
+    );
+    assert!(html.contains("<text"));
+    assert!(html.contains("@media print"));
+}
+
+#[test]
+fn a_null_kpi_reads_not_computable_never_zero() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let input = dir.path().join("no-status.csv");
+    // No status anywhere: FCR and backlog are unknowable; no rating: no CSAT. The channel
+    // name is markup, which must come out as text.
+    std::fs::write(
+        &input,
+        "ticket_id,timestamp,event,author_type,channel\n\
+         A,2026-03-02T09:00:00Z,message,customer,<b>web</b> & \"co\"\n\
+         A,2026-03-02T09:30:00Z,message,agent,<b>web</b> & \"co\"\n\
+         B,2026-03-02T10:00:00Z,message,customer,<script>alert(1)</script>\n",
+    )
+    .expect("write input");
+    let path = input.to_str().expect("utf-8 path");
+    let (html, json) = both(&[path]);
+    check_against_json(&html, &json);
+    for kpi in ["fcr", "csat", "backlog"] {
+        let tile = html
+            .split("<article class=\"tile\"")
+            .find(|t| t.contains(&format!("data-kpi=\"{kpi}\"")))
+            .unwrap_or_else(|| panic!("a {kpi} tile"));
+        let tile = &tile[..tile.find("</article>").expect("closed")];
+        assert!(tile.contains(NOT_COMPUTABLE), "{kpi}: {tile}");
+        assert!(tile.contains("data-value=\"null\""), "{kpi}");
+        assert!(!tile.contains(">0<") && !tile.contains(">0.0%<"), "{kpi}");
+    }
+    assert!(!html.contains("<script"), "input is escaped");
+    assert!(!html.contains("<b>web"), "input is escaped");
+    assert!(html.contains("&lt;b&gt;web&lt;/b&gt; &amp; &quot;co&quot;"));
+}
+
+/// The page of the small fixture, one tag per line so that a change reads as a small diff
+/// (the page itself has no line breaks between tags).
+#[test]
+fn golden_html() {
+    let html = run(&["report", SMALL, "--period", "week", "--format", "html"]);
+    insta::assert_snapshot!(html.replace("><", ">\n<"));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Headless Chromium
+
+const BROWSERS: [&str; 4] = [
+    "chromium",
+    "chromium-browser",
+    "google-chrome",
+    "google-chrome-stable",
+];
+
+fn find_browser() -> Option<PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path)
+        .flat_map(|dir| BROWSERS.iter().map(move |name| dir.join(name)))
+        .find(|candidate| candidate.is_file())
+}
+
+fn is_root() -> bool {
+    Process::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|out| String::from_utf8_lossy(&out.stdout).trim() == "0")
+}
+
+/// Chromium, installed with apt-get if it is missing and we may; else why not.
+fn browser() -> Result<PathBuf, String> {
+    if let Some(found) = find_browser() {
+        return Ok(found);
+    }
+    if !is_root() {
+        return Err("not installed, and not root to install it".to_owned());
+    }
+    let apt = |args: &[&str]| {
+        Process::new("apt-get")
+            .args(args)
+            .env("DEBIAN_FRONTEND", "noninteractive")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .map_err(|e| format!("apt-get: {e}"))
+            .and_then(|status| {
+                status
+                    .success()
+                    .then_some(())
+                    .ok_or(format!("apt-get {} failed: {status}", args.join(" ")))
+            })
+    };
+    apt(&["update", "-qq"])?;
+    apt(&["install", "-y", "-qq", "chromium"])?;
+    find_browser().ok_or_else(|| "apt-get installed no chromium".to_owned())
+}
+
+/// Runs Chromium on `page` with a fresh profile, no network and a time limit; returns its
+/// stdout and stderr.
+fn chromium(browser: &Path, page: &Path, extra: &[&str]) -> (String, String) {
+    let profile = tempfile::tempdir().expect("profile dir");
+    let mut child = Process::new(browser)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--hide-scrollbars",
+            "--enable-logging=stderr",
+            "--v=0",
+        ])
+        .arg(format!("--user-data-dir={}", profile.path().display()))
+        .args(extra)
+        .arg(format!("file://{}", page.display()))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("chromium starts");
+    // Read both pipes while waiting, so that a chatty browser never blocks on a full pipe.
+    let mut stdout = child.stdout.take().expect("stdout");
+    let mut stderr = child.stderr.take().expect("stderr");
+    let out = std::thread::spawn(move || {
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut stdout, &mut text).map(|_| text)
+    });
+    let err = std::thread::spawn(move || {
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut stderr, &mut text).map(|_| text)
+    });
+    let deadline = Instant::now() + Duration::from_secs(25);
+    loop {
+        match child.try_wait().expect("wait for chromium") {
+            Some(_) => break,
+            None if Instant::now() > deadline => {
+                let _ = child.kill();
+                let _ = child.wait();
+                panic!("chromium took longer than 25 s");
+            }
+            None => std::thread::sleep(Duration::from_millis(50)),
+        }
+    }
+    let joined = |handle: std::thread::JoinHandle<std::io::Result<String>>| {
+        handle
+            .join()
+            .expect("reader thread")
+            .expect("chromium's output")
+    };
+    (joined(out), joined(err))
+}
+
+#[test]
+fn renders_in_headless_chromium_without_console_errors() {
+    let browser = match browser() {
+        Ok(browser) => browser,
+        Err(why) if std::env::var_os("TICKETKPI_REQUIRE_CHROMIUM").is_none() => {
+            println!("SKIPPED: chromium not available ({why})");
+            return;
+        }
+        Err(why) => panic!("chromium not available ({why}) and TICKETKPI_REQUIRE_CHROMIUM is set"),
+    };
+    let dir = tempfile::tempdir().expect("temp dir");
+    let page = dir.path().join("report.html");
+    let html = run(&[
+        "report",
+        SAMPLE,
+        "--period",
+        "week",
+        "--config",
+        "examples/ticketkpi.toml",
+        "--format",
+        "html",
+    ]);
+    std::fs::write(&page, &html).expect("write page");
+
+    let (dom, log) = chromium(&browser, &page, &["--dump-dom"]);
+    let console: Vec<&str> = log
+        .lines()
+        .filter(|line| line.contains(":CONSOLE") || line.contains("Uncaught"))
+        .collect();
+    assert!(
+        console.is_empty(),
+        "console messages:\n{}",
+        console.join("\n")
+    );
+    // The browser built the same document: every chart, every mark, no element swallowed by
+    // another (an SVG element without its end tag would nest the next one inside it).
+    assert_eq!(
+        dom.matches("<svg class=\"chart\"").count(),
+        html.matches("<svg class=\"chart\"").count()
+    );
+    assert_eq!(
+        dom.matches(" data-json=").count(),
+        html.matches(" data-json=").count()
+    );
+    for line in dom.split("<rect").skip(1) {
+        let inside = line.split("</rect>").next().unwrap_or_default();
+        assert!(!inside.contains("<text"), "a rect holds text: {inside}");
+    }
+    assert!(dom.contains(NOT_COMPUTABLE) || !html.contains(NOT_COMPUTABLE));
+
+    let screenshot = Path::new(env!("CARGO_TARGET_TMPDIR")).join("html-report.png");
+    let _ = std::fs::remove_file(&screenshot);
+    let (_, log) = chromium(
+        &browser,
+        &page,
+        &[
+            &format!("--screenshot={}", screenshot.display()),
+            "--window-size=1280,2400",
+        ],
+    );
+    let png = std::fs::read(&screenshot).unwrap_or_else(|e| panic!("no screenshot ({e}): {log}"));
+    assert!(
+        png.starts_with(b"\x89PNG") && png.len() > 20_000,
+        "a real picture"
+    );
+    println!("screenshot: {}", screenshot.display());
+}
