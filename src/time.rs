@@ -50,6 +50,20 @@ pub enum TimestampError {
 /// Hand-written because it runs once per row of multi-gigabyte exports and must accept exactly
 /// these shapes and nothing else (chrono's parsers are either stricter or more permissive).
 pub fn parse_timestamp(text: &str, tz: Tz) -> Result<Instant, TimestampError> {
+    parse_any(text, tz).and_then(|at| {
+        // Years 1 to 9999: durations between any two instants then fit in i64 microseconds.
+        (EARLIEST..=LATEST)
+            .contains(&at)
+            .then_some(at)
+            .ok_or(TimestampError::Unparseable)
+    })
+}
+
+/// 0001-01-01T00:00:00Z and 9999-12-31T23:59:59.999999Z.
+const EARLIEST: Instant = -62_135_596_800 * MICROS_PER_SECOND;
+const LATEST: Instant = 253_402_300_800 * MICROS_PER_SECOND - 1;
+
+fn parse_any(text: &str, tz: Tz) -> Result<Instant, TimestampError> {
     let bytes = text.as_bytes();
     let digits_from = usize::from(bytes.first() == Some(&b'-'));
     if bytes.len() > digits_from && bytes[digits_from..].iter().all(u8::is_ascii_digit) {
@@ -166,17 +180,17 @@ impl Period {
         let local_date = to_datetime(at).with_timezone(&tz).date_naive();
         let first_day = match self {
             Period::Day => local_date,
-            Period::Week => {
-                local_date - Duration::days(i64::from(local_date.weekday().num_days_from_monday()))
-            }
+            Period::Week => local_date
+                .checked_sub_signed(Duration::days(i64::from(
+                    local_date.weekday().num_days_from_monday(),
+                )))
+                .unwrap_or(local_date),
             Period::Month => local_date.with_day(1).unwrap_or(local_date),
         };
         let next_first_day = match self {
-            Period::Day => first_day + Duration::days(1),
-            Period::Week => first_day + Duration::days(7),
-            Period::Month => first_day
-                .checked_add_months(chrono::Months::new(1))
-                .unwrap_or(first_day),
+            Period::Day => first_day.succ_opt(),
+            Period::Week => first_day.checked_add_signed(Duration::days(7)),
+            Period::Month => first_day.checked_add_months(chrono::Months::new(1)),
         };
         let label = match self {
             Period::Day => first_day.format("%Y-%m-%d").to_string(),
@@ -186,25 +200,48 @@ impl Period {
             }
             Period::Month => first_day.format("%Y-%m").to_string(),
         };
+        let start = day_bound(first_day, tz, Bound::First).min(at);
+        // The end is the last instant the next period's first wall-clock time occurs: where
+        // DST ends around midnight, this period's clock times come round again before it.
+        let end = next_first_day.map_or(at + 1, |day| day_bound(day, tz, Bound::Last));
         PeriodBucket {
             label,
-            start: start_of_local_day(first_day, tz),
-            end: start_of_local_day(next_first_day, tz),
+            start,
+            end: end.max(at + 1),
         }
     }
 }
 
-/// Midnight of `date` in `tz` (or the first instant of that day where midnight is skipped).
-pub fn start_of_local_day(date: NaiveDate, tz: Tz) -> Instant {
+#[derive(Clone, Copy)]
+enum Bound {
+    First,
+    Last,
+}
+
+/// The first wall-clock time of `date` that exists in `tz` (midnight, unless a zone change
+/// skips it, or the whole day), at its first or last occurrence.
+fn day_bound(date: NaiveDate, tz: Tz, bound: Bound) -> Instant {
     let mut naive = date.and_hms_opt(0, 0, 0).unwrap_or_default();
-    // A few zones start DST at midnight; step forward until the wall clock exists.
-    for _ in 0..4 {
-        if let Ok(at) = local_to_instant(naive, tz) {
-            return at;
+    // A skipped stretch is at most a day (Samoa 2011, Kiritimati 1994), plus its offset.
+    for _ in 0..(3 * 24 * 60) {
+        match tz.from_local_datetime(&naive) {
+            LocalResult::Single(dt) => return dt.timestamp_micros(),
+            LocalResult::Ambiguous(first, last) => {
+                return match bound {
+                    Bound::First => first.timestamp_micros(),
+                    Bound::Last => last.timestamp_micros(),
+                };
+            }
+            LocalResult::None => naive += Duration::minutes(1),
         }
-        naive += Duration::minutes(30);
     }
     naive.and_utc().timestamp_micros()
+}
+
+/// The first instant of `date` in `tz` (local midnight, or the first wall-clock time after
+/// it when a zone change skips midnight).
+pub fn start_of_local_day(date: NaiveDate, tz: Tz) -> Instant {
+    day_bound(date, tz, Bound::First)
 }
 
 #[cfg(test)]
@@ -263,6 +300,9 @@ mod tests {
             "-",
             "1.5",
             "99999999999999999999",
+            "8000000000000",
+            "-8000000000000",
+            "10000-01-01T00:00:00Z",
         ] {
             assert_eq!(utc(bad), Err(TimestampError::Unparseable), "{bad:?}");
         }

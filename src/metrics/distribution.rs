@@ -47,8 +47,12 @@ pub fn summarize(sorted: &[f64]) -> Summary {
     }
 }
 
-pub fn mean(values: &[f64]) -> Option<f64> {
-    (!values.is_empty()).then(|| values.iter().sum::<f64>() / values.len() as f64)
+/// The mean of sorted values. Summing them sorted makes it independent of input order (and
+/// of how files or threads were merged); rounding may not take it outside the values.
+pub fn mean(sorted: &[f64]) -> Option<f64> {
+    let (first, last) = (sorted.first()?, sorted.last()?);
+    let mean = sorted.iter().sum::<f64>() / sorted.len() as f64;
+    Some(mean.clamp(*first, *last))
 }
 
 /// Linear interpolation between closest ranks (numpy's default, DuckDB's `quantile_cont`):
@@ -161,6 +165,11 @@ mod tests {
         }
         left.merge(right);
         assert_eq!(left.finish(), whole.finish());
+    }
+
+    #[test]
+    fn the_mean_of_equal_values_is_that_value() {
+        assert_eq!(mean(&[0.2, 0.2, 0.2]), Some(0.2));
     }
 
     #[test]

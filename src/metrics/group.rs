@@ -202,7 +202,8 @@ impl Periods {
                     .then(|| open_by_age(tickets, end_instant)),
                 kpis: accumulator.finish(context),
             });
-            start = bucket.end;
+            // Strictly later, whatever a zone's clock does.
+            start = bucket.end.max(start + 1);
         }
         blocks
     }

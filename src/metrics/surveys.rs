@@ -2,6 +2,7 @@
 
 use serde::Serialize;
 
+use super::distribution::Distribution;
 use super::rate::ratio;
 use crate::model::Ticket;
 
@@ -54,7 +55,8 @@ pub fn nps_score(promoters: u64, detractors: u64, responses: u64) -> Option<f64>
 pub struct Surveys {
     csat_responses: u64,
     satisfied: u64,
-    score_sum: f64,
+    /// The scores themselves: a mean of sorted values does not depend on ticket order.
+    scores: Distribution,
     solved: u64,
     solved_with_rating: u64,
     promoters: u64,
@@ -90,7 +92,7 @@ impl Surveys {
         if let Some(score) = ticket.csat {
             self.csat_responses += 1;
             self.satisfied += u64::from(is_satisfied(score, scale));
-            self.score_sum += score;
+            self.scores.observe(score);
         }
         if ticket.is_solved() {
             self.solved += 1;
@@ -107,7 +109,7 @@ impl Surveys {
     pub fn merge(&mut self, other: Surveys) {
         self.csat_responses += other.csat_responses;
         self.satisfied += other.satisfied;
-        self.score_sum += other.score_sum;
+        self.scores.merge(other.scores);
         self.solved += other.solved;
         self.solved_with_rating += other.solved_with_rating;
         self.promoters += other.promoters;
@@ -120,8 +122,7 @@ impl Surveys {
             responses: self.csat_responses,
             satisfied: self.satisfied,
             rate: ratio(self.satisfied, self.csat_responses),
-            mean_score: (self.csat_responses > 0)
-                .then(|| self.score_sum / self.csat_responses as f64),
+            mean_score: self.scores.finish().mean,
             response_rate: ratio(self.solved_with_rating, self.solved).filter(|_| has_status),
             scale_min: scale.min,
             scale_max: scale.max,

@@ -4,6 +4,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use serde::Serialize;
 
+use super::distribution::Distribution;
 use super::rate::ratio;
 use crate::ingest::Coverage;
 use crate::model::{Direction, Ticket};
@@ -20,8 +21,7 @@ pub struct Volume {
     notes: u64,
     by_channel: HashMap<Sym, u64>,
     redirected: u64,
-    sentiment_tickets: u64,
-    sentiment_change_sum: f64,
+    sentiment_changes: Distribution,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -75,8 +75,7 @@ impl Volume {
         *self.by_channel.entry(ticket.channel).or_default() += 1;
         self.redirected += u64::from(ticket.message_channels > 1);
         if let Some(change) = ticket.sentiment_change() {
-            self.sentiment_tickets += 1;
-            self.sentiment_change_sum += change;
+            self.sentiment_changes.observe(change);
         }
     }
 
@@ -92,8 +91,7 @@ impl Volume {
             *self.by_channel.entry(channel).or_default() += count;
         }
         self.redirected += other.redirected;
-        self.sentiment_tickets += other.sentiment_tickets;
-        self.sentiment_change_sum += other.sentiment_change_sum;
+        self.sentiment_changes.merge(other.sentiment_changes);
     }
 
     pub fn finish(self, symbols: &Symbols, coverage: Coverage) -> VolumeKpis {
@@ -111,10 +109,12 @@ impl Volume {
                 tickets: self.redirected,
                 rate: ratio(self.redirected, self.tickets),
             },
-            sentiment: SentimentChange {
-                tickets: self.sentiment_tickets,
-                mean_change: (self.sentiment_tickets > 0)
-                    .then(|| self.sentiment_change_sum / self.sentiment_tickets as f64),
+            sentiment: {
+                let changes = self.sentiment_changes.finish();
+                SentimentChange {
+                    tickets: changes.count,
+                    mean_change: changes.mean,
+                }
             },
             volume: VolumeReport {
                 tickets: self.tickets,
