@@ -4,7 +4,7 @@ use std::io::{self, Write};
 
 use super::Report;
 use super::text::defuse_formula;
-use super::view::{footer, sections};
+use super::view::{Section, footer, sections};
 
 pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     writeln!(out, "# Support KPIs")?;
@@ -12,32 +12,39 @@ pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         writeln!(out)?;
         writeln!(out, "## {}", escape(&section.title))?;
         writeln!(out)?;
-        let headers: Vec<String> = section.headers.iter().map(|h| escape(h)).collect();
-        write_row(out, &headers)?;
-        let rule: Vec<String> = section
-            .figures
-            .iter()
-            .map(|figure| if *figure { "--:" } else { "---" }.to_owned())
-            .collect();
-        write_row(out, &rule)?;
-        for row in &section.rows {
-            let cells: Vec<String> = row
-                .iter()
-                .zip(&section.figures)
-                .map(|(cell, figure)| {
-                    if *figure {
-                        escape(cell)
-                    } else {
-                        escape(&defuse_formula(cell))
-                    }
-                })
-                .collect();
-            write_row(out, &cells)?;
-        }
+        write_section(&section, out)?;
     }
     writeln!(out)?;
     for line in footer(report) {
         writeln!(out, "{}  ", escape(&line))?;
+    }
+    Ok(())
+}
+
+/// A section as a Markdown table: figures right-aligned, label cells (which come from the
+/// input) defused against spreadsheet formulas.
+pub(super) fn write_section(section: &Section, out: &mut dyn Write) -> io::Result<()> {
+    let headers: Vec<String> = section.headers.iter().map(|h| escape(h)).collect();
+    write_row(out, &headers)?;
+    let rule: Vec<String> = section
+        .figures
+        .iter()
+        .map(|figure| if *figure { "--:" } else { "---" }.to_owned())
+        .collect();
+    write_row(out, &rule)?;
+    for row in &section.rows {
+        let cells: Vec<String> = row
+            .iter()
+            .zip(&section.figures)
+            .map(|(cell, figure)| {
+                if *figure {
+                    escape(cell)
+                } else {
+                    escape(&defuse_formula(cell))
+                }
+            })
+            .collect();
+        write_row(out, &cells)?;
     }
     Ok(())
 }

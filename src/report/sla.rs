@@ -5,9 +5,10 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
+use super::markdown::write_section;
 use super::table::{render, write_table};
-use super::text::{count, defuse_formula, duration, percent, sanitize};
-use super::view::Section;
+use super::text::{count, defuse_formula, duration, sanitize};
+use super::view::{Section, attainment_cell};
 use super::{Style, csv_io};
 use crate::cli::ReportFormat;
 use crate::metrics::sla::{SlaReport, TargetAttainment};
@@ -79,19 +80,7 @@ pub fn write_attainment(
         // The command line offers HTML for `report` only (see cli::tabular_formats).
         ReportFormat::Html => Err(io::Error::other("the HTML format is for `report` only")),
         ReportFormat::Table | ReportFormat::Markdown => {
-            let cell = |attainment: Option<&TargetAttainment>| {
-                attainment.map_or_else(
-                    || "-".to_owned(),
-                    |a| {
-                        format!(
-                            "{} ({}/{})",
-                            percent(a.attainment),
-                            count(a.met),
-                            count(a.met + a.breached)
-                        )
-                    },
-                )
-            };
+            let cell = attainment_cell;
             let section = Section {
                 title: "SLA attainment".to_owned(),
                 headers: vec![
@@ -121,7 +110,7 @@ pub fn write_attainment(
                 figures: vec![false, false, true, true, true, true, true],
             };
             if format == ReportFormat::Markdown {
-                write_markdown(&section, out)
+                write_section(&section, out)
             } else {
                 write_table(&render(&section, style), out)?;
                 writeln!(
@@ -205,7 +194,7 @@ pub fn write_breaches(
                 figures: vec![false, false, false, false, false, false, true],
             };
             if format == ReportFormat::Markdown {
-                write_markdown(&section, out)
+                write_section(&section, out)
             } else {
                 let mut table = render(&section, style);
                 table.set_content_arrangement(comfy_table::ContentArrangement::Disabled);
@@ -214,25 +203,4 @@ pub fn write_breaches(
             }
         }
     }
-}
-
-fn write_markdown(section: &Section, out: &mut dyn Write) -> io::Result<()> {
-    let escape = |cell: &str| {
-        defuse_formula(cell)
-            .replace('|', "\\|")
-            .replace(['\n', '\r'], " ")
-    };
-    let headers: Vec<String> = section.headers.iter().map(|h| escape(h)).collect();
-    writeln!(out, "| {} |", headers.join(" | "))?;
-    let rule: Vec<&str> = section
-        .figures
-        .iter()
-        .map(|figure| if *figure { "--:" } else { "---" })
-        .collect();
-    writeln!(out, "| {} |", rule.join(" | "))?;
-    for row in &section.rows {
-        let cells: Vec<String> = row.iter().map(|c| escape(c)).collect();
-        writeln!(out, "| {} |", cells.join(" | "))?;
-    }
-    Ok(())
 }

@@ -6,6 +6,7 @@ use std::io::{self, Write};
 use comfy_table::ContentArrangement;
 use serde::Serialize;
 
+use super::markdown::write_section;
 use super::table::{render, write_table};
 use super::text::{defuse_formula, opt_duration, sanitize};
 use super::view::Section;
@@ -120,24 +121,7 @@ pub fn write(
             table.set_content_arrangement(ContentArrangement::Disabled);
             write_table(&table, out)
         }
-        ReportFormat::Markdown => {
-            let section = summary(rows, |text| {
-                defuse_formula(text)
-                    .replace('|', "\\|")
-                    .replace(['\n', '\r'], " ")
-            });
-            writeln!(out, "| {} |", section.headers.join(" | "))?;
-            let rule: Vec<&str> = section
-                .figures
-                .iter()
-                .map(|figure| if *figure { "--:" } else { "---" })
-                .collect();
-            writeln!(out, "| {} |", rule.join(" | "))?;
-            for row in &section.rows {
-                writeln!(out, "| {} |", row.join(" | "))?;
-            }
-            Ok(())
-        }
+        ReportFormat::Markdown => write_section(&summary(rows, str::to_owned), out),
     }
 }
 

@@ -358,19 +358,7 @@ fn overall(kpis: &KpiBlock) -> Section {
 
 /// Attainment per SLA policy and target: `83.3% (25/30)`.
 fn sla_policies(kpis: &KpiBlock) -> Section {
-    let cell = |attainment: Option<&crate::metrics::sla::TargetAttainment>| {
-        attainment.map_or_else(
-            || "-".to_owned(),
-            |a| {
-                format!(
-                    "{} ({}/{})",
-                    percent(a.attainment),
-                    count(a.met),
-                    count(a.met + a.breached)
-                )
-            },
-        )
-    };
+    let cell = attainment_cell;
     Section {
         title: "SLA by policy (met / met + breached)".to_owned(),
         headers: [
@@ -403,6 +391,21 @@ fn sla_policies(kpis: &KpiBlock) -> Section {
             .collect(),
         figures: vec![false, false, true, true, true, true],
     }
+}
+
+/// `83.3% (25/30)`: attainment with met over met + breached; `-` for a target not set.
+pub fn attainment_cell(attainment: Option<&crate::metrics::sla::TargetAttainment>) -> String {
+    attainment.map_or_else(
+        || "-".to_owned(),
+        |a| {
+            format!(
+                "{} ({}/{})",
+                percent(a.attainment),
+                count(a.met),
+                count(a.met + a.breached)
+            )
+        },
+    )
 }
 
 fn opt_count(value: Option<u64>) -> String {
