@@ -215,6 +215,11 @@ pub struct InputArgs {
     #[arg(long, value_name = "NAME")]
     pub encoding: Option<String>,
 
+    /// Stop with a clear error when holding the input would take more memory than SIZE
+    /// (e.g. 8G, 500M; 0 for no limit). Default: 80% of this machine's memory.
+    #[arg(long, value_name = "SIZE")]
+    pub max_memory: Option<String>,
+
     /// No progress bar (it shows on a terminal for inputs that take over a second).
     #[arg(short, long)]
     pub quiet: bool,

@@ -51,6 +51,8 @@ pub struct Config {
     pub config_file: Option<PathBuf>,
     /// Data-quality findings are errors (exit code 3).
     pub strict: bool,
+    /// Bytes the held input may take before the run stops with an error.
+    pub max_memory: Option<u64>,
     pub by: Vec<Dimension>,
     pub period: Option<Period>,
     pub format: ReportFormat,
@@ -75,6 +77,7 @@ impl Config {
             fcr_reopen_window: None,
             config_file: None,
             strict: false,
+            max_memory: None,
             by: vec![Dimension::Channel],
             period: None,
             format: ReportFormat::Json,
@@ -182,6 +185,10 @@ impl Config {
             fcr_reopen_window: settings.fcr_reopen_window,
             config_file,
             strict: input.strict,
+            max_memory: match input.max_memory.as_deref() {
+                Some(text) => parse_size(text)?,
+                None => default_memory_limit(),
+            },
             by: by.to_vec(),
             period,
             format,
@@ -281,6 +288,49 @@ fn parse_instant(
     })
 }
 
+/// `8G`, `512M`, `100K` or bytes; `0` for no limit.
+fn parse_size(text: &str) -> Result<Option<u64>, UsageError> {
+    let text = text.trim();
+    let (number, unit) = text
+        .find(|c: char| !c.is_ascii_digit() && c != '.')
+        .map_or((text, ""), |at| text.split_at(at));
+    let factor: f64 = match unit.trim().to_ascii_uppercase().trim_end_matches('B') {
+        "" => 1.0,
+        "K" => 1024.0,
+        "M" => 1024.0 * 1024.0,
+        "G" => 1024.0 * 1024.0 * 1024.0,
+        "T" => 1024.0 * 1024.0 * 1024.0 * 1024.0,
+        _ => {
+            return Err(usage(
+                "max-memory",
+                text,
+                "expected a size such as 8G or 500M",
+            ));
+        }
+    };
+    let bytes = number
+        .parse::<f64>()
+        .ok()
+        .filter(|n| n.is_finite() && *n >= 0.0)
+        .ok_or_else(|| usage("max-memory", text, "expected a size such as 8G or 500M"))?
+        * factor;
+    Ok((bytes > 0.0).then_some(bytes as u64))
+}
+
+/// 80% of the machine's memory (Linux), leaving room for the rest of the run.
+fn default_memory_limit() -> Option<u64> {
+    let meminfo = std::fs::read_to_string("/proc/meminfo").ok()?;
+    let kilobytes: u64 = meminfo
+        .lines()
+        .find_map(|line| line.strip_prefix("MemTotal:"))?
+        .trim()
+        .trim_end_matches("kB")
+        .trim()
+        .parse()
+        .ok()?;
+    Some(kilobytes * 1024 / 5 * 4)
+}
+
 fn parse_delimiter(text: &str) -> Result<u8, UsageError> {
     match text {
         "tab" | "\\t" | "\t" => Ok(b'\t'),
@@ -357,6 +407,16 @@ mod tests {
         assert!(parse_csat("5-1", None).is_err());
         assert!(parse_csat("1-5", Some(9.0)).is_err());
         assert!(parse_csat("five", None).is_err());
+    }
+
+    #[test]
+    fn memory_sizes() {
+        assert_eq!(parse_size("8G").unwrap(), Some(8 << 30));
+        assert_eq!(parse_size("512m").unwrap(), Some(512 << 20));
+        assert_eq!(parse_size("1.5GB").unwrap(), Some(3 << 29));
+        assert_eq!(parse_size("0").unwrap(), None);
+        assert!(parse_size("lots").is_err());
+        assert!(default_memory_limit().is_some_and(|bytes| bytes > 0));
     }
 
     #[test]

@@ -7,7 +7,7 @@ use std::path::Path;
 use anyhow::Context as _;
 
 use crate::config::Config;
-use crate::ingest::{Event, Ingestor, InputStats, Reject, Sink, TicketRecord};
+use crate::ingest::{Event, IngestError, Ingestor, InputStats, Reject, Sink, TicketRecord};
 use crate::metrics::group::{Breakdown, GroupBlock, PeriodBlock, Periods};
 use crate::metrics::quality::{DataQuality, Quality};
 use crate::metrics::{Context, KpiAccumulator, KpiBlock};
@@ -49,6 +49,8 @@ pub struct Kpis {
 
 struct Collector {
     store: TicketStore,
+    /// Bytes the store may take (`--max-memory`).
+    memory_limit: Option<u64>,
     rejects: Option<csv::Writer<BufWriter<File>>>,
     samples: Vec<Reject>,
 }
@@ -60,6 +62,19 @@ impl Sink for Collector {
 
     fn ticket(&mut self, record: TicketRecord) {
         self.store.push_record(record);
+    }
+
+    fn check(&mut self) -> Result<(), IngestError> {
+        let needed = self.store.estimated_bytes();
+        match self.memory_limit {
+            Some(limit) if needed > limit => Err(IngestError::MemoryLimit {
+                needed_mb: needed >> 20,
+                limit_mb: limit >> 20,
+                events: self.store.event_count(),
+                tickets: self.store.len() as u64,
+            }),
+            _ => Ok(()),
+        }
     }
 
     fn reject(&mut self, reject: &Reject) -> io::Result<()> {
@@ -100,6 +115,7 @@ fn rejects_writer(path: &Path) -> anyhow::Result<csv::Writer<BufWriter<File>>> {
 pub fn analyse(config: &Config) -> anyhow::Result<Analysis> {
     let mut collector = Collector {
         store: TicketStore::default(),
+        memory_limit: config.max_memory,
         rejects: config.rejects.as_deref().map(rejects_writer).transpose()?,
         samples: Vec::new(),
     };

@@ -94,3 +94,28 @@ fn jsonl_export_matches_csv_export() {
     .expect("write");
     assert_eq!(report(&csv, &[])["overall"], report(&jsonl, &[])["overall"]);
 }
+
+#[test]
+fn a_memory_limit_stops_the_run_with_a_clear_error_instead_of_running_out() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let export = dir.path().join("export.csv");
+    std::fs::write(&export, generate(&["--tickets", "20000", "--seed", "2"])).expect("write");
+    for threads in ["1", "2"] {
+        let output = Command::new(env!("CARGO_BIN_EXE_ticketkpi"))
+            .arg("report")
+            .arg(&export)
+            .args(["--max-memory", "2M", "--threads", threads])
+            .output()
+            .expect("runs");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(1), "{stderr}");
+        assert!(stderr.contains("more than the limit of 2 MB"), "{stderr}");
+        assert!(stderr.contains("--max-memory"), "{stderr}");
+    }
+    // The same input fits a limit big enough for it.
+    assert!(
+        report(&export, &["--max-memory", "200M"])["input"]["tickets"]
+            .as_u64()
+            .is_some_and(|tickets| tickets == 20000)
+    );
+}

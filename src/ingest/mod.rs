@@ -89,6 +89,17 @@ pub enum IngestError {
     Malformed { location: Location, message: String },
     #[error("writing rejected rows: {0}")]
     RejectsOutput(#[source] io::Error),
+    #[error(
+        "the input needs about {needed_mb} MB of memory so far ({events} events of {tickets} \
+         tickets), more than the limit of {limit_mb} MB; raise it with --max-memory, or give \
+         the export in smaller pieces (a month at a time)"
+    )]
+    MemoryLimit {
+        needed_mb: u64,
+        limit_mb: u64,
+        events: u64,
+        tickets: u64,
+    },
 }
 
 /// Which mapping reads an input.
@@ -174,6 +185,11 @@ pub trait Sink {
     fn event(&mut self, ticket_id: &str, event: Event);
     fn ticket(&mut self, record: TicketRecord);
     fn reject(&mut self, reject: &Reject) -> io::Result<()>;
+    /// Called every 64 Ki rows: a sink that holds data can stop the run before memory runs
+    /// out, with a clear error.
+    fn check(&mut self) -> Result<(), IngestError> {
+        Ok(())
+    }
 }
 
 #[derive(Debug, Clone, Default)]
@@ -395,7 +411,7 @@ impl<'a, S: Sink> Ingestor<'a, S> {
         raw: impl FnOnce() -> String,
     ) -> Result<(), IngestError> {
         self.stats.rows += 1;
-        self.tick();
+        self.tick()?;
         match mapped.and_then(|row| self.accept(mapping, &row, fingerprint)) {
             Ok(()) => {
                 self.stats.rows_used += 1;
@@ -465,13 +481,15 @@ impl<'a, S: Sink> Ingestor<'a, S> {
         u16::try_from(self.stats.files.len().saturating_sub(1)).unwrap_or(u16::MAX)
     }
 
-    /// Every 64 Ki rows the progress bar shows the count.
-    fn tick(&self) {
-        if self.stats.rows.trailing_zeros() >= 16
-            && let Some(progress) = &self.options.progress
-        {
+    /// Every 64 Ki rows: the progress bar shows the count, and the sink checks its memory.
+    fn tick(&mut self) -> Result<(), IngestError> {
+        if self.stats.rows.trailing_zeros() < 16 {
+            return Ok(());
+        }
+        if let Some(progress) = &self.options.progress {
             progress.rows(self.stats.rows);
         }
+        self.sink.check()
     }
 
     fn note(&mut self, event: &Event) {

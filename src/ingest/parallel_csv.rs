@@ -148,7 +148,7 @@ fn book<S: Sink>(
         let map = ingestor.symbols.absorb(&result.symbols);
         for outcome in result.outcomes {
             ingestor.stats.rows += 1;
-            ingestor.tick();
+            ingestor.tick()?;
             match outcome {
                 Outcome::Converted(mut converted) => {
                     converted.remap(&map);

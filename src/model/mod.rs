@@ -24,6 +24,7 @@ pub struct TicketStore {
     index: FxHashMap<Box<str>, usize>,
     /// Per slot, the ticket's events in input order (compact: see `stored`).
     events: Vec<Vec<StoredEvent>>,
+    event_count: u64,
     /// Tickets read from ticket-level exports: one record each, the winning row.
     records: HashMap<String, TicketRecord>,
 }
@@ -54,6 +55,7 @@ impl TicketStore {
             }
         };
         self.events[slot].push(StoredEvent::pack(event));
+        self.event_count += 1;
     }
 
     /// A ticket-level row. When an export repeats a ticket (audit rows), the row with the
@@ -66,6 +68,18 @@ impl TicketStore {
                 self.records.insert(record.id.clone(), record);
             }
         }
+    }
+
+    pub fn event_count(&self) -> u64 {
+        self.event_count
+    }
+
+    /// What holding the input takes, roughly: each event with its share of `Vec` growth,
+    /// and per ticket its id, index entry and the derived ticket to come (measured with
+    /// valgrind massif, see BENCHMARKS.md).
+    pub fn estimated_bytes(&self) -> u64 {
+        let per_event = std::mem::size_of::<StoredEvent>() as u64 * 3 / 2;
+        self.event_count * per_event + self.len() as u64 * 600
     }
 
     pub fn len(&self) -> usize {
