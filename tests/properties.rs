@@ -5,15 +5,15 @@
 //!
 //! The logs are small (a few tickets, a few dozen rows) and their timestamps come from a dozen
 //! slots, so that equal timestamps are common. Values are drawn from the valid sets of the
-//! contract, empty ones included. The main generator uses numbers that binary floating point
-//! holds exactly (4.5, 0.25, ...), so that any difference is a difference in logic; the
-//! `*_inexact_*` tests draw decimals such as 0.1 too.
+//! contract, empty ones included; numbers include decimals such as 0.1 that floating point
+//! rounds, so that sums must not depend on the order of tickets or of merges either.
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::io::Write;
 use std::sync::Arc;
 
 use chrono::{DateTime, Duration, Utc};
+use chrono_tz::Tz;
 use flate2::Compression;
 use flate2::write::GzEncoder;
 use proptest::prelude::*;
@@ -25,7 +25,7 @@ use ticketkpi::metrics::KpiAccumulator;
 use ticketkpi::metrics::group::Dimension;
 use ticketkpi::model::Ticket;
 use ticketkpi::pipeline::{self, Analysis};
-use ticketkpi::time::{MICROS_PER_SECOND, Period};
+use ticketkpi::time::{MICROS_PER_SECOND, Period, format_rfc3339, parse_timestamp};
 
 const HEADER: [&str; 12] = [
     "ticket_id",
@@ -66,20 +66,12 @@ struct Values {
     sentiment: &'static [&'static str],
 }
 
-/// Numbers that floating point holds exactly: sums of them do not depend on their order.
-static EXACT: Values = Values {
-    csat: &["1", "2", "3", "4", "5", "4.5", "2.5"],
-    handle: &["0", "30", "12.5", "600", "0.25", "7200"],
+/// Numbers floating point holds exactly (4.5, 12.5) and everyday decimals it rounds (0.1, 4.2).
+static VALUES: Values = Values {
+    csat: &["1", "2", "3", "4", "5", "4.5", "4.2", "3.3", "1.6"],
+    handle: &["0", "30", "12.5", "600", "0.1", "0.2", "45.7"],
     nps: &["0", "3", "6", "7", "8", "9", "10", "8.5"],
-    sentiment: &["-1", "-0.5", "0", "0.25", "0.75", "1"],
-};
-
-/// Everyday decimals, most of which floating point rounds.
-static INEXACT: Values = Values {
-    csat: &["1", "3", "4", "5", "4.2", "3.3", "4.7"],
-    handle: &["0", "0.1", "0.2", "12.3", "600", "45.7"],
-    nps: &["0", "6", "7", "8", "9", "10", "8.5"],
-    sentiment: &["-1", "-0.3", "0", "0.1", "0.2", "0.7", "1"],
+    sentiment: &["-1", "-0.5", "-0.3", "0", "0.1", "0.2", "0.7", "1"],
 };
 
 /// One event row, before it is written out.
@@ -446,7 +438,7 @@ proptest! {
     /// input order gives the same KPIs.
     #[test]
     fn kpis_ignore_row_order_except_ties(
-        (log, shuffled) in log_and_shuffle(&EXACT),
+        (log, shuffled) in log_and_shuffle(&VALUES),
         options in options(),
     ) {
         tie_preserving_permutation(&log, &shuffled, &options)?;
@@ -455,7 +447,7 @@ proptest! {
     /// When every row has its own instant, any order at all gives the same KPIs.
     #[test]
     fn kpis_ignore_any_order_of_distinct_timestamps(
-        (log, slots, shuffled) in log(&EXACT, 1..30).prop_flat_map(|log| {
+        (log, slots, shuffled) in log(&VALUES, 1..30).prop_flat_map(|log| {
             let n = log.rows.len();
             let indices: Vec<i64> = (0..n as i64).collect();
             let order: Vec<usize> = (0..n).collect();
@@ -487,7 +479,7 @@ proptest! {
     /// only its header).
     #[test]
     fn kpis_ignore_how_rows_are_split_into_files(
-        (log, mut cuts) in log(&EXACT, 1..40).prop_flat_map(|log| {
+        (log, mut cuts) in log(&VALUES, 1..40).prop_flat_map(|log| {
             let n = log.rows.len();
             (Just(log), prop::collection::vec(0..=n, 0..4))
         }),
@@ -517,7 +509,7 @@ proptest! {
     /// same KPIs.
     #[test]
     fn kpis_ignore_how_the_export_is_written(
-        log in log(&EXACT, 1..30),
+        log in log(&VALUES, 1..30),
         options in options(),
         columns in Just((0..HEADER.len()).collect::<Vec<_>>()).prop_shuffle(),
         layout in 0..5u8,
@@ -541,7 +533,7 @@ proptest! {
     /// are counted exactly, by reason, and leave the KPIs of the valid rows alone.
     #[test]
     fn invalid_rows_are_counted_and_left_out(
-        (log, faults, blanks) in log(&EXACT, 1..30).prop_flat_map(|log| {
+        (log, faults, blanks) in log(&VALUES, 1..30).prop_flat_map(|log| {
             let n = log.rows.len();
             (
                 Just(log),
@@ -610,7 +602,7 @@ proptest! {
     /// all of them.
     #[test]
     fn merged_accumulators_equal_one_pass(
-        log in log(&EXACT, 1..40),
+        log in log(&VALUES, 1..40),
         options in options(),
         parts in prop::collection::vec(any::<u8>(), 1..8),
     ) {
@@ -621,51 +613,111 @@ proptest! {
     /// or ordered and within its values, the NPS score is within -100..=100, and without any
     /// status the status-based KPIs are null, in every block.
     #[test]
-    fn every_number_is_in_its_range(log in log(&EXACT, 1..40), options in options()) {
+    fn every_number_is_in_its_range(log in log(&VALUES, 1..40), options in options()) {
         check_ranges(&log, &options)?;
     }
 }
+
+/// Instants where a zone's clock jumps, and the zone: midnight skipped or repeated, a whole day
+/// skipped, DST changes at night or by half an hour, and UTC.
+const TRANSITIONS: [(Tz, &str); 10] = [
+    (Tz::UTC, "2026-03-02T00:00:00Z"),
+    (Tz::Europe__Berlin, "2026-03-29T01:00:00Z"),
+    (Tz::Europe__Berlin, "2026-10-25T01:00:00Z"),
+    // 00:01 NDT back to 23:01 NST: midnight comes twice.
+    (Tz::America__St_Johns, "1997-10-26T02:31:00Z"),
+    (Tz::America__St_Johns, "2026-11-01T04:30:00Z"),
+    // 24:00 forward to 01:00: midnight skipped; and 24:00 back to 23:00.
+    (Tz::America__Santiago, "2026-09-06T04:00:00Z"),
+    (Tz::America__Santiago, "2026-04-05T03:00:00Z"),
+    // 02:00 back to 01:30.
+    (Tz::Australia__Lord_Howe, "2026-04-04T15:00:00Z"),
+    // Whole days skipped: 2011-12-30 in Samoa, 1994-12-31 in Kiritimati.
+    (Tz::Pacific__Apia, "2011-12-30T10:00:00Z"),
+    (Tz::Pacific__Kiritimati, "1994-12-31T10:00:00Z"),
+];
 
 proptest! {
     #![proptest_config(single_run_config())]
 
-    /// As `kpis_ignore_row_order_except_ties`, with everyday decimals such as 0.1.
+    /// In any zone, even where the clock skips or repeats midnight or a whole day, every ticket
+    /// is in the period of its creation, which holds its creation instant, and the periods
+    /// follow each other.
     #[test]
-    fn kpis_ignore_row_order_except_ties_inexact_decimals(
-        (log, shuffled) in log_and_shuffle(&INEXACT),
-        options in options(),
+    fn periods_hold_every_ticket_in_any_zone(
+        rows in prop::collection::vec(row(&VALUES, true), 1..30),
+        (tz, transition) in select(TRANSITIONS.to_vec()),
+        step in select(vec![900, 3_600, 3 * 3_600, 12 * 3_600]),
+        period in select(vec![Period::Day, Period::Week, Period::Month]),
     ) {
-        tie_preserving_permutation(&log, &shuffled, &options)?;
-    }
-
-    /// As `merged_accumulators_equal_one_pass`, with everyday decimals such as 0.1.
-    #[test]
-    fn merged_accumulators_equal_one_pass_inexact_decimals(
-        log in log(&INEXACT, 1..40),
-        options in options(),
-        parts in prop::collection::vec(any::<u8>(), 1..8),
-    ) {
-        merge_of_disjoint_subsets(&log, &options, &parts)?;
+        periods_hold_every_ticket(&rows, tz, transition, step, period)?;
     }
 }
 
-proptest! {
-    // Equal handle times on every ticket that has one are rare: it takes thousands of cases.
-    #![proptest_config(ProptestConfig {
-        cases: 10_000,
-        ..single_run_config()
-    })]
-
-    /// As `every_number_is_in_its_range`, with everyday decimals such as 0.1.
-    #[test]
-    fn every_number_is_in_its_range_inexact_decimals(
-        log in log(&INEXACT, 1..40),
-        options in options(),
-    ) {
-        check_ranges(&log, &options)?;
+/// Rows `step` seconds apart around `transition` (slot 6 is the transition), in `tz`, by
+/// `period`.
+fn periods_hold_every_ticket(
+    rows: &[Row],
+    tz: Tz,
+    transition: &str,
+    step: i64,
+    period: Period,
+) -> Result<(), TestCaseError> {
+    let around = parse_timestamp(transition, Tz::UTC).expect("a valid instant");
+    let mut text = HEADER.join(",");
+    for row in rows {
+        let mut fields = row.fields(step);
+        fields[TIMESTAMP] =
+            format_rfc3339(around + (row.slot - SLOTS / 2) * step * MICROS_PER_SECOND);
+        text.push('\n');
+        text.push_str(&fields.join(","));
     }
-}
+    let options = Options {
+        as_of_slot: None,
+        by: Vec::new(),
+        period: Some(period),
+    };
+    let mut config = config(
+        vec![("zoned.csv".to_owned(), text.into_bytes())],
+        &options,
+        step,
+    );
+    config.tz = tz;
+    config.ingest.rules.tz = tz;
+    let analysis = analyse(&config);
+    let kpis = analysis.kpis(&config);
 
+    let instant = |text: &str| {
+        DateTime::parse_from_rfc3339(text)
+            .expect("RFC 3339")
+            .timestamp_micros()
+    };
+    let periods: Vec<(&str, i64, i64)> = kpis
+        .periods
+        .iter()
+        .map(|p| (p.period.as_str(), instant(&p.start), instant(&p.end)))
+        .collect();
+    for pair in periods.windows(2) {
+        prop_assert!(pair[0].1 < pair[1].1, "periods out of order: {:?}", pair);
+    }
+    for ticket in &analysis.tickets {
+        let label = period.bucket_of(ticket.created_at, tz).label;
+        let holder = periods.iter().find(|(name, _, _)| *name == label);
+        prop_assert!(
+            holder.is_some_and(
+                |&(_, start, end)| start <= ticket.created_at && ticket.created_at < end
+            ),
+            "ticket {} created {} is not in period {} of {:?}",
+            ticket.id,
+            format_rfc3339(ticket.created_at),
+            label,
+            periods
+        );
+    }
+    let in_periods: u64 = kpis.periods.iter().map(|p| p.kpis.tickets).sum();
+    prop_assert_eq!(in_periods, kpis.overall.tickets);
+    Ok(())
+}
 /// Invalid-row kinds: the `rejects_by_reason` key and how to spoil one valid row with it.
 type Fault = (&'static str, fn(&mut Vec<Vec<u8>>));
 

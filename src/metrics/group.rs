@@ -176,35 +176,44 @@ impl Periods {
     /// Every period from the first ticket's to the last's, the empty ones included, so that a
     /// trend has no silent gaps.
     pub fn finish(mut self, context: &Context<'_>, tickets: &[Ticket]) -> Vec<PeriodBlock> {
-        let (Some(first), Some(last)) = (
+        let (Some(first), Some(last_end)) = (
             self.buckets.keys().next().copied(),
-            self.buckets.keys().next_back().copied(),
+            self.buckets.values().map(|(bucket, _)| bucket.end).max(),
         ) else {
             return Vec::new();
         };
-        let mut start = first;
-        let mut blocks = Vec::new();
-        while start <= last {
-            let (bucket, accumulator) = self.buckets.remove(&start).unwrap_or_else(|| {
-                (
-                    self.period.bucket_of(start, self.tz),
-                    KpiAccumulator::default(),
-                )
-            });
-            // The state at the period's last instant, but never beyond what we know.
-            let end_instant = (bucket.end - 1).min(context.as_of);
-            blocks.push(PeriodBlock {
-                period: bucket.label.clone(),
-                start: format_rfc3339(bucket.start),
-                end: format_rfc3339(bucket.end),
-                backlog_at_end: backlog_at(tickets, end_instant, context),
-                backlog_age_at_end: (context.has_status && context.coverage.resolution)
-                    .then(|| open_by_age(tickets, end_instant)),
-                kpis: accumulator.finish(context),
-            });
+        let mut buckets = Vec::new();
+        let mut at = first;
+        while at < last_end {
+            // Buckets are found by their own start: where a zone repeats midnight, a period
+            // starts before the previous one ends.
+            let bucket = self.period.bucket_of(at, self.tz);
+            let entry = self
+                .buckets
+                .remove(&bucket.start)
+                .unwrap_or_else(|| (bucket, KpiAccumulator::default()));
             // Strictly later, whatever a zone's clock does.
-            start = bucket.end.max(start + 1);
+            at = entry.0.end.max(at + 1);
+            buckets.push(entry);
         }
-        blocks
+        // Anything the walk could not reach (none is known) is still reported.
+        buckets.extend(self.buckets.into_values());
+        buckets.sort_by_key(|(bucket, _)| bucket.start);
+        buckets
+            .into_iter()
+            .map(|(bucket, accumulator)| {
+                // The state at the period's last instant, but never beyond what we know.
+                let end_instant = (bucket.end - 1).min(context.as_of);
+                PeriodBlock {
+                    period: bucket.label.clone(),
+                    start: format_rfc3339(bucket.start),
+                    end: format_rfc3339(bucket.end),
+                    backlog_at_end: backlog_at(tickets, end_instant, context),
+                    backlog_age_at_end: (context.has_status && context.coverage.resolution)
+                        .then(|| open_by_age(tickets, end_instant)),
+                    kpis: accumulator.finish(context),
+                }
+            })
+            .collect()
     }
 }
