@@ -44,6 +44,8 @@ pub struct Config {
     pub rejects: Option<PathBuf>,
     pub csat: CsatScale,
     pub sla: SlaPolicies,
+    /// `sla` holds the contract's default targets (no policy is configured).
+    pub sla_defaults: bool,
     /// Business hours for the `*_business` durations.
     pub schedule: Option<Arc<Schedule>>,
     pub fcr_reopen_window: Option<f64>,
@@ -73,6 +75,7 @@ impl Config {
             rejects: None,
             csat: CsatScale::default(),
             sla: SlaPolicies::default(),
+            sla_defaults: true,
             schedule: None,
             fcr_reopen_window: None,
             config_file: None,
@@ -181,6 +184,7 @@ impl Config {
             rejects: input.rejects.clone(),
             csat,
             sla: settings.sla,
+            sla_defaults: settings.sla_defaults,
             schedule: settings.schedule,
             fcr_reopen_window: settings.fcr_reopen_window,
             config_file,

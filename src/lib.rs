@@ -139,7 +139,6 @@ fn sla(config: &Config, breaches: bool) -> anyhow::Result<()> {
 fn inspect(config: &Config, json: bool) -> anyhow::Result<()> {
     use report::inspect::{InspectedInput, Inspection, RejectedRow};
     let analysis = pipeline::analyse(config)?;
-    let kpis = analysis.kpis(config);
     let stats = &analysis.stats;
     let inspection = Inspection {
         inputs: stats
@@ -151,6 +150,10 @@ fn inspect(config: &Config, json: bool) -> anyhow::Result<()> {
                 detected: input.detected,
                 shape: input.shape,
                 fields: input.fields.clone(),
+                tz: input
+                    .tz
+                    .clone()
+                    .unwrap_or_else(|| config.tz.name().to_owned()),
             })
             .collect(),
         rows: stats.rows,
@@ -161,10 +164,12 @@ fn inspect(config: &Config, json: bool) -> anyhow::Result<()> {
             .iter()
             .map(|(reason, n)| (reason.as_str().to_owned(), *n))
             .collect(),
+        rows_excluded: stats.rows_excluded,
+        excluded_by_value: stats.excluded_by_value.clone(),
         tickets: analysis.tickets.len() as u64,
         first_event: stats.earliest.map(time::format_rfc3339),
         last_event: stats.latest.map(time::format_rfc3339),
-        kpis: metrics::availability::availability(&kpis.overall, stats.coverage, stats.has_status),
+        kpis: analysis.facts(config).availability(),
         first_rejected_rows: analysis
             .reject_samples
             .iter()
@@ -228,6 +233,10 @@ fn report(config: &Config) -> anyhow::Result<()> {
                     file: input.file.clone(),
                     mapping: input.mapping.clone(),
                     shape: input.shape,
+                    tz: input
+                        .tz
+                        .clone()
+                        .unwrap_or_else(|| config.tz.name().to_owned()),
                 })
                 .collect(),
             rows: stats.rows,
@@ -238,6 +247,8 @@ fn report(config: &Config) -> anyhow::Result<()> {
                 .iter()
                 .map(|(reason, count)| (reason.as_str().to_owned(), *count))
                 .collect(),
+            rows_excluded: stats.rows_excluded,
+            excluded_by_value: stats.excluded_by_value.clone(),
             events_after_as_of: analysis.events_after_as_of,
             tickets: analysis.tickets.len() as u64,
             tickets_filtered_out: analysis.tickets_filtered_out,
@@ -250,6 +261,12 @@ fn report(config: &Config) -> anyhow::Result<()> {
             .map(|path| path.display().to_string()),
         group_by: config.by.iter().map(|d| d.name().to_owned()).collect(),
         period: config.period.map(|p| format!("{p:?}").to_lowercase()),
+        sla_targets: if config.sla_defaults {
+            report::SlaTargets::Default
+        } else {
+            report::SlaTargets::Config
+        },
+        availability: analysis.facts(config).availability(),
         data_quality: kpis.data_quality,
         overall: kpis.overall,
         groups: kpis.groups,

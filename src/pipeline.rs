@@ -8,6 +8,7 @@ use anyhow::Context as _;
 
 use crate::config::Config;
 use crate::ingest::{Event, IngestError, Ingestor, InputStats, Reject, Sink, TicketRecord};
+use crate::metrics::availability::Facts;
 use crate::metrics::group::{Breakdown, GroupBlock, PeriodBlock, Periods};
 use crate::metrics::quality::{DataQuality, Quality};
 use crate::metrics::{Context, KpiAccumulator, KpiBlock};
@@ -170,7 +171,18 @@ impl Analysis {
             schedule: config.schedule.as_deref(),
             fcr_reopen_window: config.fcr_reopen_window,
             symbols: &self.symbols,
-            coverage: self.stats.coverage,
+            facts: self.facts(config),
+        }
+    }
+
+    /// What decides which KPIs this input can support (see `metrics::availability`).
+    pub fn facts<'a>(&'a self, config: &'a Config) -> Facts<'a> {
+        Facts {
+            coverage: &self.stats.coverage,
+            rows: &self.stats.facts,
+            has_status: self.stats.has_status,
+            schedule: config.schedule.is_some(),
+            next_reply_target: config.sla.policies.iter().any(|p| p.next_reply.is_some()),
         }
     }
 

@@ -169,6 +169,8 @@ pub struct Resolved {
     pub tz: Option<Tz>,
     pub schedule: Option<Arc<Schedule>>,
     pub sla: SlaPolicies,
+    /// No policy is configured: `sla` holds the contract's default targets.
+    pub sla_defaults: bool,
     pub csat_scale: Option<String>,
     pub csat_satisfied: Option<f64>,
     pub fcr_reopen_window: Option<f64>,
@@ -242,6 +244,7 @@ impl Settings {
         Ok(Resolved {
             tz,
             schedule,
+            sla_defaults: self.sla.policies.is_empty(),
             sla,
             csat_scale: self.report.csat_scale,
             csat_satisfied: self.report.csat_satisfied,

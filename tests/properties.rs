@@ -515,7 +515,17 @@ proptest! {
         layout in 0..5u8,
         empty_as in 0..3u8,
     ) {
-        let expected = kpis_of(&log.rows, &options, log.step);
+        let mut expected = kpis_of(&log.rows, &options, log.step);
+        // JSON that leaves empty members out has no column that is empty in every row: an
+        // export without that column, which docs/mappings.md reads as unmapped.
+        if matches!(layout, 1..=3) && empty_as % 3 == 0 {
+            let filled: Vec<usize> = (0..HEADER.len())
+                .filter(|&c| log.rows.iter().any(|row| !row.fields(log.step)[c].is_empty()))
+                .collect();
+            let csv = reordered_csv(&log, &filled);
+            let without = config(vec![("export.csv".to_owned(), csv)], &options, log.step);
+            expected = kpis(&without, &analyse(&without));
+        }
         let (name, bytes) = match layout {
             0 => ("export.csv", reordered_csv(&log, &columns)),
             1 => ("export.json", json_array(&log, empty_as)),

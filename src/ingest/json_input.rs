@@ -108,6 +108,9 @@ impl<'f> Records<'f> {
             };
             flatten(&root)
         });
+        if let Ok(members) = &members {
+            ingestor.saw_columns(members.iter().map(|(name, _)| name.as_str()));
+        }
         let mapped = members.and_then(|members| {
             for column in &mapping.columns {
                 if members

@@ -10,6 +10,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use chrono::{DateTime, NaiveDate, NaiveDateTime};
 use serde::Deserialize;
 
+use super::coverage::{Coverage, Feed};
 use super::row::{FIELD_COUNT, Field, RejectReason, RowError, RowValues};
 
 /// The three input shapes that map onto the one ticket model.
@@ -33,9 +34,22 @@ pub struct MappingSpec {
     pub description: Option<String>,
     #[serde(default)]
     pub shape: Shape,
-    /// Header names that identify this export (all must be present) for auto-detection.
+    /// Header names that identify this export for auto-detection: its core columns, all of
+    /// which must be present (an export with a user-chosen subset of the others still
+    /// matches). Where several presets match, the one that reads the most columns wins.
     #[serde(default)]
     pub detect: Vec<String>,
+    /// Columns of which the header must carry at least one (when given): what tells this
+    /// export apart from another with the same core columns.
+    #[serde(default)]
+    pub detect_any: Vec<String>,
+    /// The IANA zone the export writes its local times in (timestamps without an offset);
+    /// without it, `--tz` applies.
+    pub tz: Option<String>,
+    /// What a KPI means for this export when it is not what the name says (a process log's
+    /// "first response" is a proxy): KPI key (as in the JSON report) -> note.
+    #[serde(default)]
+    pub caveats: BTreeMap<String, String>,
     pub delimiter: Option<String>,
     /// Cell values that mean "no value" (e.g. `?`, `NULL`, `-`).
     #[serde(default)]
@@ -124,9 +138,16 @@ pub enum Target {
     Reopens,
     Replies,
     CustomerMessages,
+    /// The help desk's own business-hours durations, for exports that carry only those.
+    FirstReplyBusinessSeconds,
+    FirstResolutionBusinessSeconds,
+    ResolutionBusinessSeconds,
+    /// The help desk's own SLA verdict (met or breached), reported beside ours.
+    SlaFirstReplyMet,
+    SlaResolutionMet,
 }
 
-const TICKET_ONLY: [(&str, Target); 12] = [
+const TICKET_ONLY: [(&str, Target); 17] = [
     ("created_at", Target::CreatedAt),
     ("first_reply_at", Target::FirstReplyAt),
     ("first_reply_seconds", Target::FirstReplySeconds),
@@ -139,6 +160,20 @@ const TICKET_ONLY: [(&str, Target); 12] = [
     ("replies", Target::Replies),
     ("customer_messages", Target::CustomerMessages),
     ("updated_at", Target::Event(Field::Timestamp)),
+    (
+        "first_reply_business_seconds",
+        Target::FirstReplyBusinessSeconds,
+    ),
+    (
+        "first_resolution_business_seconds",
+        Target::FirstResolutionBusinessSeconds,
+    ),
+    (
+        "resolution_business_seconds",
+        Target::ResolutionBusinessSeconds,
+    ),
+    ("sla_first_reply_met", Target::SlaFirstReplyMet),
+    ("sla_resolution_met", Target::SlaResolutionMet),
 ];
 
 /// Fields of the tickets shape shared with events.
@@ -156,7 +191,7 @@ const TICKET_SHARED: [Field; 10] = [
 ];
 
 /// How many targets there are: the canonical fields, then the others.
-const TARGET_COUNT: usize = FIELD_COUNT + 13;
+const TARGET_COUNT: usize = FIELD_COUNT + 18;
 
 impl Target {
     /// A dense index, so a mapped row is a plain array.
@@ -176,7 +211,25 @@ impl Target {
             Target::Reopens => FIELD_COUNT + 10,
             Target::Replies => FIELD_COUNT + 11,
             Target::CustomerMessages => FIELD_COUNT + 12,
+            Target::FirstReplyBusinessSeconds => FIELD_COUNT + 13,
+            Target::FirstResolutionBusinessSeconds => FIELD_COUNT + 14,
+            Target::ResolutionBusinessSeconds => FIELD_COUNT + 15,
+            Target::SlaFirstReplyMet => FIELD_COUNT + 16,
+            Target::SlaResolutionMet => FIELD_COUNT + 17,
         }
+    }
+
+    /// Every target of every shape.
+    pub fn all() -> Vec<Target> {
+        let mut all: Vec<Target> = Field::ALL.iter().map(|f| Target::Event(*f)).collect();
+        all.extend([Target::MessageId, Target::ParentId]);
+        all.extend(
+            TICKET_ONLY
+                .iter()
+                .map(|(_, target)| *target)
+                .filter(|target| !matches!(target, Target::Event(_))),
+        );
+        all
     }
 
     pub fn name(self) -> &'static str {
@@ -249,7 +302,10 @@ impl Target {
             )
             | Target::FirstReplySeconds
             | Target::ResolutionSeconds
-            | Target::FirstResolutionSeconds => ValueKind::Duration,
+            | Target::FirstResolutionSeconds
+            | Target::FirstReplyBusinessSeconds
+            | Target::FirstResolutionBusinessSeconds
+            | Target::ResolutionBusinessSeconds => ValueKind::Duration,
             Target::MessageId | Target::ParentId | Target::Event(Field::TicketId) => ValueKind::Id,
             _ => ValueKind::Text,
         }
@@ -263,51 +319,6 @@ enum ValueKind {
     Duration,
     /// Identifiers: `3.0` (a float-formatted integer, as pandas writes) reads as `3`.
     Id,
-}
-
-/// What an input can tell, beyond what every shape has (tickets, creation, status, ratings).
-/// Event logs tell everything; a ticket table only what its columns hold.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-pub struct Coverage {
-    /// Individual messages: response times, bot and note counts, redirects, sentiment.
-    pub messages: bool,
-    pub first_reply: bool,
-    /// The number of replies (FCR, replies per solved ticket).
-    pub replies: bool,
-    pub reopens: bool,
-    pub first_resolution: bool,
-    pub customer_messages: bool,
-    /// When tickets were solved (a solved time or a resolution duration).
-    pub resolution: bool,
-    /// Satisfaction ratings.
-    pub ratings: bool,
-}
-
-impl Coverage {
-    pub const FULL: Coverage = Coverage {
-        messages: true,
-        first_reply: true,
-        replies: true,
-        reopens: true,
-        first_resolution: true,
-        customer_messages: true,
-        resolution: true,
-        ratings: true,
-    };
-
-    /// What several inputs support together.
-    pub fn and(self, other: Coverage) -> Coverage {
-        Coverage {
-            messages: self.messages && other.messages,
-            first_reply: self.first_reply && other.first_reply,
-            replies: self.replies && other.replies,
-            reopens: self.reopens && other.reopens,
-            first_resolution: self.first_resolution && other.first_resolution,
-            customer_messages: self.customer_messages && other.customer_messages,
-            resolution: self.resolution && other.resolution,
-            ratings: self.ratings && other.ratings,
-        }
-    }
 }
 
 /// A mapping ready to apply: source columns resolved to slots, aliases lowercased.
@@ -328,6 +339,10 @@ pub struct Mapping {
     pub rollover: Vec<Target>,
     /// Header names that must be present for the mapping to apply (detection).
     pub detect: Vec<String>,
+    pub detect_any: Vec<String>,
+    /// The zone of the export's local times, when the mapping declares one.
+    pub tz: Option<chrono_tz::Tz>,
+    pub caveats: BTreeMap<String, String>,
 }
 
 #[derive(Debug, Clone)]
@@ -517,6 +532,14 @@ impl Mapping {
             });
         }
         let order_by = spec.order_by.as_deref().map(&mut slot);
+        let tz = spec
+            .tz
+            .as_deref()
+            .map(|name| {
+                name.parse::<chrono_tz::Tz>()
+                    .map_err(|_| error(format!("tz {name:?} is not an IANA time zone name")))
+            })
+            .transpose()?;
         let delimiter = spec
             .delimiter
             .as_deref()
@@ -545,6 +568,9 @@ impl Mapping {
             order_by,
             rollover,
             detect: spec.detect.clone(),
+            detect_any: spec.detect_any.clone(),
+            tz,
+            caveats: spec.caveats.clone(),
         };
         for required in mapping.required_targets() {
             if !mapping.maps(required) {
@@ -596,25 +622,75 @@ impl Mapping {
             })
     }
 
-    /// Which KPIs the input shape can support at all.
-    pub fn coverage(&self) -> Coverage {
-        match self.shape {
-            Shape::Events | Shape::Threads => Coverage::FULL,
-            Shape::Tickets => Coverage {
-                messages: false,
-                first_reply: self.maps(Target::FirstReplyAt)
-                    || self.maps(Target::FirstReplySeconds),
-                replies: self.maps(Target::Replies),
-                reopens: self.maps(Target::Reopens),
-                first_resolution: self.maps(Target::FirstResolvedAt)
-                    || self.maps(Target::FirstResolutionSeconds),
-                customer_messages: self.maps(Target::CustomerMessages),
-                resolution: self.maps(Target::SolvedAt)
-                    || self.maps(Target::ResolutionSeconds)
-                    || self.maps(Target::ClosedAt),
-                ratings: self.maps(Target::Event(Field::Csat)),
-            },
+    /// The columns each of `targets`' sources reads (empty for a constant).
+    fn source_slots(&self, target: Target) -> impl Iterator<Item = &[usize]> + '_ {
+        let fields = self
+            .fields
+            .iter()
+            .filter(move |(t, _)| *t == target)
+            .map(|(_, field)| match &field.source {
+                FieldSource::Column(slot) => std::slice::from_ref(slot),
+                FieldSource::Columns(slots) => slots.as_slice(),
+                FieldSource::Constant(_) => &[],
+            });
+        let derived = self
+            .derive
+            .iter()
+            .filter(move |d| {
+                d.otherwise
+                    .iter()
+                    .chain(d.by_value.values().flatten())
+                    .any(|(t, value)| *t == target && !value.is_empty())
+            })
+            .map(|d| std::slice::from_ref(&d.slot));
+        fields.chain(derived)
+    }
+
+    /// What this mapping feeds in an input whose columns are `present` (by slot): a field
+    /// whose columns the input lacks is absent, and reads as unmapped.
+    pub fn coverage(&self, present: &[bool]) -> Coverage {
+        let is_present = |slot: &usize| present.get(*slot).copied().unwrap_or(false);
+        let mut fields = BTreeMap::new();
+        for target in Target::all() {
+            let sources: Vec<&[usize]> = self.source_slots(target).collect();
+            if sources.is_empty() {
+                continue;
+            }
+            let feed = if sources.iter().any(|slots| slots.iter().all(is_present)) {
+                Feed::Fed
+            } else {
+                let columns: Vec<&str> = sources
+                    .iter()
+                    .flat_map(|slots| slots.iter())
+                    .filter(|slot| !is_present(slot))
+                    .map(|slot| self.columns[*slot].as_str())
+                    .collect();
+                Feed::Absent {
+                    columns: columns.join("', '"),
+                }
+            };
+            fields.insert(target, feed);
         }
+        Coverage::new(self.shape != Shape::Tickets, fields, self.caveats.clone())
+    }
+
+    /// Which columns of the mapping a header has, by slot.
+    pub fn present_in(&self, names: &[&str]) -> Vec<bool> {
+        let prefix = self.record_path.as_deref().map(|path| format!("{path}."));
+        let strip = |name: &str| -> String {
+            let name = name.trim();
+            let inner = prefix.as_deref().and_then(|prefix| {
+                let head = name.get(..prefix.len())?;
+                head.eq_ignore_ascii_case(prefix)
+                    .then(|| name[prefix.len()..].to_owned())
+            });
+            inner.unwrap_or_else(|| name.to_owned())
+        };
+        let names: Vec<String> = names.iter().map(|name| strip(name)).collect();
+        self.columns
+            .iter()
+            .map(|column| names.iter().any(|name| name.eq_ignore_ascii_case(column)))
+            .collect()
     }
 
     /// Names the user's column in an error about a canonical field.
@@ -630,16 +706,21 @@ impl Mapping {
         error
     }
 
-    /// What `inspect` shows: each mapped field and where it comes from.
-    pub fn describe(&self) -> Vec<(String, String)> {
+    /// What `inspect` shows: each mapped field and where it comes from, or that the input
+    /// lacks the column (the field is then unmapped).
+    pub fn describe(&self, present: &[bool]) -> Vec<(String, String)> {
+        let coverage = self.coverage(present);
         let mut rows: Vec<(String, String)> = self
             .fields
             .iter()
             .map(|(target, _)| {
-                (
-                    target.name().to_owned(),
-                    self.source_of(*target).unwrap_or_default(),
-                )
+                let source = self.source_of(*target).unwrap_or_default();
+                let source = if coverage.fed(*target) {
+                    source
+                } else {
+                    format!("unmapped: the input has no column {source:?}")
+                };
+                (target.name().to_owned(), source)
             })
             .collect();
         for derivation in &self.derive {
@@ -652,13 +733,13 @@ impl Mapping {
                 .collect();
             targets.sort_unstable();
             targets.dedup();
-            rows.push((
-                targets.join(", "),
-                format!(
-                    "derived from the values of {}",
-                    self.columns[derivation.slot]
-                ),
-            ));
+            let column = &self.columns[derivation.slot];
+            let source = if present.get(derivation.slot).copied().unwrap_or(false) {
+                format!("derived from the values of {column}")
+            } else {
+                format!("unmapped: the input has no column {column:?}")
+            };
+            rows.push((targets.join(", "), source));
         }
         rows
     }
@@ -678,14 +759,21 @@ impl Mapping {
             .collect()
     }
 
-    /// Whether a header (its names) carries every column this mapping detects by.
-    pub fn matches_header(&self, header: &[&str]) -> bool {
-        !self.detect.is_empty()
-            && self.detect.iter().all(|name| {
-                header
-                    .iter()
-                    .any(|h| h.trim().eq_ignore_ascii_case(name.trim()))
-            })
+    /// How well a header fits this mapping, for detection: `None` unless it carries every
+    /// core (detection) column, else the number of the mapping's columns it has.
+    pub fn detection_score(&self, header: &[&str]) -> Option<usize> {
+        let has = |name: &str| {
+            header
+                .iter()
+                .any(|h| h.trim().eq_ignore_ascii_case(name.trim()))
+        };
+        if self.detect.is_empty() || !self.detect.iter().all(|name| has(name)) {
+            return None;
+        }
+        if !self.detect_any.is_empty() && !self.detect_any.iter().any(|name| has(name)) {
+            return None;
+        }
+        Some(self.present_in(header).iter().filter(|p| **p).count())
     }
 
     /// Applies the mapping to a record. A row a skip rule excludes is an error of reason
@@ -705,10 +793,11 @@ impl Mapping {
         for (slot, values) in &self.skip {
             let value = read(*slot);
             if values.contains(&value.to_lowercase()) {
+                // The message is the value itself: exclusions are counted by column and value.
                 return Err(RowError::new(
                     RejectReason::ExcludedByMapping,
                     Some(&self.columns[*slot]),
-                    format!("{value:?} is excluded by mapping {}", self.name),
+                    value,
                 ));
             }
         }
@@ -858,11 +947,16 @@ fn duration_seconds(text: &str, unit: DurationUnit) -> Option<f64> {
     match unit {
         DurationUnit::Seconds => number(),
         DurationUnit::Minutes => number().map(|v| v * 60.0),
+        // Hours also come as a clock duration (`02:30:00`), as some desks write them.
+        DurationUnit::Hours if text.contains(':') => duration_seconds(text, DurationUnit::Hms),
         DurationUnit::Hours => number().map(|v| v * 3600.0),
         DurationUnit::Hms => {
+            // h:mm:ss, or h:mm.
             let parts: Vec<&str> = text.split(':').collect();
-            let [hours, minutes, seconds] = parts.as_slice() else {
-                return None;
+            let (hours, minutes, seconds) = match parts.as_slice() {
+                [hours, minutes, seconds] => (*hours, *minutes, *seconds),
+                [hours, minutes] => (*hours, *minutes, "0"),
+                _ => return None,
             };
             let hours: u64 = hours.parse().ok()?;
             let minutes: u64 = minutes.parse().ok().filter(|m| *m < 60)?;
@@ -870,7 +964,7 @@ fn duration_seconds(text: &str, unit: DurationUnit) -> Option<f64> {
                 .parse()
                 .ok()
                 .filter(|s: &f64| (0.0..60.0).contains(s))?;
-            Some((hours * 3600 + minutes * 60) as f64 + seconds)
+            Some(hours.checked_mul(3600)?.checked_add(minutes * 60)? as f64 + seconds)
         }
     }
 }
@@ -1076,5 +1170,9 @@ mod tests {
         );
         assert_eq!(duration_seconds("0:61:00", DurationUnit::Hms), None);
         assert_eq!(duration_seconds("2.5", DurationUnit::Hours), Some(9000.0));
+        assert_eq!(
+            duration_seconds("02:30:00", DurationUnit::Hours),
+            Some(9000.0)
+        );
     }
 }

@@ -4,6 +4,7 @@
 //! them, counts every row, and hands events to the caller's sink. Nothing here knows about
 //! tickets or KPIs.
 
+pub mod coverage;
 mod csv_input;
 pub mod event;
 mod json_input;
@@ -23,8 +24,9 @@ pub use event::Event;
 pub use row::{RejectReason, RowError, RowRules};
 pub use source::{InputFormat, Source};
 
-pub use mapping::{Coverage, Mapping, Shape};
-pub use ticket_record::TicketRecord;
+pub use coverage::{Coverage, Feed, RowFacts};
+pub use mapping::{Mapping, Shape};
+pub use ticket_record::{DeskFigures, TicketRecord};
 
 use crate::symbols::Symbols;
 use crate::time::Instant;
@@ -122,10 +124,13 @@ pub struct InputSummary {
     pub detected: bool,
     /// Canonical field -> where it comes from, as `inspect` shows it.
     pub fields: Vec<(String, String)>,
+    /// The zone its local times were read in, when the mapping declares one (else `--tz`).
+    pub tz: Option<String>,
 }
 
-/// What was read, for the report's `input` block. Invariant: `rows = rows_used + rows_rejected`.
-#[derive(Debug, Clone, PartialEq)]
+/// What was read, for the report's `input` block.
+/// Invariant: `rows = rows_used + rows_rejected + rows_excluded`.
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct InputStats {
     pub files: Vec<String>,
     pub inputs: Vec<InputSummary>,
@@ -133,6 +138,10 @@ pub struct InputStats {
     pub rows_used: u64,
     pub rows_rejected: u64,
     pub rejects_by_reason: BTreeMap<RejectReason, u64>,
+    /// Rows a mapping leaves out by design (e.g. phantom calls, deleted tickets): not faults.
+    pub rows_excluded: u64,
+    /// `column=value` -> rows excluded for it.
+    pub excluded_by_value: BTreeMap<String, u64>,
     /// Whether any valid row (before or after `as_of`) carries a status: without one, the
     /// resolution KPIs are unknowable and reported as null.
     pub has_status: bool,
@@ -140,25 +149,10 @@ pub struct InputStats {
     pub latest: Option<Instant>,
     /// The earliest, for `inspect`.
     pub earliest: Option<Instant>,
-    /// What the inputs can tell, together.
+    /// What the inputs' columns can tell, together.
     pub coverage: Coverage,
-}
-
-impl Default for InputStats {
-    fn default() -> Self {
-        InputStats {
-            files: Vec::new(),
-            inputs: Vec::new(),
-            rows: 0,
-            rows_used: 0,
-            rows_rejected: 0,
-            rejects_by_reason: BTreeMap::new(),
-            has_status: false,
-            latest: None,
-            earliest: None,
-            coverage: Coverage::FULL,
-        }
-    }
+    /// What their valid rows hold.
+    pub facts: RowFacts,
 }
 
 impl InputStats {
@@ -305,6 +299,12 @@ pub struct Ingestor<'a, S: Sink> {
     sink: &'a mut S,
     stats: InputStats,
     threads: Vec<ThreadMessage>,
+    /// The input being read: its mapping and which of the mapping's columns it has.
+    current: Option<(Mapping, Vec<bool>)>,
+    /// The coverage of the inputs read so far, together.
+    coverage: Option<Coverage>,
+    /// The rules for the input being read (its mapping may declare the zone of its times).
+    input_rules: RowRules,
 }
 
 impl<'a, S: Sink> Ingestor<'a, S> {
@@ -315,6 +315,9 @@ impl<'a, S: Sink> Ingestor<'a, S> {
             sink,
             stats: InputStats::default(),
             threads: Vec::new(),
+            current: None,
+            coverage: None,
+            input_rules: options.rules.clone(),
         }
     }
 
@@ -322,11 +325,13 @@ impl<'a, S: Sink> Ingestor<'a, S> {
     pub fn read_all(mut self, sources: &[Source]) -> Result<InputStats, IngestError> {
         for source in sources {
             self.read(source)?;
+            self.finish_input();
         }
         if let Some(progress) = &self.options.progress {
             progress.finish();
         }
         self.resolve_threads();
+        self.stats.coverage = self.coverage.take().unwrap_or_default();
         Ok(self.stats)
     }
 
@@ -381,7 +386,10 @@ impl<'a, S: Sink> Ingestor<'a, S> {
                 None => (Mapping::canonical(), false),
             },
         };
-        self.stats.coverage = self.stats.coverage.and(mapping.coverage());
+        self.input_rules = RowRules {
+            tz: mapping.tz.unwrap_or(self.options.rules.tz),
+            ..self.options.rules.clone()
+        };
         // Named as in `files` ("-" for standard input).
         let file = self
             .stats
@@ -394,9 +402,39 @@ impl<'a, S: Sink> Ingestor<'a, S> {
             mapping: mapping.name.clone(),
             shape: mapping.shape,
             detected,
-            fields: mapping.describe(),
+            fields: Vec::new(),
+            tz: mapping.tz.map(|tz| tz.name().to_owned()),
         });
+        self.current = Some((mapping.clone(), mapping.present_in(header)));
         mapping
+    }
+
+    /// Notes the members of a JSON record: a column any record has is present.
+    fn saw_columns<'n>(&mut self, names: impl Iterator<Item = &'n str> + Clone) {
+        let Some((mapping, present)) = self.current.as_mut() else {
+            return;
+        };
+        if present.iter().all(|p| *p) {
+            return;
+        }
+        for (seen, column) in present.iter_mut().zip(&mapping.columns) {
+            *seen = *seen || names.clone().any(|name| name.eq_ignore_ascii_case(column));
+        }
+    }
+
+    /// What the input just read feeds, now that its columns are known.
+    fn finish_input(&mut self) {
+        let Some((mapping, present)) = self.current.take() else {
+            return;
+        };
+        let coverage = mapping.coverage(&present);
+        if let Some(input) = self.stats.inputs.last_mut() {
+            input.fields = mapping.describe(&present);
+        }
+        self.coverage = Some(match self.coverage.take() {
+            Some(earlier) => earlier.and(coverage),
+            None => coverage,
+        });
     }
 
     /// Takes one row: valid rows become events or ticket records, invalid ones stop the run
@@ -419,7 +457,8 @@ impl<'a, S: Sink> Ingestor<'a, S> {
             }
             // The mapping's author excluded these rows on purpose: counted, never fatal.
             Err(error) if error.reason == RejectReason::ExcludedByMapping => {
-                self.count_reject(location(), error, raw())
+                self.exclude(&error);
+                Ok(())
             }
             Err(error) => self.reject(location(), mapping.explain(error), raw()),
         }
@@ -437,7 +476,7 @@ impl<'a, S: Sink> Ingestor<'a, S> {
             row,
             fingerprint,
             source,
-            &self.options.rules,
+            &self.input_rules,
             self.symbols,
         )?;
         self.apply(converted);
@@ -494,6 +533,7 @@ impl<'a, S: Sink> Ingestor<'a, S> {
 
     fn note(&mut self, event: &Event) {
         self.stats.has_status |= event.status.is_some();
+        self.stats.facts.observe(event);
         self.stats.saw(event.at);
     }
 
@@ -536,6 +576,17 @@ impl<'a, S: Sink> Ingestor<'a, S> {
             return Err(IngestError::InvalidRow { location, error });
         }
         self.count_reject(location, error, raw)
+    }
+
+    /// A row a mapping leaves out by design: counted by the value that excluded it.
+    pub(super) fn exclude(&mut self, error: &RowError) {
+        self.stats.rows_excluded += 1;
+        let key = format!(
+            "{}={}",
+            error.column.as_deref().unwrap_or_default(),
+            error.message
+        );
+        *self.stats.excluded_by_value.entry(key).or_default() += 1;
     }
 
     fn count_reject(

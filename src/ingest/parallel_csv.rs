@@ -80,7 +80,7 @@ pub(super) fn read<S: Sink>(
     let names: Vec<&str> = header_names.iter().map(String::as_str).collect();
     let mapping = ingestor.mapping_for(file, &names);
     let slots = resolve_slots(file, &mapping, &names)?;
-    let rules = ingestor.options.rules.clone();
+    let rules = ingestor.input_rules.clone();
     let context = ChunkContext {
         mapping: &mapping,
         slots: &slots,
@@ -161,7 +161,7 @@ fn book<S: Sink>(
                         position: Position::Line(line),
                     };
                     if error.reason == RejectReason::ExcludedByMapping {
-                        ingestor.count_reject(location, error, raw)?;
+                        ingestor.exclude(&error);
                     } else {
                         ingestor.reject(location, error, raw)?;
                     }

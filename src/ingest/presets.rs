@@ -25,12 +25,21 @@ pub fn preset(name: &str) -> Option<Result<Mapping, MappingError>> {
         .map(|(known, text)| Mapping::from_toml(known, text))
 }
 
-/// The preset whose detection columns the header carries, if any.
+/// The preset whose core columns the header carries, if any; where several do, the one that
+/// reads the most of the header's columns (the first listed among equals).
 pub fn detect(header: &[&str]) -> Option<Mapping> {
-    PRESETS
+    let mut best: Option<(usize, Mapping)> = None;
+    for mapping in PRESETS
         .iter()
         .filter_map(|(name, text)| Mapping::from_toml(name, text).ok())
-        .find(|mapping| mapping.matches_header(header))
+    {
+        if let Some(score) = mapping.detection_score(header)
+            && best.as_ref().is_none_or(|(top, _)| score > *top)
+        {
+            best = Some((score, mapping));
+        }
+    }
+    best.map(|(_, mapping)| mapping)
 }
 
 #[cfg(test)]
@@ -42,9 +51,30 @@ mod tests {
         for name in names() {
             let mapping = preset(name).expect("listed").expect("compiles");
             assert!(!mapping.detect.is_empty(), "{name} has detection columns");
-            let header: Vec<&str> = mapping.detect.iter().map(String::as_str).collect();
+            let header: Vec<&str> = mapping
+                .detect
+                .iter()
+                .chain(mapping.detect_any.first())
+                .map(String::as_str)
+                .collect();
             assert_eq!(detect(&header).map(|m| m.name), Some(name.to_owned()));
         }
+    }
+
+    #[test]
+    fn a_subset_of_the_columns_still_detects_and_the_best_fit_wins() {
+        // A Zendesk view export: only the business-hours first reply, no Assignee/Ticket type.
+        let header = [
+            "Id",
+            "Subject",
+            "Status",
+            "Created at",
+            "First reply time in minutes within business hours",
+            "Replies",
+        ];
+        assert_eq!(detect(&header).map(|m| m.name).as_deref(), Some("zendesk"));
+        // Core columns without any Zendesk-specific one: not Zendesk.
+        assert!(detect(&["Id", "Created at", "Subject"]).is_none());
     }
 
     #[test]

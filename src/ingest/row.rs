@@ -160,6 +160,8 @@ pub enum RejectReason {
     BadNumber,
     OutOfRange,
     RatingWithoutCsat,
+    /// A value outside a field's vocabulary (e.g. an SLA verdict that is not met/breached).
+    BadValue,
     ExcludedByMapping,
 }
 
@@ -180,6 +182,7 @@ impl RejectReason {
             RejectReason::BadNumber => "bad_number",
             RejectReason::OutOfRange => "out_of_range",
             RejectReason::RatingWithoutCsat => "rating_without_csat",
+            RejectReason::BadValue => "bad_value",
             RejectReason::ExcludedByMapping => "excluded_by_mapping",
         }
     }

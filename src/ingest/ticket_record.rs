@@ -27,6 +27,19 @@ pub struct TicketRecord {
     pub attributes: Attributes,
     /// Which row of a ticket wins when an export repeats it (audit rows): the greatest.
     pub order: Option<f64>,
+    pub desk: DeskFigures,
+}
+
+/// What the help desk itself measured, as its export says: used where the export has no
+/// timestamps to measure from (business-hours durations only) and reported beside our own
+/// figures (SLA verdicts), never instead of them.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct DeskFigures {
+    pub first_reply_business_seconds: Option<f64>,
+    pub first_resolution_business_seconds: Option<f64>,
+    pub resolution_business_seconds: Option<f64>,
+    pub sla_first_reply_met: Option<bool>,
+    pub sla_resolution_met: Option<bool>,
 }
 
 pub fn parse_ticket_row(
@@ -110,7 +123,40 @@ pub fn parse_ticket_row(
             category: symbols.intern(row.get(Target::Event(Field::Category))),
         },
         order,
+        desk: DeskFigures {
+            first_reply_business_seconds: duration(row, Target::FirstReplyBusinessSeconds)?,
+            first_resolution_business_seconds: duration(
+                row,
+                Target::FirstResolutionBusinessSeconds,
+            )?,
+            resolution_business_seconds: duration(row, Target::ResolutionBusinessSeconds)?,
+            sla_first_reply_met: verdict(row, Target::SlaFirstReplyMet)?,
+            sla_resolution_met: verdict(row, Target::SlaResolutionMet)?,
+        },
     })
+}
+
+/// An SLA verdict: met (true, yes, 1, met, within SLA) or breached (false, no, 0, breached,
+/// violated, SLA violated).
+fn verdict(row: &MappedRow<'_>, target: Target) -> Result<Option<bool>, RowError> {
+    let text = row.get(target);
+    if text.is_empty() {
+        return Ok(None);
+    }
+    match text.to_ascii_lowercase().as_str() {
+        "true" | "yes" | "1" | "met" | "within sla" | "achieved" => Ok(Some(true)),
+        "false" | "no" | "0" | "breached" | "violated" | "sla violated" | "missed" => {
+            Ok(Some(false))
+        }
+        _ => Err(RowError::new(
+            RejectReason::BadValue,
+            Some(target.name()),
+            format!(
+                "{text:?} is not an SLA verdict (true/false, met/breached, \
+                 within SLA/SLA violated); map other values with `values` in the mapping"
+            ),
+        )),
+    }
 }
 
 fn instant(

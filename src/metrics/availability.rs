@@ -1,129 +1,437 @@
-//! Which KPIs an input can support, and why not: what `inspect` tells a new user.
+//! Which KPIs an input can support, and why not. One decision, taken here, serves both the
+//! report (a KPI the input cannot support is null, never 0) and `inspect` (the list a new user
+//! reads before trusting a report), so the two always agree.
 
 use serde::Serialize;
 
-use super::KpiBlock;
-use crate::ingest::Coverage;
+use crate::ingest::coverage::Channels;
+use crate::ingest::mapping::Target;
+use crate::ingest::row::Field;
+use crate::ingest::{Coverage, RowFacts};
+
+/// The KPIs whose availability depends on the input.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Kpi {
+    FirstResponse,
+    FirstResponseBusiness,
+    ResponseTime,
+    ResponseRate,
+    ResolutionTime,
+    ResolutionTimeBusiness,
+    FirstResolutionTime,
+    Fcr,
+    BotResolution,
+    Aht,
+    Csat,
+    Nps,
+    Backlog,
+    SlaFirstReply,
+    SlaNextReply,
+    SlaResolution,
+    DeskSla,
+    RepliesPerSolvedTicket,
+    CustomerMessagesPerTicket,
+    Redirects,
+    Sentiment,
+}
+
+impl Kpi {
+    pub const ALL: [Kpi; 21] = [
+        Kpi::FirstResponse,
+        Kpi::FirstResponseBusiness,
+        Kpi::ResponseTime,
+        Kpi::ResponseRate,
+        Kpi::ResolutionTime,
+        Kpi::ResolutionTimeBusiness,
+        Kpi::FirstResolutionTime,
+        Kpi::Fcr,
+        Kpi::BotResolution,
+        Kpi::Aht,
+        Kpi::Csat,
+        Kpi::Nps,
+        Kpi::Backlog,
+        Kpi::SlaFirstReply,
+        Kpi::SlaNextReply,
+        Kpi::SlaResolution,
+        Kpi::DeskSla,
+        Kpi::RepliesPerSolvedTicket,
+        Kpi::CustomerMessagesPerTicket,
+        Kpi::Redirects,
+        Kpi::Sentiment,
+    ];
+
+    /// Its path in a KPI block of the JSON report.
+    pub fn key(self) -> &'static str {
+        match self {
+            Kpi::FirstResponse => "first_response",
+            Kpi::FirstResponseBusiness => "first_response_business",
+            Kpi::ResponseTime => "response_time",
+            Kpi::ResponseRate => "response_rate",
+            Kpi::ResolutionTime => "resolution_time",
+            Kpi::ResolutionTimeBusiness => "resolution_time_business",
+            Kpi::FirstResolutionTime => "first_resolution_time",
+            Kpi::Fcr => "fcr",
+            Kpi::BotResolution => "bot_resolution",
+            Kpi::Aht => "aht",
+            Kpi::Csat => "csat",
+            Kpi::Nps => "nps",
+            Kpi::Backlog => "backlog",
+            Kpi::SlaFirstReply => "sla.first_reply",
+            Kpi::SlaNextReply => "sla.next_reply",
+            Kpi::SlaResolution => "sla.resolution",
+            Kpi::DeskSla => "desk_sla",
+            Kpi::RepliesPerSolvedTicket => "interactions.replies_per_solved_ticket",
+            Kpi::CustomerMessagesPerTicket => "interactions.customer_messages_per_ticket",
+            Kpi::Redirects => "redirects",
+            Kpi::Sentiment => "sentiment",
+        }
+    }
+
+    /// Its name for a person.
+    pub fn label(self) -> &'static str {
+        match self {
+            Kpi::FirstResponse => "first response time",
+            Kpi::FirstResponseBusiness => "first response time, business hours",
+            Kpi::ResponseTime => "response time",
+            Kpi::ResponseRate => "response rate",
+            Kpi::ResolutionTime => "resolution time",
+            Kpi::ResolutionTimeBusiness => "resolution time, business hours",
+            Kpi::FirstResolutionTime => "first resolution time",
+            Kpi::Fcr => "first contact resolution",
+            Kpi::BotResolution => "bot resolution",
+            Kpi::Aht => "average handle time",
+            Kpi::Csat => "CSAT",
+            Kpi::Nps => "NPS",
+            Kpi::Backlog => "backlog",
+            Kpi::SlaFirstReply => "SLA first reply",
+            Kpi::SlaNextReply => "SLA next reply",
+            Kpi::SlaResolution => "SLA resolution",
+            Kpi::DeskSla => "help desk's own SLA verdict",
+            Kpi::RepliesPerSolvedTicket => "replies per solved ticket",
+            Kpi::CustomerMessagesPerTicket => "customer messages per ticket",
+            Kpi::Redirects => "redirect rate",
+            Kpi::Sentiment => "sentiment change",
+        }
+    }
+}
+
+/// What decides availability: the inputs' columns, what their rows hold, and the settings.
+#[derive(Debug, Clone, Copy)]
+pub struct Facts<'a> {
+    pub coverage: &'a Coverage,
+    pub rows: &'a RowFacts,
+    /// Whether any valid row carries a status (or a solved or closed time).
+    pub has_status: bool,
+    /// A business-hours schedule is configured for the report.
+    pub schedule: bool,
+    /// Some SLA policy sets a next-reply target.
+    pub next_reply_target: bool,
+}
+
+const NO_STATUS: &str = "no row carries a status (or a solved or closed time)";
+const PER_TICKET: &str = "the export has one row per ticket, not one per message";
+const FIRST_REPLY: [Target; 2] = [Target::FirstReplyAt, Target::FirstReplySeconds];
+const SOLVED: [Target; 3] = [
+    Target::SolvedAt,
+    Target::ResolutionSeconds,
+    Target::ClosedAt,
+];
+
+impl Facts<'_> {
+    /// `Ok` when the input can support `kpi`, else why not.
+    pub fn check(&self, kpi: Kpi) -> Result<(), String> {
+        let coverage = self.coverage;
+        let per_event = coverage.per_event;
+        let status = || {
+            if self.has_status {
+                Ok(())
+            } else {
+                Err(NO_STATUS.to_owned())
+            }
+        };
+        let fed = |targets: &[Target]| {
+            if coverage.any_fed(targets) {
+                Ok(())
+            } else {
+                Err(coverage.why_not(targets))
+            }
+        };
+        let messages = || {
+            if self.rows.message_rows == 0 {
+                Err("no message rows in this input (a status or process log)".to_owned())
+            } else {
+                Ok(())
+            }
+        };
+        let customers = || {
+            messages()?;
+            if self.rows.customer_messages == 0 {
+                Err(
+                    "no customer messages in this input (check how author_type is mapped)"
+                        .to_owned(),
+                )
+            } else {
+                Ok(())
+            }
+        };
+        let agents = || {
+            messages()?;
+            if self.rows.agent_messages == 0 {
+                Err("no agent replies in this input (check how author_type is mapped)".to_owned())
+            } else {
+                Ok(())
+            }
+        };
+        let per_ticket = || Err(PER_TICKET.to_owned());
+        match kpi {
+            Kpi::FirstResponse | Kpi::SlaFirstReply if per_event => customers().and(agents()),
+            Kpi::FirstResponse | Kpi::SlaFirstReply => {
+                if !coverage.any_fed(&FIRST_REPLY)
+                    && coverage.fed(Target::FirstReplyBusinessSeconds)
+                {
+                    return Err(
+                        "the export has first-reply times in business hours only (see the \
+                         business-hours figure)"
+                            .to_owned(),
+                    );
+                }
+                fed(&FIRST_REPLY)
+            }
+            Kpi::FirstResponseBusiness => {
+                if !per_event && coverage.fed(Target::FirstReplyBusinessSeconds) {
+                    return Ok(());
+                }
+                self.scheduled()?;
+                self.check(Kpi::FirstResponse)
+            }
+            Kpi::ResponseTime if per_event => customers().and(agents()),
+            Kpi::ResponseTime => per_ticket(),
+            Kpi::ResponseRate if per_event => customers().and(agents()),
+            Kpi::ResponseRate => fed(&[
+                Target::FirstReplyAt,
+                Target::FirstReplySeconds,
+                Target::FirstReplyBusinessSeconds,
+            ]),
+            Kpi::ResolutionTime | Kpi::SlaResolution | Kpi::Backlog if per_event => status(),
+            Kpi::Backlog => status(),
+            Kpi::ResolutionTime | Kpi::SlaResolution => status().and(fed(&SOLVED)),
+            Kpi::ResolutionTimeBusiness => {
+                status()?;
+                if !per_event && coverage.fed(Target::ResolutionBusinessSeconds) {
+                    return Ok(());
+                }
+                self.scheduled()?;
+                self.check(Kpi::ResolutionTime)
+            }
+            Kpi::FirstResolutionTime if per_event => status(),
+            Kpi::FirstResolutionTime => status().and(fed(&[
+                Target::FirstResolvedAt,
+                Target::FirstResolutionSeconds,
+            ])),
+            Kpi::Fcr if per_event => status().and(agents()),
+            Kpi::Fcr => status()
+                .and(fed(&[Target::Replies]))
+                .and(fed(&[Target::Reopens])),
+            Kpi::BotResolution if per_event => {
+                status()?;
+                messages()?;
+                if self.rows.bot_messages == 0 {
+                    Err("no bot messages in this input".to_owned())
+                } else {
+                    Ok(())
+                }
+            }
+            Kpi::BotResolution => status().and(per_ticket()),
+            Kpi::Aht => fed(&[
+                Target::Event(Field::HandleSeconds),
+                Target::Event(Field::TalkSeconds),
+                Target::Event(Field::HoldSeconds),
+                Target::Event(Field::AcwSeconds),
+            ]),
+            Kpi::Csat => fed(&[Target::Event(Field::Csat)]),
+            Kpi::Nps => fed(&[Target::Event(Field::Nps)]),
+            Kpi::SlaNextReply => {
+                if !self.next_reply_target {
+                    return Err("no SLA policy sets a next-reply target".to_owned());
+                }
+                if per_event {
+                    customers().and(agents())
+                } else {
+                    per_ticket()
+                }
+            }
+            Kpi::DeskSla => fed(&[Target::SlaFirstReplyMet, Target::SlaResolutionMet]),
+            Kpi::RepliesPerSolvedTicket if per_event => status().and(messages()),
+            Kpi::RepliesPerSolvedTicket => status().and(fed(&[Target::Replies])),
+            Kpi::CustomerMessagesPerTicket if per_event => messages(),
+            Kpi::CustomerMessagesPerTicket => fed(&[Target::CustomerMessages]),
+            Kpi::Redirects if per_event => {
+                messages()?;
+                fed(&[Target::Event(Field::Channel)])?;
+                match self.rows.channels {
+                    Channels::Several => Ok(()),
+                    Channels::One(_) => Err("every message row has the same channel".to_owned()),
+                    Channels::None => Err("no message row has a channel".to_owned()),
+                }
+            }
+            Kpi::Redirects => per_ticket(),
+            Kpi::Sentiment if per_event => messages().and(fed(&[Target::Event(Field::Sentiment)])),
+            Kpi::Sentiment => per_ticket(),
+        }
+    }
+
+    pub fn allows(&self, kpi: Kpi) -> bool {
+        self.check(kpi).is_ok()
+    }
+
+    fn scheduled(&self) -> Result<(), String> {
+        if self.schedule {
+            Ok(())
+        } else {
+            Err("no business-hours schedule is configured (report.schedule)".to_owned())
+        }
+    }
+
+    /// Every KPI with whether this input supports it, why not, and what it means here.
+    pub fn availability(&self) -> Vec<Availability> {
+        Kpi::ALL
+            .iter()
+            .map(|kpi| {
+                let check = self.check(*kpi);
+                Availability {
+                    kpi: kpi.key(),
+                    label: kpi.label(),
+                    computable: check.is_ok(),
+                    reason: check.err(),
+                    caveat: self.coverage.caveats.get(kpi.key()).cloned(),
+                }
+            })
+            .collect()
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Availability {
+    /// The KPI's path in a KPI block.
     pub kpi: &'static str,
+    pub label: &'static str,
     pub computable: bool,
-    /// Why not, or a note on the data (e.g. "no ratings in this input").
-    pub note: String,
+    /// Why not, when it is not.
+    pub reason: Option<String>,
+    /// What the KPI means for this export, when its mapping says (a proxy, a narrower reading).
+    pub caveat: Option<String>,
 }
 
-const NO_STATUS: &str = "no row carries a status (or solved/closed time)";
-const NO_MESSAGES: &str = "the export has one row per ticket, not one per message";
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
 
-/// Each KPI of the report with whether this input supports it.
-pub fn availability(block: &KpiBlock, coverage: Coverage, has_status: bool) -> Vec<Availability> {
-    let mut list = Vec::new();
-    let mut add = |kpi, computable: bool, why_not: &str, data: Option<u64>| {
-        let note = match (computable, data) {
-            (false, _) => why_not.to_owned(),
-            (true, Some(0)) => "computable, but nothing to measure in this input".to_owned(),
-            (true, _) => String::new(),
+    use super::*;
+    use crate::ingest::Feed;
+
+    fn ticket_coverage(fed: &[Target], absent: &[(Target, &str)]) -> Coverage {
+        let mut fields: BTreeMap<Target, Feed> = fed.iter().map(|t| (*t, Feed::Fed)).collect();
+        for (target, column) in absent {
+            fields.insert(
+                *target,
+                Feed::Absent {
+                    columns: (*column).to_owned(),
+                },
+            );
+        }
+        Coverage::new(false, fields, BTreeMap::new())
+    }
+
+    fn facts<'a>(coverage: &'a Coverage, rows: &'a RowFacts) -> Facts<'a> {
+        Facts {
+            coverage,
+            rows,
+            has_status: true,
+            schedule: false,
+            next_reply_target: false,
+        }
+    }
+
+    #[test]
+    fn an_absent_first_reply_column_makes_frt_unknowable_and_says_which() {
+        let coverage = ticket_coverage(
+            &[Target::CreatedAt, Target::FirstReplyBusinessSeconds],
+            &[(Target::FirstReplySeconds, "First reply time in minutes")],
+        );
+        let rows = RowFacts::default();
+        let facts = facts(&coverage, &rows);
+        let reason = facts.check(Kpi::FirstResponse).unwrap_err();
+        assert!(reason.contains("business hours only"), "{reason}");
+        assert!(facts.allows(Kpi::FirstResponseBusiness));
+        assert!(
+            facts.allows(Kpi::ResponseRate),
+            "a business time is a reply"
+        );
+        let without = ticket_coverage(
+            &[Target::CreatedAt],
+            &[(Target::FirstReplySeconds, "First reply time in minutes")],
+        );
+        assert_eq!(
+            super::Facts {
+                coverage: &without,
+                ..facts
+            }
+            .check(Kpi::ResponseRate)
+            .unwrap_err(),
+            "the export has no column 'First reply time in minutes'"
+        );
+    }
+
+    #[test]
+    fn message_kpis_need_the_authors_they_count() {
+        let coverage = Coverage::full();
+        let rows = RowFacts {
+            message_rows: 10,
+            customer_messages: 10,
+            ..RowFacts::default()
         };
-        list.push(Availability {
-            kpi,
-            computable,
-            note,
-        });
-    };
-    let first_reply = "no first-reply time or timestamp column is mapped";
-    add(
-        "first response time",
-        coverage.first_reply,
-        first_reply,
-        block.first_response.as_ref().map(|f| f.summary.count),
-    );
-    add(
-        "response time",
-        coverage.messages,
-        NO_MESSAGES,
-        block.response_time.map(|s| s.count),
-    );
-    add("response rate", coverage.first_reply, first_reply, None);
-    add(
-        "resolution time",
-        has_status && coverage.resolution,
-        if has_status {
-            "no solved time or resolution duration is mapped"
-        } else {
-            NO_STATUS
-        },
-        block.resolution_time.map(|s| s.count),
-    );
-    add(
-        "first resolution time",
-        has_status && coverage.first_resolution,
-        if has_status {
-            "no first-resolution column is mapped"
-        } else {
-            NO_STATUS
-        },
-        block.first_resolution_time.map(|s| s.count),
-    );
-    add(
-        "first contact resolution",
-        has_status && coverage.replies && coverage.reopens,
-        if has_status {
-            "needs both a replies and a reopens column"
-        } else {
-            NO_STATUS
-        },
-        block.fcr.as_ref().map(|f| f.eligible),
-    );
-    add(
-        "bot resolution",
-        has_status && coverage.messages,
-        if has_status { NO_MESSAGES } else { NO_STATUS },
-        None,
-    );
-    add("average handle time", true, "", Some(block.aht.count));
-    add(
-        "CSAT",
-        block.csat.is_some(),
-        "no satisfaction column is mapped",
-        block.csat.as_ref().map(|csat| csat.responses),
-    );
-    add("NPS", true, "", Some(block.nps.responses));
-    add("backlog", has_status, NO_STATUS, None);
-    add("SLA first reply", coverage.first_reply, first_reply, None);
-    add(
-        "SLA resolution",
-        has_status && coverage.resolution,
-        if has_status {
-            "no solved time or resolution duration is mapped"
-        } else {
-            NO_STATUS
-        },
-        None,
-    );
-    add("volume", true, "", Some(block.tickets));
-    add(
-        "replies per solved ticket",
-        has_status && coverage.replies,
-        if has_status {
-            "no replies column is mapped"
-        } else {
-            NO_STATUS
-        },
-        None,
-    );
-    add(
-        "customer messages per ticket",
-        coverage.customer_messages,
-        "no customer-messages column is mapped",
-        None,
-    );
-    add("redirect rate", coverage.messages, NO_MESSAGES, None);
-    add(
-        "sentiment change",
-        coverage.messages,
-        NO_MESSAGES,
-        block.sentiment.as_ref().map(|s| s.tickets),
-    );
-    list
+        let facts = facts(&coverage, &rows);
+        assert!(
+            facts
+                .check(Kpi::ResponseRate)
+                .unwrap_err()
+                .contains("agent")
+        );
+        assert!(facts.check(Kpi::BotResolution).unwrap_err().contains("bot"));
+        assert!(facts.check(Kpi::Redirects).unwrap_err().contains("channel"));
+        let with_agents = RowFacts {
+            agent_messages: 3,
+            bot_messages: 1,
+            ..rows
+        };
+        let facts = super::Facts {
+            rows: &with_agents,
+            ..facts
+        };
+        assert!(facts.allows(Kpi::ResponseRate));
+        assert!(facts.allows(Kpi::BotResolution));
+    }
+
+    #[test]
+    fn a_status_log_has_no_message_kpis() {
+        let coverage = Coverage::full();
+        let rows = RowFacts::default();
+        let facts = facts(&coverage, &rows);
+        for kpi in [
+            Kpi::FirstResponse,
+            Kpi::RepliesPerSolvedTicket,
+            Kpi::BotResolution,
+        ] {
+            assert!(
+                facts.check(kpi).unwrap_err().contains("no message rows"),
+                "{kpi:?}"
+            );
+        }
+        assert!(facts.allows(Kpi::Backlog));
+        let no_status = super::Facts {
+            has_status: false,
+            ..facts
+        };
+        assert_eq!(no_status.check(Kpi::Backlog).unwrap_err(), NO_STATUS);
+    }
 }

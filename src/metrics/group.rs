@@ -119,7 +119,11 @@ fn backlog_at(tickets: &[Ticket], at: Instant, context: &Context<'_>) -> Option<
     if at >= context.as_of {
         return Some(tickets.iter().filter(|t| !t.is_solved()).count() as u64);
     }
-    context.coverage.resolution.then(|| open_at(tickets, at))
+    // Earlier states need dated resolutions.
+    context
+        .facts
+        .allows(super::availability::Kpi::ResolutionTime)
+        .then(|| open_at(tickets, at))
 }
 
 /// Tickets bucketed by the calendar period of their creation, in the report's time zone.
@@ -209,8 +213,11 @@ impl Periods {
                     start: format_rfc3339(bucket.start),
                     end: format_rfc3339(bucket.end),
                     backlog_at_end: backlog_at(tickets, end_instant, context),
-                    backlog_age_at_end: (context.has_status && context.coverage.resolution)
-                        .then(|| open_by_age(tickets, end_instant)),
+                    backlog_age_at_end: (context.has_status
+                        && context
+                            .facts
+                            .allows(super::availability::Kpi::ResolutionTime))
+                    .then(|| open_by_age(tickets, end_instant)),
                     kpis: accumulator.finish(context),
                 }
             })

@@ -3,6 +3,7 @@
 
 pub mod availability;
 pub mod backlog;
+pub mod desk_sla;
 pub mod distribution;
 pub mod group;
 pub mod handle;
@@ -16,12 +17,14 @@ pub mod volume;
 
 use serde::Serialize;
 
-use crate::ingest::Coverage;
+use crate::ingest::mapping::Target;
 use crate::model::Ticket;
 use crate::schedule::Schedule;
 use crate::symbols::Symbols;
 use crate::time::Instant;
+use availability::{Facts, Kpi};
 use backlog::{Backlog, BacklogReport};
+use desk_sla::{DeskSla, DeskSlaReport};
 use distribution::Summary;
 use handle::HandleTime;
 use resolution::{BotResolution, Fcr, Resolution};
@@ -44,7 +47,7 @@ pub struct Context<'a> {
     pub fcr_reopen_window: Option<f64>,
     pub symbols: &'a Symbols,
     /// What the input can tell: a KPI it cannot support is null.
-    pub coverage: Coverage,
+    pub facts: Facts<'a>,
 }
 
 impl Context<'_> {
@@ -58,7 +61,7 @@ impl Context<'_> {
             &self.sla.policies[index],
             self.as_of,
             self.has_status,
-            self.coverage.messages,
+            self.facts.coverage.per_event,
         );
         (Some(index), outcomes)
     }
@@ -73,6 +76,7 @@ pub struct KpiAccumulator {
     surveys: Surveys,
     backlog: Backlog,
     sla: SlaAttainment,
+    desk_sla: DeskSla,
 }
 
 /// Every KPI of one group of tickets. Serialises to the `kpis` block of the JSON schema.
@@ -93,12 +97,16 @@ pub struct KpiBlock {
     pub first_resolution_time: Option<Summary>,
     pub fcr: Option<Fcr>,
     pub bot_resolution: Option<BotResolution>,
-    pub aht: Summary,
-    /// Null for a ticket-level export without a satisfaction column.
+    /// Null without a handle-time column.
+    pub aht: Option<Summary>,
+    /// Null without a satisfaction column.
     pub csat: Option<Csat>,
-    pub nps: Nps,
+    /// Null without an NPS column.
+    pub nps: Option<Nps>,
     pub backlog: Option<BacklogReport>,
     pub sla: SlaReport,
+    /// The help desk's own SLA verdicts, where the export carries them (beside ours).
+    pub desk_sla: Option<DeskSlaReport>,
     pub response_rate: Option<ResponseRate>,
     pub interactions: Interactions,
     pub redirects: Option<Redirects>,
@@ -123,6 +131,7 @@ impl KpiAccumulator {
         self.backlog.observe(ticket, context.as_of);
         let (policy, outcomes) = context.sla_outcomes(ticket);
         self.sla.observe(policy, &outcomes, ticket.is_solved());
+        self.desk_sla.observe(ticket);
     }
 
     pub fn merge(&mut self, other: KpiAccumulator) {
@@ -133,68 +142,66 @@ impl KpiAccumulator {
         self.surveys.merge(other.surveys);
         self.backlog.merge(other.backlog);
         self.sla.merge(other.sla);
+        self.desk_sla.merge(other.desk_sla);
     }
 
     pub fn finish(self, context: &Context<'_>) -> KpiBlock {
-        let has_status = context.has_status;
-        let coverage = context.coverage;
-        let volume = self.volume.finish(context.symbols, coverage);
+        let facts = &context.facts;
+        // Each KPI the input cannot support is null, whatever its accumulator holds.
+        let known = |kpi: Kpi| facts.allows(kpi);
+        let volume = self.volume.finish(context.symbols, facts.coverage);
         let responses = self.responses.finish();
-        let business = context.schedule.is_some();
-        // A ticket table without solved times cannot say how long resolution took.
-        let resolution = self.resolution.finish(has_status && coverage.resolution);
-        let (csat, nps) = self.surveys.finish(&context.csat, has_status);
-        let fcr_known = coverage.replies && coverage.reopens;
+        let resolution = self.resolution.finish();
+        // The CSAT response rate counts solved tickets: it needs a status.
+        let (csat, nps) = self.surveys.finish(&context.csat, known(Kpi::Backlog));
+        let coverage = facts.coverage;
+        let desk_sla = known(Kpi::DeskSla).then(|| {
+            self.desk_sla.finish(
+                coverage.fed(Target::SlaFirstReplyMet),
+                coverage.fed(Target::SlaResolutionMet),
+            )
+        });
         KpiBlock {
             tickets: volume.volume.tickets,
             volume: volume.volume,
-            first_response: coverage.first_reply.then_some(responses.first_response),
-            first_response_business: (business && coverage.first_reply)
+            first_response: known(Kpi::FirstResponse).then_some(responses.first_response),
+            first_response_business: known(Kpi::FirstResponseBusiness)
                 .then_some(responses.first_response_business),
-            response_time: coverage.messages.then_some(responses.response_time),
-            response_time_business: (business && coverage.messages)
+            response_time: known(Kpi::ResponseTime).then_some(responses.response_time),
+            response_time_business: (context.schedule.is_some() && known(Kpi::ResponseTime))
                 .then_some(responses.response_time_business),
-            resolution_time: resolution.as_ref().map(|r| r.resolution_time),
-            resolution_time_business: resolution
-                .as_ref()
-                .filter(|_| business)
-                .map(|r| r.resolution_time_business),
-            first_resolution_time: resolution
-                .as_ref()
-                .filter(|_| coverage.first_resolution)
-                .map(|r| r.first_resolution_time),
-            fcr: resolution
-                .as_ref()
-                .filter(|_| fcr_known)
-                .map(|r| r.fcr.clone()),
-            bot_resolution: resolution
-                .as_ref()
-                .filter(|_| coverage.messages)
-                .map(|r| r.bot_resolution.clone()),
-            aht: self.handle.finish(),
-            csat: coverage.ratings.then_some(csat),
-            nps,
-            backlog: self.backlog.finish(has_status),
+            resolution_time: known(Kpi::ResolutionTime).then_some(resolution.resolution_time),
+            resolution_time_business: known(Kpi::ResolutionTimeBusiness)
+                .then_some(resolution.resolution_time_business),
+            first_resolution_time: known(Kpi::FirstResolutionTime)
+                .then_some(resolution.first_resolution_time),
+            fcr: known(Kpi::Fcr).then_some(resolution.fcr),
+            bot_resolution: known(Kpi::BotResolution).then_some(resolution.bot_resolution),
+            aht: known(Kpi::Aht).then(|| self.handle.finish()),
+            csat: known(Kpi::Csat).then_some(csat),
+            nps: known(Kpi::Nps).then_some(nps),
+            backlog: self.backlog.finish(known(Kpi::Backlog)),
             sla: self.sla.finish(
                 context.sla,
                 SlaScope {
-                    has_status: has_status && coverage.resolution,
-                    has_first_reply: coverage.first_reply,
-                    has_messages: coverage.messages,
+                    has_status: known(Kpi::SlaResolution),
+                    has_first_reply: known(Kpi::SlaFirstReply),
+                    // Reply clocks need customer and agent messages, as response times do.
+                    has_messages: known(Kpi::ResponseTime),
                 },
             ),
-            response_rate: coverage.first_reply.then_some(responses.response_rate),
+            desk_sla,
+            response_rate: known(Kpi::ResponseRate).then_some(responses.response_rate),
             interactions: Interactions {
                 replies_per_solved_ticket: resolution
-                    .as_ref()
-                    .filter(|_| coverage.replies)
-                    .and_then(|r| r.replies_per_solved_ticket),
+                    .replies_per_solved_ticket
+                    .filter(|_| known(Kpi::RepliesPerSolvedTicket)),
                 customer_messages_per_ticket: volume
                     .customer_messages_per_ticket
-                    .filter(|_| coverage.customer_messages),
+                    .filter(|_| known(Kpi::CustomerMessagesPerTicket)),
             },
-            redirects: coverage.messages.then_some(volume.redirects),
-            sentiment: coverage.messages.then_some(volume.sentiment),
+            redirects: known(Kpi::Redirects).then_some(volume.redirects),
+            sentiment: known(Kpi::Sentiment).then_some(volume.sentiment),
         }
     }
 }
@@ -202,20 +209,43 @@ impl KpiAccumulator {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ingest::{Coverage, RowFacts};
     use crate::model::tests::{build, tickets_from};
+
+    /// Row facts as the ingest layer would gather them from these tickets' messages.
+    fn row_facts(tickets: &[Ticket]) -> RowFacts {
+        let mut facts = RowFacts {
+            customer_messages: tickets.iter().map(|t| u64::from(t.customer_messages)).sum(),
+            agent_messages: tickets.iter().map(|t| u64::from(t.replies)).sum(),
+            bot_messages: tickets.iter().map(|t| u64::from(t.bot_messages)).sum(),
+            ..RowFacts::default()
+        };
+        facts.message_rows = facts.customer_messages + facts.agent_messages + facts.bot_messages;
+        facts
+    }
 
     fn block(rows: &[&str], as_of_minute: Option<i64>) -> KpiBlock {
         let (tickets, symbols, as_of) = build(rows, as_of_minute);
         let policies = SlaPolicies::default();
+        let coverage = Coverage::full();
+        let facts = row_facts(&tickets);
+        let rows_have_status = rows.iter().any(|row| row.contains("status="));
+        let rows = facts;
         let context = Context {
             as_of,
-            has_status: rows.iter().any(|row| row.contains("status=")),
+            has_status: rows_have_status,
             csat: CsatScale::default(),
             sla: &policies,
             schedule: None,
             fcr_reopen_window: None,
             symbols: &symbols,
-            coverage: Coverage::FULL,
+            facts: Facts {
+                coverage: &coverage,
+                rows: &rows,
+                has_status: rows_have_status,
+                schedule: false,
+                next_reply_target: false,
+            },
         };
         let mut accumulator = KpiAccumulator::default();
         for ticket in &tickets {
@@ -341,6 +371,8 @@ mod tests {
         ];
         let (tickets, symbols) = tickets_from(&rows, None);
         let policies = SlaPolicies::default();
+        let coverage = Coverage::full();
+        let rows = row_facts(&tickets);
         let context = Context {
             as_of: tickets.iter().map(|t| t.created_at).max().unwrap() + 1,
             has_status: true,
@@ -349,7 +381,13 @@ mod tests {
             schedule: None,
             fcr_reopen_window: None,
             symbols: &symbols,
-            coverage: Coverage::FULL,
+            facts: Facts {
+                coverage: &coverage,
+                rows: &rows,
+                has_status: true,
+                schedule: false,
+                next_reply_target: false,
+            },
         };
         let mut whole = KpiAccumulator::default();
         let mut parts = [KpiAccumulator::default(), KpiAccumulator::default()];

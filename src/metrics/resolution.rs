@@ -75,7 +75,10 @@ impl Resolution {
         if let Some(seconds) = ticket.resolution_seconds().filter(|s| is_plausible(*s)) {
             self.resolution_time.observe(seconds);
         }
-        if let (Some(schedule), Some(resolved_at)) = (schedule, ticket.resolved_at()) {
+        // The desk's own business-hours figure where the export has one, else ours.
+        if let Some(seconds) = ticket.desk.resolution_business_seconds {
+            self.resolution_time_business.observe(seconds);
+        } else if let (Some(schedule), Some(resolved_at)) = (schedule, ticket.resolved_at()) {
             self.resolution_time_business
                 .observe(schedule.business_seconds(ticket.created_at, resolved_at));
         }
@@ -100,9 +103,9 @@ impl Resolution {
         self.replies_on_solved += other.replies_on_solved;
     }
 
-    /// `None` when the input has no status at all: nothing here can be known then.
-    pub fn finish(self, has_status: bool) -> Option<ResolutionKpis> {
-        has_status.then(|| ResolutionKpis {
+    /// Everything here needs the solved state: the caller nulls what the input cannot support.
+    pub fn finish(self) -> ResolutionKpis {
+        ResolutionKpis {
             resolution_time: self.resolution_time.finish(),
             resolution_time_business: self.resolution_time_business.finish(),
             first_resolution_time: self.first_resolution_time.finish(),
@@ -117,6 +120,6 @@ impl Resolution {
                 rate: ratio(self.bot_resolved, self.solved),
             },
             replies_per_solved_ticket: ratio(self.replies_on_solved, self.solved),
-        })
+        }
     }
 }

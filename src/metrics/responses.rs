@@ -53,14 +53,19 @@ impl Responses {
         for wait in ticket.response_waits() {
             self.response_time.observe(wait);
         }
+        // The desk's own business-hours figure where the export has one, else ours.
+        if let Some(seconds) = ticket.desk.first_reply_business_seconds {
+            self.first_response_business.observe(seconds);
+        } else if let (Some(schedule), Some(start), Some(end)) = (
+            schedule,
+            ticket.first_customer_message_at,
+            ticket.first_reply_at,
+        ) && start <= end
+        {
+            self.first_response_business
+                .observe(schedule.business_seconds(start, end));
+        }
         if let Some(schedule) = schedule {
-            if let (Some(start), Some(end)) =
-                (ticket.first_customer_message_at, ticket.first_reply_at)
-                && start <= end
-            {
-                self.first_response_business
-                    .observe(schedule.business_seconds(start, end));
-            }
             for span in &ticket.response_spans {
                 self.response_time_business
                     .observe(schedule.business_seconds(span.start, span.end));

@@ -7,6 +7,7 @@ use serde::Serialize;
 use super::distribution::Distribution;
 use super::rate::ratio;
 use crate::ingest::Coverage;
+use crate::ingest::mapping::Target;
 use crate::model::{Direction, Ticket};
 use crate::symbols::{Sym, Symbols};
 
@@ -94,7 +95,9 @@ impl Volume {
         self.sentiment_changes.merge(other.sentiment_changes);
     }
 
-    pub fn finish(self, symbols: &Symbols, coverage: Coverage) -> VolumeKpis {
+    pub fn finish(self, symbols: &Symbols, coverage: &Coverage) -> VolumeKpis {
+        // Message counts exist per event; a ticket table has them only as columns.
+        let per_event = coverage.per_event;
         let channel_share = self
             .by_channel
             .iter()
@@ -120,10 +123,12 @@ impl Volume {
                 tickets: self.tickets,
                 inbound: self.inbound,
                 outbound: self.outbound,
-                customer_messages: coverage.customer_messages.then_some(self.customer_messages),
-                agent_messages: coverage.replies.then_some(self.agent_messages),
-                bot_messages: coverage.messages.then_some(self.bot_messages),
-                notes: coverage.messages.then_some(self.notes),
+                customer_messages: (per_event || coverage.fed(Target::CustomerMessages))
+                    .then_some(self.customer_messages),
+                agent_messages: (per_event || coverage.fed(Target::Replies))
+                    .then_some(self.agent_messages),
+                bot_messages: per_event.then_some(self.bot_messages),
+                notes: per_event.then_some(self.notes),
                 channel_share,
             },
         }

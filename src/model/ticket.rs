@@ -1,7 +1,7 @@
 //! A ticket's derived facts: one ordered walk over its events up to `as_of`.
 
-use crate::ingest::TicketRecord;
 use crate::ingest::event::{AuthorType, Event, EventKind, Status};
+use crate::ingest::{DeskFigures, TicketRecord};
 use crate::symbols::Sym;
 use crate::time::{Instant, seconds_between};
 
@@ -90,6 +90,8 @@ pub struct Ticket {
     pub message_channels: u32,
     /// Distinct non-empty priorities over the ticket's rows.
     pub priorities: u32,
+    /// What the help desk measured itself (ticket-level exports only).
+    pub desk: DeskFigures,
 }
 
 impl Ticket {
@@ -127,9 +129,9 @@ impl Ticket {
         };
         let solved = status.is_some_and(Status::is_solved);
         let last_resolved_at = solved.then(|| solved_at.or(closed_at)).flatten();
-        let replies = record
-            .replies
-            .unwrap_or(u32::from(first_reply_at.is_some()));
+        let replied =
+            first_reply_at.is_some() || record.desk.first_reply_business_seconds.is_some();
+        let replies = record.replies.unwrap_or(u32::from(replied));
         Some(Ticket {
             id: record.id,
             created_at: record.created_at,
@@ -166,6 +168,7 @@ impl Ticket {
             scored_customer_messages: 0,
             message_channels: 0,
             priorities: u32::from(!record.attributes.priority.is_none()),
+            desk: record.desk,
         })
     }
 
@@ -182,7 +185,10 @@ impl Ticket {
         if !self.is_inbound() {
             return None;
         }
-        Some(if self.first_reply_at.is_some() {
+        // A desk's business-hours first-reply time says a reply came, even without its instant.
+        let replied =
+            self.first_reply_at.is_some() || self.desk.first_reply_business_seconds.is_some();
+        Some(if replied {
             ReplyState::Answered
         } else if self.is_solved() {
             ReplyState::ClosedWithoutReply
@@ -419,6 +425,7 @@ impl Walk {
             scored_customer_messages: self.scored_customer_messages,
             message_channels: u32::try_from(self.message_channels.len()).unwrap_or(u32::MAX),
             priorities: u32::try_from(self.priorities.len()).unwrap_or(u32::MAX),
+            desk: DeskFigures::default(),
         }
     }
 }

@@ -18,6 +18,9 @@ pub struct Inspection {
     pub rows_used: u64,
     pub rows_rejected: u64,
     pub rejects_by_reason: std::collections::BTreeMap<String, u64>,
+    /// Rows the mapping leaves out by design, by `column=value`.
+    pub rows_excluded: u64,
+    pub excluded_by_value: std::collections::BTreeMap<String, u64>,
     pub tickets: u64,
     pub first_event: Option<String>,
     pub last_event: Option<String>,
@@ -33,6 +36,8 @@ pub struct InspectedInput {
     pub shape: crate::ingest::Shape,
     /// (canonical field, where it comes from)
     pub fields: Vec<(String, String)>,
+    /// The zone its local times were read in.
+    pub tz: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -62,9 +67,10 @@ pub fn write(
         };
         writeln!(
             out,
-            "{}: read as {how}, {:?} shape",
+            "{}: read as {how}, {:?} shape, local times in {}",
             sanitize(&input.file),
-            input.shape
+            input.shape,
+            input.tz
         )?;
         let section = Section {
             title: String::new(),
@@ -81,10 +87,11 @@ pub fn write(
     }
     writeln!(
         out,
-        "Rows: {} ({} used, {} rejected); tickets: {}",
+        "Rows: {} ({} used, {} rejected, {} excluded by the mapping); tickets: {}",
         count(inspection.rows),
         count(inspection.rows_used),
         count(inspection.rows_rejected),
+        count(inspection.rows_excluded),
         count(inspection.tickets)
     )?;
     if let (Some(first), Some(last)) = (&inspection.first_event, &inspection.last_event) {
@@ -92,6 +99,9 @@ pub fn write(
     }
     for (reason, n) in &inspection.rejects_by_reason {
         writeln!(out, "  rejected, {reason}: {}", count(*n))?;
+    }
+    for (value, n) in &inspection.excluded_by_value {
+        writeln!(out, "  excluded, {}: {}", sanitize(value), count(*n))?;
     }
     writeln!(out)?;
     let section = Section {
@@ -101,10 +111,15 @@ pub fn write(
             .kpis
             .iter()
             .map(|kpi| {
+                let note = [kpi.reason.as_deref(), kpi.caveat.as_deref()]
+                    .into_iter()
+                    .flatten()
+                    .collect::<Vec<_>>()
+                    .join("; ");
                 vec![
-                    kpi.kpi.to_owned(),
+                    kpi.label.to_owned(),
                     if kpi.computable { "yes" } else { "no" }.to_owned(),
-                    kpi.note.clone(),
+                    note,
                 ]
             })
             .collect(),

@@ -36,12 +36,46 @@ pub struct Report {
     /// The dimensions of `groups`, in the order given.
     pub group_by: Vec<String>,
     pub period: Option<String>,
+    /// Where the SLA targets come from: the contract's defaults or the config file.
+    pub sla_targets: SlaTargets,
+    /// Every KPI with whether this input supports it and why not: a KPI it does not support
+    /// is null in every block.
+    pub availability: Vec<crate::metrics::availability::Availability>,
     pub data_quality: crate::metrics::quality::DataQuality,
     pub overall: KpiBlock,
     pub groups: Vec<GroupBlock>,
     pub periods: Vec<PeriodBlock>,
     /// Overall distributions for charts, on log-spaced buckets; null where the KPI is.
     pub histograms: Histograms,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SlaTargets {
+    /// The contract's default targets (first reply: urgent 1h, high 4h, normal 8h, low 24h;
+    /// resolution: 8h, 24h, 72h, 168h), applied because no policy is configured.
+    Default,
+    /// The policies of the config file.
+    Config,
+}
+
+impl Report {
+    /// Why a KPI (by its key, see `metrics::availability::Kpi::key`) is null, when the input
+    /// cannot support it.
+    pub fn why_not(&self, kpi: &str) -> Option<&str> {
+        self.availability
+            .iter()
+            .find(|a| a.kpi == kpi)
+            .and_then(|a| a.reason.as_deref())
+    }
+
+    /// What a KPI means for this export, when its mapping says.
+    pub fn caveat(&self, kpi: &str) -> Option<&str> {
+        self.availability
+            .iter()
+            .find(|a| a.kpi == kpi)
+            .and_then(|a| a.caveat.as_deref())
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -75,6 +109,11 @@ pub struct InputSummary {
     pub rows_used: u64,
     pub rows_rejected: u64,
     pub rejects_by_reason: BTreeMap<String, u64>,
+    /// Rows a mapping leaves out by design (phantom calls, deleted tickets): not faults.
+    /// rows = rows_used + rows_rejected + rows_excluded.
+    pub rows_excluded: u64,
+    /// `column=value` -> rows excluded.
+    pub excluded_by_value: BTreeMap<String, u64>,
     pub events_after_as_of: u64,
     pub tickets: u64,
     pub tickets_filtered_out: u64,
@@ -85,6 +124,8 @@ pub struct ReadAs {
     pub file: String,
     pub mapping: String,
     pub shape: crate::ingest::Shape,
+    /// The zone its local times (without an offset) were read in.
+    pub tz: String,
 }
 
 /// How terminal output may look.

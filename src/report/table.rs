@@ -17,10 +17,31 @@ pub fn write(report: &Report, style: Style, out: &mut dyn Write) -> io::Result<(
     }
     // The periods table is the last section: its trend goes right under it.
     super::trend::write(report, style, out)?;
+    let width = usize::from(style.width.unwrap_or(80));
     for line in footer(report) {
-        writeln!(out, "{line}")?;
+        for part in wrap(&line, width) {
+            writeln!(out, "{part}")?;
+        }
     }
     Ok(())
+}
+
+/// Breaks a footer line at spaces so that it fits `width` columns; continuation lines are
+/// indented by two. A word longer than the width stays whole.
+fn wrap(line: &str, width: usize) -> Vec<String> {
+    let mut lines = vec![String::new()];
+    for word in line.split(' ') {
+        let current = lines.last_mut().map_or(0, |l| l.chars().count());
+        if current > 0 && current + 1 + word.chars().count() > width {
+            lines.push(format!("  {word}"));
+        } else if let Some(last) = lines.last_mut() {
+            if current > 0 {
+                last.push(' ');
+            }
+            last.push_str(word);
+        }
+    }
+    lines
 }
 
 /// Writes a table without the padding comfy-table leaves at the end of each line.
@@ -90,5 +111,14 @@ fn aligned(cell: Cell, figure: bool) -> Cell {
         cell.set_alignment(CellAlignment::Right)
     } else {
         cell
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn footer_lines_wrap_at_spaces() {
+        assert_eq!(super::wrap("aa bb cc dd", 5), vec!["aa bb", "  cc", "  dd"]);
+        assert_eq!(super::wrap("short", 80), vec!["short"]);
     }
 }

@@ -1,9 +1,10 @@
 //! What the human-readable formats (table, markdown) show: the report as titled sections of
 //! text cells. The renderers only decide how the cells are drawn.
 
-use super::Report;
 use super::text::{count, decimal, opt_duration, percent, sanitize, signed};
+use super::{Report, SlaTargets};
 use crate::metrics::KpiBlock;
+use crate::metrics::availability::Kpi;
 use crate::metrics::distribution::Summary;
 
 pub struct Section {
@@ -15,7 +16,7 @@ pub struct Section {
 }
 
 pub fn sections(report: &Report) -> Vec<Section> {
-    let mut sections = vec![overall(&report.overall)];
+    let mut sections = vec![overall(report)];
     if report.overall.sla.policies.len() > 1 {
         sections.push(sla_policies(&report.overall));
     }
@@ -39,15 +40,39 @@ pub fn footer(report: &Report) -> Vec<String> {
         || "n/a".to_owned(),
         |at| at.replace('T', " ").replace('Z', " UTC"),
     );
+    let excluded = if input.rows_excluded > 0 {
+        format!(", {} excluded by the mapping", count(input.rows_excluded))
+    } else {
+        String::new()
+    };
     let mut lines = vec![
         format!(
-            "Input: {files}: {} rows, {} rejected, {} tickets.",
+            "Input: {files}: {} rows, {} rejected{excluded}, {} tickets.",
             count(input.rows),
             count(input.rows_rejected),
             count(input.tickets)
         ),
         format!("As of {as_of}, time zone {}.", report.tz),
     ];
+    for read_as in input.read_as.iter().filter(|r| r.tz != report.tz) {
+        lines.push(format!(
+            "Local times of {} read in {} (mapping {}).",
+            sanitize(&read_as.file),
+            read_as.tz,
+            sanitize(&read_as.mapping)
+        ));
+    }
+    if !input.excluded_by_value.is_empty() {
+        let values: Vec<String> = input
+            .excluded_by_value
+            .iter()
+            .map(|(value, n)| format!("{} {}", sanitize(value), count(*n)))
+            .collect();
+        lines.push(format!(
+            "Excluded by design (not errors): {}.",
+            values.join(", ")
+        ));
+    }
     if !input.rejects_by_reason.is_empty() {
         let reasons: Vec<String> = input
             .rejects_by_reason
@@ -111,6 +136,22 @@ pub fn footer(report: &Report) -> Vec<String> {
     if let Some(config) = &report.config {
         lines.push(format!("Settings from {}.", sanitize(config)));
     }
+    if report.sla_targets == SlaTargets::Default {
+        lines.push(
+            "SLA targets: the defaults (first reply 1h/4h/8h/24h, resolution 8h/24h/72h/168h \
+             for urgent/high/normal/low); set your own in ticketkpi.toml [sla]."
+                .to_owned(),
+        );
+    }
+    for availability in report.availability.iter().filter(|a| a.computable) {
+        if let Some(caveat) = &availability.caveat {
+            lines.push(format!(
+                "Note on {}: {}.",
+                availability.label,
+                sanitize(caveat)
+            ));
+        }
+    }
     lines.push("Definitions: docs/metrics.md. n/a: not computable from this input.".to_owned());
     lines
 }
@@ -127,23 +168,30 @@ fn distribution_detail(summary: &Summary) -> String {
     )
 }
 
-const NO_STATUS: &str = "no status in input";
-const NOT_IN_INPUT: &str = "not in this input";
+/// A KPI's cells when the input cannot support it: `n/a` and why.
+fn unavailable(report: &Report, kpi: Kpi) -> (String, String) {
+    let why = report.why_not(kpi.key()).unwrap_or("not in this input");
+    ("n/a".to_owned(), sanitize(why))
+}
 
-fn overall(kpis: &KpiBlock) -> Section {
+fn overall(report: &Report) -> Section {
+    let kpis = &report.overall;
     let mut rows: Vec<Vec<String>> = Vec::new();
-    let mut row = |name: &str, value: String, detail: String| {
+    let mut row = |name: &str, (value, detail): (String, String)| {
         rows.push(vec![name.to_owned(), value, detail]);
     };
-    let na = || ("n/a".to_owned(), NOT_IN_INPUT.to_owned());
+    let na = |kpi: Kpi| unavailable(report, kpi);
+    let business = |summary: &Summary| (opt_duration(summary.median), distribution_detail(summary));
     let volume = &kpis.volume;
     row(
         "Tickets",
-        count(kpis.tickets),
-        format!(
-            "{} inbound, {} outbound",
-            count(volume.inbound),
-            count(volume.outbound)
+        (
+            count(kpis.tickets),
+            format!(
+                "{} inbound, {} outbound",
+                count(volume.inbound),
+                count(volume.outbound)
+            ),
         ),
     );
     if let (Some(customer), Some(agent), Some(bot)) = (
@@ -153,201 +201,276 @@ fn overall(kpis: &KpiBlock) -> Section {
     ) {
         row(
             "Messages",
-            count(customer + agent + bot),
-            format!(
-                "{} customer, {} agent, {} bot; {} notes",
-                count(customer),
-                count(agent),
-                count(bot),
-                opt_count(volume.notes)
+            (
+                count(customer + agent + bot),
+                format!(
+                    "{} customer, {} agent, {} bot; {} notes",
+                    count(customer),
+                    count(agent),
+                    count(bot),
+                    opt_count(volume.notes)
+                ),
             ),
         );
     }
-    let (value, detail) = kpis.first_response.as_ref().map_or_else(na, |frt| {
-        (
-            opt_duration(frt.summary.median),
-            format!(
-                "{}, {} unanswered",
-                distribution_detail(&frt.summary),
-                count(frt.unanswered)
-            ),
-        )
-    });
-    row("First response (median)", value, detail);
+    row(
+        "First response (median)",
+        kpis.first_response.as_ref().map_or_else(
+            || na(Kpi::FirstResponse),
+            |frt| {
+                (
+                    opt_duration(frt.summary.median),
+                    format!(
+                        "{}, {} unanswered",
+                        distribution_detail(&frt.summary),
+                        count(frt.unanswered)
+                    ),
+                )
+            },
+        ),
+    );
     if let Some(summary) = &kpis.first_response_business {
-        row(
-            "  in business hours",
-            opt_duration(summary.median),
-            distribution_detail(summary),
-        );
+        row("  in business hours", business(summary));
     }
-    let (value, detail) = kpis.response_time.as_ref().map_or_else(na, |summary| {
-        (opt_duration(summary.median), distribution_detail(summary))
-    });
-    row("Response time (median)", value, detail);
+    row(
+        "Response time (median)",
+        kpis.response_time.as_ref().map_or_else(
+            || na(Kpi::ResponseTime),
+            |summary| (opt_duration(summary.median), distribution_detail(summary)),
+        ),
+    );
     if let Some(summary) = &kpis.response_time_business {
-        row(
-            "  in business hours",
-            opt_duration(summary.median),
-            distribution_detail(summary),
-        );
+        row("  in business hours", business(summary));
     }
-    let (value, detail) = kpis.response_rate.as_ref().map_or_else(na, |rate| {
-        (
-            percent(rate.rate),
-            format!(
-                "{} answered, {} unanswered, {} closed w/o reply",
-                count(rate.answered),
-                count(rate.unanswered),
-                count(rate.closed_without_reply)
-            ),
-        )
-    });
-    row("Response rate", value, detail);
-    let no_status = || ("n/a".to_owned(), NO_STATUS.to_owned());
-    let (value, detail) = kpis
-        .resolution_time
-        .as_ref()
-        .map_or_else(no_status, |summary| {
-            (opt_duration(summary.median), distribution_detail(summary))
-        });
-    row("Resolution time (median)", value, detail);
+    row(
+        "Response rate",
+        kpis.response_rate.as_ref().map_or_else(
+            || na(Kpi::ResponseRate),
+            |rate| {
+                (
+                    percent(rate.rate),
+                    format!(
+                        "{} answered, {} unanswered, {} closed w/o reply",
+                        count(rate.answered),
+                        count(rate.unanswered),
+                        count(rate.closed_without_reply)
+                    ),
+                )
+            },
+        ),
+    );
+    row(
+        "Resolution time (median)",
+        kpis.resolution_time.as_ref().map_or_else(
+            || na(Kpi::ResolutionTime),
+            |summary| (opt_duration(summary.median), distribution_detail(summary)),
+        ),
+    );
     if let Some(summary) = &kpis.resolution_time_business {
-        row(
-            "  in business hours",
-            opt_duration(summary.median),
-            distribution_detail(summary),
-        );
+        row("  in business hours", business(summary));
     }
     if let Some(summary) = &kpis.first_resolution_time {
         row(
             "First resolution (median)",
-            opt_duration(summary.median),
-            distribution_detail(summary),
-        );
-    }
-    let (value, detail) = kpis.fcr.as_ref().map_or_else(na, |fcr| {
-        (
-            percent(fcr.rate),
-            format!(
-                "{} of {} solved with replies",
-                count(fcr.first_contact),
-                count(fcr.eligible)
-            ),
-        )
-    });
-    row("First contact resolution", value, detail);
-    if let Some(bot) = &kpis.bot_resolution {
-        row(
-            "Bot resolution",
-            percent(bot.rate),
-            format!(
-                "{} of {} solved",
-                count(bot.bot_resolved),
-                count(bot.solved)
-            ),
+            (opt_duration(summary.median), distribution_detail(summary)),
         );
     }
     row(
-        "Handle time (AHT, mean)",
-        opt_duration(kpis.aht.mean),
-        if kpis.aht.count == 0 {
-            "no handle times in input".to_owned()
-        } else {
-            format!(
-                "median {}, n={}",
-                opt_duration(kpis.aht.median),
-                count(kpis.aht.count)
-            )
-        },
-    );
-    let (value, detail) = kpis.csat.as_ref().map_or_else(na, |csat| {
-        (
-            percent(csat.rate),
-            format!(
-                "{} of {} satisfied (>= {}), mean {}, {} rated",
-                count(csat.satisfied),
-                count(csat.responses),
-                csat.satisfied_min,
-                decimal(csat.mean_score, 2),
-                percent(csat.response_rate)
-            ),
-        )
-    });
-    row("CSAT", value, detail);
-    let nps = &kpis.nps;
-    row(
-        "NPS",
-        signed(nps.score, 0),
-        format!(
-            "{} promoters, {} passives, {} detractors",
-            count(nps.promoters),
-            count(nps.passives),
-            count(nps.detractors)
+        "First contact resolution",
+        kpis.fcr.as_ref().map_or_else(
+            || na(Kpi::Fcr),
+            |fcr| {
+                (
+                    percent(fcr.rate),
+                    format!(
+                        "{} of {} solved with replies",
+                        count(fcr.first_contact),
+                        count(fcr.eligible)
+                    ),
+                )
+            },
         ),
     );
-    let (value, detail) = kpis.backlog.as_ref().map_or_else(no_status, |backlog| {
-        let ages: Vec<String> = backlog
-            .age
-            .labelled()
-            .iter()
-            .map(|(label, n)| format!("{label} {}", count(*n)))
-            .collect();
-        (count(backlog.open), ages.join(", "))
-    });
-    row("Backlog", value, detail);
+    row(
+        "Bot resolution",
+        kpis.bot_resolution.as_ref().map_or_else(
+            || na(Kpi::BotResolution),
+            |bot| {
+                (
+                    percent(bot.rate),
+                    format!(
+                        "{} of {} solved",
+                        count(bot.bot_resolved),
+                        count(bot.solved)
+                    ),
+                )
+            },
+        ),
+    );
+    row(
+        "Handle time (AHT, mean)",
+        kpis.aht.as_ref().map_or_else(
+            || na(Kpi::Aht),
+            |aht| {
+                let detail = if aht.count == 0 {
+                    "no handle times in input".to_owned()
+                } else {
+                    format!(
+                        "median {}, n={}",
+                        opt_duration(aht.median),
+                        count(aht.count)
+                    )
+                };
+                (opt_duration(aht.mean), detail)
+            },
+        ),
+    );
+    row(
+        "CSAT",
+        kpis.csat.as_ref().map_or_else(
+            || na(Kpi::Csat),
+            |csat| {
+                (
+                    percent(csat.rate),
+                    format!(
+                        "{} of {} satisfied (>= {}), mean {}, {} rated",
+                        count(csat.satisfied),
+                        count(csat.responses),
+                        csat.satisfied_min,
+                        decimal(csat.mean_score, 2),
+                        percent(csat.response_rate)
+                    ),
+                )
+            },
+        ),
+    );
+    row(
+        "NPS",
+        kpis.nps.as_ref().map_or_else(
+            || na(Kpi::Nps),
+            |nps| {
+                (
+                    signed(nps.score, 0),
+                    format!(
+                        "{} promoters, {} passives, {} detractors",
+                        count(nps.promoters),
+                        count(nps.passives),
+                        count(nps.detractors)
+                    ),
+                )
+            },
+        ),
+    );
+    row(
+        "Backlog",
+        kpis.backlog.as_ref().map_or_else(
+            || na(Kpi::Backlog),
+            |backlog| {
+                let ages: Vec<String> = backlog
+                    .age
+                    .labelled()
+                    .iter()
+                    .map(|(label, n)| format!("{label} {}", count(*n)))
+                    .collect();
+                (count(backlog.open), ages.join(", "))
+            },
+        ),
+    );
+    let defaults = report.sla_targets == SlaTargets::Default;
     let attainment = |target: &crate::metrics::sla::TargetAttainment| {
         (
             percent(target.attainment),
             format!(
-                "{} met, {} breached, {} running",
+                "{} met, {} breached, {} running{}",
                 count(target.met),
                 count(target.breached),
-                count(target.running)
+                count(target.running),
+                if defaults { "; default targets" } else { "" }
             ),
         )
     };
-    let (value, detail) = kpis.sla.first_reply.as_ref().map_or_else(na, attainment);
-    row("SLA first reply", value, detail);
-    if let Some(next_reply) = &kpis.sla.next_reply {
-        let (value, detail) = attainment(next_reply);
-        row("SLA next reply", value, detail);
+    let desk = |verdicts: &crate::metrics::desk_sla::DeskVerdicts| {
+        (
+            percent(verdicts.attainment),
+            format!(
+                "{} met, {} breached, as the help desk judged",
+                count(verdicts.met),
+                count(verdicts.breached)
+            ),
+        )
+    };
+    let desk_sla = kpis.desk_sla.as_ref();
+    row(
+        "SLA first reply",
+        kpis.sla
+            .first_reply
+            .as_ref()
+            .map_or_else(|| na(Kpi::SlaFirstReply), attainment),
+    );
+    if let Some(verdicts) = desk_sla.and_then(|d| d.first_reply.as_ref()) {
+        row("  help desk's own", desk(verdicts));
     }
-    let (value, detail) = kpis
-        .sla
-        .resolution
-        .as_ref()
-        .map_or_else(no_status, attainment);
-    row("SLA resolution", value, detail);
+    if let Some(next_reply) = &kpis.sla.next_reply {
+        row("SLA next reply", attainment(next_reply));
+    }
+    row(
+        "SLA resolution",
+        kpis.sla
+            .resolution
+            .as_ref()
+            .map_or_else(|| na(Kpi::SlaResolution), attainment),
+    );
+    if let Some(verdicts) = desk_sla.and_then(|d| d.resolution.as_ref()) {
+        row("  help desk's own", desk(verdicts));
+    }
     if let Some(overdue) = kpis.sla.overdue_backlog.filter(|n| *n > 0) {
         row(
             "Overdue backlog",
-            count(overdue),
-            "open tickets past their resolution target".to_owned(),
+            (
+                count(overdue),
+                "open tickets past their resolution target".to_owned(),
+            ),
         );
     }
+    let interactions = &kpis.interactions;
     row(
         "Replies per solved ticket",
-        decimal(kpis.interactions.replies_per_solved_ticket, 2),
-        format!(
-            "{} customer messages per ticket",
-            decimal(kpis.interactions.customer_messages_per_ticket, 2)
+        match interactions.replies_per_solved_ticket {
+            Some(replies) => (decimal(Some(replies), 2), String::new()),
+            None => na(Kpi::RepliesPerSolvedTicket),
+        },
+    );
+    row(
+        "Customer messages/ticket",
+        match interactions.customer_messages_per_ticket {
+            Some(messages) => (decimal(Some(messages), 2), String::new()),
+            None => na(Kpi::CustomerMessagesPerTicket),
+        },
+    );
+    row(
+        "Redirect rate",
+        kpis.redirects.as_ref().map_or_else(
+            || na(Kpi::Redirects),
+            |redirects| {
+                (
+                    percent(redirects.rate),
+                    format!("{} tickets changed channel", count(redirects.tickets)),
+                )
+            },
         ),
     );
-    let (value, detail) = kpis.redirects.as_ref().map_or_else(na, |redirects| {
-        (
-            percent(redirects.rate),
-            format!("{} tickets changed channel", count(redirects.tickets)),
-        )
-    });
-    row("Redirect rate", value, detail);
-    let (value, detail) = kpis.sentiment.as_ref().map_or_else(na, |sentiment| {
-        (
-            signed(sentiment.mean_change, 2),
-            format!("n={}", count(sentiment.tickets)),
-        )
-    });
-    row("Sentiment change", value, detail);
+    row(
+        "Sentiment change",
+        kpis.sentiment.as_ref().map_or_else(
+            || na(Kpi::Sentiment),
+            |sentiment| {
+                (
+                    signed(sentiment.mean_change, 2),
+                    format!("n={}", count(sentiment.tickets)),
+                )
+            },
+        ),
+    );
     Section {
         title: "Overall".to_owned(),
         headers: vec!["KPI".into(), "Value".into(), "Detail".into()],

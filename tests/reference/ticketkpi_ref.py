@@ -77,6 +77,17 @@ AMBIGUITIES (each resolved by the most literal reading of the contract; the Rust
   A23 replies_per_solved_ticket = total replies of tickets solved at as_of / number of such
       tickets (null if none); customer_messages_per_ticket = customer messages / tickets (null
       if the block has no tickets). redirects.rate and other ticket ratios null on 0 tickets.
+  A24 Unknowable KPIs (contract section 2, "a KPI is null when the input has nothing that could
+      feed it"; docs/metrics.md "What an export can support"), decided once for the whole input
+      from its header and from ALL valid rows (also those after as_of), and null in every block:
+      csat without a `csat` column, nps without `nps`, aht without any of handle_seconds/
+      talk_seconds/hold_seconds/acw_seconds, sentiment without `sentiment` or without message
+      rows; without any message row: first_response, response_time, response_rate,
+      sla.first_reply, fcr, bot_resolution, both interactions figures, redirects; without a
+      customer message or without an agent message: first_response, response_time,
+      response_rate, sla.first_reply (and fcr without an agent message); bot_resolution without
+      a bot message; redirects without a `channel` column or with fewer than two distinct
+      non-empty channels over the message rows.
 """
 
 import argparse
@@ -193,7 +204,7 @@ def read_csv(path, csat_min, csat_max):
             sys.exit(f"{path}: missing required column {req}")
 
     stats = {"rows": 0, "rows_used": 0, "rows_rejected": 0, "rejects_by_reason": {},
-             "has_status": False}
+             "has_status": False, "columns": set(col), "messages": {}, "channels": set()}
     events = []
 
     def reject(reason):
@@ -289,7 +300,38 @@ def read_csv(path, csat_min, csat_max):
         stats["rows_used"] += 1
         if status:
             stats["has_status"] = True
+        if ev == "message":
+            stats["messages"][author] = stats["messages"].get(author, 0) + 1
+            if e.channel:
+                stats["channels"].add(e.channel)
     return events, stats
+
+
+def unknowable(stats):
+    """The KPI keys (A24) that the whole input cannot support."""
+    cols, msgs = stats["columns"], stats["messages"]
+    out = set()
+    if "csat" not in cols:
+        out.add("csat")
+    if "nps" not in cols:
+        out.add("nps")
+    if not cols & {"handle_seconds", "talk_seconds", "hold_seconds", "acw_seconds"}:
+        out.add("aht")
+    if "sentiment" not in cols or not msgs:
+        out.add("sentiment")
+    if not msgs:
+        out |= {"first_response", "response_time", "response_rate", "sla.first_reply", "fcr",
+                "bot_resolution", "replies_per_solved_ticket", "customer_messages_per_ticket",
+                "redirects"}
+    if not msgs.get("customer") or not msgs.get("agent"):
+        out |= {"first_response", "response_time", "response_rate", "sla.first_reply"}
+    if not msgs.get("agent"):
+        out.add("fcr")
+    if not msgs.get("bot"):
+        out.add("bot_resolution")
+    if "channel" not in cols or len(stats["channels"]) < 2:
+        out.add("redirects")
+    return out
 
 
 # --------------------------------------------------------------------------- ticket model
@@ -444,7 +486,7 @@ def num_out(x):
     return int(x) if float(x).is_integer() else x
 
 
-def kpi_block(tickets, as_of, has_status, csat_cfg):
+def kpi_block(tickets, as_of, has_status, csat_cfg, nulls=frozenset()):
     n = len(tickets)
     solved = [t for t in tickets if t.solved]
 
@@ -549,7 +591,7 @@ def kpi_block(tickets, as_of, has_status, csat_cfg):
     redir = sum(t.redirect for t in tickets)
     sent = [t.sentiment_change for t in tickets if t.sentiment_change is not None]
 
-    return {
+    block = {
         "tickets": n,
         "volume": volume,
         "first_response": fr,
@@ -569,6 +611,14 @@ def kpi_block(tickets, as_of, has_status, csat_cfg):
         "sentiment": {"tickets": len(sent),
                       "mean_change": ratio(math.fsum(sent), len(sent))},
     }
+    for key in nulls:
+        if key == "sla.first_reply":
+            block["sla"]["first_reply"] = None
+        elif key in block["interactions"]:
+            block["interactions"][key] = None
+        else:
+            block[key] = None
+    return block
 
 
 # --------------------------------------------------------------------------- report
@@ -594,6 +644,7 @@ def build_report(path, as_of_arg=None, by=None, csat_min=1.0, csat_max=5.0, csat
     tickets = [build_ticket(tid, evs, as_of) for tid, evs in per_ticket.items()]
 
     csat_cfg = {"min": csat_min, "max": csat_max, "satisfied": csat_satisfied}
+    nulls = unknowable(stats)
     report = {
         "schema_version": 1,
         "tool": {"name": "ticketkpi_ref", "version": "0"},
@@ -609,7 +660,7 @@ def build_report(path, as_of_arg=None, by=None, csat_min=1.0, csat_max=5.0, csat
         },
         "as_of": fmt_ts(as_of),
         "tz": "UTC",
-        "overall": kpi_block(tickets, as_of, stats["has_status"], csat_cfg),
+        "overall": kpi_block(tickets, as_of, stats["has_status"], csat_cfg, nulls),
     }
     if by:
         groups = {}
@@ -617,7 +668,8 @@ def build_report(path, as_of_arg=None, by=None, csat_min=1.0, csat_max=5.0, csat
             key = getattr(t, by) or "(none)"
             groups.setdefault(key, []).append(t)
         report["groups"] = [
-            {"by": {by: k}, "kpis": kpi_block(groups[k], as_of, stats["has_status"], csat_cfg)}
+            {"by": {by: k},
+             "kpis": kpi_block(groups[k], as_of, stats["has_status"], csat_cfg, nulls)}
             for k in sorted(groups)
         ]
     return report

@@ -1,0 +1,187 @@
+//! What an export can tell: which fields of the model its columns feed, and what its rows
+//! hold. A mapping's field whose column is absent from the file is *unmapped*, never a column
+//! of empty values: the KPIs that need it are null, with the missing column named.
+
+use std::collections::BTreeMap;
+
+use super::event::{AuthorType, Event, EventKind};
+use super::mapping::Target;
+use crate::symbols::Sym;
+
+/// How one field of the model is fed by the inputs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Feed {
+    /// From columns every input has (or a constant, or a derivation of a present column).
+    Fed,
+    /// The mapping reads it from columns an input does not have.
+    Absent { columns: String },
+}
+
+/// The fields the inputs feed, together: a field is fed only when every input feeds it.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Coverage {
+    /// The inputs have a row per event (events and threads shapes), not one per ticket.
+    pub per_event: bool,
+    /// Fields a mapping names; a field no mapping names is not in the map.
+    fields: BTreeMap<Target, Feed>,
+    /// Notes a preset gives on what a KPI means for its data: KPI key -> text.
+    pub caveats: BTreeMap<String, String>,
+}
+
+impl Coverage {
+    /// One input's coverage.
+    pub fn new(
+        per_event: bool,
+        fields: BTreeMap<Target, Feed>,
+        caveats: BTreeMap<String, String>,
+    ) -> Coverage {
+        Coverage {
+            per_event,
+            fields,
+            caveats,
+        }
+    }
+
+    /// Everything fed: what unit tests of the metrics start from.
+    pub fn full() -> Coverage {
+        Coverage {
+            per_event: true,
+            fields: Target::all().into_iter().map(|t| (t, Feed::Fed)).collect(),
+            caveats: BTreeMap::new(),
+        }
+    }
+
+    /// What several inputs support together: a field is fed when it is fed in both.
+    pub fn and(self, other: Coverage) -> Coverage {
+        let mut fields = BTreeMap::new();
+        for (target, feed) in self.fields {
+            match (feed, other.fields.get(&target)) {
+                (Feed::Fed, Some(Feed::Fed)) => {
+                    fields.insert(target, Feed::Fed);
+                }
+                (Feed::Absent { columns }, _) => {
+                    fields.insert(target, Feed::Absent { columns });
+                }
+                (Feed::Fed, Some(Feed::Absent { columns })) => {
+                    let columns = columns.clone();
+                    fields.insert(target, Feed::Absent { columns });
+                }
+                (Feed::Fed, None) => {}
+            }
+        }
+        let mut caveats = self.caveats;
+        caveats.extend(other.caveats);
+        Coverage {
+            per_event: self.per_event && other.per_event,
+            fields,
+            caveats,
+        }
+    }
+
+    pub fn fed(&self, target: Target) -> bool {
+        self.fields.get(&target) == Some(&Feed::Fed)
+    }
+
+    pub fn any_fed(&self, targets: &[Target]) -> bool {
+        targets.iter().any(|target| self.fed(*target))
+    }
+
+    /// Why none of `targets` is fed, in the words of the export: the columns the mapping
+    /// looked for, or that no column is mapped to them.
+    pub fn why_not(&self, targets: &[Target]) -> String {
+        let absent: Vec<String> = targets
+            .iter()
+            .filter_map(|target| match self.fields.get(target) {
+                Some(Feed::Absent { columns }) => Some(format!("'{columns}'")),
+                _ => None,
+            })
+            .collect();
+        if absent.is_empty() {
+            let names: Vec<&str> = targets.iter().map(|t| t.name()).collect();
+            format!("no column is mapped to {}", names.join(" or "))
+        } else {
+            format!("the export has no column {}", absent.join(" or "))
+        }
+    }
+}
+
+/// What the valid rows hold, beyond their columns: a KPI whose numerator the data can never
+/// fill (bot resolution without any bot message, redirects with one channel) is unknowable,
+/// not 0.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct RowFacts {
+    pub message_rows: u64,
+    pub customer_messages: u64,
+    pub agent_messages: u64,
+    pub bot_messages: u64,
+    /// The non-empty channels of message rows: none, one, or several.
+    pub channels: Channels,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Channels {
+    #[default]
+    None,
+    One(Sym),
+    Several,
+}
+
+impl RowFacts {
+    pub fn observe(&mut self, event: &Event) {
+        if event.kind != EventKind::Message {
+            return;
+        }
+        self.message_rows += 1;
+        match event.author {
+            Some(AuthorType::Customer) => self.customer_messages += 1,
+            Some(AuthorType::Agent) => self.agent_messages += 1,
+            Some(AuthorType::Bot) => self.bot_messages += 1,
+            Some(AuthorType::System) | None => {}
+        }
+        let channel = event.attributes.channel;
+        if !channel.is_none() {
+            self.channels = match self.channels {
+                Channels::None => Channels::One(channel),
+                Channels::One(seen) if seen == channel => Channels::One(seen),
+                _ => Channels::Several,
+            };
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ingest::row::Field;
+
+    fn coverage(fields: &[(Target, Feed)]) -> Coverage {
+        Coverage::new(false, fields.iter().cloned().collect(), BTreeMap::new())
+    }
+
+    #[test]
+    fn a_field_is_fed_only_when_every_input_feeds_it() {
+        let csat = Target::Event(Field::Csat);
+        let replies = Target::Replies;
+        let first = coverage(&[(csat, Feed::Fed), (replies, Feed::Fed)]);
+        let second = coverage(&[
+            (csat, Feed::Fed),
+            (
+                replies,
+                Feed::Absent {
+                    columns: "Replies".into(),
+                },
+            ),
+        ]);
+        let both = first.and(second);
+        assert!(both.fed(csat));
+        assert!(!both.fed(replies));
+        assert_eq!(
+            both.why_not(&[replies]),
+            "the export has no column 'Replies'"
+        );
+        assert_eq!(
+            both.why_not(&[Target::Reopens]),
+            "no column is mapped to reopens"
+        );
+    }
+}
