@@ -86,7 +86,7 @@ fn table_fits_80_columns_when_piped() {
 #[test]
 fn json_report_has_the_documented_shape_and_values() {
     let report = json_report(&[SMALL]);
-    assert_eq!(report["schema_version"], 1);
+    assert_eq!(report["schema_version"], 2);
     assert_eq!(report["input"]["rows"], 26);
     assert_eq!(report["input"]["rows_used"], 26);
     assert_eq!(report["input"]["tickets"], 8);

@@ -20,7 +20,7 @@ use serde::Serialize;
 use crate::metrics::KpiBlock;
 use crate::metrics::group::{GroupBlock, PeriodBlock};
 
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// The whole report; its serde form is the documented JSON schema (docs/json-schema.md).
 #[derive(Debug, Clone, PartialEq, Serialize)]

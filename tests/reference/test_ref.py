@@ -382,7 +382,7 @@ class CliAndCompare(Helpers):
         out = subprocess.run([sys.executable, script, os.path.join(CASES, "bot_outbound.csv"),
                               "--by", "channel"], capture_output=True, text=True, check=True)
         rep = json.loads(out.stdout)
-        self.assertEqual(rep["schema_version"], 1)
+        self.assertEqual(rep["schema_version"], 2)
         self.assertEqual(len(rep["groups"]), 4)
 
         same = compare.compare(rep, json.loads(out.stdout))

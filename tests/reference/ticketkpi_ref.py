@@ -8,7 +8,7 @@ Usage:
     python3 ticketkpi_ref.py FILE.csv [--as-of RFC3339] [--by channel]
                              [--csat-min 1 --csat-max 5 --csat-satisfied 4]
 
-Prints the JSON report (schema_version 1): schema_version, tool, input, as_of, tz, overall and,
+Prints the JSON report (schema_version 2): schema_version, tool, input, as_of, tz, overall and,
 with --by, groups. No periods, --tz, --since/--until. Invalid rows are always skipped and counted
 in input.rejects_by_reason (the real tool only does that with --skip-invalid).
 
@@ -646,7 +646,7 @@ def build_report(path, as_of_arg=None, by=None, csat_min=1.0, csat_max=5.0, csat
     csat_cfg = {"min": csat_min, "max": csat_max, "satisfied": csat_satisfied}
     nulls = unknowable(stats)
     report = {
-        "schema_version": 1,
+        "schema_version": 2,
         "tool": {"name": "ticketkpi_ref", "version": "0"},
         "input": {
             "files": [path],
