@@ -444,7 +444,10 @@ mod tests {
         .expect("valid");
         assert_eq!(
             resolved.aliases.csat,
-            vec![("bad".to_owned(), 1.5), ("good, i'm satisfied".to_owned(), 5.0)]
+            vec![
+                ("bad".to_owned(), 1.5),
+                ("good, i'm satisfied".to_owned(), 5.0)
+            ]
         );
         let inline = Settings::parse("[aliases]\ncsat = { good = 5, bad = 1 }")
             .and_then(Settings::resolve)

@@ -858,7 +858,11 @@ impl Mapping {
     }
 
     /// A placeholder date is empty, except where the shape requires the instant.
-    fn placeholder<'r>(&self, target: Target, value: &str) -> Result<Option<Cow<'r, str>>, RowError> {
+    fn placeholder<'r>(
+        &self,
+        target: Target,
+        value: &str,
+    ) -> Result<Option<Cow<'r, str>>, RowError> {
         if self.required_targets().contains(&target) {
             return Err(RowError::new(
                 RejectReason::BadTimestamp,
@@ -1122,7 +1126,11 @@ mod tests {
         assert_eq!(error.reason, RejectReason::BadTimestamp);
         assert!(error.message.contains("placeholder"), "{}", error.message);
         let canonical = Mapping::canonical();
-        let kept = apply(&canonical, &["ticket_id", "timestamp"], &["1", "1900-01-01T00:00:00Z"]);
+        let kept = apply(
+            &canonical,
+            &["ticket_id", "timestamp"],
+            &["1", "1900-01-01T00:00:00Z"],
+        );
         assert_eq!(
             kept.get(Target::Event(Field::Timestamp)),
             "1900-01-01T00:00:00Z",

@@ -644,8 +644,12 @@ mod tests {
             notes.status_by_keyword,
             Some(("Waiting on Acme".to_owned(), Status::Pending))
         );
-        let (_, canonical) =
-            parse_mapped(&[(Field::Status, "Solved")], &rules, UnknownStatus::Classify).unwrap();
+        let (_, canonical) = parse_mapped(
+            &[(Field::Status, "Solved")],
+            &rules,
+            UnknownStatus::Classify,
+        )
+        .unwrap();
         assert!(canonical.is_empty(), "a canonical status is no finding");
         let rejected = parse_mapped(&status, &rules, UnknownStatus::Reject).unwrap_err();
         assert_eq!(rejected.reason, RejectReason::BadStatus);
@@ -686,10 +690,18 @@ mod tests {
         assert_eq!(rating("4").unwrap().0.csat, Some(4.0), "numbers still read");
         let outside = rating("meh").unwrap_err();
         assert_eq!(outside.reason, RejectReason::OutOfRange);
-        assert!(outside.message.contains("aliased to 9"), "{}", outside.message);
+        assert!(
+            outside.message.contains("aliased to 9"),
+            "{}",
+            outside.message
+        );
         let label = rating("Fantastic").unwrap_err();
         assert_eq!(label.reason, RejectReason::BadNumber);
-        assert!(label.message.contains("[aliases.csat]"), "{}", label.message);
+        assert!(
+            label.message.contains("[aliases.csat]"),
+            "{}",
+            label.message
+        );
     }
 
     #[test]

@@ -27,9 +27,20 @@ const KEYWORDS: [(Status, &[&str]); 4] = [
     (Status::OnHold, &["hold", "paused", "suspended"]),
     (
         Status::Solved,
-        &["resolved", "solved", "fixed", "done", "complete", "completed", "finished"],
+        &[
+            "resolved",
+            "solved",
+            "fixed",
+            "done",
+            "complete",
+            "completed",
+            "finished",
+        ],
     ),
-    (Status::Closed, &["closed", "cancelled", "canceled", "cancel"]),
+    (
+        Status::Closed,
+        &["closed", "cancelled", "canceled", "cancel"],
+    ),
 ];
 
 /// The category of a help-desk-defined status: pending when a word starts with wait, await or
