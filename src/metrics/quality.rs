@@ -145,3 +145,57 @@ impl Quality {
             .collect()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ingest::Coverage;
+    use crate::metrics::sla::{Conditions, SlaPolicies};
+    use crate::metrics::surveys::CsatScale;
+    use crate::model::tests::build;
+
+    fn quality(rows: &[&str], sla: &SlaPolicies) -> DataQuality {
+        let (tickets, symbols, as_of) = build(rows, None);
+        let context = Context {
+            as_of,
+            has_status: false,
+            csat: CsatScale::default(),
+            sla,
+            schedule: None,
+            fcr_reopen_window: None,
+            symbols: &symbols,
+            coverage: Coverage::FULL,
+        };
+        let mut quality = Quality::default();
+        for ticket in &tickets {
+            quality.observe(ticket);
+        }
+        quality.finish(0, 0, 0, &ValueFindings::default(), &context)
+    }
+
+    #[test]
+    fn priorities_outside_the_levels_and_policies_are_counted_per_ticket() {
+        let rows = [
+            "A 0 message customer priority=P3",
+            "A 1 message agent priority=p3",
+            "B 0 message customer priority=p3",
+            "C 0 message customer priority=medium",
+            "C 1 message agent priority=high",
+            "D 0 message customer priority=Urgent",
+            "E 0 message customer",
+        ];
+        let found = quality(&rows, &SlaPolicies::default());
+        // C is high at as-of (its last priority); E has none, which is no value.
+        assert_eq!(
+            found.unknown_priorities,
+            BTreeMap::from([("p3".to_owned(), 2)])
+        );
+        assert!(found.problems().is_empty(), "a note, not a problem");
+        let mut named = SlaPolicies::default();
+        named.policies[0].conditions = Conditions {
+            priority: vec!["p3".to_owned()],
+            ..Conditions::default()
+        };
+        assert!(quality(&rows, &named).unknown_priorities.is_empty());
+    }
+}
