@@ -28,6 +28,14 @@ fn json_report(args: &[&str]) -> Value {
     serde_json::from_slice(&output.stdout).expect("json")
 }
 
+/// Rows a preset leaves out by design. The report is coming to keep them apart from rejected
+/// rows (`input.rows_excluded`); until then they are the `excluded_by_mapping` rejects.
+fn excluded_rows(input: &Value) -> Option<u64> {
+    input["rows_excluded"]
+        .as_u64()
+        .or_else(|| input["rejects_by_reason"]["excluded_by_mapping"].as_u64())
+}
+
 /// The fixture without the rows whose status says they are not support work.
 fn without_excluded(path: &str, statuses: &[&str]) -> String {
     let text = std::fs::read_to_string(path).expect("fixture");
@@ -45,10 +53,7 @@ fn freshdesk_custom_statuses_and_survey_labels_are_read_and_listed() {
     // 11 rows: ticket 7 is Spam and ticket 10 Deleted, excluded and counted.
     assert_eq!(input["rows"], 11);
     assert_eq!(input["rows_used"], 9);
-    assert_eq!(
-        input["rejects_by_reason"],
-        json!({ "excluded_by_mapping": 2 })
-    );
+    assert_eq!(excluded_rows(input), Some(2));
     assert_eq!(input["tickets"], 9);
     let quality = &report["data_quality"];
     // "Waiting on Customer" is the preset's own (pending); three custom statuses are read by
@@ -110,10 +115,8 @@ fn zendesk_placeholder_dates_are_empty_and_deleted_tickets_excluded() {
     assert_eq!(input["read_as"][0]["mapping"], "zendesk");
     // 204 (Deleted) and 206 (deleted) are excluded.
     assert_eq!(input["rows"], 7);
-    assert_eq!(
-        input["rejects_by_reason"],
-        json!({ "excluded_by_mapping": 2 })
-    );
+    assert_eq!(input["rows_used"], 5);
+    assert_eq!(excluded_rows(input), Some(2));
     assert_eq!(input["tickets"], 5);
     let quality = &report["data_quality"];
     // 202, 203 (05:30 on the placeholder day) and 207 say 1900-01-01: not solved.
@@ -169,6 +172,10 @@ fn values_read_by_rule_are_notes_that_strict_does_not_fail_on() {
         let report: Value = serde_json::from_slice(&output.stdout).expect("json");
         let quality = &report["data_quality"];
         assert_eq!(quality["rows_rejected"], 0, "{name}");
+        assert_eq!(
+            report["input"]["rows_used"], report["input"]["rows"],
+            "{name}"
+        );
         let notes = quality["statuses_by_keyword"]
             .as_object()
             .map_or(0, |m| m.len())
