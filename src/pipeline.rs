@@ -211,6 +211,8 @@ impl Analysis {
                 self.stats.rows_rejected,
                 self.duplicate_events,
                 self.repeated_rows,
+                &self.stats.values,
+                &context,
             ),
             overall: overall.finish(&context),
             groups: groups.finish(&context),

@@ -61,6 +61,9 @@ pub struct AliasSettings {
     pub author_type: BTreeMap<String, String>,
     #[serde(default)]
     pub status: BTreeMap<String, String>,
+    /// Survey labels and the score each means, e.g. `good = 5`.
+    #[serde(default)]
+    pub csat: BTreeMap<String, f64>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -373,6 +376,17 @@ impl AliasSettings {
                 }
             })?,
             status: table("status", &self.status, status_named)?,
+            csat: self
+                .csat
+                .iter()
+                .map(|(label, score)| {
+                    if score.is_finite() {
+                        Ok((label.trim().to_lowercase(), *score))
+                    } else {
+                        Err(format!("aliases.csat: {label:?} = {score} is not a score"))
+                    }
+                })
+                .collect::<Result<_, _>>()?,
         })
     }
 }
@@ -422,6 +436,32 @@ mod tests {
         assert!(
             error("[[sla.policies]]\nname = \"p\"\npause_on = [\"waiting\"]").contains("pause_on")
         );
+    }
+
+    #[test]
+    fn csat_aliases_are_labels_and_scores() {
+        let resolved = Settings::parse(
+            "[aliases.csat]\n\"Good, I'm satisfied\" = 5\nBad = 1.5\n[aliases]\nstatus = { Done = \"solved\" }",
+        )
+        .and_then(Settings::resolve)
+        .expect("valid");
+        assert_eq!(
+            resolved.aliases.csat,
+            vec![
+                ("bad".to_owned(), 1.5),
+                ("good, i'm satisfied".to_owned(), 5.0)
+            ]
+        );
+        let inline = Settings::parse("[aliases]\ncsat = { good = 5, bad = 1 }")
+            .and_then(Settings::resolve)
+            .expect("valid");
+        assert_eq!(inline.aliases.csat.len(), 2);
+        let text = Settings::parse("[aliases.csat]\ngood = \"five\"").unwrap_err();
+        assert!(text.contains("expected f64"), "a score is a number: {text}");
+        let nan = Settings::parse("[aliases.csat]\ngood = nan")
+            .and_then(Settings::resolve)
+            .unwrap_err();
+        assert!(nan.contains("not a score"), "{nan}");
     }
 
     #[test]

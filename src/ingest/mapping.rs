@@ -12,6 +12,7 @@ use serde::Deserialize;
 
 use super::coverage::{Coverage, Feed};
 use super::row::{FIELD_COUNT, Field, RejectReason, RowError, RowValues};
+use super::values::{UnknownStatus, ValueNotes, is_placeholder_date};
 
 /// The three input shapes that map onto the one ticket model.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, serde::Serialize)]
@@ -68,6 +69,10 @@ pub struct MappingSpec {
     /// The value `*` applies to any value not listed.
     #[serde(default)]
     pub derive: BTreeMap<String, BTreeMap<String, BTreeMap<String, String>>>,
+    /// A status outside the vocabulary (after `values` and the config's aliases): `classify`
+    /// (by keyword, counted; the default) or `reject` (an invalid row).
+    #[serde(default)]
+    pub unknown_status: UnknownStatus,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -343,6 +348,10 @@ pub struct Mapping {
     /// The zone of the export's local times, when the mapping declares one.
     pub tz: Option<chrono_tz::Tz>,
     pub caveats: BTreeMap<String, String>,
+    pub unknown_status: UnknownStatus,
+    /// Whether placeholder dates (`1900-01-01`, ...) read as empty: in every mapping but the
+    /// canonical one, whose contract accepts any date of the years 1 to 9999.
+    placeholder_dates: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -378,10 +387,11 @@ pub struct MappingError {
 }
 
 impl Mapping {
-    /// The canonical event log, read as it is.
+    /// The canonical event log, read as it is: its statuses are the contract's vocabulary.
     pub fn canonical() -> Mapping {
         let spec = MappingSpec {
             name: Some("canonical".to_owned()),
+            unknown_status: UnknownStatus::Reject,
             fields: Field::ALL
                 .iter()
                 .map(|field| {
@@ -393,7 +403,12 @@ impl Mapping {
                 .collect(),
             ..MappingSpec::default()
         };
-        Mapping::compile(&spec).unwrap_or_else(|_| unreachable!("the canonical mapping is valid"))
+        let mapping = Mapping::compile(&spec)
+            .unwrap_or_else(|_| unreachable!("the canonical mapping is valid"));
+        Mapping {
+            placeholder_dates: false,
+            ..mapping
+        }
     }
 
     pub fn from_toml(name: &str, text: &str) -> Result<Mapping, MappingError> {
@@ -571,6 +586,8 @@ impl Mapping {
             detect_any: spec.detect_any.clone(),
             tz,
             caveats: spec.caveats.clone(),
+            unknown_status: spec.unknown_status,
+            placeholder_dates: true,
         };
         for required in mapping.required_targets() {
             if !mapping.maps(required) {
@@ -839,8 +856,10 @@ impl Mapping {
                     _ => raw,
                 },
             };
-            let value = self.convert(*target, field, aliased)?;
-            row.set(*target, value);
+            match self.convert(*target, field, aliased)? {
+                Some(value) => row.set(*target, value),
+                None => row.notes.placeholder_dates.push(self.column_of(*target)),
+            }
         }
         for derivation in &self.derive {
             let key = read(derivation.slot).to_lowercase();
@@ -855,58 +874,92 @@ impl Mapping {
         Ok(row)
     }
 
+    /// The source column behind `target`, or the field's name (for messages and notes).
+    fn column_of(&self, target: Target) -> String {
+        self.source_of(target)
+            .unwrap_or_else(|| target.name().to_owned())
+    }
+
+    /// The value in canonical form; `None` for a placeholder date, which means "no date".
     fn convert<'r>(
         &self,
         target: Target,
         field: &CompiledField,
         value: Cow<'r, str>,
-    ) -> Result<Cow<'r, str>, RowError> {
+    ) -> Result<Option<Cow<'r, str>>, RowError> {
         if value.is_empty() {
-            return Ok(value);
+            return Ok(Some(value));
         }
-        // Only errors need the column's name.
-        let column = || {
-            self.source_of(target)
-                .unwrap_or_else(|| target.name().to_owned())
-        };
         match target.kind() {
-            ValueKind::Text => Ok(value),
-            ValueKind::Id => Ok(match value.strip_suffix(".0") {
+            ValueKind::Text => Ok(Some(value)),
+            ValueKind::Id => Ok(Some(match value.strip_suffix(".0") {
                 Some(integer) if integer.bytes().all(|b| b.is_ascii_digit()) => {
                     Cow::Owned(integer.to_owned())
                 }
                 _ => value,
-            }),
-            ValueKind::Timestamp if field.formats.is_empty() => Ok(value),
-            ValueKind::Timestamp => match reformat_timestamp(&value, &field.formats) {
-                Some(canonical) => Ok(Cow::Owned(canonical)),
-                // Canonical timestamps are still accepted; anything else fails validation
-                // with the formats named.
-                None if crate::time::parse_timestamp(&value, chrono_tz::Tz::UTC).is_ok() => {
-                    Ok(value)
+            })),
+            ValueKind::Timestamp => {
+                let canonical = self.canonical_timestamp(target, field, value)?;
+                if self.placeholder_dates && is_placeholder_date(&canonical) {
+                    return self.placeholder(target, &canonical);
                 }
-                None => Err(RowError::new(
-                    RejectReason::BadTimestamp,
-                    Some(&column()),
-                    format!(
-                        "cannot parse {value:?} as a timestamp (expected {})",
-                        field.formats.join(" or ")
-                    ),
-                )),
-            },
+                Ok(Some(canonical))
+            }
             ValueKind::Duration => match field.unit {
-                DurationUnit::Seconds => Ok(value),
+                DurationUnit::Seconds => Ok(Some(value)),
                 unit => duration_seconds(&value, unit)
-                    .map(|seconds| Cow::Owned(seconds.to_string()))
+                    .map(|seconds| Some(Cow::Owned(seconds.to_string())))
                     .ok_or_else(|| {
                         RowError::new(
                             RejectReason::BadNumber,
-                            Some(&column()),
+                            Some(&self.column_of(target)),
                             format!("cannot parse {value:?} as a duration in {unit:?}"),
                         )
                     }),
             },
         }
+    }
+
+    fn canonical_timestamp<'r>(
+        &self,
+        target: Target,
+        field: &CompiledField,
+        value: Cow<'r, str>,
+    ) -> Result<Cow<'r, str>, RowError> {
+        // A zero date is no date in any format (and no format parses it).
+        if field.formats.is_empty() || (self.placeholder_dates && is_placeholder_date(&value)) {
+            return Ok(value);
+        }
+        match reformat_timestamp(&value, &field.formats) {
+            Some(canonical) => Ok(Cow::Owned(canonical)),
+            // Canonical timestamps are still accepted; anything else fails validation
+            // with the formats named.
+            None if crate::time::parse_timestamp(&value, chrono_tz::Tz::UTC).is_ok() => Ok(value),
+            None => Err(RowError::new(
+                RejectReason::BadTimestamp,
+                Some(&self.column_of(target)),
+                format!(
+                    "cannot parse {value:?} as a timestamp (expected {})",
+                    field.formats.join(" or ")
+                ),
+            )),
+        }
+    }
+
+    /// A placeholder date is empty, except where the shape requires the instant.
+    fn placeholder<'r>(
+        &self,
+        target: Target,
+        value: &str,
+    ) -> Result<Option<Cow<'r, str>>, RowError> {
+        if self.required_targets().contains(&target) {
+            return Err(RowError::new(
+                RejectReason::BadTimestamp,
+                Some(&self.column_of(target)),
+                format!("{value:?} is a placeholder for \"no date\", and this field is required"),
+            ));
+        }
+        Ok(None)
     }
 }
 
@@ -975,6 +1028,8 @@ pub struct MappedRow<'r> {
     values: [Cow<'r, str>; TARGET_COUNT],
     /// The `order_by` cell, for the tickets shape.
     pub order: Option<&'r str>,
+    /// What the mapping read by rule rather than as written (placeholder dates).
+    pub notes: ValueNotes,
 }
 
 impl Default for MappedRow<'_> {
@@ -982,6 +1037,7 @@ impl Default for MappedRow<'_> {
         MappedRow {
             values: std::array::from_fn(|_| Cow::Borrowed("")),
             order: None,
+            notes: ValueNotes::default(),
         }
     }
 }
@@ -1002,6 +1058,7 @@ impl<'r> MappedRow<'r> {
         MappedRow {
             values: self.values.map(|value| Cow::Owned(value.into_owned())),
             order: None,
+            notes: self.notes,
         }
     }
 
@@ -1126,6 +1183,64 @@ mod tests {
             .unwrap_err();
         assert_eq!(skipped.reason, RejectReason::ExcludedByMapping);
         assert_eq!(skipped.column.as_deref(), Some("outcome"));
+    }
+
+    #[test]
+    fn placeholder_dates_read_as_empty_and_are_noted() {
+        let mapping = mapping(
+            r#"
+            shape = "tickets"
+            [fields]
+            ticket_id = "id"
+            created_at = "created"
+            solved_at = { column = "solved", format = "%m/%d/%Y %H:%M" }
+            closed_at = "closed"
+            "#,
+        );
+        let header = ["id", "created", "solved", "closed"];
+        let cells = [
+            "1",
+            "2026-03-01 10:00",
+            "01/01/1900 13:00",
+            "0000-00-00 00:00:00",
+        ];
+        let row = apply(&mapping, &header, &cells);
+        assert_eq!(row.get(Target::SolvedAt), "");
+        assert_eq!(row.get(Target::ClosedAt), "");
+        assert_eq!(row.notes.placeholder_dates, ["closed", "solved"]);
+        let required = ["2", "1900-01-01 00:00", "", ""];
+        let slots: Vec<Option<usize>> = mapping
+            .columns
+            .iter()
+            .map(|column| header.iter().position(|h| h == column))
+            .collect();
+        let error = mapping
+            .apply(|slot| slots[slot].and_then(|index| required.get(index).copied()))
+            .unwrap_err();
+        assert_eq!(error.reason, RejectReason::BadTimestamp);
+        assert!(error.message.contains("placeholder"), "{}", error.message);
+        let canonical = Mapping::canonical();
+        let kept = apply(
+            &canonical,
+            &["ticket_id", "timestamp"],
+            &["1", "1900-01-01T00:00:00Z"],
+        );
+        assert_eq!(
+            kept.get(Target::Event(Field::Timestamp)),
+            "1900-01-01T00:00:00Z",
+            "the canonical log reads any date of its range"
+        );
+    }
+
+    #[test]
+    fn unknown_statuses_are_classified_unless_the_mapping_rejects_them() {
+        let base = "[fields]\nticket_id = \"id\"\ntimestamp = \"t\"\n";
+        assert_eq!(mapping(base).unknown_status, UnknownStatus::Classify);
+        let strict = mapping(&format!("unknown_status = \"reject\"\n{base}"));
+        assert_eq!(strict.unknown_status, UnknownStatus::Reject);
+        assert_eq!(Mapping::canonical().unknown_status, UnknownStatus::Reject);
+        let typo = Mapping::from_toml("x", &format!("unknown_status = \"guess\"\n{base}"));
+        assert!(typo.is_err());
     }
 
     #[test]

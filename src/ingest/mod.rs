@@ -14,6 +14,7 @@ pub mod presets;
 pub mod row;
 pub mod source;
 pub mod ticket_record;
+pub mod values;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt;
@@ -153,6 +154,8 @@ pub struct InputStats {
     pub coverage: Coverage,
     /// What their valid rows hold.
     pub facts: RowFacts,
+    /// Values read by rule rather than as written (statuses by keyword, placeholder dates).
+    pub values: values::ValueFindings,
 }
 
 impl InputStats {
@@ -202,9 +205,15 @@ pub struct IngestOptions {
     pub progress: Option<crate::progress::Progress>,
 }
 
-/// A valid row, converted to what its shape makes of it.
+/// A valid row, converted to what its shape makes of it, with what it says beyond that.
 #[derive(Debug, Clone)]
-pub(crate) enum Converted<'r> {
+pub(crate) struct Converted<'r> {
+    record: Record<'r>,
+    notes: values::ValueNotes,
+}
+
+#[derive(Debug, Clone)]
+enum Record<'r> {
     Event {
         ticket_id: std::borrow::Cow<'r, str>,
         event: Event,
@@ -220,23 +229,25 @@ pub(crate) enum Converted<'r> {
 impl Converted<'_> {
     /// The same, owning its ticket id (to outlive the row it came from).
     pub(crate) fn into_owned(self) -> Converted<'static> {
-        match self {
-            Converted::Event { ticket_id, event } => Converted::Event {
+        let record = match self.record {
+            Record::Event { ticket_id, event } => Record::Event {
                 ticket_id: std::borrow::Cow::Owned(ticket_id.into_owned()),
                 event,
             },
-            Converted::Message { id, parent, event } => Converted::Message { id, parent, event },
-            Converted::Ticket(record) => Converted::Ticket(record),
+            Record::Message { id, parent, event } => Record::Message { id, parent, event },
+            Record::Ticket(record) => Record::Ticket(record),
+        };
+        Converted {
+            record,
+            notes: self.notes,
         }
     }
 
     /// Rewrites interned values from a chunk's own table to the shared one.
     fn remap(&mut self, map: &[crate::symbols::Sym]) {
-        let attributes = match self {
-            Converted::Event { event, .. } | Converted::Message { event, .. } => {
-                &mut event.attributes
-            }
-            Converted::Ticket(record) => &mut record.attributes,
+        let attributes = match &mut self.record {
+            Record::Event { event, .. } | Record::Message { event, .. } => &mut event.attributes,
+            Record::Ticket(record) => &mut record.attributes,
         };
         attributes.remap(map);
     }
@@ -252,12 +263,20 @@ pub(crate) fn convert<'r>(
     rules: &RowRules,
     symbols: &mut Symbols,
 ) -> Result<Converted<'r>, RowError> {
-    Ok(match mapping.shape {
+    let mut notes = row.notes.clone();
+    let unknown_status = mapping.unknown_status;
+    let record = match mapping.shape {
         Shape::Events => {
-            let (ticket_id, mut event) = row::parse_row(&row.event_values(), rules, symbols)?;
+            let (ticket_id, mut event) = row::parse_row_noting(
+                &row.event_values(),
+                rules,
+                unknown_status,
+                symbols,
+                &mut notes,
+            )?;
             event.fingerprint = fingerprint;
             event.source = source;
-            Converted::Event {
+            Record::Event {
                 ticket_id: std::borrow::Cow::Borrowed(ticket_id),
                 event,
             }
@@ -265,24 +284,29 @@ pub(crate) fn convert<'r>(
         Shape::Threads => {
             let mut values = row.event_values();
             values.set(Field::TicketId, row.get(Target::MessageId));
-            let (id, mut event) = row::parse_row(&values, rules, symbols)?;
+            let (id, mut event) =
+                row::parse_row_noting(&values, rules, unknown_status, symbols, &mut notes)?;
             event.fingerprint = fingerprint;
             event.source = source;
             let parent = row.get(Target::ParentId);
-            Converted::Message {
+            Record::Message {
                 id: id.to_owned(),
                 parent: (!parent.is_empty()).then(|| parent.to_owned()),
                 event,
             }
         }
-        Shape::Tickets => Converted::Ticket(Box::new(ticket_record::parse_ticket_row(
-            row,
-            row.order,
-            &mapping.rollover,
-            rules,
-            symbols,
-        )?)),
-    })
+        Shape::Tickets => {
+            let ticket = ticket_record::TicketRules {
+                order: row.order,
+                rollover: &mapping.rollover,
+                unknown_status,
+            };
+            Record::Ticket(Box::new(ticket_record::parse_ticket_row(
+                row, ticket, rules, symbols, &mut notes,
+            )?))
+        }
+    };
+    Ok(Converted { record, notes })
 }
 
 /// A message of the threads shape, held until every reply-to link is known.
@@ -485,16 +509,19 @@ impl<'a, S: Sink> Ingestor<'a, S> {
 
     /// Books a converted row and hands it on.
     fn apply(&mut self, converted: Converted<'_>) {
-        match converted {
-            Converted::Event { ticket_id, event } => {
+        if !converted.notes.is_empty() {
+            self.stats.values.record(converted.notes);
+        }
+        match converted.record {
+            Record::Event { ticket_id, event } => {
                 self.note(&event);
                 self.sink.event(&ticket_id, event);
             }
-            Converted::Message { id, parent, event } => {
+            Record::Message { id, parent, event } => {
                 self.note(&event);
                 self.threads.push(ThreadMessage { id, parent, event });
             }
-            Converted::Ticket(record) => {
+            Record::Ticket(record) => {
                 self.stats.has_status |= record.status.is_some()
                     || record.solved_at.is_some()
                     || record.closed_at.is_some();

@@ -8,6 +8,7 @@ use std::fmt;
 use chrono_tz::Tz;
 
 use super::event::{Attributes, AuthorType, Event, EventKind, Status};
+use super::values::{UnknownStatus, ValueNotes, classify_status};
 use crate::symbols::Symbols;
 use crate::time::{TimestampError, parse_timestamp};
 
@@ -220,19 +221,25 @@ impl fmt::Display for RowError {
     }
 }
 
-/// Values a help desk writes for `event`, `author_type` and `status`, and the canonical
-/// value each means (keys lowercase). They are tried before the canonical names.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// Values a help desk writes for `event`, `author_type`, `status` and `csat`, and the
+/// canonical value each means (keys lowercase). They are tried before the canonical names.
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Aliases {
     pub event: Vec<(String, EventKind)>,
     pub author_type: Vec<(String, AuthorType)>,
     pub status: Vec<(String, Status)>,
+    /// Survey labels and their scores ("good" = 5).
+    pub csat: Vec<(String, f64)>,
 }
 
 fn alias<T: Copy>(aliases: &[(String, T)], text: &str) -> Option<T> {
+    if aliases.is_empty() || text.is_empty() {
+        return None;
+    }
+    let lower = text.to_lowercase();
     aliases
         .iter()
-        .find(|(from, _)| *from == text.to_lowercase())
+        .find(|(from, _)| *from == lower)
         .map(|(_, value)| *value)
 }
 
@@ -256,11 +263,25 @@ impl Default for RowRules {
     }
 }
 
-/// Validates a row and builds its event; returns the ticket id alongside.
+/// Validates a row of the canonical event log and builds its event; returns the ticket id
+/// alongside.
 pub fn parse_row<'r>(
     row: &RowValues<'r>,
     rules: &RowRules,
     symbols: &mut Symbols,
+) -> Result<(&'r str, Event), RowError> {
+    let mut notes = ValueNotes::default();
+    parse_row_noting(row, rules, UnknownStatus::Reject, symbols, &mut notes)
+}
+
+/// The same, for a row read through a mapping: `unknown_status` says what a status outside the
+/// vocabulary becomes, and what the row says beyond its event goes to `notes`.
+pub fn parse_row_noting<'r>(
+    row: &RowValues<'r>,
+    rules: &RowRules,
+    unknown_status: UnknownStatus,
+    symbols: &mut Symbols,
+    notes: &mut ValueNotes,
 ) -> Result<(&'r str, Event), RowError> {
     let ticket_id = row.get(Field::TicketId);
     if ticket_id.is_empty() {
@@ -287,8 +308,8 @@ pub fn parse_row<'r>(
             "is empty on a message row",
         ));
     }
-    let status = status_of(row.get(Field::Status), rules)?;
-    let csat = number(row, Field::Csat, rules.csat_min, rules.csat_max)?;
+    let status = status_of(row.get(Field::Status), rules, unknown_status, notes)?;
+    let csat = csat_of(row.get(Field::Csat), rules)?;
     if kind == EventKind::Rating && csat.is_none() {
         return Err(RowError::in_field(
             RejectReason::RatingWithoutCsat,
@@ -379,12 +400,49 @@ fn parse_author(text: &str) -> Result<Option<AuthorType>, RowError> {
     )
 }
 
-/// A status, through the aliases first.
-pub(crate) fn status_of(text: &str, rules: &RowRules) -> Result<Option<Status>, RowError> {
-    match alias(&rules.aliases.status, text) {
-        Some(status) => Ok(Some(status)),
-        None => parse_status(text),
+/// A status, through the aliases first; one outside the vocabulary is classified by keyword
+/// (and noted) or invalid, as `unknown_status` says.
+pub(crate) fn status_of(
+    text: &str,
+    rules: &RowRules,
+    unknown_status: UnknownStatus,
+    notes: &mut ValueNotes,
+) -> Result<Option<Status>, RowError> {
+    if let Some(status) = alias(&rules.aliases.status, text) {
+        return Ok(Some(status));
     }
+    match (parse_status(text), unknown_status) {
+        (Err(error), UnknownStatus::Reject) => Err(error),
+        (Err(_), UnknownStatus::Classify) => {
+            let status = classify_status(text);
+            notes.status_by_keyword = Some((text.to_owned(), status));
+            Ok(Some(status))
+        }
+        (known, _) => known,
+    }
+}
+
+/// A survey score: a label through the csat aliases, else a number; within the scale.
+pub(crate) fn csat_of(text: &str, rules: &RowRules) -> Result<Option<f64>, RowError> {
+    let (min, max) = (rules.csat_min, rules.csat_max);
+    let Some(score) = alias(&rules.aliases.csat, text) else {
+        return decimal(text, Field::Csat, min, max).map_err(|mut error| {
+            if error.reason == RejectReason::BadNumber {
+                error.message.push_str(
+                    "; a survey label needs its score in [aliases.csat] of ticketkpi.toml",
+                );
+            }
+            error
+        });
+    };
+    if score < min || score > max {
+        return Err(RowError::in_field(
+            RejectReason::OutOfRange,
+            Field::Csat,
+            format!("{text:?} is aliased to {score}, outside {min}..={max}"),
+        ));
+    }
+    Ok(Some(score))
 }
 
 fn parse_status(text: &str) -> Result<Option<Status>, RowError> {
@@ -401,7 +459,10 @@ fn parse_status(text: &str) -> Result<Option<Status>, RowError> {
 
 /// A finite decimal number within `[min, max]`, or `None` when empty.
 fn number(row: &RowValues<'_>, field: Field, min: f64, max: f64) -> Result<Option<f64>, RowError> {
-    let text = row.get(field);
+    decimal(row.get(field), field, min, max)
+}
+
+fn decimal(text: &str, field: Field, min: f64, max: f64) -> Result<Option<f64>, RowError> {
     if text.is_empty() {
         return Ok(None);
     }
@@ -540,6 +601,7 @@ mod tests {
                 event: vec![("comment".into(), EventKind::Message)],
                 author_type: vec![("bot".into(), AuthorType::Agent)],
                 status: vec![("resolved".into(), Status::Solved)],
+                csat: Vec::new(),
             },
             ..RowRules::default()
         };
@@ -556,6 +618,93 @@ mod tests {
             "bots counted as agents"
         );
         assert_eq!(event.status, Some(Status::Solved));
+    }
+
+    fn parse_mapped(
+        pairs: &[(Field, &str)],
+        rules: &RowRules,
+        unknown_status: UnknownStatus,
+    ) -> Result<(Event, ValueNotes), RowError> {
+        let mut notes = ValueNotes::default();
+        let values = row(pairs);
+        let (_, event) = parse_row_noting(
+            &values,
+            rules,
+            unknown_status,
+            &mut Symbols::default(),
+            &mut notes,
+        )?;
+        Ok((event, notes))
+    }
+
+    #[test]
+    fn mapped_statuses_outside_the_vocabulary_are_classified_and_noted() {
+        let rules = RowRules::default();
+        let status = [(Field::Status, "Waiting on Acme")];
+        let (event, notes) = parse_mapped(&status, &rules, UnknownStatus::Classify).unwrap();
+        assert_eq!(event.status, Some(Status::Pending));
+        assert_eq!(
+            notes.status_by_keyword,
+            Some(("Waiting on Acme".to_owned(), Status::Pending))
+        );
+        let (_, canonical) = parse_mapped(
+            &[(Field::Status, "Solved")],
+            &rules,
+            UnknownStatus::Classify,
+        )
+        .unwrap();
+        assert!(canonical.is_empty(), "a canonical status is no finding");
+        let rejected = parse_mapped(&status, &rules, UnknownStatus::Reject).unwrap_err();
+        assert_eq!(rejected.reason, RejectReason::BadStatus);
+        assert_eq!(
+            reason(&[(Field::Status, "Waiting on Acme")]),
+            RejectReason::BadStatus,
+            "the canonical event log stays strict"
+        );
+        let aliased = RowRules {
+            aliases: Aliases {
+                status: vec![("waiting on acme".into(), Status::OnHold)],
+                ..Aliases::default()
+            },
+            ..RowRules::default()
+        };
+        let (event, notes) = parse_mapped(&status, &aliased, UnknownStatus::Classify).unwrap();
+        assert_eq!(event.status, Some(Status::OnHold), "an alias wins");
+        assert!(notes.is_empty());
+    }
+
+    #[test]
+    fn csat_aliases_turn_survey_labels_into_scores() {
+        let rules = RowRules {
+            aliases: Aliases {
+                csat: vec![("good".into(), 5.0), ("meh".into(), 9.0)],
+                ..Aliases::default()
+            },
+            ..RowRules::default()
+        };
+        let rating = |csat: &'static str| {
+            parse_mapped(
+                &[(Field::Event, "rating"), (Field::Csat, csat)],
+                &rules,
+                UnknownStatus::Reject,
+            )
+        };
+        assert_eq!(rating("Good").unwrap().0.csat, Some(5.0));
+        assert_eq!(rating("4").unwrap().0.csat, Some(4.0), "numbers still read");
+        let outside = rating("meh").unwrap_err();
+        assert_eq!(outside.reason, RejectReason::OutOfRange);
+        assert!(
+            outside.message.contains("aliased to 9"),
+            "{}",
+            outside.message
+        );
+        let label = rating("Fantastic").unwrap_err();
+        assert_eq!(label.reason, RejectReason::BadNumber);
+        assert!(
+            label.message.contains("[aliases.csat]"),
+            "{}",
+            label.message
+        );
     }
 
     #[test]

@@ -3,7 +3,8 @@
 
 use super::event::{Attributes, Status};
 use super::mapping::{MappedRow, Target};
-use super::row::{Field, RejectReason, RowError, RowRules, status_of};
+use super::row::{Field, RejectReason, RowError, RowRules, csat_of, status_of};
+use super::values::{UnknownStatus, ValueNotes};
 use crate::symbols::Symbols;
 use crate::time::{Instant, MICROS_PER_SECOND, TimestampError, parse_timestamp};
 
@@ -42,13 +43,30 @@ pub struct DeskFigures {
     pub sla_resolution_met: Option<bool>,
 }
 
+/// How the tickets shape reads a row: the mapping's settings that apply beyond one field.
+#[derive(Debug, Clone, Copy)]
+pub struct TicketRules<'m> {
+    /// The `order_by` cell of the row.
+    pub order: Option<&'m str>,
+    /// Instants that roll over to the next day when earlier than the creation.
+    pub rollover: &'m [Target],
+    pub unknown_status: UnknownStatus,
+}
+
+/// Validates a ticket row; what it says beyond the record (statuses read by keyword) goes to
+/// `notes`.
 pub fn parse_ticket_row(
     row: &MappedRow<'_>,
-    order: Option<&str>,
-    rollover: &[Target],
+    ticket: TicketRules<'_>,
     rules: &RowRules,
     symbols: &mut Symbols,
+    notes: &mut ValueNotes,
 ) -> Result<TicketRecord, RowError> {
+    let TicketRules {
+        order,
+        rollover,
+        unknown_status,
+    } = ticket;
     let id = row.get(Target::Event(Field::TicketId));
     if id.is_empty() {
         return Err(RowError::new(
@@ -108,11 +126,16 @@ pub fn parse_ticket_row(
         solved_at,
         first_resolved_at,
         closed_at: instant(row, Target::ClosedAt, rules)?,
-        status: status_of(row.get(Target::Event(Field::Status)), rules)?,
+        status: status_of(
+            row.get(Target::Event(Field::Status)),
+            rules,
+            unknown_status,
+            notes,
+        )?,
         reopens: count(row, Target::Reopens)?,
         replies: count(row, Target::Replies)?,
         customer_messages: count(row, Target::CustomerMessages)?,
-        csat: number(Field::Csat, rules.csat_min, rules.csat_max)?,
+        csat: csat_of(row.get(Target::Event(Field::Csat)), rules)?,
         nps: number(Field::Nps, 0.0, 10.0)?,
         handle_seconds: number(Field::HandleSeconds, 0.0, f64::MAX)?,
         attributes: Attributes {

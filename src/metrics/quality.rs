@@ -1,9 +1,15 @@
 //! Data-quality findings: what the input says that cannot be right, counted and reported
 //! rather than averaged into the KPIs.
 
+use std::collections::BTreeMap;
+
 use serde::Serialize;
 
+use super::Context;
+use crate::ingest::values::{KeywordStatus, ValueFindings};
 use crate::model::Ticket;
+use crate::symbols::Sym;
+use rustc_hash::FxHashMap;
 
 /// Negative durations (a reply or resolution dated before the ticket's start: clocks that
 /// disagree between systems) are left out of the distributions and counted here.
@@ -17,6 +23,8 @@ pub struct Quality {
     negative_resolution: u64,
     several_channels: u64,
     several_priorities: u64,
+    /// Tickets by their priority at as_of.
+    priorities: FxHashMap<Sym, u64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -41,6 +49,14 @@ pub struct DataQuality {
     pub repeated_rows_within_a_file: u64,
     pub tickets_on_several_channels: u64,
     pub tickets_with_several_priorities: u64,
+    /// Notes: status values outside the vocabulary, read by keyword (docs/mappings.md): value
+    /// as written -> category and rows.
+    pub statuses_by_keyword: BTreeMap<String, KeywordStatus>,
+    /// Notes: source column -> rows whose date there was a "no date" placeholder, read as empty.
+    pub placeholder_dates: BTreeMap<String, u64>,
+    /// Notes: priorities that are no SLA level (urgent, high, normal, low) and no policy's
+    /// condition, so the SLA targets read them as normal: value -> tickets.
+    pub unknown_priorities: BTreeMap<String, u64>,
 }
 
 impl DataQuality {
@@ -80,6 +96,9 @@ impl Quality {
         }
         self.several_channels += u64::from(ticket.message_channels > 1);
         self.several_priorities += u64::from(ticket.priorities > 1);
+        if let Some(priority) = ticket.priority.non_empty() {
+            *self.priorities.entry(priority).or_default() += 1;
+        }
     }
 
     pub fn finish(
@@ -87,8 +106,14 @@ impl Quality {
         rows_rejected: u64,
         duplicate_events: u64,
         repeated_rows: u64,
+        values: &ValueFindings,
+        context: &Context<'_>,
     ) -> DataQuality {
+        let unknown_priorities = self.unknown_priorities(context);
         DataQuality {
+            statuses_by_keyword: values.statuses_by_keyword.clone(),
+            placeholder_dates: values.placeholder_dates.clone(),
+            unknown_priorities,
             rows_rejected,
             duplicate_events,
             repeated_rows_within_a_file: repeated_rows,
@@ -99,5 +124,87 @@ impl Quality {
             tickets_on_several_channels: self.several_channels,
             tickets_with_several_priorities: self.several_priorities,
         }
+    }
+
+    /// The contract reads an empty or unknown priority as normal; a value the SLA policies
+    /// name is known to them.
+    fn unknown_priorities(&self, context: &Context<'_>) -> BTreeMap<String, u64> {
+        let named = |name: &str| {
+            ["urgent", "high", "normal", "low"].contains(&name)
+                || context
+                    .sla
+                    .policies
+                    .iter()
+                    .any(|policy| policy.conditions.priority.iter().any(|p| p == name))
+        };
+        self.priorities
+            .iter()
+            .map(|(priority, tickets)| (context.symbols.name(*priority), *tickets))
+            .filter(|(name, _)| !named(name))
+            .map(|(name, tickets)| (name.to_owned(), tickets))
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ingest::{Coverage, RowFacts};
+    use crate::metrics::availability::Facts;
+    use crate::metrics::sla::{Conditions, SlaPolicies};
+    use crate::metrics::surveys::CsatScale;
+    use crate::model::tests::build;
+
+    fn quality(rows: &[&str], sla: &SlaPolicies) -> DataQuality {
+        let (tickets, symbols, as_of) = build(rows, None);
+        let coverage = Coverage::full();
+        let row_facts = RowFacts::default();
+        let context = Context {
+            as_of,
+            has_status: false,
+            csat: CsatScale::default(),
+            sla,
+            schedule: None,
+            fcr_reopen_window: None,
+            symbols: &symbols,
+            facts: Facts {
+                coverage: &coverage,
+                rows: &row_facts,
+                has_status: false,
+                schedule: false,
+                next_reply_target: false,
+            },
+        };
+        let mut quality = Quality::default();
+        for ticket in &tickets {
+            quality.observe(ticket);
+        }
+        quality.finish(0, 0, 0, &ValueFindings::default(), &context)
+    }
+
+    #[test]
+    fn priorities_outside_the_levels_and_policies_are_counted_per_ticket() {
+        let rows = [
+            "A 0 message customer priority=P3",
+            "A 1 message agent priority=p3",
+            "B 0 message customer priority=p3",
+            "C 0 message customer priority=medium",
+            "C 1 message agent priority=high",
+            "D 0 message customer priority=Urgent",
+            "E 0 message customer",
+        ];
+        let found = quality(&rows, &SlaPolicies::default());
+        // C is high at as-of (its last priority); E has none, which is no value.
+        assert_eq!(
+            found.unknown_priorities,
+            BTreeMap::from([("p3".to_owned(), 2)])
+        );
+        assert!(found.problems().is_empty(), "a note, not a problem");
+        let mut named = SlaPolicies::default();
+        named.policies[0].conditions = Conditions {
+            priority: vec!["p3".to_owned()],
+            ..Conditions::default()
+        };
+        assert!(quality(&rows, &named).unknown_priorities.is_empty());
     }
 }

@@ -565,7 +565,51 @@ fn findings(report: &Report) -> Vec<Finding> {
             meaning: "note: each is reported with its priority at as-of",
         },
     ]);
+    list.extend(value_findings(quality));
     list
+}
+
+/// Values read by rule rather than as written, one row each: notes, never problems.
+fn value_findings(quality: &crate::metrics::quality::DataQuality) -> Vec<Finding> {
+    let note = |what: String, path: String, count: u64, meaning: &'static str| Finding {
+        what,
+        path,
+        count,
+        problem: false,
+        meaning,
+    };
+    let statuses = quality.statuses_by_keyword.iter().map(|(value, read)| {
+        note(
+            format!(
+                "Status {:?} read as {}",
+                sanitize(value),
+                read.status.as_str()
+            ),
+            format!(
+                "/data_quality/statuses_by_keyword/{}/rows",
+                pointer_token(value)
+            ),
+            read.rows,
+            "note: a status outside the vocabulary, classified by keyword (rows)",
+        )
+    });
+    let placeholders = quality.placeholder_dates.iter().map(|(column, rows)| {
+        note(
+            format!("Placeholder dates in {}", sanitize(column)),
+            format!("/data_quality/placeholder_dates/{}", pointer_token(column)),
+            *rows,
+            "note: a \"no date\" value such as 1900-01-01, read as empty (rows)",
+        )
+    });
+    let priorities = quality.unknown_priorities.iter().map(|(value, tickets)| {
+        note(
+            format!("Priority {:?}", sanitize(value)),
+            format!("/data_quality/unknown_priorities/{}", pointer_token(value)),
+            *tickets,
+            "note: no SLA level or policy names it, so its targets are normal's (tickets)",
+        )
+    });
+    statuses.chain(placeholders).chain(priorities).collect()
 }
 
 /// A JSON Pointer reference token (RFC 6901): `~` and `/` escaped.

@@ -133,6 +133,7 @@ pub fn footer(report: &Report) -> Vec<String> {
     if !findings.is_empty() {
         lines.push(format!("Data quality: {}.", findings.join("; ")));
     }
+    lines.extend(value_notes(quality));
     if let Some(config) = &report.config {
         lines.push(format!("Settings from {}.", sanitize(config)));
     }
@@ -153,6 +154,58 @@ pub fn footer(report: &Report) -> Vec<String> {
         }
     }
     lines.push("Definitions: docs/metrics.md. n/a: not computable from this input.".to_owned());
+    lines
+}
+
+/// How many values a footer line names before it refers to the JSON for the rest.
+const LISTED_VALUES: usize = 8;
+
+/// The values read by rule rather than as written: notes, never problems.
+fn value_notes(quality: &crate::metrics::quality::DataQuality) -> Vec<String> {
+    let plural =
+        |n: u64, what: &str| format!("{} {what}{}", count(n), if n == 1 { "" } else { "s" });
+    let line = |title: &str, items: Vec<String>| {
+        let more = items.len().saturating_sub(LISTED_VALUES);
+        let mut listed: Vec<String> = items.into_iter().take(LISTED_VALUES).collect();
+        if more > 0 {
+            listed.push(format!("{more} more in the JSON data_quality"));
+        }
+        format!("{title}: {}.", listed.join(", "))
+    };
+    let mut lines = Vec::new();
+    if !quality.statuses_by_keyword.is_empty() {
+        let items = quality
+            .statuses_by_keyword
+            .iter()
+            .map(|(value, read)| {
+                format!(
+                    "{:?} as {} ({})",
+                    sanitize(value),
+                    read.status.as_str(),
+                    plural(read.rows, "row")
+                )
+            })
+            .collect();
+        lines.push(line("Statuses read by keyword", items));
+    }
+    if !quality.placeholder_dates.is_empty() {
+        let items = quality
+            .placeholder_dates
+            .iter()
+            .map(|(column, rows)| format!("{} ({})", sanitize(column), plural(*rows, "row")))
+            .collect();
+        lines.push(line("Placeholder dates read as empty", items));
+    }
+    if !quality.unknown_priorities.is_empty() {
+        let items = quality
+            .unknown_priorities
+            .iter()
+            .map(|(value, tickets)| {
+                format!("{:?} ({})", sanitize(value), plural(*tickets, "ticket"))
+            })
+            .collect();
+        lines.push(line("Priorities the SLA targets read as normal", items));
+    }
     lines
 }
 

@@ -80,8 +80,10 @@ pub const DATA_QUALITY: Definition = Definition {
            from an earlier input file, counted once); negative durations (a first response or \
            resolution dated before the ticket's start, left out of its distribution). Notes, \
            not errors: rows repeated within one file (kept), tickets whose messages came over \
-           several channels, tickets whose priority changed. --strict turns the findings (notes \
-           aside) into exit code 3.",
+           several channels, tickets whose priority changed, and values read by rule rather \
+           than as written (statuses outside the vocabulary read by keyword, placeholder dates \
+           such as 1900-01-01 read as empty, priorities the SLA targets read as normal). \
+           --strict turns the findings (notes aside) into exit code 3.",
 };
 
 /// In the order of the page, for the printed glossary.
