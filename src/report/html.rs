@@ -130,28 +130,74 @@ fn glossary() -> Markup {
 // ---------------------------------------------------------------------------------------------
 // Headline tiles
 
-fn headline(report: &Report) -> Markup {
-    let lead = match report.periods.as_slice() {
-        [.., previous, latest] => format!(
-            "The whole report, and below each figure its latest {}, {}, against {}.",
-            report.period.as_deref().unwrap_or("period"),
-            trend::period_label(report, latest),
-            previous.period
-        ),
-        _ => "The whole report. With --period (two periods or more) each tile also shows the \
-              change of the latest period against the one before."
-            .to_owned(),
+fn headline_lead(report: &Report) -> String {
+    let unit = report.period.as_deref().unwrap_or("period");
+    if report.periods.len() < 2 {
+        return "The whole report. With --period (two periods or more) each tile also shows the \
+                change of the last complete period against the one before."
+            .to_owned();
+    }
+    let Some((latest, previous)) = trend::compared(report) else {
+        return format!(
+            "The whole report. A change compares two consecutive complete {unit}s, and this \
+             report has none yet: a partial {unit} (the one as-of falls in, or the one the data \
+             starts in) is never compared."
+        );
     };
+    let mut lead = format!(
+        "The whole report, and below each figure its last complete {unit}, {}, against {}.",
+        report.periods[latest].period, report.periods[previous].period
+    );
+    let partial = trend::partial_after(report);
+    if !partial.is_empty() {
+        lead.push_str(&format!(
+            " {} is partial (as-of falls in it) and not compared.",
+            partial.join(", ")
+        ));
+    }
+    lead
+}
+
+fn headline(report: &Report) -> Markup {
+    let (tiles, unknown): (Vec<&Headline>, Vec<&Headline>) = HEADLINES
+        .iter()
+        .filter(|kpi| kpi.tile.is_some())
+        .partition(|kpi| (kpi.overall)(report).is_some());
+    // Without a compared pair the lead already says why.
+    let notes = if trend::compared(report).is_some() {
+        trend::not_comparable_notes(report)
+    } else {
+        Vec::new()
+    };
+    let not_comparable = tiles.iter().any(|kpi| {
+        report.periods.len() >= 2
+            && trend::change(report, kpi).is_none_or(|c| c.settles_at.is_some())
+    });
     html! {
         section #headline aria-labelledby="headline-title" {
             h2 #headline-title { "Headline" }
-            p.lead { (lead) }
+            p.lead { (headline_lead(report)) }
             div.tiles {
-                @for kpi in &HEADLINES {
-                    @if let Some(title) = kpi.tile {
-                        (tile(report, kpi, title))
-                    }
+                @for kpi in &tiles {
+                    (tile(report, kpi, kpi.tile.unwrap_or(kpi.name)))
                 }
+            }
+            @if !unknown.is_empty() {
+                // A tile would hold nothing but "n/a": one line names them all instead.
+                p.na #not-computable {
+                    "Not computable from this input: "
+                    @for (k, kpi) in unknown.iter().enumerate() {
+                        @if k > 0 { ", " }
+                        span data-json=(kpi.overall_path) data-value="null" data-kpi=(kpi.id) {
+                            (kpi.tile.unwrap_or(kpi.name))
+                        }
+                        @if let Some(why) = why_not(report, kpi.id) { " (" (why) ")" }
+                    }
+                    ". " code { "ticketkpi inspect" } " tells what the export lacks."
+                }
+            }
+            @if not_comparable {
+                @for note in &notes { p.note { (note) } }
             }
             @if report.periods.len() >= 2 {
                 (definition(&definitions::CHANGE))
@@ -160,14 +206,65 @@ fn headline(report: &Report) -> Markup {
     }
 }
 
+/// Why a headline KPI is null, where the report itself shows it.
+fn why_not(report: &Report, id: &str) -> Option<&'static str> {
+    let kpis = &report.overall;
+    match id {
+        "csat" => Some(match &kpis.csat {
+            None => "no satisfaction column",
+            Some(_) => "no ticket has a rating",
+        }),
+        "backlog" => kpis.backlog.is_none().then_some("no status in the input"),
+        _ => None,
+    }
+}
+
 fn format_value(value: f64, unit: Unit) -> String {
     trend::format_value(Some(value), unit)
+}
+
+/// The line under a tile's sparkline: the last complete period's value and its change.
+fn tile_change(report: &Report, kpi: &Headline) -> Markup {
+    let Some(change) = trend::change(report, kpi) else {
+        return html! { p.change { (trend::NOT_COMPARABLE) ": no two complete periods" } };
+    };
+    let latest_path = format!("/periods/{}{}", change.latest_index, kpi.period_path);
+    let previous_path = format!("/periods/{}{}", change.previous_index, kpi.period_path);
+    html! {
+        p.change {
+            (change.latest.period) ": "
+            span data-json=(latest_path) data-value=(datum(change.latest_value)) {
+                (trend::format_value(change.latest_value, kpi.unit))
+            }
+            @match (&change.settles_at, change.delta()) {
+                (Some(at), _) => {
+                    " · " span.delta.level { (trend::NOT_COMPARABLE) }
+                    " (until " (trend::readable_instant(at)) ")"
+                }
+                (None, Some(delta)) => {
+                    @let verdict = trend::verdict(delta, kpi.better);
+                    " "
+                    span class=(format!("delta {}", verdict.unwrap_or("level")))
+                        data-delta=(datum(Some(delta)))
+                        data-json-latest=(latest_path)
+                        data-json-previous=(previous_path)
+                        data-value-previous=(datum(change.previous_value)) {
+                        (trend::arrow(delta)) " " (trend::format_delta(delta, kpi.unit))
+                    }
+                    " vs " (change.previous.period)
+                    @if let Some(word) = verdict { " (" (word) ")" }
+                }
+                (None, None) => {
+                    " · change n/a vs " (change.previous.period)
+                }
+            }
+        }
+    }
 }
 
 fn tile(report: &Report, kpi: &Headline, title: &str) -> Markup {
     let value = (kpi.overall)(report);
     let id = format!("tile-{}", kpi.id);
-    let change = trend::change(report, kpi);
     let series: Vec<Option<f64>> = report.periods.iter().map(|p| (kpi.period)(p)).collect();
     let paths: Vec<String> = (0..report.periods.len())
         .map(|i| format!("/periods/{i}{}", kpi.period_path))
@@ -186,36 +283,14 @@ fn tile(report: &Report, kpi: &Headline, title: &str) -> Markup {
             @if let Some(detail) = tile_detail(report, kpi.id) {
                 p.detail { (detail) }
             }
-            @if let Some(change) = change {
-                @let latest_index = report.periods.len() - 1;
-                p.change {
-                    (trend::period_label(report, change.latest)) ": "
-                    span data-json=(format!("/periods/{latest_index}{}", kpi.period_path))
-                        data-value=(datum(change.latest_value)) {
-                        (trend::format_value(change.latest_value, kpi.unit))
-                    }
-                    @match change.delta() {
-                        Some(delta) => {
-                            @let verdict = trend::verdict(delta, kpi.better);
-                            " "
-                            span class=(format!("delta {}", verdict.unwrap_or("level")))
-                                data-delta=(datum(Some(delta)))
-                                data-json-latest=(format!("/periods/{latest_index}{}", kpi.period_path))
-                                data-json-previous=(format!("/periods/{}{}", latest_index - 1, kpi.period_path))
-                                data-value-previous=(datum(change.previous_value)) {
-                                (trend::arrow(delta)) " " (trend::format_delta(delta, kpi.unit))
-                            }
-                            " vs " (change.previous.period)
-                            @if let Some(word) = verdict { " (" (word) ")" }
-                        }
-                        None => {
-                            " · change n/a vs " (change.previous.period)
-                        }
-                    }
-                }
-                (charts::sparkline(&format!("spark-{}", kpi.id), kpi.name, &series, &paths))
+            @if report.periods.len() >= 2 {
+                (tile_change(report, kpi))
+                (charts::sparkline(&format!("spark-{}", kpi.id), kpi.name, &series, &paths,
+                    &report.periods.iter().map(|p| p.complete).collect::<Vec<_>>()))
                 @if let (Some(first), Some(last)) = (report.periods.first(), report.periods.last()) {
-                    p.spark-span aria-hidden="true" { span { (first.period) } span { (last.period) } }
+                    p.spark-span aria-hidden="true" {
+                        span { (trend::period_label(first)) } span { (trend::period_label(last)) }
+                    }
                 }
             }
             (definition(tile_definition(kpi.id)))
@@ -299,6 +374,24 @@ fn frt_by_group(report: &Report) -> Markup {
     } else {
         report.group_by.join(" and ")
     };
+    let measured = report.groups.iter().any(|g| {
+        g.kpis
+            .first_response
+            .as_ref()
+            .is_some_and(|f| f.summary.count > 0)
+    });
+    if !measured {
+        return html! {
+            section #frt-by-group aria-labelledby="frt-by-group-title" {
+                h2 #frt-by-group-title { "First response time by " (by) }
+                p.na data-json="/overall/first_response/median"
+                    data-value=(datum(report.overall.first_response.as_ref().and_then(|f| f.summary.median))) {
+                    @if report.overall.first_response.is_none() { (NOT_COMPUTABLE) }
+                    @else { "No answered inbound ticket in this input: nothing to measure." }
+                }
+            }
+        };
+    }
     html! {
         section #frt-by-group aria-labelledby="frt-by-group-title" {
             h2 #frt-by-group-title { "First response time by " (by) }
@@ -333,6 +426,11 @@ fn frt_by_group(report: &Report) -> Markup {
     }
 }
 
+/// A histogram with nothing to draw: the KPI is null, or no ticket has a value yet.
+fn empty_histogram(buckets: Option<&Vec<crate::metrics::distribution::Bucket>>) -> bool {
+    buckets.is_none_or(|b| b.iter().all(|bucket| bucket.count == 0))
+}
+
 fn distributions(report: &Report) -> Markup {
     let hist = &report.histograms;
     let frt = report.overall.first_response.as_ref().map(|f| f.summary);
@@ -345,21 +443,39 @@ fn distributions(report: &Report) -> Markup {
         html! {
             figure {
                 h3 { (title) }
-                @match buckets {
+                @match buckets.filter(|b| !empty_histogram(Some(b))) {
                     Some(buckets) => { (charts::histogram(id, title, buckets, summary.as_ref(), json, class)) }
-                    None => { p.na { (NOT_COMPUTABLE) } }
+                    None => {
+                        p.na data-json=(format!("{}/count", json.replace("/histograms/", "/overall/"))) data-value=(datum(summary.map(|s| s.count as f64))) {
+                            @if buckets.is_none() { (NOT_COMPUTABLE) } @else { "No ticket to measure in this input." }
+                        }
+                    }
                 }
             }
         }
     };
+    let frt_path = "/histograms/first_response";
+    let resolution_path = "/histograms/resolution_time";
+    if empty_histogram(hist.first_response.as_ref())
+        && empty_histogram(hist.resolution_time.as_ref())
+    {
+        return html! {
+            section #distributions aria-labelledby="distributions-title" {
+                h2 #distributions-title { "How long it takes" }
+                p.na { "Neither a first response time nor a resolution time to measure in this input ("
+                    (NOT_COMPUTABLE) " or no ticket yet)." }
+            }
+        };
+    }
     html! {
         section #distributions aria-labelledby="distributions-title" {
             h2 #distributions-title { "How long it takes" }
-            p.lead { "Every ticket in a bucket of time; the dashed lines mark the median and the p90." }
+            p.lead { "Every ticket in a bucket of time; the bar's area is its share of the tickets, \
+                      the number on it the count; the dashed lines mark the median and the p90." }
             (figure("First response time", "chart-hist-frt", hist.first_response.as_ref(), frt,
-                "/histograms/first_response", "c-frt"))
+                frt_path, "c-frt"))
             (figure("Resolution time", "chart-hist-resolution", hist.resolution_time.as_ref(),
-                report.overall.resolution_time, "/histograms/resolution_time", "c-resolution-time"))
+                report.overall.resolution_time, resolution_path, "c-resolution-time"))
             (definition(&definitions::HISTOGRAM))
             (definition(&definitions::RESOLUTION_TIME))
         }
@@ -371,27 +487,43 @@ fn backlog(report: &Report) -> Markup {
     let unit = report.period.as_deref().unwrap_or("period");
     let ages = ["0-1d", "1-3d", "3-7d", "7-30d", "30d+"];
     let legend_items: Vec<(&str, &str)> = charts::AGE_CLASSES.iter().copied().zip(ages).collect();
-    let partial = report
+    let after_as_of = report
         .periods
         .last()
-        .is_some_and(|p| trend::is_partial(report, p));
+        .is_some_and(|p| trend::ends_after_as_of(report, p));
+    let title = if report.periods.is_empty() {
+        "Backlog by age".to_owned()
+    } else {
+        format!("Backlog at the end of each {unit}")
+    };
+    if bars.iter().all(|b| b.total.is_none()) {
+        return html! {
+            section #backlog aria-labelledby="backlog-title" {
+                h2 #backlog-title { (title) }
+                p.na data-json=(bars.first().map_or("/overall/backlog", |b| b.total_path.as_str())) data-value="null" {
+                    (NOT_COMPUTABLE)
+                    @if report.overall.backlog.is_none() { ": no row carries a status, so every ticket would look open." }
+                }
+            }
+        };
+    }
+    let unknown_before = bars.iter().any(|b| b.total.is_none()) && report.overall.backlog.is_some();
     html! {
         section #backlog aria-labelledby="backlog-title" {
+            h2 #backlog-title { (title) }
             @if report.periods.is_empty() {
-                h2 #backlog-title { "Backlog by age" }
                 p.lead { "Open tickets at as-of, by age. With --period: the backlog at the end of each period." }
             } @else {
-                h2 #backlog-title { "Backlog at the end of each " (unit) }
                 p.lead { "Tickets open at the end of each " (unit) ", by how long they had been open then." }
             }
-            @if bars.iter().all(|b| b.total.is_none()) {
-                p.na data-json=(bars.first().map_or("/overall/backlog", |b| b.total_path.as_str())) data-value="null" { (NOT_COMPUTABLE) }
-            } @else {
-                (legend(&legend_items))
-                (charts::backlog(report, &bars))
-                @if partial {
-                    p.note { "* ends after as-of: the backlog at as-of." }
-                }
+            (legend(&legend_items))
+            (charts::backlog(report, &bars))
+            @if after_as_of {
+                p.note { "* ends after as-of: the backlog at as-of." }
+            }
+            @if unknown_before {
+                p.note { "n/a: the state then is unknown, as the export does not date every \
+                          resolution (a ticket closed without a solved time)." }
             }
             (definition(&definitions::BACKLOG))
             details.numbers {
@@ -422,16 +554,22 @@ fn backlog(report: &Report) -> Markup {
 fn sla(report: &Report) -> Markup {
     let rows = charts::sla_rows(report);
     let any = rows.iter().any(|r| r.targets.iter().any(Option::is_some));
+    if !any {
+        return html! {
+            section #sla aria-labelledby="sla-title" {
+                h2 #sla-title { "SLA attainment by policy" }
+                p.na data-json="/overall/sla/first_reply" data-value="null" {
+                    (NOT_COMPUTABLE) ": no policy has a target this input can measure."
+                }
+            }
+        };
+    }
     html! {
         section #sla aria-labelledby="sla-title" {
             h2 #sla-title { "SLA attainment by policy" }
             p.lead { "Met over met and breached, per policy and target; running clocks are not counted yet." }
-            @if any {
-                (legend(&[("c-first-reply", "first reply"), ("c-next-reply", "next reply"), ("c-resolution", "resolution")]))
-                (charts::sla(&rows))
-            } @else {
-                p.na { (NOT_COMPUTABLE) }
-            }
+            (legend(&[("c-first-reply", "first reply"), ("c-next-reply", "next reply"), ("c-resolution", "resolution")]))
+            (charts::sla(&rows))
             (definition(&definitions::SLA))
             details.numbers {
                 summary { "The numbers" }
@@ -463,6 +601,17 @@ fn sla(report: &Report) -> Markup {
 fn csat(report: &Report) -> Markup {
     let unit = report.period.as_deref().unwrap_or("period");
     let overall = report.overall.csat.as_ref();
+    if overall.and_then(|c| c.rate).is_none() {
+        return html! {
+            section #csat aria-labelledby="csat-title" {
+                h2 #csat-title { "CSAT" }
+                p.na data-json="/overall/csat/rate" data-value="null" {
+                    (NOT_COMPUTABLE) ": "
+                    (why_not(report, "csat").unwrap_or("no rating")) "."
+                }
+            }
+        };
+    }
     html! {
         section #csat aria-labelledby="csat-title" {
             h2 #csat-title { "CSAT by " (unit) }
@@ -478,8 +627,8 @@ fn csat(report: &Report) -> Markup {
                 p.lead { "Share of satisfied ratings among the tickets created in each " (unit)
                     "; n is the number of ratings. A gap is a " (unit) " without ratings." }
                 (charts::csat_trend(report))
-                @if report.periods.last().is_some_and(|p| trend::is_partial(report, p)) {
-                    p.note { "* ends after as-of." }
+                @if report.periods.iter().any(|p| !p.complete) {
+                    p.note { "* partial: the input does not cover the whole " (unit) "." }
                 }
             }
             (definition(&definitions::CSAT))
