@@ -179,7 +179,9 @@ fn headline(report: &Report) -> Markup {
             p.lead { (headline_lead(report)) }
             div.tiles {
                 @for kpi in &tiles {
-                    (tile(report, kpi, kpi.tile.unwrap_or(kpi.name)))
+                    @if let Some(value) = (kpi.overall)(report) {
+                        (tile(report, kpi, kpi.tile.unwrap_or(kpi.name), value))
+                    }
                 }
             }
             @if !unknown.is_empty() {
@@ -262,8 +264,8 @@ fn tile_change(report: &Report, kpi: &Headline) -> Markup {
     }
 }
 
-fn tile(report: &Report, kpi: &Headline, title: &str) -> Markup {
-    let value = (kpi.overall)(report);
+/// A headline KPI's tile; KPIs that are null have none (the headline names them in a line).
+fn tile(report: &Report, kpi: &Headline, title: &str, value: f64) -> Markup {
     let id = format!("tile-{}", kpi.id);
     let series: Vec<Option<f64>> = report.periods.iter().map(|p| (kpi.period)(p)).collect();
     let paths: Vec<String> = (0..report.periods.len())
@@ -272,14 +274,7 @@ fn tile(report: &Report, kpi: &Headline, title: &str) -> Markup {
     html! {
         article.tile aria-labelledby=(id) data-kpi=(kpi.id) {
             h3 id=(id) { (title) }
-            @match value {
-                Some(v) => {
-                    p.value data-json=(kpi.overall_path) data-value=(datum(Some(v))) { (format_value(v, kpi.unit)) }
-                }
-                None => {
-                    p.value.na data-json=(kpi.overall_path) data-value="null" { (NOT_COMPUTABLE) }
-                }
-            }
+            p.value data-json=(kpi.overall_path) data-value=(datum(Some(value))) { (format_value(value, kpi.unit)) }
             @if let Some(detail) = tile_detail(report, kpi.id) {
                 p.detail { (detail) }
             }
