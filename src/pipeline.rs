@@ -190,7 +190,9 @@ impl Analysis {
         let context = self.context(config);
         let mut overall = KpiAccumulator::default();
         let mut groups = Breakdown::new(config.by.clone());
-        let mut periods = config.period.map(|period| Periods::new(period, config.tz));
+        let mut periods = config
+            .period
+            .map(|period| Periods::new(period, config.tz).within(config.since, config.until));
         let mut quality = Quality::default();
         let mut first_response_values = Vec::new();
         let mut resolution_values = Vec::new();

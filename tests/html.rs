@@ -15,6 +15,7 @@ use serde_json::Value;
 
 const SMALL: &str = "tests/fixtures/small.csv";
 const SAMPLE: &str = "sample-data/conversations.csv";
+const CALLS: &str = "tests/fixtures/periods/callcenter.txt";
 const NOT_COMPUTABLE: &str = "n/a — not computable from this input";
 
 fn run(args: &[&str]) -> String {
@@ -232,9 +233,198 @@ fn sample_chart_data_equals_the_json_report() {
         len(&json, "/overall/sla/policies") >= 3 && len(&json, "/periods") >= 2,
         "the sample exercises policies and periods"
     );
-    // Six tiles, each with the change against the previous week.
     assert_eq!(html.matches("<article class=\"tile\"").count(), 6);
-    assert_eq!(html.matches(" data-delta=").count(), 6);
+    // The last week (W14) is partial: the tiles compare W13 with W12, and never W14.
+    let periods = len(&json, "/periods");
+    assert_eq!(json["periods"][periods - 1]["complete"], Value::Bool(false));
+    let (latest, previous) = (periods - 2, periods - 3);
+    let changes: Vec<&str> = tags(&html).filter(|t| t.contains(" data-delta=")).collect();
+    for tag in &changes {
+        let latest_path = attr(tag, "data-json-latest").expect("latest");
+        let previous_path = attr(tag, "data-json-previous").expect("previous");
+        assert!(
+            latest_path.starts_with(&format!("/periods/{latest}/")),
+            "{tag}"
+        );
+        assert!(
+            previous_path.starts_with(&format!("/periods/{previous}/")),
+            "{tag}"
+        );
+    }
+    // Tickets, FRT, SLA first reply and backlog are compared; W13's tickets are younger than
+    // the p90 resolution time, so FCR and CSAT are not comparable yet.
+    assert_eq!(changes.len(), 4, "{changes:?}");
+    for kpi in ["fcr", "csat"] {
+        let tile = tile(&html, kpi);
+        assert!(
+            tile.contains("not comparable yet</span> (until 2026-04-03"),
+            "{kpi}: {tile}"
+        );
+        assert!(
+            !tile.contains("(better)") && !tile.contains("(worse)"),
+            "{kpi}"
+        );
+    }
+}
+
+/// The tile of one headline KPI, up to its end.
+fn tile<'a>(html: &'a str, kpi: &str) -> &'a str {
+    let tile = html
+        .split("<article class=\"tile\"")
+        .find(|t| t.contains(&format!("data-kpi=\"{kpi}\"")))
+        .unwrap_or_else(|| panic!("a {kpi} tile"));
+    &tile[..tile.find("</article>").expect("closed")]
+}
+
+/// The SVG of one chart, by its id.
+fn chart<'a>(html: &'a str, id: &str) -> &'a str {
+    let start = html
+        .find(&format!("id=\"{id}\""))
+        .unwrap_or_else(|| panic!("a chart {id}"));
+    &html[start..start + html[start..].find("</svg>").expect("closed")]
+}
+
+fn number_attr(tag: &str, name: &str) -> f64 {
+    attr(tag, name)
+        .and_then(|v| v.parse().ok())
+        .unwrap_or_else(|| panic!("{name} in {tag}"))
+}
+
+/// The backlog chart draws each bar to the scale of the value it is labelled with: every
+/// segment's height is its count times one factor, each stack adds up to its total, and the
+/// total's label sits on the stack's top, inside the chart.
+fn assert_backlog_drawn_to_scale(html: &str, json: &Value) {
+    let svg = chart(html, "chart-backlog");
+    let mut scale: Option<f64> = None;
+    for (i, _) in json["periods"]
+        .as_array()
+        .expect("periods")
+        .iter()
+        .enumerate()
+    {
+        let total_path = format!("/periods/{i}/backlog_at_end");
+        let segments: Vec<&str> = tags(svg)
+            .filter(|t| {
+                t.starts_with("rect")
+                    && attr(t, "data-json")
+                        .is_some_and(|p| p.starts_with(&format!("/periods/{i}/backlog_age")))
+            })
+            .collect();
+        let Some(label) = tags(svg).find(|t| {
+            t.starts_with("text") && attr(t, "data-json").as_deref() == Some(total_path.as_str())
+        }) else {
+            panic!("no label for {total_path}");
+        };
+        if attr(label, "data-value").as_deref() == Some("null") {
+            assert!(
+                segments.is_empty(),
+                "{total_path}: bars drawn for an unknown backlog"
+            );
+            continue;
+        }
+        let total = number_attr(label, "data-value");
+        let sum: f64 = segments.iter().map(|t| number_attr(t, "data-value")).sum();
+        assert_eq!(sum, total, "{total_path}: the stack is not its total");
+        let mut top = f64::INFINITY;
+        for segment in &segments {
+            let (n, h) = (
+                number_attr(segment, "data-value"),
+                number_attr(segment, "height"),
+            );
+            let factor = h / n;
+            let scale = *scale.get_or_insert(factor);
+            assert!(
+                (factor - scale).abs() <= 0.06 / n.min(1.0) * scale.max(1.0),
+                "{segment}"
+            );
+            assert!(
+                number_attr(segment, "y") >= 0.0,
+                "{segment} rises above the chart"
+            );
+            top = top.min(number_attr(segment, "y"));
+        }
+        if total > 0.0 {
+            assert!(
+                (number_attr(label, "y") - (top - 5.0)).abs() < 0.2,
+                "{label} is not on its bar"
+            );
+        }
+    }
+}
+
+/// Histogram bars: the area (drawn width plus the 2-pixel gap, times height) is the count
+/// times one factor, so that a bucket wide on the log axis is not drawn as if it were tall.
+fn assert_histogram_areas_are_counts(html: &str, id: &str) {
+    let svg = chart(html, id);
+    let bars: Vec<&str> = tags(svg)
+        .filter(|t| t.starts_with("rect") && number_attr(t, "data-value") > 0.0)
+        .collect();
+    assert!(bars.len() >= 3, "{id}: {bars:?}");
+    let area = |t: &str| (number_attr(t, "width") + 2.0) * number_attr(t, "height");
+    let factor = area(bars[0]) / number_attr(bars[0], "data-value");
+    for bar in &bars {
+        let expected = factor * number_attr(bar, "data-value");
+        // Coordinates are rounded to 0.1 px.
+        let slack = 0.1 * (number_attr(bar, "width") + number_attr(bar, "height") + 4.0);
+        assert!(
+            (area(bar) - expected).abs() <= slack,
+            "{id}: {bar} (expected area {expected})"
+        );
+    }
+    // The buckets differ in width, so counts and heights do not go together.
+    let widths: BTreeSet<String> = bars.iter().filter_map(|t| attr(t, "width")).collect();
+    assert!(widths.len() > 1, "{id}: equal widths");
+}
+
+#[test]
+fn bars_are_drawn_to_the_scale_of_their_labels() {
+    let (html, json) = both(&[
+        SAMPLE,
+        "--period",
+        "week",
+        "--config",
+        "examples/ticketkpi.toml",
+    ]);
+    assert_backlog_drawn_to_scale(&html, &json);
+    assert_histogram_areas_are_counts(&html, "chart-hist-frt");
+    assert_histogram_areas_are_counts(&html, "chart-hist-resolution");
+    assert!(html.contains("tickets per doubling"));
+}
+
+#[test]
+fn a_call_log_closed_without_times_draws_no_backlog_it_cannot_know() {
+    // Abandoned calls are closed without a solved time. The backlog at as-of is 0 (and each
+    // of its ages 0); at the end of the past weeks it is unknown, not the abandoned calls
+    // piling up (before, the last week was drawn 3 tall and labelled 0).
+    let (html, json) = both(&[CALLS, "--period", "week"]);
+    check_against_json(&html, &json);
+    assert_backlog_drawn_to_scale(&html, &json);
+    let periods = json["periods"].as_array().expect("periods");
+    assert_eq!(periods.len(), 3);
+    for past in &periods[..2] {
+        assert_eq!(past["backlog_at_end"], Value::Null, "{past}");
+        assert_eq!(past["backlog_age_at_end"], Value::Null);
+    }
+    let last = &periods[2];
+    assert_eq!(number(&last["backlog_at_end"]), Some(0.0));
+    let ages = last["backlog_age_at_end"].as_object().expect("ages");
+    assert!(ages.values().all(|n| number(n) == Some(0.0)), "{ages:?}");
+    assert!(html.contains("the export does not date every resolution"));
+}
+
+#[test]
+fn sections_without_a_computable_kpi_are_one_line() {
+    // A call log: no ratings column, so no CSAT chart, and no CSAT tile.
+    let (html, json) = both(&[CALLS, "--period", "week"]);
+    check_against_json(&html, &json);
+    assert!(!html.contains("id=\"chart-csat\""), "an empty CSAT chart");
+    let csat = &html[html.find("<section id=\"csat\"").expect("a CSAT section")..];
+    let csat = &csat[..csat.find("</section>").expect("closed")];
+    assert!(csat.contains("no satisfaction column"), "{csat}");
+    assert_eq!(csat.matches("<p").count(), 1, "one line: {csat}");
+    assert!(!html.contains("data-kpi=\"csat\"><h3"), "no CSAT tile");
+    let line = &html[html.find("id=\"not-computable\"").expect("the n/a line")..];
+    assert!(line.contains("CSAT"), "{line}");
 }
 
 #[test]
@@ -301,15 +491,34 @@ fn a_null_kpi_reads_not_computable_never_zero() {
     let path = input.to_str().expect("utf-8 path");
     let (html, json) = both(&[path]);
     check_against_json(&html, &json);
-    for kpi in ["fcr", "csat", "backlog"] {
-        let tile = html
-            .split("<article class=\"tile\"")
-            .find(|t| t.contains(&format!("data-kpi=\"{kpi}\"")))
-            .unwrap_or_else(|| panic!("a {kpi} tile"));
-        let tile = &tile[..tile.find("</article>").expect("closed")];
-        assert!(tile.contains(NOT_COMPUTABLE), "{kpi}: {tile}");
-        assert!(tile.contains("data-value=\"null\""), "{kpi}");
-        assert!(!tile.contains(">0<") && !tile.contains(">0.0%<"), "{kpi}");
+    // No tile for what is not computable: one line names them, each marked null.
+    let line = &html[html.find("id=\"not-computable\"").expect("the n/a line")..];
+    let line = &line[..line.find("</p>").expect("closed")];
+    assert!(
+        line.starts_with("id=\"not-computable\">Not computable from this input: "),
+        "{line}"
+    );
+    for (kpi, pointer) in [
+        ("fcr", "/overall/fcr/rate"),
+        ("csat", "/overall/csat/rate"),
+        ("backlog", "/overall/backlog/open"),
+    ] {
+        assert!(
+            !html.contains(&format!("data-kpi=\"{kpi}\"><h3")),
+            "{kpi}: a tile for nothing"
+        );
+        let mark = format!("data-json=\"{pointer}\" data-value=\"null\" data-kpi=\"{kpi}\"");
+        assert!(line.contains(&mark), "{kpi}: {line}");
+    }
+    assert!(!line.contains(">0<") && !line.contains(">0.0%<"));
+    // Their sections say so in one line: no empty chart.
+    for section in ["backlog", "csat"] {
+        let text = &html[html
+            .find(&format!("<section id=\"{section}\""))
+            .expect("a section")..];
+        let text = &text[..text.find("</section>").expect("closed")];
+        assert!(text.contains(NOT_COMPUTABLE), "{section}: {text}");
+        assert!(!text.contains("<svg"), "{section}: an empty chart");
     }
     assert!(!html.contains("<script"), "input is escaped");
     assert!(!html.contains("<b>web"), "input is escaped");

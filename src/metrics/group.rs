@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, HashMap};
 use chrono_tz::Tz;
 use serde::Serialize;
 
-use super::backlog::{AgeBuckets, open_at, open_by_age};
+use super::backlog::{AgeBuckets, Backlog, open_by_age};
 use super::{Context, KpiAccumulator, KpiBlock};
 use crate::model::Ticket;
 use crate::symbols::Sym;
@@ -110,20 +110,58 @@ impl Breakdown {
     }
 }
 
-/// The backlog at the end of a period: at `as_of` it is the open backlog; earlier it needs
-/// dated resolutions, which a ticket table without solved times lacks.
-fn backlog_at(tickets: &[Ticket], at: Instant, context: &Context<'_>) -> Option<u64> {
+/// The backlog at the end of a period and its ages, by one rule so that the total is always
+/// the sum of the ages. At `as_of` (or later) it is the open backlog. Earlier it needs to
+/// know when each ticket was solved: unknown (null) for a ticket table without solved times,
+/// and when a ticket created by then is solved at `as_of` without a date (an abandoned call
+/// of a call log, "closed" with no time): its state then is unknown, and counting it open
+/// would grow the backlog by every such ticket, period after period.
+fn backlog_at(
+    tickets: &[Ticket],
+    at: Instant,
+    context: &Context<'_>,
+) -> (Option<u64>, Option<AgeBuckets>) {
     if !context.has_status {
-        return None;
+        return (None, None);
     }
     if at >= context.as_of {
-        return Some(tickets.iter().filter(|t| !t.is_solved()).count() as u64);
+        let mut backlog = Backlog::default();
+        for ticket in tickets {
+            backlog.observe(ticket, context.as_of);
+        }
+        return match backlog.finish(true) {
+            Some(report) => (Some(report.open), Some(report.age)),
+            None => (None, None),
+        };
     }
-    // Earlier states need dated resolutions.
-    context
+    let undated = |t: &Ticket| t.created_at <= at && t.is_solved() && t.solved_changes.is_empty();
+    let dated = context
         .facts
-        .allows(super::availability::Kpi::ResolutionTime)
-        .then(|| open_at(tickets, at))
+        .allows(super::availability::Kpi::ResolutionTime);
+    if !dated || tickets.iter().any(undated) {
+        return (None, None);
+    }
+    let ages = open_by_age(tickets, at);
+    let total = ages.labelled().iter().map(|(_, n)| n).sum();
+    (Some(total), Some(ages))
+}
+
+/// Which part of time the input covers: from `--since` (else the first ticket's creation) to
+/// `--until` or `as_of`, whichever is earlier. A period wholly inside it is complete.
+#[derive(Debug, Clone, Copy, Default)]
+struct Window {
+    since: Option<Instant>,
+    until: Option<Instant>,
+}
+
+impl Window {
+    /// Whether `[start, end)` lies within what the input covers: neither the first period the
+    /// data starts in the middle of, nor the one `as_of` falls in, is complete.
+    fn covers(&self, start: Instant, end: Instant, first_ticket: Instant, as_of: Instant) -> bool {
+        let from = self.since.unwrap_or(first_ticket);
+        let to = self.until.map_or(as_of, |until| until.min(as_of));
+        start >= from && end - 1 <= to
+    }
 }
 
 /// Tickets bucketed by the calendar period of their creation, in the report's time zone.
@@ -131,6 +169,7 @@ fn backlog_at(tickets: &[Ticket], at: Instant, context: &Context<'_>) -> Option<
 pub struct Periods {
     period: Period,
     tz: Tz,
+    window: Window,
     buckets: BTreeMap<Instant, (PeriodBucket, KpiAccumulator)>,
 }
 
@@ -140,10 +179,13 @@ pub struct PeriodBlock {
     pub period: String,
     pub start: String,
     pub end: String,
+    /// Whether the input covers the whole period: false for the period `as_of` (or
+    /// `--until`) falls in and for the one the data starts in the middle of. Its figures are
+    /// not comparable with a whole period's.
+    pub complete: bool,
     /// Tickets open at the end of the period (or at as_of, for the last); null without status.
     pub backlog_at_end: Option<u64>,
-    /// Their ages then; null where `backlog_at_end` is, and for ticket tables without dated
-    /// resolutions.
+    /// Their ages then (they add up to `backlog_at_end`); null where it is.
     pub backlog_age_at_end: Option<AgeBuckets>,
     pub kpis: KpiBlock,
 }
@@ -153,8 +195,16 @@ impl Periods {
         Periods {
             period,
             tz,
+            window: Window::default(),
             buckets: BTreeMap::new(),
         }
+    }
+
+    /// The `--since` and `--until` the tickets were chosen by, so that a period they cut is
+    /// known to be partial.
+    pub fn within(mut self, since: Option<Instant>, until: Option<Instant>) -> Periods {
+        self.window = Window { since, until };
+        self
     }
 
     pub fn observe(&mut self, ticket: &Ticket, context: &Context<'_>) {
@@ -203,24 +253,67 @@ impl Periods {
         // Anything the walk could not reach (none is known) is still reported.
         buckets.extend(self.buckets.into_values());
         buckets.sort_by_key(|(bucket, _)| bucket.start);
+        let first_ticket = tickets.iter().map(|t| t.created_at).min().unwrap_or(first);
+        let window = self.window;
         buckets
             .into_iter()
             .map(|(bucket, accumulator)| {
                 // The state at the period's last instant, but never beyond what we know.
                 let end_instant = (bucket.end - 1).min(context.as_of);
+                let (backlog_at_end, backlog_age_at_end) =
+                    backlog_at(tickets, end_instant, context);
                 PeriodBlock {
                     period: bucket.label.clone(),
                     start: format_rfc3339(bucket.start),
                     end: format_rfc3339(bucket.end),
-                    backlog_at_end: backlog_at(tickets, end_instant, context),
-                    backlog_age_at_end: (context.has_status
-                        && context
-                            .facts
-                            .allows(super::availability::Kpi::ResolutionTime))
-                    .then(|| open_by_age(tickets, end_instant)),
+                    complete: window.covers(bucket.start, bucket.end, first_ticket, context.as_of),
+                    backlog_at_end,
+                    backlog_age_at_end,
                     kpis: accumulator.finish(context),
                 }
             })
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const HOUR: Instant = 3_600_000_000;
+
+    #[test]
+    fn a_window_covers_the_periods_between_the_data_start_and_as_of() {
+        let (first_ticket, as_of) = (10 * HOUR, 100 * HOUR);
+        let window = Window::default();
+        assert!(
+            !window.covers(0, 24 * HOUR, first_ticket, as_of),
+            "data starts inside"
+        );
+        assert!(window.covers(24 * HOUR, 48 * HOUR, first_ticket, as_of));
+        assert!(
+            window.covers(76 * HOUR, 100 * HOUR + 1, first_ticket, as_of),
+            "as_of is its last instant"
+        );
+        assert!(
+            !window.covers(96 * HOUR, 120 * HOUR, first_ticket, as_of),
+            "as_of inside"
+        );
+    }
+
+    #[test]
+    fn since_and_until_state_what_the_input_covers() {
+        let (first_ticket, as_of) = (10 * HOUR, 100 * HOUR);
+        let since = Window {
+            since: Some(0),
+            until: None,
+        };
+        assert!(since.covers(0, 24 * HOUR, first_ticket, as_of));
+        let until = Window {
+            since: None,
+            until: Some(48 * HOUR - 1),
+        };
+        assert!(until.covers(24 * HOUR, 48 * HOUR, first_ticket, as_of));
+        assert!(!until.covers(48 * HOUR, 72 * HOUR, first_ticket, as_of));
     }
 }

@@ -258,10 +258,77 @@ pub struct ClockOutcome {
     pub elapsed: f64,
 }
 
+/// The next-reply clocks of one run of customer messages, from its first message `start` to
+/// its `reply` (`None`: none yet at `as_of`), as (start, stop) pairs; a stop of `None` is a
+/// clock still running at `as_of`.
+///
+/// Solving the ticket stops the clock as a reply would: the customer is not waiting on a
+/// solved ticket (Zendesk's next reply time, as Fivetran's dbt_zendesk model computes it,
+/// stops at the next agent reply or solve, whichever comes first). A new clock starts when
+/// the customer writes again after the solve, once the ticket is open (a message reopens a
+/// solved ticket; a message on a closed one waits for a reopen). An agent reopening the
+/// ticket without a new customer message starts none.
+fn next_reply_clocks(
+    ticket: &Ticket,
+    start: Instant,
+    reply: Option<Instant>,
+) -> Vec<(Instant, Option<Instant>)> {
+    // A solve in the same instant as the reply leaves the reply to stop the clock.
+    let before_reply = |at: Instant| at > start && reply.is_none_or(|reply| at < reply);
+    // (instant, what happened), in time order: Some(solved) for a change of the solved
+    // state, None for the customer writing again after a solve. At one instant the state
+    // change comes first, which is what a message that reopens the ticket does.
+    let mut changes: Vec<(Instant, Option<bool>)> = ticket
+        .solved_changes
+        .iter()
+        .filter(|c| before_reply(c.at))
+        .map(|c| (c.at, Some(c.solved)))
+        .chain(
+            ticket
+                .customer_returns
+                .iter()
+                .filter(|at| before_reply(**at))
+                .map(|at| (*at, None)),
+        )
+        .collect();
+    changes.sort_by_key(|(at, change)| (*at, change.is_none()));
+    let mut solved = ticket.solved_at(start);
+    let mut running = (!solved).then_some(start);
+    // The customer wrote while the ticket was solved; the clock starts when it reopens.
+    let mut unanswered = solved;
+    let mut clocks = Vec::new();
+    for (at, change) in changes {
+        match change {
+            Some(true) => {
+                solved = true;
+                unanswered = false;
+                if let Some(since) = running.take() {
+                    clocks.push((since, Some(at)));
+                }
+            }
+            Some(false) => {
+                solved = false;
+                if unanswered && running.is_none() {
+                    running = Some(at);
+                }
+            }
+            None if solved => unanswered = true,
+            None => {
+                running.get_or_insert(at);
+            }
+        }
+    }
+    if let Some(since) = running {
+        clocks.push((since, reply));
+    }
+    clocks
+}
+
 /// Every clock of a ticket under its policy. The first-reply clock runs from the first
 /// customer message of an inbound ticket to its first reply (tickets closed without reply are
-/// not counted); each next-reply clock from a later customer run to its reply; the resolution
-/// clock from creation to the last resolution of a ticket solved at `as_of`.
+/// not counted); each next-reply clock from a later customer run to its reply or to a solve
+/// before it ([`next_reply_clocks`]); the resolution clock from creation to the last
+/// resolution of a ticket solved at `as_of`.
 pub fn evaluate(
     ticket: &Ticket,
     policy: &Policy,
@@ -297,12 +364,20 @@ pub fn evaluate(
     if has_messages {
         // An inbound ticket's first run is its first reply, measured above.
         let skip = usize::from(ticket.is_inbound());
-        for span in ticket.response_spans.iter().skip(skip) {
-            measure(Target::NextReply, span.start, Some(span.end));
-        }
         let first_still_waiting = ticket.is_inbound() && ticket.response_spans.is_empty();
-        if let Some(since) = ticket.waiting_since.filter(|_| !first_still_waiting) {
-            measure(Target::NextReply, since, None);
+        let answered = ticket
+            .response_spans
+            .iter()
+            .skip(skip)
+            .map(|span| (span.start, Some(span.end)));
+        let waiting = ticket
+            .waiting_since
+            .filter(|_| !first_still_waiting)
+            .map(|since| (since, None));
+        for (start, reply) in answered.chain(waiting) {
+            for (start, stop) in next_reply_clocks(ticket, start, reply) {
+                measure(Target::NextReply, start, stop);
+            }
         }
     }
     // A solved ticket whose export does not date the resolution has no measurable clock.
@@ -605,6 +680,115 @@ mod tests {
         assert!(
             outcomes.iter().all(|o| o.target != Target::Resolution),
             "no status"
+        );
+    }
+
+    /// The next-reply clocks of the only ticket built from `rows`, under 60-minute targets,
+    /// at minute 10,000: (start minute, stop minute, state).
+    fn next_replies(rows: &[&str]) -> Vec<(i64, Option<i64>, SlaState)> {
+        let (tickets, _, _) = build(rows, Some(10_000));
+        let ticket = &tickets[0];
+        let as_of = ticket.created_at + 10_000 * 60_000_000;
+        let minute = |at: Instant| (at - ticket.created_at) / 60_000_000;
+        evaluate(ticket, &policy(60.0, 60.0, 6000.0, true), as_of, true, true)
+            .into_iter()
+            .filter(|o| o.target == Target::NextReply)
+            .map(|o| (minute(o.start), o.stopped_at.map(minute), o.state))
+            .collect()
+    }
+
+    #[test]
+    fn a_solve_stops_the_next_reply_clock_within_the_target_as_met() {
+        // Sample-data T000012: the customer wrote at 80 and the ticket was solved at 83,
+        // with no reply after. The clock stopped at the solve: met, neither running nor
+        // breached days later.
+        let clocks = next_replies(&[
+            "T 0 message customer status=new",
+            "T 10 message agent status=pending",
+            "T 50 message customer status=open",
+            "T 60 message agent status=pending",
+            "T 80 message customer status=open",
+            "T 83 status agent status=solved",
+            "T 300 status - status=closed",
+        ]);
+        assert_eq!(
+            clocks,
+            vec![(50, Some(60), SlaState::Met), (80, Some(83), SlaState::Met)]
+        );
+    }
+
+    #[test]
+    fn a_solve_after_the_target_passed_is_a_breach() {
+        let clocks = next_replies(&[
+            "T 0 message customer status=new",
+            "T 5 message agent status=open",
+            "T 10 message customer",
+            "T 100 status agent status=solved",
+        ]);
+        assert_eq!(clocks, vec![(10, Some(100), SlaState::Breached)]);
+    }
+
+    #[test]
+    fn a_reopen_before_the_reply_starts_a_new_next_reply_clock() {
+        // Solved at 20 with the customer's message of 10 unanswered; the customer writes
+        // again at 30 (which reopens it) and is answered at 45.
+        let clocks = next_replies(&[
+            "T 0 message customer status=new",
+            "T 5 message agent status=open",
+            "T 10 message customer",
+            "T 20 status agent status=solved",
+            "T 30 message customer",
+            "T 45 message agent",
+        ]);
+        assert_eq!(
+            clocks,
+            vec![(10, Some(20), SlaState::Met), (30, Some(45), SlaState::Met)]
+        );
+    }
+
+    #[test]
+    fn an_agent_reopening_without_a_customer_message_starts_no_next_reply_clock() {
+        // Sample-data T000164: solved at 30 with the customer's message of 20 unanswered,
+        // reopened by the agent at 60 and answered at 70. Nobody wrote in between.
+        let clocks = next_replies(&[
+            "T 0 message customer status=new",
+            "T 5 message agent status=pending",
+            "T 20 message customer status=open",
+            "T 30 status agent status=solved",
+            "T 60 status agent status=open",
+            "T 70 message agent status=solved",
+        ]);
+        assert_eq!(clocks, vec![(20, Some(30), SlaState::Met)]);
+    }
+
+    #[test]
+    fn a_message_on_a_closed_ticket_starts_no_next_reply_clock() {
+        let clocks = next_replies(&[
+            "T 0 message customer status=new",
+            "T 5 message agent status=solved",
+            "T 10 status - status=closed",
+            "T 20 message customer",
+        ]);
+        assert_eq!(clocks, vec![], "a closed ticket waits for nobody");
+    }
+
+    #[test]
+    fn a_reply_that_solves_stops_the_clock_as_a_reply() {
+        let clocks = next_replies(&[
+            "T 0 message customer status=new",
+            "T 5 message agent status=open",
+            "T 10 message customer",
+            "T 30 message agent status=solved",
+            "T 40 message customer",
+        ]);
+        // The message at 40 reopens the ticket: a new clock, still running... and past its
+        // 60-minute target at minute 10,000.
+        assert_eq!(
+            clocks,
+            vec![
+                (10, Some(30), SlaState::Met),
+                (40, None, SlaState::Breached)
+            ]
         );
     }
 

@@ -69,6 +69,9 @@ pub struct Ticket {
     pub response_spans: Vec<Span>,
     /// The first message of a run still waiting for a reply at `as_of`.
     pub waiting_since: Option<Instant>,
+    /// The first customer message after each resolution: where a next-reply SLA clock that
+    /// a solve stopped can start again.
+    pub customer_returns: Vec<Instant>,
     /// Every status the ticket took, in order (a reopen by a customer message included).
     pub status_changes: Vec<(Instant, Status)>,
     /// For each reopen: seconds since the resolution it undid.
@@ -150,6 +153,7 @@ impl Ticket {
             notes: 0,
             response_spans: Vec::new(),
             waiting_since: None,
+            customer_returns: Vec::new(),
             // A ticket table does not say when a status began, so SLA clocks never pause.
             status_changes: Vec::new(),
             reopen_gaps: Vec::new(),
@@ -268,6 +272,8 @@ struct Walk {
     first_reply_at: Option<Instant>,
     open_run_since: Option<Instant>,
     response_spans: Vec<Span>,
+    solved_since_customer_message: bool,
+    customer_returns: Vec<Instant>,
     status_changes: Vec<(Instant, Status)>,
     reopen_gaps: Vec<f64>,
     replies: u32,
@@ -341,6 +347,9 @@ impl Walk {
             self.first_customer_channel = Some(event.attributes.channel);
         }
         self.open_run_since.get_or_insert(event.at);
+        if std::mem::take(&mut self.solved_since_customer_message) {
+            self.customer_returns.push(event.at);
+        }
         if let Some(score) = event.sentiment {
             self.first_sentiment.get_or_insert(score);
             self.last_sentiment = Some(score);
@@ -372,6 +381,7 @@ impl Walk {
         let was_solved = self.status.is_some_and(Status::is_solved);
         let now_solved = status.is_solved();
         if now_solved && !was_solved {
+            self.solved_since_customer_message = true;
             self.first_resolved_at.get_or_insert(at);
             self.last_resolved_at = Some(at);
             self.solved_changes.push(SolvedChange { at, solved: true });
@@ -410,6 +420,7 @@ impl Walk {
             notes: self.notes,
             response_spans: self.response_spans,
             waiting_since: self.open_run_since,
+            customer_returns: self.customer_returns,
             status_changes: self.status_changes,
             reopen_gaps: self.reopen_gaps,
             status: self.status,

@@ -6,6 +6,7 @@
 
 mod charts;
 mod definitions;
+mod headline;
 
 use std::io::{self, Write};
 
@@ -13,7 +14,7 @@ use maud::{DOCTYPE, Markup, PreEscaped, html};
 
 use super::Report;
 use super::text::{count, duration, percent, sanitize};
-use super::trend::{self, HEADLINES, Headline, Unit};
+use super::trend;
 use super::view::footer;
 use charts::tickets;
 use charts::{NOT_COMPUTABLE, datum};
@@ -47,7 +48,7 @@ fn page(report: &Report) -> Markup {
                     p.meta { (meta_line(report)) }
                 }
                 main {
-                    (headline(report))
+                    (headline::headline(report))
                     (frt_by_group(report))
                     (distributions(report))
                     (backlog(report))
@@ -93,7 +94,7 @@ fn meta_line(report: &Report) -> String {
     parts.join(" · ")
 }
 
-fn definition(def: &Definition) -> Markup {
+pub(crate) fn definition(def: &Definition) -> Markup {
     html! {
         details.definition {
             summary { "Definition: " (def.name) }
@@ -128,169 +129,6 @@ fn glossary() -> Markup {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Headline tiles
-
-fn headline(report: &Report) -> Markup {
-    let lead = match report.periods.as_slice() {
-        [.., previous, latest] => format!(
-            "The whole report, and below each figure its latest {}, {}, against {}.",
-            report.period.as_deref().unwrap_or("period"),
-            trend::period_label(report, latest),
-            previous.period
-        ),
-        _ => "The whole report. With --period (two periods or more) each tile also shows the \
-              change of the latest period against the one before."
-            .to_owned(),
-    };
-    html! {
-        section #headline aria-labelledby="headline-title" {
-            h2 #headline-title { "Headline" }
-            p.lead { (lead) }
-            div.tiles {
-                @for kpi in &HEADLINES {
-                    @if let Some(title) = kpi.tile {
-                        (tile(report, kpi, title))
-                    }
-                }
-            }
-            @if report.periods.len() >= 2 {
-                (definition(&definitions::CHANGE))
-            }
-        }
-    }
-}
-
-fn format_value(value: f64, unit: Unit) -> String {
-    trend::format_value(Some(value), unit)
-}
-
-fn tile(report: &Report, kpi: &Headline, title: &str) -> Markup {
-    let value = (kpi.overall)(report);
-    let id = format!("tile-{}", kpi.id);
-    let change = trend::change(report, kpi);
-    let series: Vec<Option<f64>> = report.periods.iter().map(|p| (kpi.period)(p)).collect();
-    let paths: Vec<String> = (0..report.periods.len())
-        .map(|i| format!("/periods/{i}{}", kpi.period_path))
-        .collect();
-    html! {
-        article.tile aria-labelledby=(id) data-kpi=(kpi.id) {
-            h3 id=(id) { (title) }
-            @match value {
-                Some(v) => {
-                    p.value data-json=(kpi.overall_path) data-value=(datum(Some(v))) { (format_value(v, kpi.unit)) }
-                }
-                None => {
-                    p.value.na data-json=(kpi.overall_path) data-value="null" { (NOT_COMPUTABLE) }
-                }
-            }
-            @if let Some(detail) = tile_detail(report, kpi.id) {
-                p.detail { (detail) }
-            }
-            @if let Some(change) = change {
-                @let latest_index = report.periods.len() - 1;
-                p.change {
-                    (trend::period_label(report, change.latest)) ": "
-                    span data-json=(format!("/periods/{latest_index}{}", kpi.period_path))
-                        data-value=(datum(change.latest_value)) {
-                        (trend::format_value(change.latest_value, kpi.unit))
-                    }
-                    @match change.delta() {
-                        Some(delta) => {
-                            @let verdict = trend::verdict(delta, kpi.better);
-                            " "
-                            span class=(format!("delta {}", verdict.unwrap_or("level")))
-                                data-delta=(datum(Some(delta)))
-                                data-json-latest=(format!("/periods/{latest_index}{}", kpi.period_path))
-                                data-json-previous=(format!("/periods/{}{}", latest_index - 1, kpi.period_path))
-                                data-value-previous=(datum(change.previous_value)) {
-                                (trend::arrow(delta)) " " (trend::format_delta(delta, kpi.unit))
-                            }
-                            " vs " (change.previous.period)
-                            @if let Some(word) = verdict { " (" (word) ")" }
-                        }
-                        None => {
-                            " · change n/a vs " (change.previous.period)
-                        }
-                    }
-                }
-                (charts::sparkline(&format!("spark-{}", kpi.id), kpi.name, &series, &paths))
-                @if let (Some(first), Some(last)) = (report.periods.first(), report.periods.last()) {
-                    p.spark-span aria-hidden="true" { span { (first.period) } span { (last.period) } }
-                }
-            }
-            (definition(tile_definition(kpi.id)))
-        }
-    }
-}
-
-fn tile_definition(id: &str) -> &'static Definition {
-    match id {
-        "frt_median" | "frt_p90" => &definitions::FIRST_RESPONSE,
-        "resolution_median" => &definitions::RESOLUTION_TIME,
-        "fcr" => &definitions::FCR,
-        "csat" => &definitions::CSAT,
-        "sla_first_reply" => &definitions::SLA,
-        "backlog" => &definitions::BACKLOG,
-        _ => &definitions::TICKETS,
-    }
-}
-
-/// The line under a tile's value: what it is made of.
-fn tile_detail(report: &Report, id: &str) -> Option<Markup> {
-    let kpis = &report.overall;
-    match id {
-        "tickets" => Some(html! {
-            span data-json="/overall/volume/inbound" data-value=(kpis.volume.inbound) { (count(kpis.volume.inbound)) }
-            " inbound, "
-            span data-json="/overall/volume/outbound" data-value=(kpis.volume.outbound) { (count(kpis.volume.outbound)) }
-            " outbound"
-        }),
-        "frt_median" => kpis.first_response.as_ref().map(|frt| {
-            let business = kpis.first_response_business.as_ref().and_then(|s| s.median);
-            html! {
-                "p90 "
-                span data-json="/overall/first_response/p90" data-value=(datum(frt.summary.p90)) {
-                    (frt.summary.p90.map_or_else(|| "n/a".to_owned(), duration))
-                }
-                ", n=" (count(frt.summary.count)) ", " (count(frt.unanswered)) " unanswered"
-                @if let Some(b) = business {
-                    br;
-                    "in business hours: "
-                    span data-json="/overall/first_response_business/median" data-value=(datum(Some(b))) { (duration(b)) }
-                }
-            }
-        }),
-        "fcr" => kpis.fcr.as_ref().map(|fcr| {
-            html! {
-                (count(fcr.first_contact)) " of " (count(fcr.eligible)) " solved with replies"
-            }
-        }),
-        "csat" => kpis.csat.as_ref().map(|csat| {
-            html! {
-                (count(csat.satisfied)) " of " (count(csat.responses)) " satisfied (score ≥ "
-                (csat.satisfied_min) ")"
-            }
-        }),
-        "sla_first_reply" => kpis.sla.first_reply.as_ref().map(|t| {
-            html! {
-                (count(t.met)) " met, " (count(t.breached)) " breached, " (count(t.running)) " running"
-            }
-        }),
-        "backlog" => kpis.backlog.as_ref().map(|_| {
-            html! {
-                "open at as-of"
-                @if let Some(overdue) = kpis.sla.overdue_backlog {
-                    ", "
-                    span data-json="/overall/sla/overdue_backlog" data-value=(overdue) { (count(overdue)) }
-                    " past their resolution target"
-                }
-            }
-        }),
-        _ => None,
-    }
-}
-
-// ---------------------------------------------------------------------------------------------
 // Chart sections
 
 fn frt_by_group(report: &Report) -> Markup {
@@ -299,6 +137,24 @@ fn frt_by_group(report: &Report) -> Markup {
     } else {
         report.group_by.join(" and ")
     };
+    let measured = report.groups.iter().any(|g| {
+        g.kpis
+            .first_response
+            .as_ref()
+            .is_some_and(|f| f.summary.count > 0)
+    });
+    if !measured {
+        return html! {
+            section #frt-by-group aria-labelledby="frt-by-group-title" {
+                h2 #frt-by-group-title { "First response time by " (by) }
+                p.na data-json="/overall/first_response/median"
+                    data-value=(datum(report.overall.first_response.as_ref().and_then(|f| f.summary.median))) {
+                    @if report.overall.first_response.is_none() { (NOT_COMPUTABLE) }
+                    @else { "No answered inbound ticket in this input: nothing to measure." }
+                }
+            }
+        };
+    }
     html! {
         section #frt-by-group aria-labelledby="frt-by-group-title" {
             h2 #frt-by-group-title { "First response time by " (by) }
@@ -333,6 +189,11 @@ fn frt_by_group(report: &Report) -> Markup {
     }
 }
 
+/// A histogram with nothing to draw: the KPI is null, or no ticket has a value yet.
+fn empty_histogram(buckets: Option<&Vec<crate::metrics::distribution::Bucket>>) -> bool {
+    buckets.is_none_or(|b| b.iter().all(|bucket| bucket.count == 0))
+}
+
 fn distributions(report: &Report) -> Markup {
     let hist = &report.histograms;
     let frt = report.overall.first_response.as_ref().map(|f| f.summary);
@@ -345,21 +206,39 @@ fn distributions(report: &Report) -> Markup {
         html! {
             figure {
                 h3 { (title) }
-                @match buckets {
+                @match buckets.filter(|b| !empty_histogram(Some(b))) {
                     Some(buckets) => { (charts::histogram(id, title, buckets, summary.as_ref(), json, class)) }
-                    None => { p.na { (NOT_COMPUTABLE) } }
+                    None => {
+                        p.na data-json=(format!("{}/count", json.replace("/histograms/", "/overall/"))) data-value=(datum(summary.map(|s| s.count as f64))) {
+                            @if buckets.is_none() { (NOT_COMPUTABLE) } @else { "No ticket to measure in this input." }
+                        }
+                    }
                 }
             }
         }
     };
+    let frt_path = "/histograms/first_response";
+    let resolution_path = "/histograms/resolution_time";
+    if empty_histogram(hist.first_response.as_ref())
+        && empty_histogram(hist.resolution_time.as_ref())
+    {
+        return html! {
+            section #distributions aria-labelledby="distributions-title" {
+                h2 #distributions-title { "How long it takes" }
+                p.na { "Neither a first response time nor a resolution time to measure in this input ("
+                    (NOT_COMPUTABLE) " or no ticket yet)." }
+            }
+        };
+    }
     html! {
         section #distributions aria-labelledby="distributions-title" {
             h2 #distributions-title { "How long it takes" }
-            p.lead { "Every ticket in a bucket of time; the dashed lines mark the median and the p90." }
+            p.lead { "Every ticket in a bucket of time; the bar's area is its share of the tickets, \
+                      the number on it the count; the dashed lines mark the median and the p90." }
             (figure("First response time", "chart-hist-frt", hist.first_response.as_ref(), frt,
-                "/histograms/first_response", "c-frt"))
+                frt_path, "c-frt"))
             (figure("Resolution time", "chart-hist-resolution", hist.resolution_time.as_ref(),
-                report.overall.resolution_time, "/histograms/resolution_time", "c-resolution-time"))
+                report.overall.resolution_time, resolution_path, "c-resolution-time"))
             (definition(&definitions::HISTOGRAM))
             (definition(&definitions::RESOLUTION_TIME))
         }
@@ -371,27 +250,43 @@ fn backlog(report: &Report) -> Markup {
     let unit = report.period.as_deref().unwrap_or("period");
     let ages = ["0-1d", "1-3d", "3-7d", "7-30d", "30d+"];
     let legend_items: Vec<(&str, &str)> = charts::AGE_CLASSES.iter().copied().zip(ages).collect();
-    let partial = report
+    let after_as_of = report
         .periods
         .last()
-        .is_some_and(|p| trend::is_partial(report, p));
+        .is_some_and(|p| trend::ends_after_as_of(report, p));
+    let title = if report.periods.is_empty() {
+        "Backlog by age".to_owned()
+    } else {
+        format!("Backlog at the end of each {unit}")
+    };
+    if bars.iter().all(|b| b.total.is_none()) {
+        return html! {
+            section #backlog aria-labelledby="backlog-title" {
+                h2 #backlog-title { (title) }
+                p.na data-json=(bars.first().map_or("/overall/backlog", |b| b.total_path.as_str())) data-value="null" {
+                    (NOT_COMPUTABLE)
+                    @if report.overall.backlog.is_none() { ": no row carries a status, so every ticket would look open." }
+                }
+            }
+        };
+    }
+    let unknown_before = bars.iter().any(|b| b.total.is_none()) && report.overall.backlog.is_some();
     html! {
         section #backlog aria-labelledby="backlog-title" {
+            h2 #backlog-title { (title) }
             @if report.periods.is_empty() {
-                h2 #backlog-title { "Backlog by age" }
                 p.lead { "Open tickets at as-of, by age. With --period: the backlog at the end of each period." }
             } @else {
-                h2 #backlog-title { "Backlog at the end of each " (unit) }
                 p.lead { "Tickets open at the end of each " (unit) ", by how long they had been open then." }
             }
-            @if bars.iter().all(|b| b.total.is_none()) {
-                p.na data-json=(bars.first().map_or("/overall/backlog", |b| b.total_path.as_str())) data-value="null" { (NOT_COMPUTABLE) }
-            } @else {
-                (legend(&legend_items))
-                (charts::backlog(report, &bars))
-                @if partial {
-                    p.note { "* ends after as-of: the backlog at as-of." }
-                }
+            (legend(&legend_items))
+            (charts::backlog(report, &bars))
+            @if after_as_of {
+                p.note { "* ends after as-of: the backlog at as-of." }
+            }
+            @if unknown_before {
+                p.note { "n/a: the state then is unknown, as the export does not date every \
+                          resolution (a ticket closed without a solved time)." }
             }
             (definition(&definitions::BACKLOG))
             details.numbers {
@@ -422,16 +317,22 @@ fn backlog(report: &Report) -> Markup {
 fn sla(report: &Report) -> Markup {
     let rows = charts::sla_rows(report);
     let any = rows.iter().any(|r| r.targets.iter().any(Option::is_some));
+    if !any {
+        return html! {
+            section #sla aria-labelledby="sla-title" {
+                h2 #sla-title { "SLA attainment by policy" }
+                p.na data-json="/overall/sla/first_reply" data-value="null" {
+                    (NOT_COMPUTABLE) ": no policy has a target this input can measure."
+                }
+            }
+        };
+    }
     html! {
         section #sla aria-labelledby="sla-title" {
             h2 #sla-title { "SLA attainment by policy" }
             p.lead { "Met over met and breached, per policy and target; running clocks are not counted yet." }
-            @if any {
-                (legend(&[("c-first-reply", "first reply"), ("c-next-reply", "next reply"), ("c-resolution", "resolution")]))
-                (charts::sla(&rows))
-            } @else {
-                p.na { (NOT_COMPUTABLE) }
-            }
+            (legend(&[("c-first-reply", "first reply"), ("c-next-reply", "next reply"), ("c-resolution", "resolution")]))
+            (charts::sla(&rows))
             (definition(&definitions::SLA))
             details.numbers {
                 summary { "The numbers" }
@@ -463,6 +364,17 @@ fn sla(report: &Report) -> Markup {
 fn csat(report: &Report) -> Markup {
     let unit = report.period.as_deref().unwrap_or("period");
     let overall = report.overall.csat.as_ref();
+    if overall.and_then(|c| c.rate).is_none() {
+        return html! {
+            section #csat aria-labelledby="csat-title" {
+                h2 #csat-title { "CSAT" }
+                p.na data-json="/overall/csat/rate" data-value="null" {
+                    (NOT_COMPUTABLE) ": "
+                    (headline::why_not(report, "csat").unwrap_or("no rating")) "."
+                }
+            }
+        };
+    }
     html! {
         section #csat aria-labelledby="csat-title" {
             h2 #csat-title { "CSAT by " (unit) }
@@ -478,8 +390,8 @@ fn csat(report: &Report) -> Markup {
                 p.lead { "Share of satisfied ratings among the tickets created in each " (unit)
                     "; n is the number of ratings. A gap is a " (unit) " without ratings." }
                 (charts::csat_trend(report))
-                @if report.periods.last().is_some_and(|p| trend::is_partial(report, p)) {
-                    p.note { "* ends after as-of." }
+                @if report.periods.iter().any(|p| !p.complete) {
+                    p.note { "* partial: the input does not cover the whole " (unit) "." }
                 }
             }
             (definition(&definitions::CSAT))

@@ -1,14 +1,25 @@
 //! The headline KPIs across `--period` periods: each one's series, the change of the latest
-//! period against the one before, and the terminal's trend section (a sparkline and an arrow
-//! per KPI). The HTML report's tiles read the same definitions, so both show the same change.
+//! complete period against the one before, and the terminal's trend section (a sparkline and
+//! an arrow per KPI). The HTML report's tiles read the same definitions, so both show the
+//! same change.
+//!
+//! Like is compared with like. A partial period (the one `as_of` falls in, or the one the data
+//! starts in the middle of) is never compared. And periods group tickets by creation, so a
+//! KPI measured at a later event (a reply, a resolution) is not final for a period whose
+//! tickets are still young: the latest complete period is compared on such a KPI only once its
+//! youngest tickets are older than the KPI's 90th percentile over the whole report (by then
+//! nine in ten tickets would have reached the event); before, it is "not comparable yet".
 
 use std::io::{self, Write};
+
+use chrono_tz::Tz;
 
 use super::text::{count, duration, percent};
 use super::view::Section;
 use super::{Report, Style};
 use crate::metrics::KpiBlock;
 use crate::metrics::group::PeriodBlock;
+use crate::time::{Instant, MICROS_PER_SECOND, format_rfc3339, parse_timestamp};
 
 /// How a KPI's values read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -28,6 +39,17 @@ pub enum Better {
     Neither,
 }
 
+/// The later event a KPI of a period waits for, for the tickets created in it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Waits {
+    /// Nothing: a count by creation, or a state at the period's end.
+    Nothing,
+    /// The first reply (FRT, first-reply SLA).
+    FirstReply,
+    /// The resolution (resolution time; FCR and CSAT, which come with or after it).
+    Resolution,
+}
+
 /// A headline KPI: how to read it from the overall block and from a period, and where it sits
 /// in the JSON report (JSON Pointers, so that the HTML can name the number it draws).
 pub struct Headline {
@@ -41,6 +63,7 @@ pub struct Headline {
     pub period_path: &'static str,
     pub overall: fn(&Report) -> Option<f64>,
     pub period: fn(&PeriodBlock) -> Option<f64>,
+    pub waits: Waits,
     /// The title of its tile in the HTML report, if it has one (the terminal trend shows every
     /// headline).
     pub tile: Option<&'static str>,
@@ -81,6 +104,7 @@ pub const HEADLINES: [Headline; 8] = [
         period_path: "/kpis/tickets",
         overall: |r| Some(r.overall.tickets as f64),
         period: |p| Some(p.kpis.tickets as f64),
+        waits: Waits::Nothing,
         tile: Some("Tickets"),
     },
     Headline {
@@ -92,6 +116,7 @@ pub const HEADLINES: [Headline; 8] = [
         period_path: "/kpis/first_response/median",
         overall: |r| frt_median(&r.overall),
         period: |p| frt_median(&p.kpis),
+        waits: Waits::FirstReply,
         tile: Some("First response (median)"),
     },
     Headline {
@@ -103,6 +128,7 @@ pub const HEADLINES: [Headline; 8] = [
         period_path: "/kpis/first_response/p90",
         overall: |r| frt_p90(&r.overall),
         period: |p| frt_p90(&p.kpis),
+        waits: Waits::FirstReply,
         tile: None,
     },
     Headline {
@@ -114,6 +140,7 @@ pub const HEADLINES: [Headline; 8] = [
         period_path: "/kpis/resolution_time/median",
         overall: |r| resolution_median(&r.overall),
         period: |p| resolution_median(&p.kpis),
+        waits: Waits::Resolution,
         tile: None,
     },
     Headline {
@@ -125,6 +152,7 @@ pub const HEADLINES: [Headline; 8] = [
         period_path: "/kpis/fcr/rate",
         overall: |r| fcr(&r.overall),
         period: |p| fcr(&p.kpis),
+        waits: Waits::Resolution,
         tile: Some("First contact resolution"),
     },
     Headline {
@@ -136,6 +164,7 @@ pub const HEADLINES: [Headline; 8] = [
         period_path: "/kpis/csat/rate",
         overall: |r| csat(&r.overall),
         period: |p| csat(&p.kpis),
+        waits: Waits::Resolution,
         tile: Some("CSAT"),
     },
     Headline {
@@ -147,6 +176,7 @@ pub const HEADLINES: [Headline; 8] = [
         period_path: "/kpis/sla/first_reply/attainment",
         overall: |r| sla_first_reply(&r.overall),
         period: |p| sla_first_reply(&p.kpis),
+        waits: Waits::FirstReply,
         tile: Some("SLA first reply"),
     },
     // A period's own `kpis.backlog` holds only the tickets created in it; the backlog a lead
@@ -160,36 +190,91 @@ pub const HEADLINES: [Headline; 8] = [
         period_path: "/backlog_at_end",
         overall: |r| r.overall.backlog.as_ref().map(|b| b.open as f64),
         period: |p| p.backlog_at_end.map(|n| n as f64),
+        waits: Waits::Nothing,
         tile: Some("Backlog"),
     },
 ];
 
-/// The latest period against the one before.
+/// The latest complete period against the one before it, for one KPI.
 pub struct Change<'r> {
     pub latest: &'r PeriodBlock,
     pub previous: &'r PeriodBlock,
+    /// Their places in `/periods`.
+    pub latest_index: usize,
+    pub previous_index: usize,
     pub latest_value: Option<f64>,
     pub previous_value: Option<f64>,
+    /// When the latest period's tickets are still too young for this KPI: the instant they
+    /// are old enough (RFC 3339, UTC).
+    pub settles_at: Option<String>,
 }
 
 impl Change<'_> {
-    /// Latest minus previous; `None` when either is not computable.
+    /// Latest minus previous; `None` when either is not computable or the latest is not
+    /// settled yet.
     pub fn delta(&self) -> Option<f64> {
+        if self.settles_at.is_some() {
+            return None;
+        }
         Some(self.latest_value? - self.previous_value?)
     }
 }
 
-/// `None` unless the report has two periods or more.
+/// The latest complete period and the one before it, when both are complete: the two a
+/// change compares.
+pub fn compared(report: &Report) -> Option<(usize, usize)> {
+    let latest = report.periods.iter().rposition(|p| p.complete)?;
+    let previous = latest.checked_sub(1)?;
+    report.periods[previous]
+        .complete
+        .then_some((latest, previous))
+}
+
+/// `None` unless the report has two consecutive complete periods.
 pub fn change<'r>(report: &'r Report, kpi: &Headline) -> Option<Change<'r>> {
-    let [.., previous, latest] = report.periods.as_slice() else {
-        return None;
-    };
+    let (latest_index, previous_index) = compared(report)?;
+    let latest = &report.periods[latest_index];
+    let previous = &report.periods[previous_index];
     Some(Change {
         latest,
         previous,
+        latest_index,
+        previous_index,
         latest_value: (kpi.period)(latest),
         previous_value: (kpi.period)(previous),
+        settles_at: settles_at(report, latest, kpi.waits).map(format_rfc3339),
     })
+}
+
+/// The 90th percentile over the whole report of the time a KPI waits for: how old a period's
+/// tickets must be for its figure to be (nearly) final.
+pub fn horizon(report: &Report, waits: Waits) -> Option<f64> {
+    let overall = &report.overall;
+    match waits {
+        Waits::Nothing => None,
+        Waits::FirstReply => overall.first_response.as_ref().and_then(|f| f.summary.p90),
+        Waits::Resolution => overall.resolution_time.as_ref().and_then(|s| s.p90),
+    }
+}
+
+fn instant(text: &str) -> Option<Instant> {
+    parse_timestamp(text, Tz::UTC).ok()
+}
+
+/// When a period's youngest tickets become older than the KPI's horizon, if that is after
+/// `as_of`; `None` when the figure is settled (or waits for nothing).
+fn settles_at(report: &Report, period: &PeriodBlock, waits: Waits) -> Option<Instant> {
+    let horizon = horizon(report, waits)?;
+    let end = instant(&period.end)?;
+    let as_of = instant(report.as_of.as_deref()?)?;
+    let settled = end.checked_add((horizon * MICROS_PER_SECOND as f64).ceil() as i64)?;
+    (settled > as_of).then_some(settled)
+}
+
+/// `2026-04-02 11:00 UTC`: when a figure settles, to the minute.
+pub fn readable_instant(rfc3339: &str) -> String {
+    let minute = rfc3339.get(..16).unwrap_or(rfc3339);
+    format!("{} UTC", minute.replace('T', " "))
 }
 
 /// Whether a change is an improvement, in words (colour alone would not tell everyone).
@@ -236,22 +321,34 @@ pub fn format_delta(delta: f64, unit: Unit) -> String {
     }
 }
 
-/// A period's name, marked when it ends after `as_of` (its figures are not final, and a
-/// short week compared with a full one is no trend).
-pub fn period_label(report: &Report, period: &PeriodBlock) -> String {
-    if is_partial(report, period) {
-        format!("{} (partial)", period.period)
-    } else {
+/// A period's name, marked when the input does not cover all of it (its figures are not
+/// final, and a short week compared with a full one is no trend).
+pub fn period_label(period: &PeriodBlock) -> String {
+    if period.complete {
         period.period.clone()
+    } else {
+        format!("{} (partial)", period.period)
     }
 }
 
+/// Whether a period ends after `as_of`, so that its backlog at end is the one at `as_of`.
 /// Both are RFC 3339 UTC strings written the same way, so they compare as text.
-pub fn is_partial(report: &Report, period: &PeriodBlock) -> bool {
+pub fn ends_after_as_of(report: &Report, period: &PeriodBlock) -> bool {
     report
         .as_of
         .as_deref()
         .is_some_and(|as_of| period.end.as_str() > as_of)
+}
+
+/// The periods a change leaves out for being partial, after the compared ones: the ones
+/// `as_of` is in. Named in the trend's title and the tiles' lead.
+pub fn partial_after(report: &Report) -> Vec<&str> {
+    let from = compared(report).map_or(0, |(latest, _)| latest + 1);
+    report.periods[from..]
+        .iter()
+        .filter(|p| !p.complete)
+        .map(|p| p.period.as_str())
+        .collect()
 }
 
 const SPARKS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
@@ -277,67 +374,122 @@ pub fn sparkline(values: &[Option<f64>]) -> String {
         .collect()
 }
 
+/// What a KPI's change cell says: the arrow, the change and the verdict; "not comparable
+/// yet" while the latest period's tickets are too young; "n/a" when a value is unknown.
+fn change_text(change: Option<&Change<'_>>, kpi: &Headline) -> String {
+    let Some(change) = change else {
+        return NOT_COMPARABLE.to_owned();
+    };
+    if change.settles_at.is_some() {
+        return NOT_COMPARABLE.to_owned();
+    }
+    change.delta().map_or_else(
+        || "n/a".to_owned(),
+        |delta| {
+            let mut text = format!("{} {}", arrow(delta), format_delta(delta, kpi.unit));
+            if let Some(word) = verdict(delta, kpi.better) {
+                text.push_str(", ");
+                text.push_str(word);
+            }
+            text
+        },
+    )
+}
+
+pub const NOT_COMPARABLE: &str = "not comparable yet";
+
+/// Why the KPIs marked "not comparable yet" are: the latest compared period's tickets are
+/// younger than their horizon, or there are no two complete periods.
+pub fn not_comparable_notes(report: &Report) -> Vec<String> {
+    let unit = report.period.as_deref().unwrap_or("period");
+    let Some((latest, _)) = compared(report) else {
+        return vec![format!(
+            "Not comparable yet: a change needs two consecutive complete {unit}s; a partial \
+             {unit} (the one as-of falls in, or the data starts in) is never compared."
+        )];
+    };
+    let period = &report.periods[latest];
+    let mut notes = Vec::new();
+    for waits in [Waits::FirstReply, Waits::Resolution] {
+        let Some(at) = settles_at(report, period, waits) else {
+            continue;
+        };
+        let (kpis, clock) = match waits {
+            Waits::FirstReply => ("first response and SLA first reply", "first response"),
+            _ => ("resolution time, FCR and CSAT", "resolution"),
+        };
+        notes.push(format!(
+            "Not comparable yet: {kpis} of {} until {}, when its newest tickets are older \
+             than the p90 {clock} time ({}).",
+            period.period,
+            readable_instant(&format_rfc3339(at)),
+            horizon(report, waits).map_or_else(|| "n/a".to_owned(), duration),
+        ));
+    }
+    notes
+}
+
 /// At 80 columns the sparkline has room for this many periods; older ones are left out.
 const MAX_SPARK: usize = 24;
 
-/// The trend section: for each headline KPI, its sparkline over the periods, the latest
-/// period's value and its change against the one before. `None` with fewer than two periods.
+/// The trend section: for each headline KPI, its sparkline over the periods, the value of
+/// the latest complete period and its change against the one before. `None` with fewer than
+/// two periods.
 pub fn section(report: &Report) -> Option<Section> {
     if report.periods.len() < 2 {
         return None;
     }
     let shown = &report.periods[report.periods.len().saturating_sub(MAX_SPARK)..];
+    let pair = compared(report);
+    // Without two complete periods, the value shown is the latest period's, marked partial.
+    let shown_index = pair.map_or(report.periods.len() - 1, |(latest, _)| latest);
+    let shown_period = &report.periods[shown_index];
     let rows = HEADLINES
         .iter()
         .map(|kpi| {
             let series: Vec<Option<f64>> = shown.iter().map(|p| (kpi.period)(p)).collect();
             let change = change(report, kpi);
-            let latest = change.as_ref().and_then(|c| c.latest_value);
-            let delta = change.as_ref().and_then(Change::delta).map_or_else(
-                || "n/a".to_owned(),
-                |delta| {
-                    let mut text = format!("{} {}", arrow(delta), format_delta(delta, kpi.unit));
-                    if let Some(word) = verdict(delta, kpi.better) {
-                        text.push_str(", ");
-                        text.push_str(word);
-                    }
-                    text
-                },
-            );
             vec![
                 kpi.name.to_owned(),
                 sparkline(&series),
-                format_value(latest, kpi.unit),
-                delta,
+                format_value((kpi.period)(shown_period), kpi.unit),
+                change_text(change.as_ref(), kpi),
             ]
         })
         .collect();
     let unit = report.period.as_deref().unwrap_or("period");
-    let names = match report.periods.as_slice() {
-        [.., previous, latest] => {
-            format!("{} vs {}", period_label(report, latest), previous.period)
-        }
-        _ => String::new(),
-    };
-    let older = if shown.len() < report.periods.len() {
-        format!(", last {} shown", shown.len())
+    let mut notes = Vec::new();
+    let partial = partial_after(report);
+    if !partial.is_empty() && pair.is_some() {
+        notes.push(format!("{} partial, not compared", partial.join(", ")));
+    }
+    if shown.len() < report.periods.len() {
+        notes.push(format!("last {} shown", shown.len()));
+    }
+    let title = if notes.is_empty() {
+        format!("Trend by {unit}")
     } else {
-        String::new()
+        format!("Trend by {unit} ({})", notes.join("; "))
+    };
+    let change_header = match pair {
+        Some((_, previous)) => format!("Change vs {}", report.periods[previous].period),
+        None => "Change".to_owned(),
     };
     Some(Section {
-        title: format!("Trend by {unit} (change: {names}{older})"),
+        title,
         headers: vec![
             "KPI".into(),
             "Trend".into(),
-            "Latest".into(),
-            "Change".into(),
+            period_label(shown_period),
+            change_header,
         ],
         rows,
         figures: vec![false, false, true, false],
     })
 }
 
-/// Writes the trend section as a table (nothing with fewer than two periods).
+/// Writes the trend section as a table (nothing with fewer than two periods), then why any
+/// KPI is not comparable yet.
 pub fn write(report: &Report, style: Style, out: &mut dyn Write) -> io::Result<()> {
     let Some(section) = section(report) else {
         return Ok(());
@@ -349,7 +501,34 @@ pub fn write(report: &Report, style: Style, out: &mut dyn Write) -> io::Result<(
     };
     writeln!(out, "{title}")?;
     super::table::write_table(&super::table::render(&section, style), out)?;
+    let marked = section.rows.iter().any(|row| row[3] == NOT_COMPARABLE);
+    if marked {
+        for note in not_comparable_notes(report) {
+            for line in wrap(&note, 80) {
+                writeln!(out, "{line}")?;
+            }
+        }
+    }
     writeln!(out)
+}
+
+/// Words into lines of at most `width` characters (a longer word stands alone).
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > width {
+            lines.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    if !line.is_empty() {
+        lines.push(line);
+    }
+    lines
 }
 
 #[cfg(test)]
@@ -371,6 +550,21 @@ mod tests {
         assert_eq!(format_delta(-723.0, Unit::Duration), "-12m 3s");
         assert_eq!(format_delta(0.021, Unit::Rate), "+2.1 pts");
         assert_eq!(format_delta(0.0, Unit::Rate), "+0.0 pts");
+    }
+
+    #[test]
+    fn notes_wrap_at_the_width() {
+        assert_eq!(wrap("aa bb cc", 5), vec!["aa bb", "cc"]);
+        assert_eq!(wrap("a verylongword b", 4), vec!["a", "verylongword", "b"]);
+        assert!(wrap("", 80).is_empty());
+    }
+
+    #[test]
+    fn settling_instants_read_to_the_minute() {
+        assert_eq!(
+            readable_instant("2026-04-03T03:47:12Z"),
+            "2026-04-03 03:47 UTC"
+        );
     }
 
     #[test]

@@ -9,7 +9,7 @@ use maud::{Markup, html};
 
 use super::super::Report;
 use super::super::text::{count, duration, percent, sanitize};
-use super::super::trend::{is_partial, period_label};
+use super::super::trend::{ends_after_as_of, period_label};
 use crate::metrics::backlog::AgeBuckets;
 use crate::metrics::distribution::{Bucket, Summary};
 use crate::metrics::sla::TargetAttainment;
@@ -299,6 +299,30 @@ impl HistogramAxis {
             self.log.x(seconds)
         }
     }
+
+    /// A bucket's drawn edges.
+    fn edges(&self, bucket: &Bucket) -> (f64, f64) {
+        let right = bucket.to.map_or(self.log.x1, |to| self.x(to));
+        (self.x(bucket.from), right)
+    }
+
+    /// How many doublings of time a bucket spans as drawn: the first (from 0) and the open
+    /// last bucket are drawn one doubling wide.
+    fn doublings(&self, bucket: &Bucket) -> f64 {
+        let (left, right) = self.edges(bucket);
+        (right - left) / (self.log.x0 - self.zero_x)
+    }
+}
+
+/// Tickets per doubling of time: the height that makes a bar's area its count, whatever its
+/// width on the log axis.
+fn density(axis: &HistogramAxis, bucket: &Bucket) -> f64 {
+    let doublings = axis.doublings(bucket);
+    if doublings > 0.0 {
+        bucket.count as f64 / doublings
+    } else {
+        0.0
+    }
 }
 
 pub fn histogram(
@@ -310,11 +334,15 @@ pub fn histogram(
     class: &str,
 ) -> Markup {
     let (width, height) = (1000.0, 262.0);
-    let (x0, x1, top, base) = (56.0, 980.0, 48.0, 222.0);
+    let (x0, x1, top, base) = (76.0, 980.0, 48.0, 222.0);
     let Some(axis) = HistogramAxis::new(buckets, x0, x1) else {
         return html! { p.na { (NOT_COMPUTABLE) } };
     };
-    let max = buckets.iter().map(|b| b.count).max().unwrap_or(0) as f64;
+    // Heights are densities, so that a wide bucket is not drawn as if it were a tall one.
+    let max = buckets
+        .iter()
+        .map(|b| density(&axis, b))
+        .fold(0.0, f64::max);
     let (y_top, y_ticks) = nice_ticks(max);
     let y = |n: f64| base - n / y_top * (base - top);
     let total: u64 = buckets.iter().map(|b| b.count).sum();
@@ -333,12 +361,13 @@ pub fn histogram(
             line.grid x1=(c(x0)) x2=(c(x1)) y1=(c(y(*n))) y2=(c(y(*n))) {}
             text.tick x=(c(x0 - 6.0)) y=(c(y(*n) + 4.0)) text-anchor="end" { (count(*n as u64)) }
         }
-        text.small x=(c(x0 - 6.0)) y=(c(top - 16.0)) text-anchor="end" { "tickets" }
+        // The unit runs up the y axis, clear of the median and p90 labels above the bars.
+        text.small x="0" y="0" text-anchor="middle"
+            transform=(format!("translate(14 {}) rotate(-90)", c((top + base) / 2.0))) { "tickets per doubling" }
         @for (i, bucket) in buckets.iter().enumerate() {
-            @let left = axis.x(bucket.from);
-            @let right = bucket.to.map_or(x1, |to| axis.x(to));
-            @let h = base - y(bucket.count as f64);
-            rect class=(class) x=(c(left + 1.0)) y=(c(y(bucket.count as f64))) width=(c((right - left - 2.0).max(1.0))) height=(c(h))
+            @let (left, right) = axis.edges(bucket);
+            @let d = density(&axis, bucket);
+            rect class=(class) x=(c(left + 1.0)) y=(c(y(d))) width=(c((right - left - 2.0).max(1.0))) height=(c(base - y(d)))
                 data-json=(format!("{json}/{i}/count")) data-value=(bucket.count) {
                 title { (range(bucket)) ": " (tickets(bucket.count)) }
             }
@@ -355,16 +384,16 @@ pub fn histogram(
             }
         }
         @for bucket in buckets.iter().filter(|b| b.count > 0) {
-            @let left = axis.x(bucket.from);
-            @let right = bucket.to.map_or(x1, |to| axis.x(to));
-            text.value x=(c((left + right) / 2.0)) y=(c(y(bucket.count as f64) - 4.0)) text-anchor="middle" { (count(bucket.count)) }
+            @let (left, right) = axis.edges(bucket);
+            text.value x=(c((left + right) / 2.0)) y=(c(y(density(&axis, bucket)) - 4.0)) text-anchor="middle" { (count(bucket.count)) }
         }
     };
     svg(
         id,
         title,
         &format!(
-            "Histogram of {total} tickets on a logarithmic time axis from 0 to {} and more.{}",
+            "Histogram of {total} tickets on a logarithmic time axis from 0 to {} and more; each \
+             bar's area is its count of tickets.{}",
             buckets
                 .last()
                 .map_or_else(String::new, |b| short_duration(b.from)),
@@ -417,7 +446,7 @@ pub fn backlog_bars(report: &Report) -> Vec<BacklogBar> {
         .iter()
         .enumerate()
         .map(|(i, p)| BacklogBar {
-            label: if is_partial(report, p) {
+            label: if ends_after_as_of(report, p) {
                 format!("{}*", p.period)
             } else {
                 p.period.clone()
@@ -447,7 +476,18 @@ fn stack(ages: &AgeBuckets) -> Vec<(&'static str, usize, u64, u64)> {
 pub fn backlog(report: &Report, bars: &[BacklogBar]) -> Markup {
     let (width, height) = (1000.0, 246.0);
     let (x0, x1, top, base) = (56.0, 980.0, 24.0, 220.0);
-    let max = bars.iter().filter_map(|b| b.total).max().unwrap_or(0) as f64;
+    // The scale takes in what is drawn, the age stacks as well as the totals (which are
+    // their sums), so that no bar can rise above the chart.
+    let stacked = |b: &BacklogBar| {
+        b.ages
+            .map(|a| a.labelled().iter().map(|(_, n)| n).sum::<u64>())
+    };
+    let max = bars
+        .iter()
+        .flat_map(|b| [b.total, stacked(b)])
+        .flatten()
+        .max()
+        .unwrap_or(0) as f64;
     let (y_top, y_ticks) = nice_ticks(max);
     let y = |n: f64| base - n / y_top * (base - top);
     let slot = (x1 - x0) / bars.len().max(1) as f64;
@@ -628,7 +668,12 @@ pub fn sla(rows: &[SlaRow<'_>]) -> Markup {
                     }
                     None => {
                         text.na x=(c(x0 + 6.0)) y=(c(ty + bar - 3.0))
-                            data-json=(format!("{}/{key}/attainment", row.path)) data-value="null" { (NOT_COMPUTABLE) }
+                            data-json=(format!("{}/{key}/attainment", row.path)) data-value="null" {
+                            // The target is measurable here (else it has no line): null
+                            // attainment means no clock has stopped or breached yet.
+                            @if t.running > 0 { "n/a — every clock still running" }
+                            @else { "n/a — no clock under this policy" }
+                        }
                     }
                 }
             }
@@ -688,7 +733,7 @@ pub fn csat_trend(report: &Report) -> Markup {
                 Some(rate) => {
                     circle.c-csat cx=(c(x(i))) cy=(c(y(rate))) r="4.5"
                         data-json=(format!("/periods/{i}/kpis/csat/rate")) data-value=(datum(Some(rate))) {
-                        title { (period_label(report, period)) ": " (percent(Some(rate))) }
+                        title { (period_label(period)) ": " (percent(Some(rate))) }
                     }
                     @if periods.len() <= 26 {
                         text.value x=(c(x(i))) y=(c(y(rate) - 10.0)) text-anchor="middle" { (percent(Some(rate))) }
@@ -701,7 +746,7 @@ pub fn csat_trend(report: &Report) -> Markup {
             }
             @if i % every == 0 || i + 1 == periods.len() {
                 text.tick x=(c(x(i))) y=(c(base + 18.0)) text-anchor="middle" {
-                    (period.period) @if is_partial(report, period) { "*" }
+                    (period.period) @if !period.complete { "*" }
                 }
                 text.small x=(c(x(i))) y=(c(base + 34.0)) text-anchor="middle"
                     data-json=(format!("/periods/{i}/kpis/csat/responses")) data-value=(datum(csat.map(|c| c.responses as f64))) {
@@ -733,7 +778,15 @@ pub fn csat_trend(report: &Report) -> Markup {
 // ---------------------------------------------------------------------------------------------
 // A tile's sparkline: the KPI over the periods.
 
-pub fn sparkline(id: &str, name: &str, values: &[Option<f64>], paths: &[String]) -> Markup {
+/// `complete` marks each period whose whole span the input covers; a partial one is drawn as
+/// a hollow dot, off the line.
+pub fn sparkline(
+    id: &str,
+    name: &str,
+    values: &[Option<f64>],
+    paths: &[String],
+    complete: &[bool],
+) -> Markup {
     let (width, height, pad) = (200.0, 36.0, 4.0);
     let known = values.iter().flatten().copied();
     let (lo, hi) = known.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| {
@@ -748,7 +801,13 @@ pub fn sparkline(id: &str, name: &str, values: &[Option<f64>], paths: &[String])
             height / 2.0
         }
     };
-    let runs = runs(values);
+    // Only complete periods are joined: a partial one is not a point of the trend.
+    let whole: Vec<Option<f64>> = values
+        .iter()
+        .zip(complete)
+        .map(|(v, whole)| v.filter(|_| *whole))
+        .collect();
+    let runs = runs(&whole);
     html! {
         svg class="spark" id=(id) viewBox=(format!("0 0 {width} {height}")) role="img"
             aria-label=(format!("{name} over the {} periods", values.len()))
@@ -758,7 +817,8 @@ pub fn sparkline(id: &str, name: &str, values: &[Option<f64>], paths: &[String])
             }
             @for (i, (value, path)) in values.iter().zip(paths).enumerate() {
                 @if let Some(v) = value {
-                    circle.spark-dot.last[i + 1 == values.len()] cx=(c(x(i))) cy=(c(y(*v))) r="2.5"
+                    circle.spark-dot.last[i + 1 == values.len()].partial[!complete.get(i).copied().unwrap_or(true)]
+                        cx=(c(x(i))) cy=(c(y(*v))) r="2.5"
                         data-json=(path) data-value=(datum(Some(*v))) {}
                 }
             }

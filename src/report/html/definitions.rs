@@ -47,7 +47,8 @@ pub const SLA: Definition = Definition {
            Attainment = met / (met + breached). First reply: from the first customer message of \
            an inbound ticket to the first reply (tickets closed without reply are not counted). \
            Next reply: for every later run of customer messages, from its first message to the \
-           next reply. Resolution: from creation to the last resolution of a ticket solved at \
+           next reply, or to the solve if the ticket is solved first (met if within the \
+           target, breached if it had passed). Resolution: from creation to the last resolution of a ticket solved at \
            as_of. The clocks stop while the ticket is in a pause_on status.",
 };
 
@@ -56,21 +57,33 @@ pub const BACKLOG: Definition = Definition {
     text: "Tickets created at or before as_of and not solved at as_of, by age (as_of − \
            created_at): [0,1d), [1d,3d), [3d,7d), [7d,30d), [30d,∞). With --period, each period \
            also reports the tickets open at its last instant (at as_of for a period that ends \
-           later).",
+           later); unknown (n/a) before as_of when a ticket was closed without a dated \
+           resolution.",
 };
 
 pub const HISTOGRAM: Definition = Definition {
     name: "Distribution",
-    text: "Each bar counts the tickets whose time falls in its bucket [from, to); the buckets \
-           roughly double in width, so the time axis is logarithmic. Negative durations \
-           (clocks that disagree) are left out and counted under data quality.",
+    text: "Each bar stands for the tickets whose time falls in its bucket [from, to), and its \
+           area is their number (written on it). The buckets differ in width on the \
+           logarithmic time axis (1m to 5m spans more than two doublings of time, 15m to 30m \
+           one), so a bar's height is tickets per doubling of time, not its count: a wide \
+           bucket is not drawn as if its tickets were more frequent. The first bucket (from 0) \
+           and the last, open one have no width on a log axis and are drawn one doubling wide. \
+           Negative durations (clocks that disagree) are left out and counted under data \
+           quality.",
 };
 
 pub const CHANGE: Definition = Definition {
     name: "Change",
-    text: "The latest period (by ticket creation) against the one before; rates change in \
-           percentage points. A period marked partial ends after as_of, so its figures are \
-           not final.",
+    text: "The last complete period (by ticket creation) against the one before it; rates \
+           change in percentage points. A partial period (the one as_of falls in, or the one \
+           the data starts in the middle of) is never compared: a short week against a full \
+           one is no trend. And as periods group tickets by creation, a KPI that waits for a \
+           later reply or resolution is not final while a period's tickets are young: the last \
+           complete period is compared on first response and first-reply SLA once its newest \
+           tickets are older than the report's p90 first response time, and on resolution \
+           time, FCR and CSAT once they are older than its p90 resolution time; until then it \
+           is not comparable yet.",
 };
 
 pub const DATA_QUALITY: Definition = Definition {
