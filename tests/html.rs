@@ -420,7 +420,7 @@ fn sections_without_a_computable_kpi_are_one_line() {
     assert!(!html.contains("id=\"chart-csat\""), "an empty CSAT chart");
     let csat = &html[html.find("<section id=\"csat\"").expect("a CSAT section")..];
     let csat = &csat[..csat.find("</section>").expect("closed")];
-    assert!(csat.contains("no satisfaction column"), "{csat}");
+    assert!(csat.contains("no column is mapped to csat"), "{csat}");
     assert_eq!(csat.matches("<p").count(), 1, "one line: {csat}");
     assert!(!html.contains("data-kpi=\"csat\"><h3"), "no CSAT tile");
     let line = &html[html.find("id=\"not-computable\"").expect("the n/a line")..];

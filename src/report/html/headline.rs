@@ -89,17 +89,22 @@ pub fn headline(report: &Report) -> Markup {
     }
 }
 
-/// Why a headline KPI is null, where the report itself shows it.
-pub fn why_not(report: &Report, id: &str) -> Option<&'static str> {
-    let kpis = &report.overall;
-    match id {
-        "csat" => Some(match &kpis.csat {
-            None => "no satisfaction column",
-            Some(_) => "no ticket has a rating",
-        }),
-        "backlog" => kpis.backlog.is_none().then_some("no status in the input"),
+/// Why a headline KPI is null: the report's availability reason, else (a computable KPI with
+/// nothing to measure) what is missing.
+pub fn why_not<'r>(report: &'r Report, id: &str) -> Option<&'r str> {
+    let key = match id {
+        "frt_median" | "frt_p90" => "first_response",
+        "resolution_median" => "resolution_time",
+        "fcr" => "fcr",
+        "csat" => "csat",
+        "sla_first_reply" => "sla.first_reply",
+        "backlog" => "backlog",
+        _ => return None,
+    };
+    report.why_not(key).or(match id {
+        "csat" => Some("no ticket has a rating"),
         _ => None,
-    }
+    })
 }
 
 fn format_value(value: f64, unit: Unit) -> String {
@@ -223,8 +228,15 @@ fn tile_detail(report: &Report, id: &str) -> Option<Markup> {
             }
         }),
         "sla_first_reply" => kpis.sla.first_reply.as_ref().map(|t| {
+            let defaults = report.sla_targets == super::super::SlaTargets::Default;
             html! {
                 (count(t.met)) " met, " (count(t.breached)) " breached, " (count(t.running)) " running"
+                @if defaults {
+                    br;
+                    span.defaults {
+                        "default targets (set yours in ticketkpi.toml)"
+                    }
+                }
             }
         }),
         "backlog" => kpis.backlog.as_ref().map(|_| {
