@@ -10,6 +10,7 @@ mod json_input;
 pub mod mapping;
 mod parallel_csv;
 pub mod presets;
+mod records;
 pub mod row;
 pub mod source;
 pub mod ticket_record;
@@ -24,6 +25,7 @@ pub use row::{RejectReason, RowError, RowRules};
 pub use source::{InputFormat, Source};
 
 pub use mapping::{Coverage, Mapping, Shape};
+pub use records::DEFAULT_MAX_RECORD_BYTES;
 pub use ticket_record::TicketRecord;
 
 use crate::symbols::Symbols;
@@ -206,6 +208,33 @@ pub struct IngestOptions {
     pub threads: usize,
     /// A progress bar for long inputs.
     pub progress: Option<crate::progress::Progress>,
+    /// The longest record (CSV record, JSON Lines line, JSON value read whole) an input may
+    /// hold; `None` for [`DEFAULT_MAX_RECORD_BYTES`].
+    pub max_record_bytes: Option<u64>,
+}
+
+impl IngestOptions {
+    fn max_record_bytes(&self) -> u64 {
+        self.max_record_bytes.unwrap_or(DEFAULT_MAX_RECORD_BYTES)
+    }
+}
+
+/// The error text for a record past the limit; `what` says what was missing.
+fn record_too_long(limit: u64, what: &str) -> String {
+    format!(
+        "a record longer than {} ({what} within it: a binary file, or a quote never closed?); \
+         if the records really are this long, raise --max-record-size",
+        describe_size(limit)
+    )
+}
+
+fn describe_size(bytes: u64) -> String {
+    match bytes {
+        b if b >= 1 << 30 && b % (1 << 30) == 0 => format!("{} GiB", b >> 30),
+        b if b >= 1 << 20 && b % (1 << 20) == 0 => format!("{} MiB", b >> 20),
+        b if b >= 1 << 10 && b % (1 << 10) == 0 => format!("{} KiB", b >> 10),
+        b => format!("{b} bytes"),
+    }
 }
 
 /// A valid row, converted to what its shape makes of it.
@@ -358,13 +387,10 @@ impl<'a, S: Sink> Ingestor<'a, S> {
                     &mut reader,
                 )
                 .map_err(io_error)?;
-                let terminator = source::sniff_terminator(&mut reader).map_err(io_error)?;
-                // Chunks are cut at `\n`; CR-only files are read sequentially.
-                let lf = matches!(terminator, csv::Terminator::Any(b'\n'));
-                if self.options.threads > 1 && lf {
+                if self.options.threads > 1 {
                     parallel_csv::read(self, &name, reader, delimiter, self.options.threads)
                 } else {
-                    csv_input::read(self, &name, reader, delimiter, terminator)
+                    csv_input::read(self, &name, reader, delimiter)
                 }
             }
             InputFormat::Json => json_input::read_array(self, &name, reader),
