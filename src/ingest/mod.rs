@@ -7,6 +7,8 @@
 mod csv_input;
 pub mod event;
 mod json_input;
+mod json_page;
+mod json_value;
 pub mod mapping;
 mod parallel_csv;
 pub mod presets;
