@@ -176,7 +176,12 @@ pub(super) fn read_array<S: Sink>(
             let error = if budget.exceeded() {
                 too_long_error(file, Position::Record(records.count + 1), limit)
             } else {
-                invalid_json(file, error.line() as u64, &error, "a valid JSON array of objects")
+                invalid_json(
+                    file,
+                    error.line() as u64,
+                    &error,
+                    "a valid JSON array of objects",
+                )
             };
             Err(records.fail(ingestor, error))
         }
@@ -215,9 +220,14 @@ impl<'de, S: Sink> Visitor<'de> for ArrayVisitor<'_, '_, '_, S> {
             let raw = value.to_string();
             let fingerprint = super::fingerprint([raw.as_bytes()]);
             let position = Position::Record(self.records.count + 1);
-            let outcome =
-                self.records
-                    .value(self.ingestor, Ok(value), position, fingerprint, || raw, false);
+            let outcome = self.records.value(
+                self.ingestor,
+                Ok(value),
+                position,
+                fingerprint,
+                || raw,
+                false,
+            );
             if let Err(error) = outcome {
                 *self.stopped_by = Some(error);
                 return Err(de::Error::custom("stopped"));
@@ -313,7 +323,14 @@ impl<'f> Records<'f> {
                     let raw = record.to_string();
                     let fingerprint = super::fingerprint([raw.as_bytes()]);
                     let position = Position::Record(self.count);
-                    self.push(ingestor, Ok(record), position, fingerprint, || raw, bad_bytes)?;
+                    self.push(
+                        ingestor,
+                        Ok(record),
+                        position,
+                        fingerprint,
+                        || raw,
+                        bad_bytes,
+                    )?;
                 }
                 Ok(())
             }
@@ -571,7 +588,9 @@ impl Read for Capped {
                 }
             };
         }
-        let wanted = buffer.len().min(usize::try_from(left).unwrap_or(usize::MAX));
+        let wanted = buffer
+            .len()
+            .min(usize::try_from(left).unwrap_or(usize::MAX));
         let read = self.inner.read(&mut buffer[..wanted])?;
         self.budget.used.set(self.budget.used.get() + read as u64);
         Ok(read)
@@ -607,7 +626,11 @@ impl Lines {
     }
 
     /// Reads the next line into `line` (without its end): its number, or `None` at the end.
-    fn next(&mut self, reader: &mut dyn BufRead, line: &mut Vec<u8>) -> Result<Option<u64>, LineError> {
+    fn next(
+        &mut self,
+        reader: &mut dyn BufRead,
+        line: &mut Vec<u8>,
+    ) -> Result<Option<u64>, LineError> {
         let mut started = false;
         loop {
             let buffer = reader.fill_buf()?;

@@ -116,11 +116,17 @@ mod tests {
         let last = parse(r#"{"tickets": [], "end_of_stream": true, "after_cursor": "x"}"#);
         assert_eq!(into_records(last).expect("an empty last page").len(), 0);
         let ticket = parse(r#"{"id": 1, "tags": [], "custom_fields": [{"id": 3}]}"#);
-        assert!(into_records(ticket).is_err(), "a record with lists is a record");
+        assert!(
+            into_records(ticket).is_err(),
+            "a record with lists is a record"
+        );
         let wrapper = parse(r#"{"ticket": {"id": 1}}"#);
         assert!(into_records(wrapper).is_err());
         let bare_list = parse(r#"{"tags": []}"#);
-        assert!(into_records(bare_list).is_err(), "an empty list alone is no page");
+        assert!(
+            into_records(bare_list).is_err(),
+            "an empty list alone is no page"
+        );
     }
 
     #[test]
@@ -140,6 +146,9 @@ mod tests {
         assert_eq!(replies(&records[0]).as_deref(), Some("2"));
         assert_eq!(replies(&records[1]), None, "no metric set for ticket 8");
         assert_eq!(replies(&records[2]).as_deref(), Some("4"), "its own kept");
-        assert!(records[0].get("user").is_none(), "users do not name tickets");
+        assert!(
+            records[0].get("user").is_none(),
+            "users do not name tickets"
+        );
     }
 }

@@ -169,7 +169,10 @@ impl<'de> Visitor<'de> for JsonSeed {
         let mut members = Members::default();
         while let Some(key) = map.next_key::<String>()? {
             let raw: Box<RawValue> = map.next_value()?;
-            members.insert(key, from_raw(&raw, self.depth + 1).map_err(de::Error::custom)?);
+            members.insert(
+                key,
+                from_raw(&raw, self.depth + 1).map_err(de::Error::custom)?,
+            );
         }
         Ok(Json::Object(members.entries))
     }

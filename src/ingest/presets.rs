@@ -67,11 +67,21 @@ mod tests {
 
     #[test]
     fn wrapped_json_records_are_detected_by_their_inner_members() {
-        let wrapped = ["ticket", "ticket.id", "ticket.created_at", "ticket.status", "ticket.via", "ticket.via.channel"];
+        let wrapped = [
+            "ticket",
+            "ticket.id",
+            "ticket.created_at",
+            "ticket.status",
+            "ticket.via",
+            "ticket.via.channel",
+        ];
         assert_eq!(json_record_path(&wrapped).as_deref(), Some("ticket"));
         let bare = ["id", "created_at", "status", "via", "via.channel"];
         assert_eq!(json_record_path(&bare), None, "nothing to unwrap");
-        assert_eq!(detect(&bare).map(|m| m.name).as_deref(), Some("zendesk-json"));
+        assert_eq!(
+            detect(&bare).map(|m| m.name).as_deref(),
+            Some("zendesk-json")
+        );
     }
 
     #[test]

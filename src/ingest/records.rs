@@ -5,9 +5,11 @@
 //! exactly: a quote opens a quoted field only at the start of a field). Which lone `\r` ends a
 //! record is decided by the file:
 //! - where the header line ends in a lone `\r` (old Mac exports), every lone `\r` does;
-//! - where it ends in `\n` or `\r\n`, a lone `\r` ends a record once the record has the
-//!   header's number of fields; before that it belongs to its field (real tweet exports carry
-//!   unquoted `\r` inside their text).
+//! - where it ends in `\n` or `\r\n`, the lone `\r`s of a line (up to its `\n`) end records
+//!   unless the line read as one record has exactly the header's number of fields: then they
+//!   belong to their field (real tweet exports carry unquoted `\r` inside their text). So
+//!   rows joined by `\r` are each counted, and a line of the right width stays whole. Only
+//!   short rows whose widths add up to the header's are ambiguous; they are read as one.
 //!
 //! A lone `\r` that ends a record is rewritten to `\n` in the chunk, so the parser (which
 //! ends records at `\n`) sees the same records and counts lines as we do. No record may be
@@ -61,6 +63,14 @@ enum Endings {
     Cr,
 }
 
+/// Where the look-ahead over a line stopped for want of bytes.
+#[derive(Debug, Clone, Copy)]
+struct MergedScan {
+    position: usize,
+    quoted: bool,
+    fields: usize,
+}
+
 /// Cuts a stream into chunks of whole records.
 pub(super) struct Splitter {
     delimiter: u8,
@@ -75,11 +85,12 @@ pub(super) struct Splitter {
     record_start: usize,
     endings: Endings,
     header_fields: usize,
-    /// Fields of the current record counted up to `counted` (only where a lone `\r` needs
-    /// them), with the quote state there.
-    counted: usize,
-    counted_fields: usize,
-    counted_quoted: bool,
+    /// Where the current physical line starts: after the last `\n` that ended a record.
+    line_start: usize,
+    /// Whether the lone `\r`s of the current line end records, once one was met.
+    line_split: Option<bool>,
+    /// The current line read as one record, while its end has not been read yet.
+    merged: Option<MergedScan>,
     /// Lines handed out so far: the line of `pending[0]` is one more.
     lines_out: u64,
 }
@@ -96,9 +107,9 @@ impl Splitter {
             record_start: 0,
             endings: Endings::Undecided,
             header_fields: 0,
-            counted: 0,
-            counted_fields: 1,
-            counted_quoted: false,
+            line_start: 0,
+            line_split: None,
+            merged: None,
             lines_out: 0,
         }
     }
@@ -156,7 +167,10 @@ impl Splitter {
         self.lines_out += count_lines(&bytes);
         self.scanned -= end.min(self.scanned);
         self.record_start -= end.min(self.record_start);
-        self.counted -= end.min(self.counted);
+        self.line_start = self.line_start.saturating_sub(end);
+        if let Some(merged) = &mut self.merged {
+            merged.position = merged.position.saturating_sub(end);
+        }
         Chunk { bytes, first_line }
     }
 
@@ -195,13 +209,19 @@ impl Splitter {
                 }
                 // `\r\n`: the `\n` ends the record.
                 _ if next == Some(b'\n') => {}
-                _ => {
-                    if self.lone_cr_ends_record(at) {
+                _ => match self.lone_cr_ends_record() {
+                    Some(true) => {
                         self.pending[at] = b'\n';
                         self.end_record(at, true);
                         last_boundary = Some(at + 1);
                     }
-                }
+                    Some(false) => {}
+                    // The line's end decides; it has not been read yet.
+                    None => {
+                        self.scanned = at;
+                        return Ok(last_boundary);
+                    }
+                },
             }
         }
         self.scanned = self.pending.len();
@@ -213,40 +233,67 @@ impl Splitter {
         at == self.record_start || self.pending[at - 1] == self.delimiter
     }
 
-    fn lone_cr_ends_record(&mut self, at: usize) -> bool {
-        match self.endings {
-            Endings::Undecided | Endings::Cr => true,
-            Endings::Lf => self.fields_before(at) >= self.header_fields,
+    /// Whether a lone `\r` of the current line ends a record; `None` while that depends on
+    /// bytes not read yet.
+    fn lone_cr_ends_record(&mut self) -> Option<bool> {
+        if self.endings != Endings::Lf {
+            return Some(true);
         }
+        if let Some(split) = self.line_split {
+            return Some(split);
+        }
+        let fields = self.merged_line_fields()?;
+        let split = fields != self.header_fields;
+        self.line_split = Some(split);
+        Some(split)
     }
 
-    /// The fields of the current record up to `at`, counted on from where the last count
-    /// stopped (a record with many lone `\r` is still counted once).
-    fn fields_before(&mut self, at: usize) -> usize {
-        let mut index = self.counted.max(self.record_start);
-        let mut quoted = self.counted_quoted;
-        let mut fields = self.counted_fields;
-        while index < at {
-            let byte = self.pending[index];
+    /// The fields of the current line read as one record (`\r` a character), scanned on from
+    /// where the last call stopped; `None` until its end is read. A line longer than the
+    /// record limit counts as too wide (it must be cut).
+    fn merged_line_fields(&mut self) -> Option<usize> {
+        let start = self.line_start;
+        let MergedScan {
+            mut position,
+            mut quoted,
+            mut fields,
+        } = self.merged.take().unwrap_or(MergedScan {
+            position: start,
+            quoted: false,
+            fields: 1,
+        });
+        while position < self.pending.len() {
+            if (position - start) as u64 > self.max_record {
+                return Some(usize::MAX);
+            }
+            let byte = self.pending[position];
             if quoted {
                 if byte == b'"' {
-                    if self.pending.get(index + 1) == Some(&b'"') {
-                        index += 1;
-                    } else {
-                        quoted = false;
+                    match self.pending.get(position + 1) {
+                        Some(b'"') => position += 1,
+                        Some(_) => quoted = false,
+                        None if self.eof => quoted = false,
+                        None => break,
                     }
                 }
             } else if byte == b'"' {
-                quoted = self.starts_field(index);
+                quoted = position == start || self.pending[position - 1] == self.delimiter;
             } else if byte == self.delimiter {
                 fields += 1;
+            } else if byte == b'\n' {
+                return Some(fields);
             }
-            index += 1;
+            position += 1;
         }
-        self.counted = at + 1;
-        self.counted_fields = fields;
-        self.counted_quoted = quoted;
-        fields
+        if self.eof {
+            return Some(fields);
+        }
+        self.merged = Some(MergedScan {
+            position,
+            quoted,
+            fields,
+        });
+        None
     }
 
     /// Books the end of the record that ends at `at` (its terminator's last byte).
@@ -262,9 +309,11 @@ impl Splitter {
             }
         }
         self.record_start = at + 1;
-        self.counted = at + 1;
-        self.counted_fields = 1;
-        self.counted_quoted = false;
+        if !lone_cr {
+            self.line_start = at + 1;
+            self.line_split = None;
+            self.merged = None;
+        }
     }
 }
 
@@ -383,7 +432,22 @@ mod tests {
         assert_eq!(
             records(b"a,b,c\n1,tweet \r\rtext,3\n"),
             ["a|b|c", "1|tweet \r\rtext|3"],
-            "a \\r before the record has its fields stays in the field"
+            "a line of the header's width stays whole"
+        );
+        assert_eq!(
+            records(b"a,b,c\n1,2,tweet \r\rtext\n"),
+            ["a|b|c", "1|2|tweet \r\rtext"],
+            "in the last column too"
+        );
+        assert_eq!(
+            records(b"a,b,c\n1,2,3\r4,5\n6,7,8\n"),
+            ["a|b|c", "1|2|3", "4|5", "6|7|8"],
+            "a short row after \\r is a row of its own"
+        );
+        assert_eq!(
+            records(b"a,b,c\n1,2\r3,4\n"),
+            ["a|b|c", "1|2\r3|4"],
+            "short rows that add up to the header's width are read as one"
         );
         assert_eq!(
             records(b"a,b\n1,\"x\ry\"\r2,z\n"),
