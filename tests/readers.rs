@@ -340,7 +340,8 @@ fn a_pretty_printed_single_ticket_is_one_record() {
 // --- Bounded reading of hostile input. Each run must end with exit code 1 quickly, under a
 // virtual memory limit far below what holding the input would take.
 
-/// Address space allowed to each hostile run: holding the input would take gigabytes.
+/// Address space allowed to each hostile run: holding the input would take gigabytes. (Runs
+/// name their threads: each thread's stack and malloc arena take address space too.)
 const ADDRESS_SPACE_KIB: u64 = 1 << 20;
 
 /// Runs ticketkpi under the memory limit with `stdin` fed from `feed` (its write errors
@@ -391,7 +392,7 @@ fn assert_stopped_early(output: &Output, took: Duration, place: &str) {
 
 #[test]
 fn nul_bytes_without_a_newline_on_stdin_stop_with_an_error() {
-    let (output, took) = run_bounded(&["report", "-", "-q"], |out| {
+    let (output, took) = run_bounded(&["report", "-", "-q", "--threads", "2"], |out| {
         feed_bytes(out, b"", 0, 300 << 20);
     });
     assert_stopped_early(&output, took, "<stdin>:1:");
@@ -422,7 +423,7 @@ fn a_gzip_bomb_stops_at_the_record_limit() {
         &encoder.finish().expect("gzip"),
     );
     let path = text(&bomb).to_owned();
-    let (output, took) = run_bounded(&["report", &path, "-q"], |_| {});
+    let (output, took) = run_bounded(&["report", &path, "-q", "--threads", "2"], |_| {});
     assert_stopped_early(&output, took, "export.csv.gz:1:");
 }
 
