@@ -337,6 +337,17 @@ fn a_pretty_printed_single_ticket_is_one_record() {
     assert_eq!(report["overall"]["tickets"], 1);
 }
 
+#[test]
+fn a_json_lines_file_whose_first_line_is_cut_short_rejects_that_line() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let body = "{\"ticket_id\": \"1\", \"timestamp\": \"2026-03\n\
+                {\"ticket_id\": \"2\", \"timestamp\": \"2026-03-02T09:00:00Z\", \"author_type\": \"customer\"}\n";
+    let file = write(dir.path(), "events.jsonl", body.as_bytes());
+    let report = report(&[text(&file), "--skip-invalid"]);
+    assert_eq!(report["input"]["rows"], 2);
+    assert_eq!(report["input"]["rejects_by_reason"]["bad_json"], 1);
+}
+
 // --- Bounded reading of hostile input. Each run must end with exit code 1 quickly, under a
 // virtual memory limit far below what holding the input would take.
 

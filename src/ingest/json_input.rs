@@ -24,8 +24,8 @@ use super::row::{RejectReason, RowError};
 use super::{IngestError, Ingestor, Location, MappingChoice, Position, Sink, presets};
 
 /// One JSON value per line (NDJSON); blank lines are skipped. Lines end at `\n`, `\r\n` or
-/// `\r` (JSON text cannot hold a raw `\r`, so no value is cut). When the first line is only
-/// the start of a value, the input is read as JSON documents instead.
+/// `\r` (JSON text cannot hold a raw `\r`, so no value is cut). When the first line opens a
+/// value that goes on (`{`, `{"tickets": [`), the input is read as JSON documents instead.
 pub(super) fn read_lines<S: Sink>(
     ingestor: &mut Ingestor<'_, S>,
     file: &Arc<str>,
@@ -57,7 +57,10 @@ pub(super) fn read_lines<S: Sink>(
             continue;
         }
         let parsed = parse_line(&line);
-        if std::mem::take(&mut first) && matches!(parsed, Parsed::Incomplete) {
+        if std::mem::take(&mut first)
+            && matches!(parsed, Parsed::Incomplete)
+            && opens_a_document(&line)
+        {
             line.push(b'\n');
             let rest = io::Cursor::new(std::mem::take(&mut line)).chain(reader);
             return read_documents(ingestor, &mut records, Box::new(rest), number);
@@ -96,6 +99,16 @@ fn parse_line(line: &[u8]) -> Parsed {
             format!("not valid JSON: {error}"),
         )),
     }
+}
+
+/// Whether an incomplete first line is the start of a pretty-printed value (`{`,
+/// `{"tickets": [`, `"count": 4,`) rather than a JSON Lines line cut short, which stays a
+/// rejected line.
+fn opens_a_document(line: &[u8]) -> bool {
+    matches!(
+        line.trim_ascii_end().last(),
+        Some(b'{' | b'[' | b',' | b':')
+    )
 }
 
 fn incomplete_line() -> RowError {
