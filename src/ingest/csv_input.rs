@@ -81,7 +81,7 @@ pub(super) fn next_chunk(
                 file: file.clone(),
                 position: Position::Line(too_long.line),
             },
-            message: super::record_too_long(too_long.limit, "no end of line"),
+            message: super::records::too_long_message(too_long.limit, "no end of line"),
         },
     })
 }

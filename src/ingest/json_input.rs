@@ -8,18 +8,16 @@
 //! Every value read whole is bounded by the record limit, so a file without line ends or a
 //! JSON string of gigabytes stops with an error instead of exhausting memory.
 
-use std::cell::Cell;
 use std::fmt;
 use std::io::{self, BufRead, Read};
-use std::rc::Rc;
 use std::sync::Arc;
 
 use serde::de::{self, DeserializeSeed, SeqAccess, Visitor};
 
 use super::json_page;
+use super::json_stream::{Budget, Capped, LineError, Lines};
 use super::json_value::Json;
 use super::mapping::{MappedRow, Mapping};
-use super::records::RecordTooLong;
 use super::row::{RejectReason, RowError};
 use super::{IngestError, Ingestor, Location, MappingChoice, Position, Sink, presets};
 
@@ -271,7 +269,7 @@ fn too_long_error(file: &Arc<str>, position: Position, limit: u64) -> IngestErro
             file: file.clone(),
             position,
         },
-        message: super::record_too_long(limit, "no end of the value"),
+        message: super::records::too_long_message(limit, "no end of the value"),
     }
 }
 
@@ -552,196 +550,4 @@ fn not_an_object(value: &Json) -> RowError {
         None,
         format!("expected an object, found {}", value.kind()),
     )
-}
-
-/// Bytes a value read whole may still take; shared by the reader and the code that resets it
-/// at each value.
-#[derive(Clone)]
-struct Budget {
-    limit: u64,
-    used: Rc<Cell<u64>>,
-    exceeded: Rc<Cell<bool>>,
-}
-
-impl Budget {
-    fn new(limit: u64) -> Self {
-        Budget {
-            limit,
-            used: Rc::new(Cell::new(0)),
-            exceeded: Rc::new(Cell::new(false)),
-        }
-    }
-
-    fn reset(&self) {
-        self.used.set(0);
-    }
-
-    fn exceeded(&self) -> bool {
-        self.exceeded.get()
-    }
-}
-
-/// A reader that fails once the value being read passes its budget.
-struct Capped {
-    inner: Box<dyn BufRead>,
-    budget: Budget,
-}
-
-impl Read for Capped {
-    fn read(&mut self, buffer: &mut [u8]) -> io::Result<usize> {
-        let left = self.budget.limit.saturating_sub(self.budget.used.get());
-        if left == 0 {
-            // At the limit: the end of the input is fine, one more byte is not.
-            let mut probe = [0u8; 1];
-            return match self.inner.read(&mut probe)? {
-                0 => Ok(0),
-                _ => {
-                    self.budget.exceeded.set(true);
-                    Err(io::Error::other("a value longer than the record limit"))
-                }
-            };
-        }
-        let wanted = buffer
-            .len()
-            .min(usize::try_from(left).unwrap_or(usize::MAX));
-        let read = self.inner.read(&mut buffer[..wanted])?;
-        self.budget.used.set(self.budget.used.get() + read as u64);
-        Ok(read)
-    }
-}
-
-enum LineError {
-    Io(io::Error),
-    TooLong(RecordTooLong),
-}
-
-impl From<io::Error> for LineError {
-    fn from(error: io::Error) -> Self {
-        LineError::Io(error)
-    }
-}
-
-/// Lines of at most `limit` bytes, ended by `\n`, `\r\n` or `\r`.
-struct Lines {
-    limit: u64,
-    /// The last line ended in `\r`: a `\n` right after it belongs to that end.
-    after_cr: bool,
-    number: u64,
-}
-
-impl Lines {
-    fn new(limit: u64) -> Self {
-        Lines {
-            limit,
-            after_cr: false,
-            number: 0,
-        }
-    }
-
-    /// Reads the next line into `line` (without its end): its number, or `None` at the end.
-    fn next(
-        &mut self,
-        reader: &mut dyn BufRead,
-        line: &mut Vec<u8>,
-    ) -> Result<Option<u64>, LineError> {
-        let mut started = false;
-        loop {
-            let buffer = reader.fill_buf()?;
-            if buffer.is_empty() {
-                if !started {
-                    return Ok(None);
-                }
-                self.number += 1;
-                return Ok(Some(self.number));
-            }
-            if std::mem::take(&mut self.after_cr) && buffer[0] == b'\n' {
-                reader.consume(1);
-                continue;
-            }
-            started = true;
-            let end = memchr::memchr2(b'\n', b'\r', buffer);
-            let take = end.unwrap_or(buffer.len());
-            line.extend_from_slice(&buffer[..take]);
-            if let Some(at) = end {
-                self.after_cr = buffer[at] == b'\r';
-                reader.consume(at + 1);
-            } else {
-                reader.consume(take);
-            }
-            if line.len() as u64 > self.limit {
-                return Err(LineError::TooLong(RecordTooLong {
-                    line: self.number + 1,
-                    limit: self.limit,
-                }));
-            }
-            if end.is_some() {
-                self.number += 1;
-                return Ok(Some(self.number));
-            }
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn lines(input: &[u8], limit: u64) -> Vec<Result<(u64, String), u64>> {
-        let mut reader: Box<dyn BufRead> = Box::new(io::Cursor::new(input.to_vec()));
-        let mut lines = Lines::new(limit);
-        let mut out = Vec::new();
-        loop {
-            let mut line = Vec::new();
-            match lines.next(&mut *reader, &mut line) {
-                Ok(Some(number)) => {
-                    out.push(Ok((number, String::from_utf8_lossy(&line).into_owned())));
-                }
-                Ok(None) => return out,
-                Err(LineError::TooLong(too_long)) => {
-                    out.push(Err(too_long.line));
-                    return out;
-                }
-                Err(LineError::Io(error)) => panic!("{error}"),
-            }
-        }
-    }
-
-    #[test]
-    fn lines_end_at_any_line_ending() {
-        let found = lines(b"a\rb\r\nc\nd", 100);
-        let expected: Vec<Result<(u64, String), u64>> = vec![
-            Ok((1, "a".into())),
-            Ok((2, "b".into())),
-            Ok((3, "c".into())),
-            Ok((4, "d".into())),
-        ];
-        assert_eq!(found, expected);
-        assert_eq!(lines(b"\r\n\r\n", 100).len(), 2, "two empty lines");
-    }
-
-    #[test]
-    fn a_line_past_the_limit_is_an_error_at_its_number() {
-        let found = lines(b"short\nlonger than ten\n", 10);
-        assert_eq!(found, vec![Ok((1, "short".into())), Err(2)]);
-    }
-
-    #[test]
-    fn a_capped_reader_stops_past_its_budget() {
-        let budget = Budget::new(4);
-        let mut capped = Capped {
-            inner: Box::new(io::Cursor::new(b"abcdef".to_vec())),
-            budget: budget.clone(),
-        };
-        let mut out = Vec::new();
-        assert!(capped.read_to_end(&mut out).is_err());
-        assert!(budget.exceeded());
-        assert_eq!(out, b"abcd");
-        let exact = Budget::new(3);
-        let mut capped = Capped {
-            inner: Box::new(io::Cursor::new(b"abc".to_vec())),
-            budget: exact.clone(),
-        };
-        let mut out = Vec::new();
-        assert!(capped.read_to_end(&mut out).is_ok(), "exactly the budget");
-    }
 }

@@ -8,6 +8,7 @@ mod csv_input;
 pub mod event;
 mod json_input;
 mod json_page;
+mod json_stream;
 mod json_value;
 pub mod mapping;
 mod parallel_csv;
@@ -218,24 +219,6 @@ pub struct IngestOptions {
 impl IngestOptions {
     fn max_record_bytes(&self) -> u64 {
         self.max_record_bytes.unwrap_or(DEFAULT_MAX_RECORD_BYTES)
-    }
-}
-
-/// The error text for a record past the limit; `what` says what was missing.
-fn record_too_long(limit: u64, what: &str) -> String {
-    format!(
-        "a record longer than {} ({what} within it: a binary file, or a quote never closed?); \
-         if the records really are this long, raise --max-record-size",
-        describe_size(limit)
-    )
-}
-
-fn describe_size(bytes: u64) -> String {
-    match bytes {
-        b if b >= 1 << 30 && b % (1 << 30) == 0 => format!("{} GiB", b >> 30),
-        b if b >= 1 << 20 && b % (1 << 20) == 0 => format!("{} MiB", b >> 20),
-        b if b >= 1 << 10 && b % (1 << 10) == 0 => format!("{} KiB", b >> 10),
-        b => format!("{b} bytes"),
     }
 }
 

@@ -317,6 +317,24 @@ impl Splitter {
     }
 }
 
+/// The error text for a record past the limit; `what` says what was missing.
+pub(super) fn too_long_message(limit: u64, what: &str) -> String {
+    format!(
+        "a record longer than {} ({what} within it: a binary file, or a quote never closed?); \
+         if the records really are this long, raise --max-record-size",
+        describe_size(limit)
+    )
+}
+
+fn describe_size(bytes: u64) -> String {
+    match bytes {
+        b if b >= 1 << 30 && b % (1 << 30) == 0 => format!("{} GiB", b >> 30),
+        b if b >= 1 << 20 && b % (1 << 20) == 0 => format!("{} MiB", b >> 20),
+        b if b >= 1 << 10 && b % (1 << 10) == 0 => format!("{} KiB", b >> 10),
+        b => format!("{b} bytes"),
+    }
+}
+
 /// The fields of one record, as the CSV parser splits it.
 fn count_fields(record: &[u8], delimiter: u8) -> usize {
     let mut fields = 1;
