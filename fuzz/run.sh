@@ -10,7 +10,7 @@ seconds=${1:-60}
 shift $(($# > 0 ? 1 : 0))
 targets=("$@")
 if ((${#targets[@]} == 0)); then
-    targets=(csv_input json_array_input jsonl_input gzip_input timestamp)
+    targets=(csv_input json_array_input jsonl_input gzip_input line_endings timestamp)
 fi
 
 # cargo-fuzz passes nightly-only flags (-Z sanitizer=...); RUSTC_BOOTSTRAP lets a stable
@@ -35,6 +35,9 @@ for path in sys.argv[1:]:
     raw = open(path, "rb").read()
     rows = list(csv.DictReader(raw.decode("utf-8-sig").splitlines()))
     put("csv_input", name, raw)
+    # line_endings: a seed byte, then the body under its own canonical header.
+    body = raw.split(b"\n", 1)[1] if b"\n" in raw else b""
+    put("line_endings", name, bytes([len(raw) % 256]) + body.replace(b"\r\n", b"\n"))
     put("json_array_input", name, json.dumps(rows, indent=1).encode())
     put("jsonl_input", name, "".join(json.dumps(row) + "\n" for row in rows).encode())
     put("gzip_input", name + "-plain", b"\x00" + raw)

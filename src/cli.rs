@@ -220,6 +220,11 @@ pub struct InputArgs {
     #[arg(long, value_name = "SIZE")]
     pub max_memory: Option<String>,
 
+    /// The longest record an input may hold (a CSV row, a JSON Lines line, a JSON object read
+    /// whole), e.g. 256M; a longer one stops the run with its line. Default: 64M.
+    #[arg(long, value_name = "SIZE")]
+    pub max_record_size: Option<String>,
+
     /// No progress bar (it shows on a terminal for inputs that take over a second).
     #[arg(short, long)]
     pub quiet: bool,

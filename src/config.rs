@@ -168,6 +168,17 @@ impl Config {
                     usize::from,
                 ),
                 skip_invalid: input.skip_invalid || input.rejects.is_some(),
+                max_record_bytes: input
+                    .max_record_size
+                    .as_deref()
+                    .map(|text| {
+                        let bytes = parse_size(text).map_err(|error| UsageError {
+                            option: "max-record-size",
+                            ..error
+                        })?;
+                        Ok::<_, UsageError>(bytes.unwrap_or(u64::MAX))
+                    })
+                    .transpose()?,
                 progress: (!input.quiet).then(|| {
                     let sizes: Option<u64> = input
                         .inputs

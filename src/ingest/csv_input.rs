@@ -1,53 +1,134 @@
-//! CSV (any single-byte delimiter) rows through a mapping.
+//! CSV (any single-byte delimiter) rows through a mapping, read sequentially.
+//!
+//! Records come from [`records::Splitter`] in chunks of whole records (bounded in size, every
+//! line ending understood), the same chunks the parallel reader parses on several threads.
 
 use std::io::BufRead;
 use std::sync::Arc;
 
-use super::mapping::Mapping;
+use super::mapping::{MappedRow, Mapping};
+use super::records::{Chunk, SplitError, Splitter};
 use super::row::{RejectReason, RowError};
 use super::{IngestError, Ingestor, Location, Position, Sink};
+
+/// Bytes a chunk of the sequential reader aims for: a few reads' worth.
+const CHUNK_BYTES: usize = 256 << 10;
+
+/// What the header says about the rows of one input.
+pub(super) struct Layout {
+    pub mapping: Mapping,
+    /// The header position of each column the mapping reads.
+    pub slots: Vec<Option<usize>>,
+    pub header_names: Vec<String>,
+}
 
 pub(super) fn read<S: Sink>(
     ingestor: &mut Ingestor<'_, S>,
     file: &Arc<str>,
-    reader: Box<dyn BufRead>,
+    mut reader: Box<dyn BufRead>,
     delimiter: u8,
-    terminator: csv::Terminator,
 ) -> Result<(), IngestError> {
-    // The header is read by hand (has_headers = false) so that a bad header gets our own
-    // error, and `flexible` so that a short or long row is a rejected row, not a fatal error.
-    let mut csv = csv::ReaderBuilder::new()
-        .delimiter(delimiter)
-        .terminator(terminator)
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(reader);
-    let location = |line| Location {
-        file: file.clone(),
-        position: Position::Line(line),
-    };
-    let malformed = |error: csv::Error| match error.position() {
-        Some(position) => IngestError::Malformed {
-            location: location(position.line()),
-            message: error.to_string(),
-        },
-        None => IngestError::Io {
-            file: file.to_string(),
-            source: std::io::Error::other(error.to_string()),
-        },
-    };
-
-    let mut header = csv::ByteRecord::new();
-    loop {
-        if !csv.read_byte_record(&mut header).map_err(malformed)? {
-            return Err(IngestError::Empty {
-                file: file.to_string(),
-            });
-        }
-        if !is_blank(&header) {
-            break;
+    let mut splitter = Splitter::new(delimiter, ingestor.options.max_record_bytes());
+    let mut layout: Option<Layout> = None;
+    let mut record = csv::ByteRecord::new();
+    while let Some(chunk) = next_chunk(&mut splitter, &mut reader, CHUNK_BYTES, file)? {
+        let mut csv = chunk_reader(&chunk, delimiter);
+        while read_record(&mut csv, &mut record, &chunk, file)? {
+            if is_blank(&record) {
+                continue;
+            }
+            let Some(layout) = &layout else {
+                layout = Some(read_header(ingestor, file, &record)?);
+                continue;
+            };
+            let line = line_of(&record, &chunk);
+            let mapped = map_record(&record, layout);
+            let fingerprint = super::fingerprint(record.iter());
+            ingestor.row(
+                &layout.mapping,
+                || Location {
+                    file: file.clone(),
+                    position: Position::Line(line),
+                },
+                mapped,
+                fingerprint,
+                || render(&record, delimiter),
+            )?;
         }
     }
+    match layout {
+        Some(_) => Ok(()),
+        None => Err(IngestError::Empty {
+            file: file.to_string(),
+        }),
+    }
+}
+
+/// The next chunk of whole records, or the error that names where a record grew too long.
+pub(super) fn next_chunk(
+    splitter: &mut Splitter,
+    reader: &mut dyn BufRead,
+    target: usize,
+    file: &Arc<str>,
+) -> Result<Option<Chunk>, IngestError> {
+    splitter.next(reader, target).map_err(|error| match error {
+        SplitError::Io(source) => IngestError::Io {
+            file: file.to_string(),
+            source,
+        },
+        SplitError::TooLong(too_long) => IngestError::Malformed {
+            location: Location {
+                file: file.clone(),
+                position: Position::Line(too_long.line),
+            },
+            message: super::records::too_long_message(too_long.limit, "no end of line"),
+        },
+    })
+}
+
+/// A CSV parser over one chunk. The header is read like any record (has_headers = false) so
+/// that a bad header gets our own error, and `flexible` makes a short or long row a rejected
+/// row, not a fatal error. Chunks end records at `\n` only (see [`Splitter`]).
+pub(super) fn chunk_reader(chunk: &Chunk, delimiter: u8) -> csv::Reader<&[u8]> {
+    csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .terminator(csv::Terminator::Any(b'\n'))
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(chunk.bytes.as_slice())
+}
+
+/// Reads the next record of a chunk; a parse error names its line.
+pub(super) fn read_record(
+    csv: &mut csv::Reader<&[u8]>,
+    record: &mut csv::ByteRecord,
+    chunk: &Chunk,
+    file: &Arc<str>,
+) -> Result<bool, IngestError> {
+    csv.read_byte_record(record).map_err(|error| {
+        let line = chunk.first_line + error.position().map_or(1, |p| p.line()) - 1;
+        IngestError::Malformed {
+            location: Location {
+                file: file.clone(),
+                position: Position::Line(line),
+            },
+            message: error.to_string(),
+        }
+    })
+}
+
+/// The line of the input a record of `chunk` starts on.
+pub(super) fn line_of(record: &csv::ByteRecord, chunk: &Chunk) -> u64 {
+    chunk.first_line + record.position().map_or(1, |p| p.line()) - 1
+}
+
+/// The header record: its names choose the mapping, and the columns the mapping reads are
+/// found in it.
+pub(super) fn read_header<S: Sink>(
+    ingestor: &mut Ingestor<'_, S>,
+    file: &Arc<str>,
+    header: &csv::ByteRecord,
+) -> Result<Layout, IngestError> {
     let header_names: Vec<String> = header
         .iter()
         .map(|name| String::from_utf8_lossy(name).trim().to_owned())
@@ -55,58 +136,11 @@ pub(super) fn read<S: Sink>(
     let names: Vec<&str> = header_names.iter().map(String::as_str).collect();
     let mapping = ingestor.mapping_for(file, &names);
     let slots = resolve_slots(file, &mapping, &names)?;
-
-    let mut record = csv::ByteRecord::new();
-    while csv.read_byte_record(&mut record).map_err(malformed)? {
-        if is_blank(&record) {
-            continue;
-        }
-        let line = record.position().map_or(0, |position| position.line());
-        let mapped = check(&record, header.len(), &header_names).and_then(|()| {
-            mapping.apply(|slot| {
-                slots[slot]
-                    .and_then(|index| record.get(index))
-                    .and_then(|bytes| std::str::from_utf8(bytes).ok())
-            })
-        });
-        let fingerprint = super::fingerprint(record.iter());
-        ingestor.row(
-            &mapping,
-            || location(line),
-            mapped,
-            fingerprint,
-            || render(&record, delimiter),
-        )?;
-    }
-    Ok(())
-}
-
-/// The first record of `bytes` that is not blank (the header), if any, with the bytes and
-/// lines it and the blank lines before it take.
-pub(super) fn header_record(
-    bytes: &[u8],
-    delimiter: u8,
-) -> Result<Option<(csv::ByteRecord, usize, u64)>, IngestError> {
-    let mut csv = csv::ReaderBuilder::new()
-        .delimiter(delimiter)
-        .terminator(csv::Terminator::Any(b'\n'))
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(bytes);
-    let mut record = csv::ByteRecord::new();
-    while csv
-        .read_byte_record(&mut record)
-        .map_err(|error| IngestError::Io {
-            file: String::new(),
-            source: std::io::Error::other(error.to_string()),
-        })?
-    {
-        if !is_blank(&record) {
-            let end = csv.position();
-            return Ok(Some((record, end.byte() as usize, end.line() - 1)));
-        }
-    }
-    Ok(None)
+    Ok(Layout {
+        mapping,
+        slots,
+        header_names,
+    })
 }
 
 /// Each column the mapping reads, resolved once to its position in the header (the first of
@@ -143,59 +177,116 @@ pub(super) fn is_blank(record: &csv::ByteRecord) -> bool {
     record.len() <= 1 && record.as_slice().iter().all(u8::is_ascii_whitespace)
 }
 
-/// The row-level checks that come before any mapping: field count and UTF-8.
-pub(super) fn check(
-    record: &csv::ByteRecord,
-    header_len: usize,
-    header_names: &[String],
-) -> Result<(), RowError> {
-    if record.len() != header_len {
-        return Err(RowError::new(
-            RejectReason::FieldCount,
-            None,
-            format!(
-                "has {} fields, the header has {header_len}{}",
-                record.len(),
-                if record.len() < header_len {
-                    " (a truncated or wrapped line?)"
-                } else {
-                    " (an unquoted delimiter in a value?)"
-                }
-            ),
-        ));
-    }
-    match std::str::from_utf8(record.as_slice()) {
-        Ok(_) => Ok(()),
-        Err(error) => Err(utf8_error(record, header_names, error.valid_up_to())),
-    }
-}
-
-/// Names the column and byte offset of the first invalid UTF-8 sequence in the row.
-fn utf8_error(record: &csv::ByteRecord, header_names: &[String], valid_up_to: usize) -> RowError {
-    let mut start = 0;
-    for (index, field) in record.iter().enumerate() {
-        let end = start + field.len();
-        if valid_up_to < end || index + 1 == record.len() {
-            let column = header_names.get(index).map(String::as_str);
-            return RowError::new(
-                RejectReason::InvalidUtf8,
-                column,
-                format!(
-                    "invalid UTF-8 at byte {} of the value {:?}",
-                    valid_up_to.saturating_sub(start),
-                    String::from_utf8_lossy(field)
-                ),
-            );
+/// A record through the mapping: its field count is checked, then the UTF-8 of the fields the
+/// mapping reads (only those: bytes in a column nobody uses are no reason to refuse a row).
+pub(super) fn map_record<'r>(
+    record: &'r csv::ByteRecord,
+    layout: &'r Layout,
+) -> Result<MappedRow<'r>, RowError> {
+    check_field_count(record, layout.header_names.len())?;
+    for index in layout.slots.iter().flatten() {
+        if let Some(field) = record.get(*index)
+            && let Err(error) = std::str::from_utf8(field)
+        {
+            let column = layout.header_names.get(*index).map(String::as_str);
+            return Err(utf8_error(column, field, error.valid_up_to()));
         }
-        start = end;
     }
-    RowError::new(RejectReason::InvalidUtf8, None, "invalid UTF-8")
+    layout.mapping.apply(|slot| {
+        layout.slots[slot]
+            .and_then(|index| record.get(index))
+            .and_then(|bytes| std::str::from_utf8(bytes).ok())
+    })
 }
 
+fn check_field_count(record: &csv::ByteRecord, header_len: usize) -> Result<(), RowError> {
+    if record.len() == header_len {
+        return Ok(());
+    }
+    Err(RowError::new(
+        RejectReason::FieldCount,
+        None,
+        format!(
+            "has {} fields, the header has {header_len}{}",
+            record.len(),
+            if record.len() < header_len {
+                " (a truncated or wrapped line?)"
+            } else {
+                " (an unquoted delimiter in a value?)"
+            }
+        ),
+    ))
+}
+
+/// Names the byte offset of the first invalid UTF-8 sequence in a value and the way out: most
+/// such files are Windows-1252 or Latin-1.
+pub(super) fn utf8_error(column: Option<&str>, value: &[u8], valid_up_to: usize) -> RowError {
+    RowError::new(
+        RejectReason::InvalidUtf8,
+        column,
+        format!(
+            "invalid UTF-8 at byte {valid_up_to} of the value {:?}; if the file is not UTF-8, \
+             name its encoding, e.g. --encoding windows-1252 (or latin1)",
+            String::from_utf8_lossy(value)
+        ),
+    )
+}
+
+/// The row as read, for the rejects file (invalid bytes shown as U+FFFD).
 pub(super) fn render(record: &csv::ByteRecord, delimiter: u8) -> String {
     let fields: Vec<String> = record
         .iter()
         .map(|field| String::from_utf8_lossy(field).into_owned())
         .collect();
     fields.join(&char::from(delimiter).to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn layout(header: &[&str], mapping: Mapping) -> Layout {
+        let slots = mapping
+            .columns
+            .iter()
+            .map(|c| header.iter().position(|h| h.eq_ignore_ascii_case(c)))
+            .collect();
+        Layout {
+            mapping,
+            slots,
+            header_names: header.iter().map(|h| (*h).to_owned()).collect(),
+        }
+    }
+
+    #[test]
+    fn only_the_fields_a_mapping_reads_must_be_utf8() {
+        let unread = layout(
+            &["ticket_id", "timestamp", "description"],
+            Mapping::canonical(),
+        );
+        let record = csv::ByteRecord::from(vec![
+            &b"1"[..],
+            &b"2026-03-01T10:00:00Z"[..],
+            &b"caf\xe9"[..],
+        ]);
+        assert!(
+            map_record(&record, &unread).is_ok(),
+            "description is not read"
+        );
+
+        let read = layout(&["ticket_id", "timestamp", "agent"], Mapping::canonical());
+        let error = map_record(&record, &read).expect_err("agent is read");
+        assert_eq!(error.reason, RejectReason::InvalidUtf8);
+        assert_eq!(error.column.as_deref(), Some("agent"));
+        assert!(error.message.contains("--encoding windows-1252"), "{error}");
+        assert!(error.message.contains("at byte 3"), "{error}");
+    }
+
+    #[test]
+    fn a_row_of_the_wrong_width_is_rejected_before_its_bytes_are_read() {
+        let layout = layout(&["ticket_id", "timestamp"], Mapping::canonical());
+        let record = csv::ByteRecord::from(vec![&b"1"[..]]);
+        let error = map_record(&record, &layout).expect_err("short");
+        assert_eq!(error.reason, RejectReason::FieldCount);
+    }
 }

@@ -8,9 +8,13 @@ pub mod coverage;
 mod csv_input;
 pub mod event;
 mod json_input;
+mod json_page;
+mod json_stream;
+mod json_value;
 pub mod mapping;
 mod parallel_csv;
 pub mod presets;
+mod records;
 pub mod row;
 pub mod source;
 pub mod ticket_record;
@@ -27,6 +31,7 @@ pub use source::{InputFormat, Source};
 
 pub use coverage::{Coverage, Feed, RowFacts};
 pub use mapping::{Mapping, Shape};
+pub use records::DEFAULT_MAX_RECORD_BYTES;
 pub use ticket_record::{DeskFigures, TicketRecord};
 
 use crate::symbols::Symbols;
@@ -203,6 +208,15 @@ pub struct IngestOptions {
     pub threads: usize,
     /// A progress bar for long inputs.
     pub progress: Option<crate::progress::Progress>,
+    /// The longest record (CSV record, JSON Lines line, JSON value read whole) an input may
+    /// hold; `None` for [`DEFAULT_MAX_RECORD_BYTES`].
+    pub max_record_bytes: Option<u64>,
+}
+
+impl IngestOptions {
+    fn max_record_bytes(&self) -> u64 {
+        self.max_record_bytes.unwrap_or(DEFAULT_MAX_RECORD_BYTES)
+    }
 }
 
 /// A valid row, converted to what its shape makes of it, with what it says beyond that.
@@ -387,13 +401,10 @@ impl<'a, S: Sink> Ingestor<'a, S> {
                     &mut reader,
                 )
                 .map_err(io_error)?;
-                let terminator = source::sniff_terminator(&mut reader).map_err(io_error)?;
-                // Chunks are cut at `\n`; CR-only files are read sequentially.
-                let lf = matches!(terminator, csv::Terminator::Any(b'\n'));
-                if self.options.threads > 1 && lf {
+                if self.options.threads > 1 {
                     parallel_csv::read(self, &name, reader, delimiter, self.options.threads)
                 } else {
-                    csv_input::read(self, &name, reader, delimiter, terminator)
+                    csv_input::read(self, &name, reader, delimiter)
                 }
             }
             InputFormat::Json => json_input::read_array(self, &name, reader),

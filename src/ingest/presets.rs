@@ -42,6 +42,27 @@ pub fn detect(header: &[&str]) -> Option<Mapping> {
     best.map(|(_, mapping)| mapping)
 }
 
+/// Where the records of a JSON input sit, when its first record is a preset's record wrapped
+/// in that preset's `record_path` (`{"ticket": {...}}`): detection then reads the members
+/// inside, so wrapped and bare records are detected alike. `names` are the first record's
+/// members, flattened with dots.
+pub fn json_record_path(names: &[&str]) -> Option<String> {
+    PRESETS
+        .iter()
+        .filter_map(|(name, text)| Mapping::from_toml(name, text).ok())
+        .find_map(|mapping| {
+            let path = mapping.record_path.as_deref()?;
+            let inner: Vec<&str> = names
+                .iter()
+                .filter_map(|name| name.strip_prefix(path)?.strip_prefix('.'))
+                .collect();
+            mapping
+                .detection_score(&inner)
+                .is_some()
+                .then(|| path.to_owned())
+        })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -75,6 +96,25 @@ mod tests {
         assert_eq!(detect(&header).map(|m| m.name).as_deref(), Some("zendesk"));
         // Core columns without any Zendesk-specific one: not Zendesk.
         assert!(detect(&["Id", "Created at", "Subject"]).is_none());
+    }
+
+    #[test]
+    fn wrapped_json_records_are_detected_by_their_inner_members() {
+        let wrapped = [
+            "ticket",
+            "ticket.id",
+            "ticket.created_at",
+            "ticket.status",
+            "ticket.via",
+            "ticket.via.channel",
+        ];
+        assert_eq!(json_record_path(&wrapped).as_deref(), Some("ticket"));
+        let bare = ["id", "created_at", "status", "via", "via.channel"];
+        assert_eq!(json_record_path(&bare), None, "nothing to unwrap");
+        assert_eq!(
+            detect(&bare).map(|m| m.name).as_deref(),
+            Some("zendesk-json")
+        );
     }
 
     #[test]

@@ -169,18 +169,6 @@ pub fn detect_delimiter(
     Ok(sniff_delimiter(reader.fill_buf()?))
 }
 
-/// The record terminator of a CSV input. Where lines end in `\n` (LF or CRLF), only `\n`
-/// ends a record, so a stray `\r` inside an unquoted field (seen in real tweet exports) stays
-/// in its field; a file with no `\n` at all is taken as CR-only (old Mac exports).
-pub fn sniff_terminator(reader: &mut dyn BufRead) -> io::Result<csv::Terminator> {
-    let head = reader.fill_buf()?;
-    Ok(if head.contains(&b'\n') || !head.contains(&b'\r') {
-        csv::Terminator::Any(b'\n')
-    } else {
-        csv::Terminator::CRLF
-    })
-}
-
 pub fn sniff_delimiter(head: &[u8]) -> u8 {
     let mut counts = [(b',', 0usize), (b'\t', 0), (b';', 0)];
     let mut quoted = false;

@@ -12,6 +12,7 @@ use super::text::{defuse_formula, opt_duration, sanitize};
 use super::view::Section;
 use super::{Style, csv_io};
 use crate::cli::ReportFormat;
+use crate::ingest::mapping::Target as Target_;
 use crate::metrics::Context;
 use crate::metrics::sla::{SlaState, Target};
 use crate::model::Ticket;
@@ -30,10 +31,11 @@ pub struct TicketRow {
     pub first_customer_message_at: Option<String>,
     pub first_reply_at: Option<String>,
     pub first_response_seconds: Option<f64>,
-    pub replies: u32,
-    pub customer_messages: u32,
-    pub bot_messages: u32,
-    pub reopens: u32,
+    /// Null where the export cannot tell (a ticket table without the column).
+    pub replies: Option<u32>,
+    pub customer_messages: Option<u32>,
+    pub bot_messages: Option<u32>,
+    pub reopens: Option<u32>,
     pub status: Option<&'static str>,
     pub first_resolved_at: Option<String>,
     /// The last resolution, for tickets solved at as_of.
@@ -61,6 +63,10 @@ impl TicketRow {
                 .map(|outcome| outcome.state.as_str())
         };
         let policy = policy.map(|index| &context.sla.policies[index]);
+        // Counts exist per event; a ticket table has them only as columns.
+        let coverage = context.facts.coverage;
+        let per_event = coverage.per_event;
+        let known = |target| per_event || coverage.fed(target);
         TicketRow {
             ticket_id: ticket.id.clone(),
             channel: name(ticket.channel),
@@ -77,10 +83,10 @@ impl TicketRow {
             first_customer_message_at: ticket.first_customer_message_at.map(format_rfc3339),
             first_reply_at: ticket.first_reply_at.map(format_rfc3339),
             first_response_seconds: ticket.first_response_seconds(),
-            replies: ticket.replies,
-            customer_messages: ticket.customer_messages,
-            bot_messages: ticket.bot_messages,
-            reopens: ticket.reopens,
+            replies: known(Target_::Replies).then_some(ticket.replies),
+            customer_messages: known(Target_::CustomerMessages).then_some(ticket.customer_messages),
+            bot_messages: per_event.then_some(ticket.bot_messages),
+            reopens: known(Target_::Reopens).then_some(ticket.reopens),
             status: ticket.status.map(|status| status.as_str()),
             first_resolved_at: ticket.first_resolved_at.map(format_rfc3339),
             resolved_at: ticket.resolved_at().map(format_rfc3339),
@@ -177,8 +183,8 @@ fn summary(rows: &[TicketRow], label: impl Fn(&str) -> String) -> Section {
                     // Minutes are enough to find a ticket; the exact instant is in csv/json.
                     row.created_at.replace('T', " ").chars().take(16).collect(),
                     opt_duration(row.first_response_seconds),
-                    row.replies.to_string(),
-                    row.reopens.to_string(),
+                    row.replies.map(|n| n.to_string()).unwrap_or_default(),
+                    row.reopens.map(|n| n.to_string()).unwrap_or_default(),
                     row.status.unwrap_or_default().to_owned(),
                     opt_duration(row.resolution_seconds),
                     row.csat.map(|score| score.to_string()).unwrap_or_default(),
