@@ -14,6 +14,7 @@ use super::{Style, csv_io};
 use crate::cli::ReportFormat;
 use crate::ingest::mapping::Target as Target_;
 use crate::metrics::Context;
+use crate::metrics::availability::Kpi;
 use crate::metrics::sla::{SlaState, Target};
 use crate::model::Ticket;
 use crate::time::format_rfc3339;
@@ -67,6 +68,7 @@ impl TicketRow {
         let coverage = context.facts.coverage;
         let per_event = coverage.per_event;
         let known = |target| per_event || coverage.fed(target);
+        let allows = |kpi| context.facts.allows(kpi);
         TicketRow {
             ticket_id: ticket.id.clone(),
             channel: name(ticket.channel),
@@ -95,14 +97,15 @@ impl TicketRow {
             nps: ticket.nps,
             handle_seconds: ticket.handle_seconds,
             sla_policy: policy.map(|policy| policy.name.clone()),
-            sla_first_reply: state(Target::FirstReply),
+            // A clock the input cannot read has no state (as the KPI is null).
+            sla_first_reply: state(Target::FirstReply).filter(|_| allows(Kpi::SlaFirstReply)),
             sla_next_reply_breaches: policy.filter(|p| p.next_reply.is_some()).map(|_| {
                 outcomes
                     .iter()
                     .filter(|o| o.target == Target::NextReply && o.state == SlaState::Breached)
                     .count() as u32
             }),
-            sla_resolution: state(Target::Resolution),
+            sla_resolution: state(Target::Resolution).filter(|_| allows(Kpi::SlaResolution)),
         }
     }
 }
