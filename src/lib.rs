@@ -9,6 +9,7 @@ pub mod config;
 pub mod ingest;
 pub mod metrics;
 pub mod model;
+pub mod output;
 pub mod pipeline;
 pub mod progress;
 pub mod report;
@@ -17,7 +18,6 @@ pub mod settings;
 pub mod symbols;
 pub mod time;
 
-use std::fs::File;
 use std::io::{self, BufWriter, IsTerminal, Write};
 use std::process::ExitCode;
 
@@ -71,23 +71,25 @@ pub fn run(cli: &Cli) -> anyhow::Result<()> {
 }
 
 fn init(args: &cli::InitArgs) -> anyhow::Result<()> {
-    if args.stdout {
+    if args.stdout || args.path.as_os_str() == "-" {
         let mut out = io::stdout().lock();
         out.write_all(settings::EXAMPLE.as_bytes())?;
         return Ok(out.flush()?);
     }
-    if args.path.exists() && !args.force {
+    let shown = report::escape::terminal(&args.path.to_string_lossy()).into_owned();
+    // A link counts as there even when it leads nowhere: writing through it would create a
+    // file wherever it points.
+    if std::fs::symlink_metadata(&args.path).is_ok() && !args.force {
         anyhow::bail!(
-            "{} exists already; use --force to replace it, or --stdout to print the example",
-            args.path.display()
+            "{shown} exists already; use --force to replace it, or --stdout to print the example"
         );
     }
-    std::fs::write(&args.path, settings::EXAMPLE)
-        .with_context(|| format!("cannot write {}", args.path.display()))?;
-    eprintln!(
-        "ticketkpi: wrote {}; edit it, then run `ticketkpi report` in this directory",
-        args.path.display()
-    );
+    let mut file =
+        output::PendingFile::create(&args.path).with_context(|| format!("cannot write {shown}"))?;
+    file.write_all(settings::EXAMPLE.as_bytes())
+        .and_then(|()| file.commit())
+        .with_context(|| format!("cannot write {shown}"))?;
+    eprintln!("ticketkpi: wrote {shown}; edit it, then run `ticketkpi report` in this directory");
     Ok(())
 }
 
@@ -291,21 +293,22 @@ fn tickets(config: &Config) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Writes to `--output` or standard output, styled for a terminal only when it is one.
+/// Writes to `--output` or standard output, styled for a terminal only when it is one. A
+/// file is put in place only once complete (see `output`).
 fn write_output(
     config: &Config,
     write: impl FnOnce(&mut dyn Write, Style) -> io::Result<()>,
 ) -> anyhow::Result<()> {
     match &config.output {
-        Some(path) => {
-            let file =
-                File::create(path).with_context(|| format!("cannot create {}", path.display()))?;
-            let mut out = BufWriter::new(file);
+        output::Destination::File(path) => {
+            let shown = report::escape::terminal(&path.to_string_lossy()).into_owned();
+            let mut out = output::PendingFile::create(path)
+                .with_context(|| format!("cannot create {shown}"))?;
             write(&mut out, Style::default())
-                .and_then(|()| out.flush())
-                .with_context(|| format!("writing {}", path.display()))
+                .and_then(|()| out.commit())
+                .with_context(|| format!("writing {shown}"))
         }
-        None => {
+        output::Destination::Stdout => {
             let stdout = io::stdout();
             let terminal = stdout.is_terminal();
             let style = Style {
@@ -319,6 +322,9 @@ fn write_output(
     }
 }
 
+/// The longest error message printed; the rest is counted.
+const MAX_MESSAGE_CHARS: usize = 4_000;
+
 /// Maps an error to its documented exit code, printing it unless the output pipe was closed
 /// (`ticketkpi ... | head` is not a failure).
 pub fn exit_code_for(error: &anyhow::Error) -> ExitCode {
@@ -330,7 +336,11 @@ pub fn exit_code_for(error: &anyhow::Error) -> ExitCode {
     if broken_pipe {
         return ExitCode::SUCCESS;
     }
-    eprintln!("ticketkpi: error: {error:#}");
+    // Messages quote file, column and mapping names and values from the input: shown as on
+    // a terminal, and one value cannot make a message of megabytes.
+    let message = format!("{error:#}");
+    let message = report::escape::elide(&message, MAX_MESSAGE_CHARS);
+    eprintln!("ticketkpi: error: {}", report::escape::message(&message));
     if error.downcast_ref::<UsageError>().is_some() {
         ExitCode::from(EXIT_USAGE_ERROR)
     } else if error.downcast_ref::<DataQualityFailure>().is_some() {
