@@ -155,6 +155,12 @@ impl Config {
                 ),
             ));
         }
+        if let (Some(period), Some(since), Some(until)) = (period, since, until) {
+            // Known before anything is read: refuse a period table that cannot be made.
+            let max_memory = max_memory(input.max_memory.as_deref())?;
+            crate::metrics::group::check_period_count(period, tz, since, until, max_memory)
+                .map_err(|error| usage("period", period.name(), error.to_string()))?;
+        }
         let rejects = input.rejects.as_deref().map(Destination::from_arg);
         let output = output
             .output
@@ -208,10 +214,7 @@ impl Config {
             fcr_reopen_window: settings.fcr_reopen_window,
             config_file,
             strict: input.strict,
-            max_memory: match input.max_memory.as_deref() {
-                Some(text) => parse_size(text)?,
-                None => default_memory_limit(),
-            },
+            max_memory: max_memory(input.max_memory.as_deref())?,
             by: by.to_vec(),
             period,
             format,
@@ -376,6 +379,14 @@ fn parse_size(text: &str) -> Result<Option<u64>, UsageError> {
         .ok_or_else(|| usage("max-memory", text, "expected a size such as 8G or 500M"))?
         * factor;
     Ok((bytes > 0.0).then_some(bytes as u64))
+}
+
+/// `--max-memory`, or the default.
+fn max_memory(given: Option<&str>) -> Result<Option<u64>, UsageError> {
+    match given {
+        Some(text) => parse_size(text),
+        None => Ok(default_memory_limit()),
+    }
 }
 
 /// 80% of the machine's memory (Linux), leaving room for the rest of the run.

@@ -182,27 +182,12 @@ fn inspect(config: &Config, json: bool) -> anyhow::Result<()> {
     })
 }
 
-/// More periods than anyone reads, and more than memory should hold.
-const MAX_PERIODS: i64 = 100_000;
-
 fn report(config: &Config) -> anyhow::Result<()> {
     let analysis = pipeline::analyse(config)?;
     if let Some(period) = config.period {
         let created = analysis.tickets.iter().map(|t| t.created_at);
         if let (Some(first), Some(last)) = (created.clone().min(), created.max()) {
-            let days = (last - first) / (86_400 * time::MICROS_PER_SECOND);
-            let periods = match period {
-                time::Period::Day => days,
-                time::Period::Week => days / 7,
-                time::Period::Month => days / 28,
-            };
-            if periods > MAX_PERIODS {
-                anyhow::bail!(
-                    "the tickets span {days} days: --period {} would make about {periods} \
-                     periods (at most {MAX_PERIODS}); narrow it with --since/--until",
-                    format!("{period:?}").to_lowercase()
-                );
-            }
+            metrics::group::check_period_count(period, config.tz, first, last, config.max_memory)?;
         }
     }
     let kpis = analysis.kpis(config);
@@ -251,7 +236,7 @@ fn report(config: &Config) -> anyhow::Result<()> {
             .as_ref()
             .map(|path| path.display().to_string()),
         group_by: config.by.iter().map(|d| d.name().to_owned()).collect(),
-        period: config.period.map(|p| format!("{p:?}").to_lowercase()),
+        period: config.period.map(|p| p.name().to_owned()),
         data_quality: kpis.data_quality,
         overall: kpis.overall,
         groups: kpis.groups,

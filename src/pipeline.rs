@@ -64,14 +64,15 @@ impl Sink for Collector {
         self.store.push_record(record);
     }
 
-    fn check(&mut self) -> Result<(), IngestError> {
-        let needed = self.store.estimated_bytes();
+    fn check(&mut self, held: u64) -> Result<(), IngestError> {
+        let needed = self.store.estimated_bytes() + held;
         match self.memory_limit {
             Some(limit) if needed > limit => Err(IngestError::MemoryLimit {
                 needed_mb: needed >> 20,
                 limit_mb: limit >> 20,
                 events: self.store.event_count(),
                 tickets: self.store.len() as u64,
+                text_mb: (self.store.id_bytes() + held) >> 20,
             }),
             _ => Ok(()),
         }

@@ -4,6 +4,8 @@
 //! the text lives once here. Values are trimmed and lowercased on the way in, because the
 //! contract compares them case-insensitively and reports them in lowercase.
 
+use std::sync::Arc;
+
 use rustc_hash::FxHashMap;
 
 /// An interned value; `Sym::NONE` is the empty value.
@@ -32,15 +34,23 @@ pub const NONE_LABEL: &str = "(none)";
 
 #[derive(Debug, Clone)]
 pub struct Symbols {
-    names: Vec<String>,
-    ids: FxHashMap<String, Sym>,
+    /// Per symbol, its lowercase text, shared with its key in `ids`.
+    names: Vec<Arc<str>>,
+    /// Every spelling seen (trimmed) -> its symbol.
+    ids: FxHashMap<Arc<str>, Sym>,
+    /// What the table holds, for `--max-memory`: text of any length can arrive in a value.
+    bytes: u64,
 }
+
+/// Bytes a key or name takes beyond its text: the `Arc` header, the hash entry and its slack.
+const ENTRY_BYTES: u64 = 64;
 
 impl Default for Symbols {
     fn default() -> Self {
         Symbols {
-            names: vec![String::new()],
+            names: vec![Arc::from("")],
             ids: FxHashMap::default(),
+            bytes: 0,
         }
     }
 }
@@ -56,22 +66,32 @@ impl Symbols {
         }
         // Distinct spellings of one value ("Email", "email") share a symbol.
         let lower = trimmed.to_lowercase();
-        let sym = match self.ids.get(&lower) {
+        let sym = match self.ids.get(lower.as_str()) {
             Some(sym) => *sym,
             None => {
                 let sym = Sym(u32::try_from(self.names.len()).unwrap_or(u32::MAX));
-                self.names.push(lower.clone());
-                self.ids.insert(lower, sym);
+                let name: Arc<str> = Arc::from(lower.as_str());
+                self.bytes += name.len() as u64 + ENTRY_BYTES;
+                self.names.push(name.clone());
+                self.ids.insert(name, sym);
                 sym
             }
         };
-        self.ids.insert(trimmed.to_owned(), sym);
+        if trimmed != lower {
+            self.bytes += trimmed.len() as u64 + ENTRY_BYTES;
+            self.ids.insert(Arc::from(trimmed), sym);
+        }
         sym
+    }
+
+    /// Roughly what the table holds: its texts and their entries.
+    pub fn estimated_bytes(&self) -> u64 {
+        self.bytes
     }
 
     /// The lowercase text of `sym`; empty for `Sym::NONE`.
     pub fn name(&self, sym: Sym) -> &str {
-        self.names.get(sym.0 as usize).map_or("", String::as_str)
+        self.names.get(sym.0 as usize).map_or("", |name| name)
     }
 
     /// The text of `sym`, or `(none)` for the empty value: how groups are labelled.
@@ -96,7 +116,7 @@ impl Symbols {
         }
         self.ids
             .get(trimmed)
-            .or_else(|| self.ids.get(&trimmed.to_lowercase()))
+            .or_else(|| self.ids.get(trimmed.to_lowercase().as_str()))
             .copied()
     }
 }
@@ -113,6 +133,32 @@ mod tests {
         assert_eq!(symbols.intern("EMAIL"), email);
         assert_eq!(symbols.name(email), "email");
         assert_ne!(symbols.intern("chat"), email);
+    }
+
+    #[test]
+    fn the_table_counts_what_it_holds() {
+        let mut symbols = Symbols::default();
+        assert_eq!(symbols.estimated_bytes(), 0);
+        symbols.intern("chat");
+        let one = symbols.estimated_bytes();
+        assert!(one >= 4, "{one}");
+        symbols.intern("chat");
+        assert_eq!(
+            symbols.estimated_bytes(),
+            one,
+            "a value seen before costs nothing"
+        );
+        symbols.intern("Chat");
+        assert!(
+            symbols.estimated_bytes() > one,
+            "a new spelling is a new key"
+        );
+        let long = "x".repeat(1 << 20);
+        symbols.intern(&long);
+        assert!(
+            symbols.estimated_bytes() >= 1 << 20,
+            "one huge value counts"
+        );
     }
 
     #[test]

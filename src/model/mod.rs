@@ -27,6 +27,8 @@ pub struct TicketStore {
     event_count: u64,
     /// Tickets read from ticket-level exports: one record each, the winning row.
     records: HashMap<String, TicketRecord>,
+    /// The text of the ids held (an id can be of any length), for the estimate.
+    id_bytes: u64,
 }
 
 /// The tickets at `as_of`, and how many events lay beyond it.
@@ -49,6 +51,7 @@ impl TicketStore {
             Some(slot) => *slot,
             None => {
                 let slot = self.events.len();
+                self.id_bytes += ticket_id.len() as u64;
                 self.index.insert(ticket_id.into(), slot);
                 self.events.push(Vec::new());
                 slot
@@ -65,6 +68,8 @@ impl TicketStore {
             Some(kept) if kept.order > record.order => {}
             Some(kept) => *kept = record,
             None => {
+                // The id twice: the record's own and the key.
+                self.id_bytes += 2 * record.id.len() as u64;
                 self.records.insert(record.id.clone(), record);
             }
         }
@@ -75,11 +80,16 @@ impl TicketStore {
     }
 
     /// What holding the input takes, roughly: each event with its share of `Vec` growth,
-    /// and per ticket its id, index entry and the derived ticket to come (measured with
-    /// valgrind massif, see BENCHMARKS.md).
+    /// per ticket its index entry and the derived ticket to come (measured with valgrind
+    /// massif, see BENCHMARKS.md), and the text of its id.
     pub fn estimated_bytes(&self) -> u64 {
         let per_event = std::mem::size_of::<StoredEvent>() as u64 * 3 / 2;
-        self.event_count * per_event + self.len() as u64 * 600
+        self.event_count * per_event + self.len() as u64 * 600 + self.id_bytes
+    }
+
+    /// The text of the ticket ids held.
+    pub fn id_bytes(&self) -> u64 {
+        self.id_bytes
     }
 
     pub fn len(&self) -> usize {
