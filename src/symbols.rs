@@ -32,6 +32,17 @@ impl Sym {
 /// The label of a group whose value is empty.
 pub const NONE_LABEL: &str = "(none)";
 
+/// How a value is labelled for people: `(none)` when there is none, and a real value that
+/// reads `(none)` quoted, `"(none)"`, so that the two groups never look alike (nor share a
+/// key in `channel_share`).
+pub fn label_of(value: Option<&str>) -> std::borrow::Cow<'_, str> {
+    match value {
+        None => NONE_LABEL.into(),
+        Some(NONE_LABEL) => format!("\"{NONE_LABEL}\"").into(),
+        Some(value) => value.into(),
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Symbols {
     /// Per symbol, its lowercase text, shared with its key in `ids`.
@@ -94,13 +105,10 @@ impl Symbols {
         self.names.get(sym.0 as usize).map_or("", |name| name)
     }
 
-    /// The text of `sym`, or `(none)` for the empty value: how groups are labelled.
-    pub fn label(&self, sym: Sym) -> &str {
-        if sym.is_none() {
-            NONE_LABEL
-        } else {
-            self.name(sym)
-        }
+    /// The text of `sym`, or `(none)` for the empty value: how groups are labelled (see
+    /// [`label_of`]).
+    pub fn label(&self, sym: Sym) -> std::borrow::Cow<'_, str> {
+        label_of(sym.non_empty().map(|sym| self.name(sym)))
     }
 
     /// For each symbol of `other` (by index), the same value's symbol here, interning what is
@@ -166,6 +174,13 @@ mod tests {
         let mut symbols = Symbols::default();
         assert_eq!(symbols.intern("  "), Sym::NONE);
         assert_eq!(symbols.label(Sym::NONE), "(none)");
+        let literal = symbols.intern("(None)");
+        assert_eq!(symbols.name(literal), "(none)");
+        assert_eq!(
+            symbols.label(literal),
+            "\"(none)\"",
+            "a real value never reads as the missing one"
+        );
         assert_eq!(symbols.name(Sym::NONE), "");
     }
 }

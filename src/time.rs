@@ -60,8 +60,14 @@ pub fn parse_timestamp(text: &str, tz: Tz) -> Result<Instant, TimestampError> {
 }
 
 /// 0001-01-01T00:00:00Z and 9999-12-31T23:59:59.999999Z.
-const EARLIEST: Instant = -62_135_596_800 * MICROS_PER_SECOND;
-const LATEST: Instant = 253_402_300_800 * MICROS_PER_SECOND - 1;
+pub const EARLIEST: Instant = -62_135_596_800 * MICROS_PER_SECOND;
+pub const LATEST: Instant = 253_402_300_800 * MICROS_PER_SECOND - 1;
+
+/// The longest duration read from an input (a first reply, resolution or handle time):
+/// 100 years of 365.25 days. Longer is no help desk's measurement but a unit or column
+/// mistake, and with timestamps in years 1 to 9999 it keeps every duration and every instant
+/// derived from one exact (far from f64's and u64's limits).
+pub const MAX_DURATION_SECONDS: f64 = 3_155_760_000.0;
 
 fn parse_any(text: &str, tz: Tz) -> Result<Instant, TimestampError> {
     let bytes = text.as_bytes();

@@ -53,9 +53,17 @@ pub struct Breakdown {
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct GroupBlock {
-    /// Dimension name -> group value (lowercase; `(none)` when empty).
-    pub by: BTreeMap<String, String>,
+    /// Dimension name -> group value (lowercase); `None` (JSON null) for tickets without
+    /// one, kept apart from any real value, a value written `(none)` included.
+    pub by: BTreeMap<String, Option<String>>,
     pub kpis: KpiBlock,
+}
+
+impl GroupBlock {
+    /// The group's value of `dimension` as people read it: `(none)` for no value.
+    pub fn label(&self, dimension: &str) -> std::borrow::Cow<'_, str> {
+        crate::symbols::label_of(self.by.get(dimension).and_then(Option::as_deref))
+    }
 }
 
 impl Breakdown {
@@ -95,7 +103,10 @@ impl Breakdown {
                     .dimensions
                     .iter()
                     .zip(&key)
-                    .map(|(d, sym)| (d.name().to_owned(), context.symbols.label(*sym).to_owned()))
+                    .map(|(d, sym)| {
+                        let value = sym.non_empty().map(|sym| context.symbols.name(sym));
+                        (d.name().to_owned(), value.map(str::to_owned))
+                    })
                     .collect(),
                 kpis: accumulator.finish(context),
             })
