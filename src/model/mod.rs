@@ -551,7 +551,7 @@ pub(crate) mod tests {
         let channel = |id: &str| {
             symbols
                 .label(tickets.iter().find(|t| t.id == id).unwrap().channel)
-                .to_owned()
+                .into_owned()
         };
         assert_eq!(channel("A"), "whatsapp");
         assert_eq!(channel("B"), "email", "no channel on the customer message");
