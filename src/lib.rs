@@ -95,12 +95,13 @@ fn init(args: &cli::InitArgs) -> anyhow::Result<()> {
 
 fn sla(config: &Config, breaches: bool) -> anyhow::Result<()> {
     use metrics::sla::SlaState;
-    let analysis = pipeline::analyse(config)?;
+    let mut analysis = pipeline::analyse(config)?;
     if !breaches {
         let kpis = analysis.kpis(config);
-        return write_output(config, |out, style| {
+        write_output(config, |out, style| {
             report::sla::write_attainment(&kpis.overall.sla, config.format, style, out)
-        });
+        })?;
+        return analysis.commit_rejects();
     }
     let context = analysis.context(config);
     let mut list = Vec::new();
@@ -135,12 +136,13 @@ fn sla(config: &Config, breaches: bool) -> anyhow::Result<()> {
     });
     write_output(config, |out, style| {
         report::sla::write_breaches(&list, config.format, style, out)
-    })
+    })?;
+    analysis.commit_rejects()
 }
 
 fn inspect(config: &Config, json: bool) -> anyhow::Result<()> {
     use report::inspect::{InspectedInput, Inspection, RejectedRow};
-    let analysis = pipeline::analyse(config)?;
+    let mut analysis = pipeline::analyse(config)?;
     let kpis = analysis.kpis(config);
     let stats = &analysis.stats;
     let inspection = Inspection {
@@ -179,11 +181,12 @@ fn inspect(config: &Config, json: bool) -> anyhow::Result<()> {
     };
     write_output(config, |out, style| {
         report::inspect::write(&inspection, json, style, out)
-    })
+    })?;
+    analysis.commit_rejects()
 }
 
 fn report(config: &Config) -> anyhow::Result<()> {
-    let analysis = pipeline::analyse(config)?;
+    let mut analysis = pipeline::analyse(config)?;
     if let Some(period) = config.period {
         let created = analysis.tickets.iter().map(|t| t.created_at);
         if let (Some(first), Some(last)) = (created.clone().min(), created.max()) {
@@ -246,6 +249,7 @@ fn report(config: &Config) -> anyhow::Result<()> {
     write_output(config, |out, style| {
         report::write_report(&report, config.format, style, out)
     })?;
+    analysis.commit_rejects()?;
     let problems = report.data_quality.problems();
     if config.strict && !problems.is_empty() {
         return Err(DataQualityFailure(problems).into());
@@ -254,7 +258,7 @@ fn report(config: &Config) -> anyhow::Result<()> {
 }
 
 fn tickets(config: &Config) -> anyhow::Result<()> {
-    let analysis = pipeline::analyse(config)?;
+    let mut analysis = pipeline::analyse(config)?;
     let context = analysis.context(config);
     let mut tickets: Vec<&model::Ticket> = analysis.tickets.iter().collect();
     tickets.sort_by(|a, b| {
@@ -269,6 +273,7 @@ fn tickets(config: &Config) -> anyhow::Result<()> {
     write_output(config, |out, style| {
         report::tickets::write(&rows, config.format, style, out)
     })?;
+    analysis.commit_rejects()?;
     if analysis.stats.rows_rejected > 0 {
         eprintln!(
             "ticketkpi: {} invalid rows were skipped",

@@ -288,6 +288,7 @@ fn create_temp(target: &Path) -> io::Result<(PathBuf, File)> {
 }
 
 /// An output being written: standard output, or a file put in place on `finish`.
+#[derive(Debug)]
 pub enum Output {
     Stdout(BufWriter<io::Stdout>),
     File(PendingFile),

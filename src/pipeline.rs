@@ -29,6 +29,8 @@ pub struct Analysis {
     pub symbols: Symbols,
     /// The first rejected rows, as examples for `inspect`.
     pub reject_samples: Vec<Reject>,
+    /// `--rejects`, written but not yet in place: see [`Analysis::commit_rejects`].
+    pub rejects: Option<Output>,
 }
 
 /// How many rejected rows `inspect` shows.
@@ -103,8 +105,8 @@ impl Sink for Collector {
 
 /// `--rejects`: one CSV record per rejected row. Every cell is defused (file and column
 /// names, messages and rows come from the input), then quoted by `escape::csv_field`, which
-/// stays linear on rows of any length. A file is put in place when reading succeeds: until
-/// then an earlier rejects file, or an input of the same name, is untouched.
+/// stays linear on rows of any length. A file is put in place when the run succeeds: until
+/// then an earlier rejects file is untouched (see `Analysis::commit_rejects`).
 struct RejectsWriter {
     out: Output,
 }
@@ -150,9 +152,7 @@ pub fn analyse(config: &Config) -> anyhow::Result<Analysis> {
     let mut symbols = Symbols::default();
     let stats =
         Ingestor::new(&config.ingest, &mut symbols, &mut collector).read_all(&config.sources)?;
-    if let Some(writer) = collector.rejects.take() {
-        writer.out.finish().context("writing the rejects file")?;
-    }
+    let rejects = collector.rejects.take().map(|writer| writer.out);
 
     let as_of = config.as_of.or(stats.latest);
     let (tickets, events_after_as_of, duplicate_events, repeated_rows) = match as_of {
@@ -185,10 +185,21 @@ pub fn analyse(config: &Config) -> anyhow::Result<Analysis> {
         tickets,
         symbols,
         reject_samples: collector.samples,
+        rejects,
     })
 }
 
 impl Analysis {
+    /// Puts the `--rejects` file in place. Call it once the run's other outputs are
+    /// written: a run that fails before leaves an earlier rejects file as it was (dropped
+    /// uncommitted, the new one is removed).
+    pub fn commit_rejects(&mut self) -> anyhow::Result<()> {
+        match self.rejects.take() {
+            Some(out) => out.finish().context("writing the rejects file"),
+            None => Ok(()),
+        }
+    }
+
     pub fn context<'a>(&'a self, config: &'a Config) -> Context<'a> {
         Context {
             as_of: self.as_of.unwrap_or_default(),
