@@ -75,20 +75,25 @@ impl Symbols {
         if let Some(sym) = self.ids.get(trimmed) {
             return *sym;
         }
-        // Distinct spellings of one value ("Email", "email") share a symbol.
-        let lower = trimmed.to_lowercase();
-        let sym = match self.ids.get(lower.as_str()) {
+        // Distinct spellings of one value ("Email", "email") share a symbol. Most values are
+        // lowercase already: no copy is made to find out (a value can be megabytes long).
+        let lower: std::borrow::Cow<'_, str> = if is_lowercase(trimmed) {
+            trimmed.into()
+        } else {
+            trimmed.to_lowercase().into()
+        };
+        let sym = match self.ids.get(lower.as_ref()) {
             Some(sym) => *sym,
             None => {
                 let sym = Sym(u32::try_from(self.names.len()).unwrap_or(u32::MAX));
-                let name: Arc<str> = Arc::from(lower.as_str());
+                let name: Arc<str> = Arc::from(lower.as_ref());
                 self.bytes += name.len() as u64 + ENTRY_BYTES;
                 self.names.push(name.clone());
                 self.ids.insert(name, sym);
                 sym
             }
         };
-        if trimmed != lower {
+        if trimmed != lower.as_ref() {
             self.bytes += trimmed.len() as u64 + ENTRY_BYTES;
             self.ids.insert(Arc::from(trimmed), sym);
         }
@@ -129,6 +134,17 @@ impl Symbols {
     }
 }
 
+/// Whether `text` is its own lowercase (`to_lowercase` would change nothing).
+fn is_lowercase(text: &str) -> bool {
+    if text.is_ascii() {
+        return !text.bytes().any(|b| b.is_ascii_uppercase());
+    }
+    text.chars().all(|c| {
+        let mut lower = c.to_lowercase();
+        lower.next() == Some(c) && lower.next().is_none()
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -141,6 +157,17 @@ mod tests {
         assert_eq!(symbols.intern("EMAIL"), email);
         assert_eq!(symbols.name(email), "email");
         assert_ne!(symbols.intern("chat"), email);
+    }
+
+    #[test]
+    fn lowercase_is_recognised_without_a_copy() {
+        assert!(is_lowercase("email 2 ü ß"));
+        assert!(!is_lowercase("Email"));
+        assert!(
+            !is_lowercase("ǅ"),
+            "a titlecase letter lowercases to another"
+        );
+        assert!(!is_lowercase("İ"), "lowercases to two characters");
     }
 
     #[test]

@@ -157,7 +157,10 @@ pub fn check_period_count(
     let periods = period.count(first, last, tz);
     let needed = periods.saturating_mul(PERIOD_BYTES);
     let reason = if periods > MAX_PERIODS {
-        format!("more than the {} a report lists at most", MAX_PERIODS)
+        format!(
+            "more than the {} a report lists at most",
+            crate::report::text::count(MAX_PERIODS)
+        )
     } else if let Some(limit) = memory_limit.filter(|limit| needed > *limit) {
         format!(
             "taking about {} MB, more than the limit of {} MB (--max-memory)",
