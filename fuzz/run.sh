@@ -10,7 +10,7 @@ seconds=${1:-60}
 shift $(($# > 0 ? 1 : 0))
 targets=("$@")
 if ((${#targets[@]} == 0)); then
-    targets=(csv_input json_array_input jsonl_input gzip_input line_endings timestamp)
+    targets=(csv_input json_array_input jsonl_input gzip_input line_endings timestamp output_paths)
 fi
 
 # cargo-fuzz passes nightly-only flags (-Z sanitizer=...); RUSTC_BOOTSTRAP lets a stable
@@ -47,6 +47,12 @@ for path in sys.argv[1:]:
         for key, value in row.items():
             if key.lower() == "timestamp" and value:
                 put("timestamp", f"{name}-{i}", bytes([i]) + value.encode())
+
+# output_paths reads five steering bytes: every combination is a seed, so each run starts
+# from the whole space of choices (20,480 inputs of 5 bytes).
+import itertools
+for combo in itertools.product(range(5), range(16), range(16), range(4), range(4)):
+    put("output_paths", "-".join(map(str, combo)), bytes(combo))
 PY
 
 mkdir -p artifacts/logs

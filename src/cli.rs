@@ -96,7 +96,7 @@ pub struct ReportArgs {
     pub by: Vec<Dimension>,
 
     /// Also report each calendar period (by ticket creation, in --tz), with the backlog at
-    /// its end.
+    /// its end; at most 10,000 periods.
     #[arg(long, value_enum)]
     pub period: Option<Period>,
 
@@ -121,7 +121,8 @@ pub struct TicketsArgs {
 
 #[derive(Debug, Args)]
 pub struct OutputArgs {
-    /// Write the output to FILE instead of standard output.
+    /// Write the output to FILE instead of standard output (`-`: standard output). FILE is
+    /// replaced only when the run succeeds, and may not be an input or another output.
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
 }
@@ -229,13 +230,13 @@ pub struct InputArgs {
     #[arg(short, long)]
     pub quiet: bool,
 
-    /// Threads for reading CSV inputs. Default: the machine's cores. Results do not depend
-    /// on it.
+    /// Threads for reading CSV inputs, at most 64. Default: the machine's cores. Results do
+    /// not depend on it.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     pub threads: Option<u16>,
 
-    /// Write each rejected row (file, line, reason, the row itself) to FILE as CSV.
-    /// Implies --skip-invalid.
+    /// Write each rejected row (file, line, reason, the row itself) to FILE as CSV (`-`:
+    /// standard output, with -o FILE for the report). Implies --skip-invalid.
     #[arg(long, value_name = "FILE")]
     pub rejects: Option<PathBuf>,
 

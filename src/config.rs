@@ -11,6 +11,7 @@ use crate::ingest::{IngestOptions, Mapping, MappingChoice, RowRules, Source, pre
 use crate::metrics::group::Dimension;
 use crate::metrics::sla::SlaPolicies;
 use crate::metrics::surveys::CsatScale;
+use crate::output::{self, Destination, NamedOutput};
 use crate::schedule::Schedule;
 use crate::settings::{self, Settings};
 use crate::time::{Instant, Period, TimestampError, parse_timestamp, start_of_local_day};
@@ -41,7 +42,8 @@ pub struct Config {
     pub since: Option<Instant>,
     /// Inclusive upper bound on created_at.
     pub until: Option<Instant>,
-    pub rejects: Option<PathBuf>,
+    /// `--rejects`: where rejected rows go as CSV.
+    pub rejects: Option<Destination>,
     pub csat: CsatScale,
     pub sla: SlaPolicies,
     /// `sla` holds the contract's default targets (no policy is configured).
@@ -58,8 +60,12 @@ pub struct Config {
     pub by: Vec<Dimension>,
     pub period: Option<Period>,
     pub format: ReportFormat,
-    pub output: Option<PathBuf>,
+    pub output: Destination,
 }
+
+/// More reading threads than this only add memory (each holds a few 4 MiB chunks in flight)
+/// and thread start-up: reading is bound by the booking thread long before.
+pub const MAX_THREADS: usize = 64;
 
 impl Config {
     /// The defaults of the command line for these inputs: what library users and tests start
@@ -84,7 +90,7 @@ impl Config {
             by: vec![Dimension::Channel],
             period: None,
             format: ReportFormat::Json,
-            output: None,
+            output: Destination::Stdout,
         }
     }
 
@@ -138,6 +144,32 @@ impl Config {
                 .map(|text| parse_instant(option, text, tz, end_of_day))
                 .transpose()
         };
+        let since = instant("since", &input.since, false)?;
+        let until = instant("until", &input.until, true)?;
+        if let (Some(since), Some(until), Some(text)) = (since, until, &input.since)
+            && since > until
+        {
+            return Err(usage(
+                "since",
+                text,
+                format!(
+                    "it is after --until {}: no ticket could be selected",
+                    input.until.as_deref().unwrap_or_default()
+                ),
+            ));
+        }
+        if let (Some(period), Some(since), Some(until)) = (period, since, until) {
+            // Known before anything is read: refuse a period table that cannot be made.
+            let max_memory = max_memory(input.max_memory.as_deref())?;
+            crate::metrics::group::check_period_count(period, tz, since, until, max_memory)
+                .map_err(|error| usage("period", period.name(), error.to_string()))?;
+        }
+        let rejects = input.rejects.as_deref().map(Destination::from_arg);
+        let output = output
+            .output
+            .as_deref()
+            .map_or(Destination::Stdout, Destination::from_arg);
+        check_outputs(input, config_file.as_deref(), &output, rejects.as_ref())?;
         Ok(Config {
             sources: input.inputs.iter().map(|p| Source::from_arg(p)).collect(),
             ingest: IngestOptions {
@@ -163,10 +195,7 @@ impl Config {
                         })
                     })
                     .transpose()?,
-                threads: input.threads.map_or_else(
-                    || std::thread::available_parallelism().map_or(1, usize::from),
-                    usize::from,
-                ),
+                threads: threads(input.threads)?,
                 skip_invalid: input.skip_invalid || input.rejects.is_some(),
                 max_record_bytes: input
                     .max_record_size
@@ -190,9 +219,9 @@ impl Config {
             },
             tz,
             as_of: instant("as-of", &input.as_of, false)?,
-            since: instant("since", &input.since, false)?,
-            until: instant("until", &input.until, true)?,
-            rejects: input.rejects.clone(),
+            since,
+            until,
+            rejects,
             csat,
             sla: settings.sla,
             sla_defaults: settings.sla_defaults,
@@ -200,16 +229,51 @@ impl Config {
             fcr_reopen_window: settings.fcr_reopen_window,
             config_file,
             strict: input.strict,
-            max_memory: match input.max_memory.as_deref() {
-                Some(text) => parse_size(text)?,
-                None => default_memory_limit(),
-            },
+            max_memory: max_memory(input.max_memory.as_deref())?,
             by: by.to_vec(),
             period,
             format,
-            output: output.output.clone(),
+            output,
         })
     }
+}
+
+/// `--threads`, or the machine's cores; at most [`MAX_THREADS`].
+fn threads(given: Option<u16>) -> Result<usize, UsageError> {
+    match given.map(usize::from) {
+        Some(n) if n > MAX_THREADS => Err(usage(
+            "threads",
+            &n.to_string(),
+            format!("at most {MAX_THREADS} (more only cost memory)"),
+        )),
+        Some(n) => Ok(n),
+        None => Ok(std::thread::available_parallelism()
+            .map_or(1, usize::from)
+            .min(MAX_THREADS)),
+    }
+}
+
+/// Outputs must not be inputs (the exports, the config and mapping files) nor each other.
+fn check_outputs(
+    input: &InputArgs,
+    config_file: Option<&Path>,
+    report: &Destination,
+    rejects: Option<&Destination>,
+) -> Result<(), UsageError> {
+    let mut inputs: Vec<&Path> = input.inputs.iter().map(PathBuf::as_path).collect();
+    inputs.extend(config_file);
+    inputs.extend(input.mapping.as_deref());
+    let mut outputs = vec![NamedOutput {
+        option: "output",
+        what: "the report",
+        destination: report,
+    }];
+    outputs.extend(rejects.map(|destination| NamedOutput {
+        option: "rejects",
+        what: "the rejected rows",
+        destination,
+    }));
+    output::check(&inputs, &outputs)
 }
 
 /// `--config FILE`, else ticketkpi.toml in the working directory, else the defaults.
@@ -330,6 +394,14 @@ fn parse_size(text: &str) -> Result<Option<u64>, UsageError> {
         .ok_or_else(|| usage("max-memory", text, "expected a size such as 8G or 500M"))?
         * factor;
     Ok((bytes > 0.0).then_some(bytes as u64))
+}
+
+/// `--max-memory`, or the default.
+fn max_memory(given: Option<&str>) -> Result<Option<u64>, UsageError> {
+    match given {
+        Some(text) => parse_size(text),
+        None => Ok(default_memory_limit()),
+    }
 }
 
 /// 80% of the machine's memory (Linux), leaving room for the rest of the run.

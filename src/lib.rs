@@ -9,6 +9,7 @@ pub mod config;
 pub mod ingest;
 pub mod metrics;
 pub mod model;
+pub mod output;
 pub mod pipeline;
 pub mod progress;
 pub mod report;
@@ -17,7 +18,6 @@ pub mod settings;
 pub mod symbols;
 pub mod time;
 
-use std::fs::File;
 use std::io::{self, BufWriter, IsTerminal, Write};
 use std::process::ExitCode;
 
@@ -71,34 +71,37 @@ pub fn run(cli: &Cli) -> anyhow::Result<()> {
 }
 
 fn init(args: &cli::InitArgs) -> anyhow::Result<()> {
-    if args.stdout {
+    if args.stdout || args.path.as_os_str() == "-" {
         let mut out = io::stdout().lock();
         out.write_all(settings::EXAMPLE.as_bytes())?;
         return Ok(out.flush()?);
     }
-    if args.path.exists() && !args.force {
+    let shown = report::escape::terminal(&args.path.to_string_lossy()).into_owned();
+    // A link counts as there even when it leads nowhere: writing through it would create a
+    // file wherever it points.
+    if std::fs::symlink_metadata(&args.path).is_ok() && !args.force {
         anyhow::bail!(
-            "{} exists already; use --force to replace it, or --stdout to print the example",
-            args.path.display()
+            "{shown} exists already; use --force to replace it, or --stdout to print the example"
         );
     }
-    std::fs::write(&args.path, settings::EXAMPLE)
-        .with_context(|| format!("cannot write {}", args.path.display()))?;
-    eprintln!(
-        "ticketkpi: wrote {}; edit it, then run `ticketkpi report` in this directory",
-        args.path.display()
-    );
+    let mut file =
+        output::PendingFile::create(&args.path).with_context(|| format!("cannot write {shown}"))?;
+    file.write_all(settings::EXAMPLE.as_bytes())
+        .and_then(|()| file.commit())
+        .with_context(|| format!("cannot write {shown}"))?;
+    eprintln!("ticketkpi: wrote {shown}; edit it, then run `ticketkpi report` in this directory");
     Ok(())
 }
 
 fn sla(config: &Config, breaches: bool) -> anyhow::Result<()> {
     use metrics::sla::SlaState;
-    let analysis = pipeline::analyse(config)?;
+    let mut analysis = pipeline::analyse(config)?;
     if !breaches {
         let kpis = analysis.kpis(config);
-        return write_output(config, |out, style| {
+        write_output(config, |out, style| {
             report::sla::write_attainment(&kpis.overall.sla, config.format, style, out)
-        });
+        })?;
+        return analysis.commit_rejects();
     }
     let context = analysis.context(config);
     let mut list = Vec::new();
@@ -133,12 +136,13 @@ fn sla(config: &Config, breaches: bool) -> anyhow::Result<()> {
     });
     write_output(config, |out, style| {
         report::sla::write_breaches(&list, config.format, style, out)
-    })
+    })?;
+    analysis.commit_rejects()
 }
 
 fn inspect(config: &Config, json: bool) -> anyhow::Result<()> {
     use report::inspect::{InspectedInput, Inspection, RejectedRow};
-    let analysis = pipeline::analyse(config)?;
+    let mut analysis = pipeline::analyse(config)?;
     let stats = &analysis.stats;
     let inspection = Inspection {
         inputs: stats
@@ -182,30 +186,16 @@ fn inspect(config: &Config, json: bool) -> anyhow::Result<()> {
     };
     write_output(config, |out, style| {
         report::inspect::write(&inspection, json, style, out)
-    })
+    })?;
+    analysis.commit_rejects()
 }
 
-/// More periods than anyone reads, and more than memory should hold.
-const MAX_PERIODS: i64 = 100_000;
-
 fn report(config: &Config) -> anyhow::Result<()> {
-    let analysis = pipeline::analyse(config)?;
+    let mut analysis = pipeline::analyse(config)?;
     if let Some(period) = config.period {
         let created = analysis.tickets.iter().map(|t| t.created_at);
         if let (Some(first), Some(last)) = (created.clone().min(), created.max()) {
-            let days = (last - first) / (86_400 * time::MICROS_PER_SECOND);
-            let periods = match period {
-                time::Period::Day => days,
-                time::Period::Week => days / 7,
-                time::Period::Month => days / 28,
-            };
-            if periods > MAX_PERIODS {
-                anyhow::bail!(
-                    "the tickets span {days} days: --period {} would make about {periods} \
-                     periods (at most {MAX_PERIODS}); narrow it with --since/--until",
-                    format!("{period:?}").to_lowercase()
-                );
-            }
+            metrics::group::check_period_count(period, config.tz, first, last, config.max_memory)?;
         }
     }
     let kpis = analysis.kpis(config);
@@ -260,7 +250,7 @@ fn report(config: &Config) -> anyhow::Result<()> {
             .as_ref()
             .map(|path| path.display().to_string()),
         group_by: config.by.iter().map(|d| d.name().to_owned()).collect(),
-        period: config.period.map(|p| format!("{p:?}").to_lowercase()),
+        period: config.period.map(|p| p.name().to_owned()),
         sla_targets: if config.sla_defaults {
             report::SlaTargets::Default
         } else {
@@ -276,6 +266,7 @@ fn report(config: &Config) -> anyhow::Result<()> {
     write_output(config, |out, style| {
         report::write_report(&report, config.format, style, out)
     })?;
+    analysis.commit_rejects()?;
     let problems = report.data_quality.problems();
     if config.strict && !problems.is_empty() {
         return Err(DataQualityFailure(problems).into());
@@ -284,7 +275,7 @@ fn report(config: &Config) -> anyhow::Result<()> {
 }
 
 fn tickets(config: &Config) -> anyhow::Result<()> {
-    let analysis = pipeline::analyse(config)?;
+    let mut analysis = pipeline::analyse(config)?;
     let context = analysis.context(config);
     let mut tickets: Vec<&model::Ticket> = analysis.tickets.iter().collect();
     tickets.sort_by(|a, b| {
@@ -299,6 +290,7 @@ fn tickets(config: &Config) -> anyhow::Result<()> {
     write_output(config, |out, style| {
         report::tickets::write(&rows, config.format, style, out)
     })?;
+    analysis.commit_rejects()?;
     if analysis.stats.rows_rejected > 0 {
         eprintln!(
             "ticketkpi: {} invalid rows were skipped",
@@ -308,21 +300,22 @@ fn tickets(config: &Config) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Writes to `--output` or standard output, styled for a terminal only when it is one.
+/// Writes to `--output` or standard output, styled for a terminal only when it is one. A
+/// file is put in place only once complete (see `output`).
 fn write_output(
     config: &Config,
     write: impl FnOnce(&mut dyn Write, Style) -> io::Result<()>,
 ) -> anyhow::Result<()> {
     match &config.output {
-        Some(path) => {
-            let file =
-                File::create(path).with_context(|| format!("cannot create {}", path.display()))?;
-            let mut out = BufWriter::new(file);
+        output::Destination::File(path) => {
+            let shown = report::escape::terminal(&path.to_string_lossy()).into_owned();
+            let mut out = output::PendingFile::create(path)
+                .with_context(|| format!("cannot create {shown}"))?;
             write(&mut out, Style::default())
-                .and_then(|()| out.flush())
-                .with_context(|| format!("writing {}", path.display()))
+                .and_then(|()| out.commit())
+                .with_context(|| format!("writing {shown}"))
         }
-        None => {
+        output::Destination::Stdout => {
             let stdout = io::stdout();
             let terminal = stdout.is_terminal();
             let style = Style {
@@ -336,6 +329,9 @@ fn write_output(
     }
 }
 
+/// The longest error message printed; the rest is counted.
+const MAX_MESSAGE_CHARS: usize = 4_000;
+
 /// Maps an error to its documented exit code, printing it unless the output pipe was closed
 /// (`ticketkpi ... | head` is not a failure).
 pub fn exit_code_for(error: &anyhow::Error) -> ExitCode {
@@ -347,7 +343,11 @@ pub fn exit_code_for(error: &anyhow::Error) -> ExitCode {
     if broken_pipe {
         return ExitCode::SUCCESS;
     }
-    eprintln!("ticketkpi: error: {error:#}");
+    // Messages quote file, column and mapping names and values from the input: shown as on
+    // a terminal, and one value cannot make a message of megabytes.
+    let message = format!("{error:#}");
+    let message = report::escape::elide(&message, MAX_MESSAGE_CHARS);
+    eprintln!("ticketkpi: error: {}", report::escape::message(&message));
     if error.downcast_ref::<UsageError>().is_some() {
         ExitCode::from(EXIT_USAGE_ERROR)
     } else if error.downcast_ref::<DataQualityFailure>().is_some() {

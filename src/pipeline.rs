@@ -1,8 +1,6 @@
 //! The one pass: read every input into tickets, then fold the tickets into KPIs.
 
-use std::fs::File;
-use std::io::{self, BufWriter};
-use std::path::Path;
+use std::io::{self, Write};
 
 use anyhow::Context as _;
 
@@ -13,6 +11,8 @@ use crate::metrics::group::{Breakdown, GroupBlock, PeriodBlock, Periods};
 use crate::metrics::quality::{DataQuality, Quality};
 use crate::metrics::{Context, KpiAccumulator, KpiBlock};
 use crate::model::{Ticket, TicketStore};
+use crate::output::{Destination, Output};
+use crate::report::escape;
 use crate::symbols::Symbols;
 use crate::time::Instant;
 
@@ -30,6 +30,8 @@ pub struct Analysis {
     pub symbols: Symbols,
     /// The first rejected rows, as examples for `inspect`.
     pub reject_samples: Vec<Reject>,
+    /// `--rejects`, written but not yet in place: see [`Analysis::commit_rejects`].
+    pub rejects: Option<Output>,
 }
 
 /// How many rejected rows `inspect` shows.
@@ -52,7 +54,7 @@ struct Collector {
     store: TicketStore,
     /// Bytes the store may take (`--max-memory`).
     memory_limit: Option<u64>,
-    rejects: Option<csv::Writer<BufWriter<File>>>,
+    rejects: Option<RejectsWriter>,
     samples: Vec<Reject>,
 }
 
@@ -65,14 +67,15 @@ impl Sink for Collector {
         self.store.push_record(record);
     }
 
-    fn check(&mut self) -> Result<(), IngestError> {
-        let needed = self.store.estimated_bytes();
+    fn check(&mut self, held: u64) -> Result<(), IngestError> {
+        let needed = self.store.estimated_bytes() + held;
         match self.memory_limit {
             Some(limit) if needed > limit => Err(IngestError::MemoryLimit {
                 needed_mb: needed >> 20,
                 limit_mb: limit >> 20,
                 events: self.store.event_count(),
                 tickets: self.store.len() as u64,
+                text_mb: (self.store.id_bytes() + held) >> 20,
             }),
             _ => Ok(()),
         }
@@ -89,43 +92,68 @@ impl Sink for Collector {
             crate::ingest::Position::Line(line) => (line.to_string(), String::new()),
             crate::ingest::Position::Record(record) => (String::new(), record.to_string()),
         };
-        writer
-            .write_record([
-                reject.location.file.as_ref(),
-                &line,
-                &record,
-                reject.error.reason.as_str(),
-                reject.error.column.as_deref().unwrap_or_default(),
-                &reject.error.message,
-                &reject.raw,
-            ])
-            .map_err(io::Error::other)
+        writer.write([
+            reject.location.file.as_ref(),
+            &line,
+            &record,
+            reject.error.reason.as_str(),
+            reject.error.column.as_deref().unwrap_or_default(),
+            &reject.error.message,
+            &reject.raw,
+        ])
     }
 }
 
-fn rejects_writer(path: &Path) -> anyhow::Result<csv::Writer<BufWriter<File>>> {
-    let file = File::create(path)
-        .with_context(|| format!("cannot create the rejects file {}", path.display()))?;
-    let mut writer = csv::Writer::from_writer(BufWriter::new(file));
-    writer.write_record([
-        "file", "line", "record", "reason", "column", "message", "row",
-    ])?;
-    Ok(writer)
+/// `--rejects`: one CSV record per rejected row. Every cell is defused (file and column
+/// names, messages and rows come from the input), then quoted by `escape::csv_field`, which
+/// stays linear on rows of any length. A file is put in place when the run succeeds: until
+/// then an earlier rejects file is untouched (see `Analysis::commit_rejects`).
+struct RejectsWriter {
+    out: Output,
+}
+
+impl RejectsWriter {
+    fn open(destination: &Destination) -> anyhow::Result<RejectsWriter> {
+        let out = Output::open(destination).with_context(|| match destination {
+            Destination::File(path) => format!(
+                "cannot create the rejects file {}",
+                escape::terminal(&path.to_string_lossy())
+            ),
+            Destination::Stdout => "cannot write the rejects to standard output".to_owned(),
+        })?;
+        let mut writer = RejectsWriter { out };
+        writer.write([
+            "file", "line", "record", "reason", "column", "message", "row",
+        ])?;
+        Ok(writer)
+    }
+
+    fn write(&mut self, cells: [&str; 7]) -> io::Result<()> {
+        for (index, cell) in cells.into_iter().enumerate() {
+            if index > 0 {
+                self.out.write_all(b",")?;
+            }
+            escape::csv_field(&mut self.out, &escape::spreadsheet(cell))?;
+        }
+        self.out.write_all(b"\n")
+    }
 }
 
 pub fn analyse(config: &Config) -> anyhow::Result<Analysis> {
     let mut collector = Collector {
         store: TicketStore::default(),
         memory_limit: config.max_memory,
-        rejects: config.rejects.as_deref().map(rejects_writer).transpose()?,
+        rejects: config
+            .rejects
+            .as_ref()
+            .map(RejectsWriter::open)
+            .transpose()?,
         samples: Vec::new(),
     };
     let mut symbols = Symbols::default();
     let stats =
         Ingestor::new(&config.ingest, &mut symbols, &mut collector).read_all(&config.sources)?;
-    if let Some(mut writer) = collector.rejects.take() {
-        writer.flush().context("writing the rejects file")?;
-    }
+    let rejects = collector.rejects.take().map(|writer| writer.out);
 
     let as_of = config.as_of.or(stats.latest);
     let (tickets, events_after_as_of, duplicate_events, repeated_rows) = match as_of {
@@ -158,10 +186,21 @@ pub fn analyse(config: &Config) -> anyhow::Result<Analysis> {
         tickets,
         symbols,
         reject_samples: collector.samples,
+        rejects,
     })
 }
 
 impl Analysis {
+    /// Puts the `--rejects` file in place. Call it once the run's other outputs are
+    /// written: a run that fails before leaves an earlier rejects file as it was (dropped
+    /// uncommitted, the new one is removed).
+    pub fn commit_rejects(&mut self) -> anyhow::Result<()> {
+        match self.rejects.take() {
+            Some(out) => out.finish().context("writing the rejects file"),
+            None => Ok(()),
+        }
+    }
+
     pub fn context<'a>(&'a self, config: &'a Config) -> Context<'a> {
         Context {
             as_of: self.as_of.unwrap_or_default(),

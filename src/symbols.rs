@@ -4,6 +4,8 @@
 //! the text lives once here. Values are trimmed and lowercased on the way in, because the
 //! contract compares them case-insensitively and reports them in lowercase.
 
+use std::sync::Arc;
+
 use rustc_hash::FxHashMap;
 
 /// An interned value; `Sym::NONE` is the empty value.
@@ -30,17 +32,36 @@ impl Sym {
 /// The label of a group whose value is empty.
 pub const NONE_LABEL: &str = "(none)";
 
+/// How a value is labelled for people: `(none)` when there is none, and a real value that
+/// reads `(none)` quoted, `"(none)"`, so that the two groups never look alike (nor share a
+/// key in `channel_share`).
+pub fn label_of(value: Option<&str>) -> std::borrow::Cow<'_, str> {
+    match value {
+        None => NONE_LABEL.into(),
+        Some(NONE_LABEL) => format!("\"{NONE_LABEL}\"").into(),
+        Some(value) => value.into(),
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Symbols {
-    names: Vec<String>,
-    ids: FxHashMap<String, Sym>,
+    /// Per symbol, its lowercase text, shared with its key in `ids`.
+    names: Vec<Arc<str>>,
+    /// Every spelling seen (trimmed) -> its symbol.
+    ids: FxHashMap<Arc<str>, Sym>,
+    /// What the table holds, for `--max-memory`: text of any length can arrive in a value.
+    bytes: u64,
 }
+
+/// Bytes a key or name takes beyond its text: the `Arc` header, the hash entry and its slack.
+const ENTRY_BYTES: u64 = 64;
 
 impl Default for Symbols {
     fn default() -> Self {
         Symbols {
-            names: vec![String::new()],
+            names: vec![Arc::from("")],
             ids: FxHashMap::default(),
+            bytes: 0,
         }
     }
 }
@@ -54,33 +75,45 @@ impl Symbols {
         if let Some(sym) = self.ids.get(trimmed) {
             return *sym;
         }
-        // Distinct spellings of one value ("Email", "email") share a symbol.
-        let lower = trimmed.to_lowercase();
-        let sym = match self.ids.get(&lower) {
+        // Distinct spellings of one value ("Email", "email") share a symbol. Most values are
+        // lowercase already: no copy is made to find out (a value can be megabytes long).
+        let lower: std::borrow::Cow<'_, str> = if is_lowercase(trimmed) {
+            trimmed.into()
+        } else {
+            trimmed.to_lowercase().into()
+        };
+        let sym = match self.ids.get(lower.as_ref()) {
             Some(sym) => *sym,
             None => {
                 let sym = Sym(u32::try_from(self.names.len()).unwrap_or(u32::MAX));
-                self.names.push(lower.clone());
-                self.ids.insert(lower, sym);
+                let name: Arc<str> = Arc::from(lower.as_ref());
+                self.bytes += name.len() as u64 + ENTRY_BYTES;
+                self.names.push(name.clone());
+                self.ids.insert(name, sym);
                 sym
             }
         };
-        self.ids.insert(trimmed.to_owned(), sym);
+        if trimmed != lower.as_ref() {
+            self.bytes += trimmed.len() as u64 + ENTRY_BYTES;
+            self.ids.insert(Arc::from(trimmed), sym);
+        }
         sym
+    }
+
+    /// Roughly what the table holds: its texts and their entries.
+    pub fn estimated_bytes(&self) -> u64 {
+        self.bytes
     }
 
     /// The lowercase text of `sym`; empty for `Sym::NONE`.
     pub fn name(&self, sym: Sym) -> &str {
-        self.names.get(sym.0 as usize).map_or("", String::as_str)
+        self.names.get(sym.0 as usize).map_or("", |name| name)
     }
 
-    /// The text of `sym`, or `(none)` for the empty value: how groups are labelled.
-    pub fn label(&self, sym: Sym) -> &str {
-        if sym.is_none() {
-            NONE_LABEL
-        } else {
-            self.name(sym)
-        }
+    /// The text of `sym`, or `(none)` for the empty value: how groups are labelled (see
+    /// [`label_of`]).
+    pub fn label(&self, sym: Sym) -> std::borrow::Cow<'_, str> {
+        label_of(sym.non_empty().map(|sym| self.name(sym)))
     }
 
     /// For each symbol of `other` (by index), the same value's symbol here, interning what is
@@ -96,9 +129,20 @@ impl Symbols {
         }
         self.ids
             .get(trimmed)
-            .or_else(|| self.ids.get(&trimmed.to_lowercase()))
+            .or_else(|| self.ids.get(trimmed.to_lowercase().as_str()))
             .copied()
     }
+}
+
+/// Whether `text` is its own lowercase (`to_lowercase` would change nothing).
+fn is_lowercase(text: &str) -> bool {
+    if text.is_ascii() {
+        return !text.bytes().any(|b| b.is_ascii_uppercase());
+    }
+    text.chars().all(|c| {
+        let mut lower = c.to_lowercase();
+        lower.next() == Some(c) && lower.next().is_none()
+    })
 }
 
 #[cfg(test)]
@@ -116,10 +160,54 @@ mod tests {
     }
 
     #[test]
+    fn lowercase_is_recognised_without_a_copy() {
+        assert!(is_lowercase("email 2 ü ß"));
+        assert!(!is_lowercase("Email"));
+        assert!(
+            !is_lowercase("ǅ"),
+            "a titlecase letter lowercases to another"
+        );
+        assert!(!is_lowercase("İ"), "lowercases to two characters");
+    }
+
+    #[test]
+    fn the_table_counts_what_it_holds() {
+        let mut symbols = Symbols::default();
+        assert_eq!(symbols.estimated_bytes(), 0);
+        symbols.intern("chat");
+        let one = symbols.estimated_bytes();
+        assert!(one >= 4, "{one}");
+        symbols.intern("chat");
+        assert_eq!(
+            symbols.estimated_bytes(),
+            one,
+            "a value seen before costs nothing"
+        );
+        symbols.intern("Chat");
+        assert!(
+            symbols.estimated_bytes() > one,
+            "a new spelling is a new key"
+        );
+        let long = "x".repeat(1 << 20);
+        symbols.intern(&long);
+        assert!(
+            symbols.estimated_bytes() >= 1 << 20,
+            "one huge value counts"
+        );
+    }
+
+    #[test]
     fn empty_is_none() {
         let mut symbols = Symbols::default();
         assert_eq!(symbols.intern("  "), Sym::NONE);
         assert_eq!(symbols.label(Sym::NONE), "(none)");
+        let literal = symbols.intern("(None)");
+        assert_eq!(symbols.name(literal), "(none)");
+        assert_eq!(
+            symbols.label(literal),
+            "\"(none)\"",
+            "a real value never reads as the missing one"
+        );
         assert_eq!(symbols.name(Sym::NONE), "");
     }
 }

@@ -60,8 +60,14 @@ pub fn parse_timestamp(text: &str, tz: Tz) -> Result<Instant, TimestampError> {
 }
 
 /// 0001-01-01T00:00:00Z and 9999-12-31T23:59:59.999999Z.
-const EARLIEST: Instant = -62_135_596_800 * MICROS_PER_SECOND;
-const LATEST: Instant = 253_402_300_800 * MICROS_PER_SECOND - 1;
+pub const EARLIEST: Instant = -62_135_596_800 * MICROS_PER_SECOND;
+pub const LATEST: Instant = 253_402_300_800 * MICROS_PER_SECOND - 1;
+
+/// The longest duration read from an input (a first reply, resolution or handle time):
+/// 100 years of 365.25 days. Longer is no help desk's measurement but a unit or column
+/// mistake, and with timestamps in years 1 to 9999 it keeps every duration and every instant
+/// derived from one exact (far from f64's and u64's limits).
+pub const MAX_DURATION_SECONDS: f64 = 3_155_760_000.0;
 
 fn parse_any(text: &str, tz: Tz) -> Result<Instant, TimestampError> {
     let bytes = text.as_bytes();
@@ -175,62 +181,131 @@ pub struct PeriodBucket {
 }
 
 impl Period {
-    /// The bucket that contains `at`.
+    /// The bucket that contains `at`. Buckets tile time: each starts where the one before it
+    /// ends (see [`start_of_local_day`]), so an instant whose wall clock went back over
+    /// midnight belongs to the period it lies in, whatever its local date says.
     pub fn bucket_of(self, at: Instant, tz: Tz) -> PeriodBucket {
         let local_date = to_datetime(at).with_timezone(&tz).date_naive();
-        let first_day = match self {
-            Period::Day => local_date,
-            Period::Week => local_date
+        let mut first_day = self.first_day(local_date);
+        // The local date is off by at most a day near a fold; a step or two puts it right.
+        for _ in 0..4 {
+            let next = self.next_first_day(first_day);
+            if at < start_of_local_day(first_day, tz) {
+                first_day = first_day
+                    .pred_opt()
+                    .map_or(first_day, |day| self.first_day(day));
+            } else if at >= start_of_local_day(next, tz) {
+                first_day = next;
+            } else {
+                break;
+            }
+        }
+        let next = self.next_first_day(first_day);
+        let start = start_of_local_day(first_day, tz);
+        let end = start_of_local_day(next, tz);
+        PeriodBucket {
+            label: self.label(first_day),
+            // Only if the steps above did not converge, which no zone does (a property test
+            // walks every zone): the bucket must still hold its instant.
+            start: start.min(at),
+            end: end.max(at + 1),
+        }
+    }
+
+    /// The name `--period` takes.
+    pub fn name(self) -> &'static str {
+        match self {
+            Period::Day => "day",
+            Period::Week => "week",
+            Period::Month => "month",
+        }
+    }
+
+    /// The first day of the period that holds `date`.
+    fn first_day(self, date: NaiveDate) -> NaiveDate {
+        match self {
+            Period::Day => date,
+            Period::Week => date
                 .checked_sub_signed(Duration::days(i64::from(
-                    local_date.weekday().num_days_from_monday(),
+                    date.weekday().num_days_from_monday(),
                 )))
-                .unwrap_or(local_date),
-            Period::Month => local_date.with_day(1).unwrap_or(local_date),
-        };
-        let next_first_day = match self {
+                .unwrap_or(date),
+            Period::Month => date.with_day(1).unwrap_or(date),
+        }
+    }
+
+    /// The first day of the next period (saturating at the end of the calendar, which
+    /// timestamps, limited to years 1 to 9999, never reach).
+    fn next_first_day(self, first_day: NaiveDate) -> NaiveDate {
+        match self {
             Period::Day => first_day.succ_opt(),
             Period::Week => first_day.checked_add_signed(Duration::days(7)),
             Period::Month => first_day.checked_add_months(chrono::Months::new(1)),
-        };
-        let label = match self {
+        }
+        .unwrap_or(NaiveDate::MAX)
+    }
+
+    fn label(self, first_day: NaiveDate) -> String {
+        match self {
             Period::Day => first_day.format("%Y-%m-%d").to_string(),
             Period::Week => {
                 let week = first_day.iso_week();
                 format!("{}-W{:02}", week.year(), week.week())
             }
             Period::Month => first_day.format("%Y-%m").to_string(),
-        };
-        let start = day_bound(first_day, tz, Bound::First).min(at);
-        // The end is the last instant the next period's first wall-clock time occurs: where
-        // DST ends around midnight, this period's clock times come round again before it.
-        let end = next_first_day.map_or(at + 1, |day| day_bound(day, tz, Bound::Last));
-        PeriodBucket {
-            label,
-            start,
-            end: end.max(at + 1),
         }
+    }
+
+    /// How many periods from the one holding `first` to the one holding `last`, both
+    /// included (by local dates, so it may be one off near a fold): what `--period` would
+    /// list, known before any is made.
+    pub fn count(self, first: Instant, last: Instant, tz: Tz) -> u64 {
+        let date = |at: Instant| to_datetime(at).with_timezone(&tz).date_naive();
+        let (from, to) = (
+            self.first_day(date(first)),
+            self.first_day(date(last.max(first))),
+        );
+        let periods = match self {
+            Period::Day => (to - from).num_days(),
+            Period::Week => (to - from).num_days() / 7,
+            Period::Month => {
+                i64::from(to.year() - from.year()) * 12 + i64::from(to.month())
+                    - i64::from(from.month())
+            }
+        };
+        u64::try_from(periods).unwrap_or(0) + 1
     }
 }
 
-#[derive(Clone, Copy)]
-enum Bound {
-    First,
-    Last,
+/// The first instant of `date` in `tz`, where the day before ends: just after the last
+/// instant whose local date is earlier. Usually local midnight. Where clocks go back over
+/// midnight (St. John's until 2011: 00:01 back to 23:01), the day begins at the second
+/// midnight, after the repeated evening; where midnight repeats because clocks go back at
+/// 01:00 (Havana, 2018-11-04), at the first, so the repeated hour is all the new day's. Where
+/// a zone change skips midnight or a whole day (Samoa 2011-12-30), at the first wall-clock
+/// time that exists; a skipped day is empty, starting where the next one does.
+///
+/// Days defined this way tile time exactly, and so do the weeks and months made of them.
+pub fn start_of_local_day(date: NaiveDate, tz: Tz) -> Instant {
+    let last_moment = date
+        .pred_opt()
+        .and_then(|day| day.and_hms_micro_opt(23, 59, 59, 999_999));
+    match last_moment.map(|naive| tz.from_local_datetime(&naive)) {
+        Some(LocalResult::Single(dt) | LocalResult::Ambiguous(_, dt)) => dt.timestamp_micros() + 1,
+        // The day before ends in a gap: this day begins where the gap does.
+        _ => first_existing_time(date, tz),
+    }
 }
 
-/// The first wall-clock time of `date` that exists in `tz` (midnight, unless a zone change
-/// skips it, or the whole day), at its first or last occurrence.
-fn day_bound(date: NaiveDate, tz: Tz, bound: Bound) -> Instant {
+/// The first occurrence of the first wall-clock time of `date` that exists in `tz` (a
+/// minute after the other: zone changes are on whole minutes).
+fn first_existing_time(date: NaiveDate, tz: Tz) -> Instant {
     let mut naive = date.and_hms_opt(0, 0, 0).unwrap_or_default();
     // A skipped stretch is at most a day (Samoa 2011, Kiritimati 1994), plus its offset.
     for _ in 0..(3 * 24 * 60) {
         match tz.from_local_datetime(&naive) {
-            LocalResult::Single(dt) => return dt.timestamp_micros(),
-            LocalResult::Ambiguous(first, last) => {
-                return match bound {
-                    Bound::First => first.timestamp_micros(),
-                    Bound::Last => last.timestamp_micros(),
-                };
+            LocalResult::Single(dt) | LocalResult::Ambiguous(dt, _) => {
+                return dt.timestamp_micros();
             }
             LocalResult::None => naive += Duration::minutes(1),
         }
@@ -238,15 +313,10 @@ fn day_bound(date: NaiveDate, tz: Tz, bound: Bound) -> Instant {
     naive.and_utc().timestamp_micros()
 }
 
-/// The first instant of `date` in `tz` (local midnight, or the first wall-clock time after
-/// it when a zone change skips midnight).
-pub fn start_of_local_day(date: NaiveDate, tz: Tz) -> Instant {
-    day_bound(date, tz, Bound::First)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
 
     fn utc(text: &str) -> Result<Instant, TimestampError> {
         parse_timestamp(text, Tz::UTC)
@@ -361,5 +431,122 @@ mod tests {
             format_rfc3339(at("2026-03-01T10:20:30Z") + 5),
             "2026-03-01T10:20:30.000005Z"
         );
+    }
+
+    /// Walks the buckets from the one holding `from` until one starts at `until` or later:
+    /// each must start where the one before ended (no gap, no overlap), be non-empty, hold
+    /// the instant before its end, and come later in label order.
+    fn assert_tiles(period: Period, tz: Tz, from: Instant, until: Instant) -> Result<(), String> {
+        let mut bucket = period.bucket_of(from, tz);
+        let mut walked = 0;
+        while bucket.start < until {
+            let show = |b: &PeriodBucket| {
+                format!(
+                    "{} [{}, {})",
+                    b.label,
+                    format_rfc3339(b.start),
+                    format_rfc3339(b.end)
+                )
+            };
+            if bucket.start >= bucket.end {
+                return Err(format!("{tz}: empty {}", show(&bucket)));
+            }
+            if period.bucket_of(bucket.end - 1, tz) != bucket {
+                return Err(format!(
+                    "{tz}: its last instant is not in {}",
+                    show(&bucket)
+                ));
+            }
+            let next = period.bucket_of(bucket.end, tz);
+            if next.start != bucket.end || next.label <= bucket.label {
+                return Err(format!("{tz}: {} then {}", show(&bucket), show(&next)));
+            }
+            bucket = next;
+            walked += 1;
+        }
+        if walked == 0 {
+            return Err(format!("{tz}: nothing walked"));
+        }
+        Ok(())
+    }
+
+    fn new_year(year: i32, tz: Tz) -> Instant {
+        start_of_local_day(NaiveDate::from_ymd_opt(year, 1, 1).unwrap(), tz)
+    }
+
+    #[test]
+    fn periods_tile_time_where_dst_changes_at_midnight() {
+        // Havana: clocks went back from 01:00 to 00:00 on 2018-11-04, so midnight came twice.
+        let havana = Tz::America__Havana;
+        let day = Period::Day.bucket_of(at("2018-11-04T04:30:00Z"), havana);
+        assert_eq!(day.label, "2018-11-04", "00:30, the first time round");
+        assert_eq!(day.start, at("2018-11-04T04:00:00Z"), "the first midnight");
+        let before = Period::Day.bucket_of(day.start - 1, havana);
+        assert_eq!(before.label, "2018-11-03");
+        assert_eq!(
+            before.end, day.start,
+            "the day before ends where this one starts"
+        );
+        assert_eq!(
+            Period::Day
+                .bucket_of(at("2018-11-04T05:30:00Z"), havana)
+                .label,
+            "2018-11-04",
+            "00:30, the second time round"
+        );
+        for period in [Period::Day, Period::Week, Period::Month] {
+            assert_tiles(
+                period,
+                havana,
+                new_year(2018, havana),
+                new_year(2019, havana),
+            )
+            .unwrap();
+        }
+    }
+
+    #[test]
+    fn months_tile_time_in_every_zone() {
+        for tz in chrono_tz::TZ_VARIANTS {
+            assert_tiles(Period::Month, tz, new_year(1970, tz), new_year(2030, tz)).unwrap();
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(400))]
+        #[test]
+        fn periods_tile_time_in_any_zone_and_year(
+            zone in 0..chrono_tz::TZ_VARIANTS.len(),
+            year in 1850i32..2100,
+            period in prop::sample::select(vec![Period::Day, Period::Week, Period::Month]),
+        ) {
+            let tz = chrono_tz::TZ_VARIANTS[zone];
+            let years = if period == Period::Month { 10 } else { 1 };
+            let tiled = assert_tiles(period, tz, new_year(year, tz), new_year(year + years, tz));
+            prop_assert!(tiled.is_ok(), "{}", tiled.unwrap_err());
+        }
+
+        #[test]
+        fn an_instant_lies_in_its_bucket_and_the_count_agrees(
+            zone in 0..chrono_tz::TZ_VARIANTS.len(),
+            first in EARLIEST..LATEST,
+            span in 0i64..(400 * 86_400 * MICROS_PER_SECOND),
+            period in prop::sample::select(vec![Period::Day, Period::Week, Period::Month]),
+        ) {
+            let tz = chrono_tz::TZ_VARIANTS[zone];
+            let last = (first + span).min(LATEST);
+            let bucket = period.bucket_of(first, tz);
+            prop_assert!(bucket.start <= first && first < bucket.end, "{:?}", bucket);
+            // Walking from the first bucket to the last one's takes count - 1 steps, give
+            // or take one near a fold.
+            let mut steps = 0u64;
+            let mut walk = bucket;
+            while walk.end <= last {
+                walk = period.bucket_of(walk.end, tz);
+                steps += 1;
+            }
+            let count = period.count(first, last, tz);
+            prop_assert!(steps + 1 >= count.saturating_sub(1) && steps < count + 1, "{steps} steps, count {count}");
+        }
     }
 }

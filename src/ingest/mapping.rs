@@ -907,15 +907,29 @@ impl Mapping {
             }
             ValueKind::Duration => match field.unit {
                 DurationUnit::Seconds => Ok(Some(value)),
-                unit => duration_seconds(&value, unit)
-                    .map(|seconds| Some(Cow::Owned(seconds.to_string())))
-                    .ok_or_else(|| {
-                        RowError::new(
-                            RejectReason::BadNumber,
+                unit => match duration_seconds(&value, unit) {
+                    // Said in the column's own unit: 5256000000000000000000 minutes.
+                    Some(seconds) if seconds.abs() > crate::time::MAX_DURATION_SECONDS => {
+                        Err(RowError::new(
+                            RejectReason::OutOfRange,
                             Some(&self.column_of(target)),
-                            format!("cannot parse {value:?} as a duration in {unit:?}"),
-                        )
-                    }),
+                            format!(
+                                "{value} {} is more than 100 years, the longest duration read",
+                                match unit {
+                                    DurationUnit::Hms => "(h:mm:ss)",
+                                    DurationUnit::Hours => "hours",
+                                    _ => "minutes",
+                                }
+                            ),
+                        ))
+                    }
+                    Some(seconds) => Ok(Some(Cow::Owned(seconds.to_string()))),
+                    None => Err(RowError::new(
+                        RejectReason::BadNumber,
+                        Some(&self.column_of(target)),
+                        format!("cannot parse {value:?} as a duration in {unit:?}"),
+                    )),
+                },
             },
         }
     }
@@ -1017,7 +1031,8 @@ fn duration_seconds(text: &str, unit: DurationUnit) -> Option<f64> {
                 .parse()
                 .ok()
                 .filter(|s: &f64| (0.0..60.0).contains(s))?;
-            Some(hours.checked_mul(3600)?.checked_add(minutes * 60)? as f64 + seconds)
+            // In f64: hours of any size must not overflow (they are bounded after).
+            Some(hours as f64 * 3600.0 + (minutes * 60) as f64 + seconds)
         }
     }
 }
@@ -1288,6 +1303,11 @@ mod tests {
         assert_eq!(
             duration_seconds("02:30:00", DurationUnit::Hours),
             Some(9000.0)
+        );
+        assert_eq!(
+            duration_seconds("18446744073709551615:00:00", DurationUnit::Hms),
+            Some(18446744073709551615.0 * 3600.0),
+            "no overflow; the bound is checked after"
         );
     }
 }

@@ -17,10 +17,11 @@ pub mod presets;
 mod records;
 pub mod row;
 pub mod source;
+mod threads;
 pub mod ticket_record;
 pub mod values;
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::BTreeMap;
 use std::fmt;
 use std::io;
 use std::sync::Arc;
@@ -81,9 +82,10 @@ pub enum IngestError {
     #[error("{location}: {error}")]
     InvalidRow { location: Location, error: RowError },
     #[error(
-        "{file}: missing required column{} {} (reading it as {mapping}; columns found: {found})",
+        "{file}: missing required column{} {} (reading it as {mapping}; columns found: {})",
         if missing.len() > 1 { "s" } else { "" },
-        missing.iter().map(|m| format!("'{m}'")).collect::<Vec<_>>().join(", ")
+        missing.iter().map(|m| format!("'{m}'")).collect::<Vec<_>>().join(", "),
+        crate::report::escape::elide_list(found, 1_000)
     )]
     MissingColumns {
         file: String,
@@ -99,14 +101,16 @@ pub enum IngestError {
     RejectsOutput(#[source] io::Error),
     #[error(
         "the input needs about {needed_mb} MB of memory so far ({events} events of {tickets} \
-         tickets), more than the limit of {limit_mb} MB; raise it with --max-memory, or give \
-         the export in smaller pieces (a month at a time)"
+         tickets; {text_mb} MB of it ids, values and messages waiting for their thread), more \
+         than the limit of {limit_mb} MB; raise it with --max-memory, or give the export in \
+         smaller pieces (a month at a time)"
     )]
     MemoryLimit {
         needed_mb: u64,
         limit_mb: u64,
         events: u64,
         tickets: u64,
+        text_mb: u64,
     },
 }
 
@@ -187,9 +191,11 @@ pub trait Sink {
     fn event(&mut self, ticket_id: &str, event: Event);
     fn ticket(&mut self, record: TicketRecord);
     fn reject(&mut self, reject: &Reject) -> io::Result<()>;
-    /// Called every 64 Ki rows: a sink that holds data can stop the run before memory runs
-    /// out, with a clear error.
-    fn check(&mut self) -> Result<(), IngestError> {
+    /// Called for every row, so keep it cheap: a sink that holds data can stop the run before
+    /// memory runs out, with a clear error. `held`: bytes ingest holds meanwhile (interned
+    /// values, messages waiting for their thread's root).
+    fn check(&mut self, held: u64) -> Result<(), IngestError> {
+        let _ = held;
         Ok(())
     }
 }
@@ -343,6 +349,8 @@ pub struct Ingestor<'a, S: Sink> {
     coverage: Option<Coverage>,
     /// The rules for the input being read (its mapping may declare the zone of its times).
     input_rules: RowRules,
+    /// What `threads` holds, for the memory check.
+    thread_bytes: u64,
 }
 
 impl<'a, S: Sink> Ingestor<'a, S> {
@@ -356,6 +364,7 @@ impl<'a, S: Sink> Ingestor<'a, S> {
             current: None,
             coverage: None,
             input_rules: options.rules.clone(),
+            thread_bytes: 0,
         }
     }
 
@@ -364,12 +373,14 @@ impl<'a, S: Sink> Ingestor<'a, S> {
         for source in sources {
             self.read(source)?;
             self.finish_input();
+            self.check_memory()?;
         }
         if let Some(progress) = &self.options.progress {
             progress.finish();
         }
         self.resolve_threads();
         self.stats.coverage = self.coverage.take().unwrap_or_default();
+        self.check_memory()?;
         Ok(self.stats)
     }
 
@@ -530,6 +541,10 @@ impl<'a, S: Sink> Ingestor<'a, S> {
             }
             Record::Message { id, parent, event } => {
                 self.note(&event);
+                self.thread_bytes += (std::mem::size_of::<ThreadMessage>()
+                    + id.len()
+                    + parent.as_ref().map_or(0, String::len))
+                    as u64;
                 self.threads.push(ThreadMessage { id, parent, event });
             }
             Record::Ticket(record) => {
@@ -558,15 +573,20 @@ impl<'a, S: Sink> Ingestor<'a, S> {
         u16::try_from(self.stats.files.len().saturating_sub(1)).unwrap_or(u16::MAX)
     }
 
-    /// Every 64 Ki rows: the progress bar shows the count, and the sink checks its memory.
+    /// Every row: the sink checks its memory from the first row on (one huge value or id
+    /// counts at once); every 64 Ki rows the progress bar shows the count.
     fn tick(&mut self) -> Result<(), IngestError> {
-        if self.stats.rows.trailing_zeros() < 16 {
-            return Ok(());
-        }
-        if let Some(progress) = &self.options.progress {
+        if self.stats.rows.trailing_zeros() >= 16
+            && let Some(progress) = &self.options.progress
+        {
             progress.rows(self.stats.rows);
         }
-        self.sink.check()
+        self.check_memory()
+    }
+
+    fn check_memory(&mut self) -> Result<(), IngestError> {
+        self.sink
+            .check(self.symbols.estimated_bytes() + self.thread_bytes)
     }
 
     fn note(&mut self, event: &Event) {
@@ -579,27 +599,21 @@ impl<'a, S: Sink> Ingestor<'a, S> {
     /// input (threads cut at the file boundary start where the file does).
     fn resolve_threads(&mut self) {
         let messages = std::mem::take(&mut self.threads);
+        self.thread_bytes = 0;
         if messages.is_empty() {
             return;
         }
-        let parents: HashMap<&str, &str> = messages
+        let (ids, nodes, parents) = threads::link(
+            messages
+                .iter()
+                .map(|m| (m.id.as_str(), m.parent.as_deref())),
+        );
+        let roots = threads::roots(&parents);
+        let root_ids: Vec<String> = nodes
             .iter()
-            .filter_map(|m| m.parent.as_deref().map(|parent| (m.id.as_str(), parent)))
+            .map(|node| ids[roots[*node]].to_owned())
             .collect();
-        let present: HashSet<&str> = messages.iter().map(|m| m.id.as_str()).collect();
-        let mut roots = Vec::with_capacity(messages.len());
-        for message in &messages {
-            let mut root = message.id.as_str();
-            // Bounded: a reply-to cycle in broken data must not loop forever.
-            for _ in 0..messages.len() {
-                match parents.get(root) {
-                    Some(parent) if present.contains(parent) && *parent != root => root = parent,
-                    _ => break,
-                }
-            }
-            roots.push(root.to_owned());
-        }
-        for (message, root) in messages.into_iter().zip(roots) {
+        for (message, root) in messages.into_iter().zip(root_ids) {
             self.sink.event(&root, message.event);
         }
     }

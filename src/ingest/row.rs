@@ -494,7 +494,7 @@ fn decimal(text: &str, field: Field, min: f64, max: f64) -> Result<Option<f64>, 
 
 /// `handle_seconds`, or where it is empty the sum of talk, hold and after-call work.
 fn handle_seconds(row: &RowValues<'_>) -> Result<Option<f64>, RowError> {
-    let duration = |field| number(row, field, 0.0, f64::MAX);
+    let duration = |field| number(row, field, 0.0, crate::time::MAX_DURATION_SECONDS);
     if let Some(handle) = duration(Field::HandleSeconds)? {
         // The parts are still validated: a bad value is a bad row even when unused.
         for field in [Field::TalkSeconds, Field::HoldSeconds, Field::AcwSeconds] {

@@ -6,7 +6,9 @@ use super::mapping::{MappedRow, Target};
 use super::row::{Field, RejectReason, RowError, RowRules, csat_of, status_of};
 use super::values::{UnknownStatus, ValueNotes};
 use crate::symbols::Symbols;
-use crate::time::{Instant, MICROS_PER_SECOND, TimestampError, parse_timestamp};
+use crate::time::{
+    Instant, LATEST, MAX_DURATION_SECONDS, MICROS_PER_SECOND, TimestampError, parse_timestamp,
+};
 
 /// What a ticket-level export says about one ticket. Durations given instead of timestamps
 /// are turned into timestamps from `created_at` (help desks measure them from creation).
@@ -88,8 +90,18 @@ pub fn parse_ticket_row(
         }))
     };
     let after_creation = |target: Target| -> Result<Option<Instant>, RowError> {
-        Ok(duration(row, target)?
-            .map(|seconds| created_at + (seconds * MICROS_PER_SECOND as f64).round() as i64))
+        let Some(seconds) = duration(row, target)? else {
+            return Ok(None);
+        };
+        let at = created_at + (seconds * MICROS_PER_SECOND as f64).round() as i64;
+        if at > LATEST {
+            return Err(RowError::new(
+                RejectReason::OutOfRange,
+                Some(target.name()),
+                format!("{seconds} seconds after creation is after the year 9999"),
+            ));
+        }
+        Ok(Some(at))
     };
     let first_reply_at = match instant(row, Target::FirstReplyAt, rules)? {
         Some(at) => Some(at),
@@ -137,7 +149,7 @@ pub fn parse_ticket_row(
         customer_messages: count(row, Target::CustomerMessages)?,
         csat: csat_of(row.get(Target::Event(Field::Csat)), rules)?,
         nps: number(Field::Nps, 0.0, 10.0)?,
-        handle_seconds: number(Field::HandleSeconds, 0.0, f64::MAX)?,
+        handle_seconds: number(Field::HandleSeconds, 0.0, MAX_DURATION_SECONDS)?,
         attributes: Attributes {
             channel: symbols.intern(row.get(Target::Event(Field::Channel))),
             agent: symbols.intern(row.get(Target::Event(Field::Agent))),
@@ -233,8 +245,9 @@ fn bounded(
     Ok(Some(value))
 }
 
+/// Seconds, at most `MAX_DURATION_SECONDS` (100 years).
 fn duration(row: &MappedRow<'_>, target: Target) -> Result<Option<f64>, RowError> {
-    bounded(row, target, 0.0, f64::MAX)
+    bounded(row, target, 0.0, MAX_DURATION_SECONDS)
 }
 
 fn count(row: &MappedRow<'_>, target: Target) -> Result<Option<u32>, RowError> {

@@ -6,7 +6,7 @@ use crate::model::Ticket;
 use crate::time::{Instant, SECONDS_PER_DAY, seconds_between};
 
 /// Upper bounds (exclusive, in days) of the age buckets, and their labels.
-const AGE_BUCKETS: [(f64, &str); 5] = [
+pub(crate) const AGE_BUCKETS: [(f64, &str); 5] = [
     (1.0, "0-1d"),
     (3.0, "1-3d"),
     (7.0, "3-7d"),

@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, HashMap};
 use chrono_tz::Tz;
 use serde::Serialize;
 
-use super::backlog::{AgeBuckets, Backlog, open_by_age};
+use super::backlog::{AGE_BUCKETS, AgeBuckets, Backlog};
 use super::{Context, KpiAccumulator, KpiBlock};
 use crate::model::Ticket;
 use crate::symbols::Sym;
@@ -53,9 +53,17 @@ pub struct Breakdown {
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct GroupBlock {
-    /// Dimension name -> group value (lowercase; `(none)` when empty).
-    pub by: BTreeMap<String, String>,
+    /// Dimension name -> group value (lowercase); `None` (JSON null) for tickets without
+    /// one, kept apart from any real value, a value written `(none)` included.
+    pub by: BTreeMap<String, Option<String>>,
     pub kpis: KpiBlock,
+}
+
+impl GroupBlock {
+    /// The group's value of `dimension` as people read it: `(none)` for no value.
+    pub fn label(&self, dimension: &str) -> std::borrow::Cow<'_, str> {
+        crate::symbols::label_of(self.by.get(dimension).and_then(Option::as_deref))
+    }
 }
 
 impl Breakdown {
@@ -95,7 +103,10 @@ impl Breakdown {
                     .dimensions
                     .iter()
                     .zip(&key)
-                    .map(|(d, sym)| (d.name().to_owned(), context.symbols.label(*sym).to_owned()))
+                    .map(|(d, sym)| {
+                        let value = sym.non_empty().map(|sym| context.symbols.name(sym));
+                        (d.name().to_owned(), value.map(str::to_owned))
+                    })
                     .collect(),
                 kpis: accumulator.finish(context),
             })
@@ -110,40 +121,63 @@ impl Breakdown {
     }
 }
 
-/// The backlog at the end of a period and its ages, by one rule so that the total is always
-/// the sum of the ages. At `as_of` (or later) it is the open backlog. Earlier it needs to
-/// know when each ticket was solved: unknown (null) for a ticket table without solved times,
-/// and when a ticket created by then is solved at `as_of` without a date (an abandoned call
-/// of a call log, "closed" with no time): its state then is unknown, and counting it open
-/// would grow the backlog by every such ticket, period after period.
-fn backlog_at(
-    tickets: &[Ticket],
-    at: Instant,
-    context: &Context<'_>,
-) -> (Option<u64>, Option<AgeBuckets>) {
-    if !context.has_status {
-        return (None, None);
-    }
-    if at >= context.as_of {
-        let mut backlog = Backlog::default();
-        for ticket in tickets {
-            backlog.observe(ticket, context.as_of);
-        }
-        return match backlog.finish(true) {
-            Some(report) => (Some(report.open), Some(report.age)),
-            None => (None, None),
-        };
-    }
-    let undated = |t: &Ticket| t.created_at <= at && t.is_solved() && t.solved_changes.is_empty();
-    let dated = context
-        .facts
-        .allows(super::availability::Kpi::ResolutionTime);
-    if !dated || tickets.iter().any(undated) {
-        return (None, None);
-    }
-    let ages = open_by_age(tickets, at);
-    let total = ages.labelled().iter().map(|(_, n)| n).sum();
-    (Some(total), Some(ages))
+/// More periods than anyone reads (27 years of days, 190 of weeks, 833 of months), and a
+/// bound on the period table: each period is a whole KPI block.
+pub const MAX_PERIODS: u64 = 10_000;
+
+/// What one reported period takes in memory (9,862 daily periods took 63 MB of peak RSS in
+/// a table report), for `--max-memory`.
+pub const PERIOD_BYTES: u64 = 7 << 10;
+
+/// A `--period` over a range that would list too many periods.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "from {from} to {to}, --period {period} would list about {} periods, {reason}; narrow the \
+     range with --since/--until{}",
+    super::super::report::text::count(*periods),
+    if *period == "month" { "" } else { ", or take a longer --period" }
+)]
+pub struct TooManyPeriods {
+    pub from: String,
+    pub to: String,
+    pub period: &'static str,
+    pub periods: u64,
+    pub reason: String,
+}
+
+/// Refuses a period table too long to report or to hold, before it is made: `first` and
+/// `last` are the first and last creation instants that will be reported.
+pub fn check_period_count(
+    period: Period,
+    tz: Tz,
+    first: Instant,
+    last: Instant,
+    memory_limit: Option<u64>,
+) -> Result<u64, TooManyPeriods> {
+    let periods = period.count(first, last, tz);
+    let needed = periods.saturating_mul(PERIOD_BYTES);
+    let reason = if periods > MAX_PERIODS {
+        format!(
+            "more than the {} a report lists at most",
+            crate::report::text::count(MAX_PERIODS)
+        )
+    } else if let Some(limit) = memory_limit.filter(|limit| needed > *limit) {
+        format!(
+            "taking about {} MB, more than the limit of {} MB (--max-memory)",
+            needed >> 20,
+            limit >> 20
+        )
+    } else {
+        return Ok(periods);
+    };
+    let day = |at: Instant| format_rfc3339(at).chars().take(10).collect::<String>();
+    Err(TooManyPeriods {
+        from: day(first),
+        to: day(last),
+        period: period.name(),
+        periods,
+        reason,
+    })
 }
 
 /// Which part of time the input covers: from `--since` (else the first ticket's creation) to
@@ -185,7 +219,8 @@ pub struct PeriodBlock {
     pub complete: bool,
     /// Tickets open at the end of the period (or at as_of, for the last); null without status.
     pub backlog_at_end: Option<u64>,
-    /// Their ages then (they add up to `backlog_at_end`); null where it is.
+    /// Their ages then; null where `backlog_at_end` is, and for ticket tables without dated
+    /// resolutions.
     pub backlog_age_at_end: Option<AgeBuckets>,
     pub kpis: KpiBlock,
 }
@@ -253,33 +288,194 @@ impl Periods {
         // Anything the walk could not reach (none is known) is still reported.
         buckets.extend(self.buckets.into_values());
         buckets.sort_by_key(|(bucket, _)| bucket.start);
+        // The state at each period's last instant, but never beyond what we know.
+        let ends: Vec<Instant> = buckets
+            .iter()
+            .map(|(bucket, _)| (bucket.end - 1).min(context.as_of))
+            .collect();
+        let backlogs = Backlogs::at(tickets, &ends, context);
         let first_ticket = tickets.iter().map(|t| t.created_at).min().unwrap_or(first);
         let window = self.window;
         buckets
             .into_iter()
-            .map(|(bucket, accumulator)| {
-                // The state at the period's last instant, but never beyond what we know.
-                let end_instant = (bucket.end - 1).min(context.as_of);
-                let (backlog_at_end, backlog_age_at_end) =
-                    backlog_at(tickets, end_instant, context);
-                PeriodBlock {
-                    period: bucket.label.clone(),
-                    start: format_rfc3339(bucket.start),
-                    end: format_rfc3339(bucket.end),
-                    complete: window.covers(bucket.start, bucket.end, first_ticket, context.as_of),
-                    backlog_at_end,
-                    backlog_age_at_end,
-                    kpis: accumulator.finish(context),
-                }
+            .zip(ends)
+            .map(|((bucket, accumulator), end)| PeriodBlock {
+                period: bucket.label.clone(),
+                start: format_rfc3339(bucket.start),
+                end: format_rfc3339(bucket.end),
+                complete: window.covers(bucket.start, bucket.end, first_ticket, context.as_of),
+                backlog_at_end: backlogs.at_instant(end).0,
+                backlog_age_at_end: backlogs.at_instant(end).1,
+                kpis: accumulator.finish(context),
             })
             .collect()
     }
 }
 
+/// The backlog at the ends of the periods, from one sweep over the tickets rather than a
+/// scan of every ticket per period (`--period day` over years: periods x tickets).
+struct Backlogs {
+    /// The instants asked about, sorted and distinct.
+    instants: Vec<Instant>,
+    /// Per instant, the tickets open then by age bucket; `None` without dated resolutions.
+    by_age: Option<Vec<[u64; AGE_BUCKETS.len()]>>,
+    /// Tickets open at `as_of` and their ages, by status, as the overall backlog counts them
+    /// (so that the ages add up to the total there too).
+    open_at_as_of: Option<(u64, AgeBuckets)>,
+    /// The earliest creation of a ticket solved at `as_of` without a dated resolution (an
+    /// abandoned call of a call log, "closed" with no time): from then on, its state at a
+    /// past instant is unknown, and counting it open would grow every later backlog by it.
+    undated_from: Option<Instant>,
+    has_status: bool,
+    resolution_dated: bool,
+    as_of: Instant,
+}
+
+impl Backlogs {
+    fn at(tickets: &[Ticket], ends: &[Instant], context: &Context<'_>) -> Backlogs {
+        let mut instants = ends.to_vec();
+        instants.sort_unstable();
+        instants.dedup();
+        let resolution_dated = context
+            .facts
+            .allows(super::availability::Kpi::ResolutionTime);
+        let mut at_as_of = Backlog::default();
+        for ticket in tickets {
+            at_as_of.observe(ticket, context.as_of);
+        }
+        Backlogs {
+            by_age: (context.has_status && resolution_dated)
+                .then(|| open_by_age_at(tickets, &instants)),
+            instants,
+            open_at_as_of: at_as_of
+                .finish(context.has_status)
+                .map(|report| (report.open, report.age)),
+            undated_from: tickets
+                .iter()
+                .filter(|t| t.is_solved() && t.solved_changes.is_empty())
+                .map(|t| t.created_at)
+                .min(),
+            has_status: context.has_status,
+            resolution_dated,
+            as_of: context.as_of,
+        }
+    }
+
+    /// The ages of the tickets open at a past instant; `None` where that state is unknown.
+    fn ages(&self, at: Instant) -> Option<[u64; AGE_BUCKETS.len()]> {
+        if !self.has_status || !self.resolution_dated || self.undated_from.is_some_and(|t| t <= at)
+        {
+            return None;
+        }
+        let index = self.instants.binary_search(&at).ok()?;
+        self.by_age.as_ref().map(|by_age| by_age[index])
+    }
+
+    /// The backlog at an instant and its ages, by one rule so that the ages always add up
+    /// to the total: at `as_of` (or later) the open backlog, by status; earlier the sweep,
+    /// where the state then is known (dated resolutions).
+    fn at_instant(&self, at: Instant) -> (Option<u64>, Option<AgeBuckets>) {
+        if at >= self.as_of {
+            return match self.open_at_as_of {
+                Some((open, ages)) => (Some(open), Some(ages)),
+                None => (None, None),
+            };
+        }
+        match self.ages(at) {
+            Some(ages) => (
+                Some(ages.iter().sum()),
+                Some(AgeBuckets {
+                    under_1d: ages[0],
+                    from_1d_to_3d: ages[1],
+                    from_3d_to_7d: ages[2],
+                    from_7d_to_30d: ages[3],
+                    from_30d: ages[4],
+                }),
+            ),
+            None => (None, None),
+        }
+    }
+}
+
+/// Where a ticket is open (created, and not solved: `Ticket::solved_at` is false), as
+/// `[from, to)` spans in time order.
+fn open_spans(ticket: &Ticket) -> Vec<(Instant, Instant)> {
+    let created = ticket.created_at;
+    let mut spans = Vec::new();
+    let mut open_since = (!ticket.solved_at(created)).then_some(created);
+    for change in ticket.solved_changes.iter().filter(|c| c.at > created) {
+        match (change.solved, open_since) {
+            (true, Some(since)) => {
+                if change.at > since {
+                    spans.push((since, change.at));
+                }
+                open_since = None;
+            }
+            (false, None) => open_since = Some(change.at),
+            _ => {}
+        }
+    }
+    if let Some(since) = open_since {
+        spans.push((since, Instant::MAX));
+    }
+    spans
+}
+
+/// For each of `instants` (sorted), the tickets open then by age bucket. Each ticket's open
+/// spans, cut at its age bucket boundaries, add one to a bucket over a range of instants:
+/// a difference array over the instants, summed once. O((tickets + periods) log periods).
+fn open_by_age_at(tickets: &[Ticket], instants: &[Instant]) -> Vec<[u64; AGE_BUCKETS.len()]> {
+    const MICROS_PER_DAY: f64 = 86_400.0 * 1_000_000.0;
+    // Bucket k holds ages in [bounds[k], bounds[k + 1]) microseconds.
+    let mut bounds = [0i64; AGE_BUCKETS.len() + 1];
+    for (k, (below_days, _)) in AGE_BUCKETS.iter().enumerate() {
+        bounds[k + 1] = if below_days.is_finite() {
+            (below_days * MICROS_PER_DAY) as i64
+        } else {
+            i64::MAX
+        };
+    }
+    let mut difference = vec![[0i64; AGE_BUCKETS.len()]; instants.len() + 1];
+    let index_of = |at: Instant| instants.partition_point(|instant| *instant < at);
+    for ticket in tickets {
+        let created = ticket.created_at;
+        for (from, to) in open_spans(ticket) {
+            for k in 0..AGE_BUCKETS.len() {
+                let start = from.max(created.saturating_add(bounds[k]));
+                let end = to.min(created.saturating_add(bounds[k + 1]));
+                if start < end {
+                    difference[index_of(start)][k] += 1;
+                    difference[index_of(end)][k] -= 1;
+                }
+            }
+        }
+    }
+    let mut running = [0i64; AGE_BUCKETS.len()];
+    instants
+        .iter()
+        .zip(&difference)
+        .map(|(_, step)| {
+            for k in 0..AGE_BUCKETS.len() {
+                running[k] += step[k];
+            }
+            running.map(|n| u64::try_from(n).unwrap_or(0))
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ingest::{Coverage, RowFacts};
+    use crate::metrics::availability::Facts;
+    use crate::metrics::backlog::open_by_age;
+    use crate::metrics::sla::SlaPolicies;
+    use crate::metrics::surveys::CsatScale;
+    use crate::model::tests::build;
+    use crate::symbols::Symbols;
+    use proptest::prelude::*;
 
+    const MINUTE: i64 = 60_000_000;
     const HOUR: Instant = 3_600_000_000;
 
     #[test]
@@ -315,5 +511,122 @@ mod tests {
         };
         assert!(until.covers(24 * HOUR, 48 * HOUR, first_ticket, as_of));
         assert!(!until.covers(48 * HOUR, 72 * HOUR, first_ticket, as_of));
+    }
+
+    /// `(created minute, [(minute after creation, solved?)])` as event rows.
+    fn rows(tickets: &[(i64, Vec<(i64, bool)>)]) -> Vec<String> {
+        let mut rows = Vec::new();
+        for (i, (created, changes)) in tickets.iter().enumerate() {
+            rows.push(format!("T{i} {created} message customer status=new"));
+            for (after, solved) in changes {
+                let status = if *solved { "solved" } else { "open" };
+                rows.push(format!("T{i} {} status - status={status}", created + after));
+            }
+        }
+        rows
+    }
+
+    fn tickets_of(spec: &[(i64, Vec<(i64, bool)>)]) -> (Vec<Ticket>, Instant) {
+        let rows = rows(spec);
+        let rows: Vec<&str> = rows.iter().map(String::as_str).collect();
+        let (tickets, _, as_of) = build(&rows, Some(4000 * 1440));
+        // The helper's minutes count from 2026-03-02T00:00:00Z.
+        let base = as_of - 4000 * 1440 * MINUTE;
+        (tickets, base)
+    }
+
+    fn scan(tickets: &[Ticket], at: Instant) -> [u64; 5] {
+        let ages = open_by_age(tickets, at);
+        [
+            ages.under_1d,
+            ages.from_1d_to_3d,
+            ages.from_3d_to_7d,
+            ages.from_7d_to_30d,
+            ages.from_30d,
+        ]
+    }
+
+    proptest! {
+        #[test]
+        fn the_sweep_counts_what_a_scan_of_every_ticket_counts(
+            spec in prop::collection::vec(
+                (0i64..20_000, prop::collection::vec((0i64..50_000, any::<bool>()), 0..5)),
+                1..12,
+            ),
+            probes in prop::collection::vec(0i64..80_000, 1..30),
+        ) {
+            let (tickets, base) = tickets_of(&spec);
+            let mut instants: Vec<Instant> = probes.iter().map(|m| base + m * MINUTE).collect();
+            // Age bucket boundaries exactly, and a microsecond either side.
+            for ticket in &tickets {
+                for days in [1, 3, 7, 30] {
+                    let edge = ticket.created_at + days * 1440 * MINUTE;
+                    instants.extend([edge - 1, edge, edge + 1]);
+                }
+                for change in &ticket.solved_changes {
+                    instants.extend([change.at - 1, change.at, change.at + 1]);
+                }
+            }
+            instants.sort_unstable();
+            instants.dedup();
+            let swept = open_by_age_at(&tickets, &instants);
+            for (at, ages) in instants.iter().zip(swept) {
+                prop_assert_eq!(ages, scan(&tickets, *at), "at {}", format_rfc3339(*at));
+            }
+        }
+    }
+
+    #[test]
+    fn daily_periods_over_years_are_linear_in_tickets_and_periods() {
+        // 20,000 tickets over ten years, open from one to sixty days: 3,653 daily periods.
+        // Scanning every ticket for every period's end took minutes in a debug build.
+        let spec: Vec<(i64, Vec<(i64, bool)>)> = (0..20_000i64)
+            .map(|i| (i * 263 % (3652 * 1440), vec![((i % 60 + 1) * 1440, true)]))
+            .collect();
+        let (tickets, _) = tickets_of(&spec);
+        let symbols = Symbols::default();
+        let sla = SlaPolicies::default();
+        let as_of = tickets
+            .iter()
+            .map(|t| t.created_at)
+            .max()
+            .unwrap_or_default();
+        let coverage = Coverage::full();
+        let row_facts = RowFacts::default();
+        let context = Context {
+            as_of,
+            has_status: true,
+            csat: CsatScale::default(),
+            sla: &sla,
+            schedule: None,
+            fcr_reopen_window: None,
+            symbols: &symbols,
+            facts: Facts {
+                coverage: &coverage,
+                rows: &row_facts,
+                has_status: true,
+                schedule: false,
+                next_reply_target: false,
+            },
+        };
+        let mut periods = Periods::new(Period::Day, Tz::UTC);
+        for ticket in &tickets {
+            periods.observe(ticket, &context);
+        }
+        let blocks = periods.finish(&context, &tickets);
+        assert!(blocks.len() >= 3650, "{} periods", blocks.len());
+        let tickets_in: u64 = blocks.iter().map(|b| b.kpis.tickets).sum();
+        assert_eq!(tickets_in, 20_000);
+        // Spot checks against the scan.
+        for block in blocks.iter().step_by(500) {
+            let end = chrono::DateTime::parse_from_rfc3339(&block.end)
+                .unwrap()
+                .timestamp_micros();
+            let at = (end - 1).min(as_of);
+            let ages = block.backlog_age_at_end.unwrap();
+            let expected = scan(&tickets, at);
+            assert_eq!(ages.from_7d_to_30d, expected[3]);
+            assert_eq!(block.backlog_at_end, Some(expected.iter().sum()));
+        }
     }
 }

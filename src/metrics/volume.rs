@@ -35,7 +35,8 @@ pub struct VolumeReport {
     pub agent_messages: Option<u64>,
     pub bot_messages: Option<u64>,
     pub notes: Option<u64>,
-    /// Share of tickets by their (preferred) channel; `(none)` for tickets without one.
+    /// Share of tickets by their (preferred) channel; `(none)` for tickets without one (a
+    /// channel written `(none)` is keyed `"(none)"`, see `symbols::label_of`).
     pub channel_share: BTreeMap<String, f64>,
 }
 
@@ -103,7 +104,7 @@ impl Volume {
             .iter()
             .map(|(channel, count)| {
                 let share = ratio(*count, self.tickets).unwrap_or_default();
-                (symbols.label(*channel).to_owned(), share)
+                (symbols.label(*channel).into_owned(), share)
             })
             .collect();
         VolumeKpis {

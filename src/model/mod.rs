@@ -27,6 +27,8 @@ pub struct TicketStore {
     event_count: u64,
     /// Tickets read from ticket-level exports: one record each, the winning row.
     records: HashMap<String, TicketRecord>,
+    /// The text of the ids held (an id can be of any length), for the estimate.
+    id_bytes: u64,
 }
 
 /// The tickets at `as_of`, and how many events lay beyond it.
@@ -34,9 +36,9 @@ pub struct TicketStore {
 pub struct Tickets {
     pub tickets: Vec<Ticket>,
     pub events_after_as_of: u64,
-    /// Events whose source row repeats, verbatim, a row of an earlier input file (same
-    /// ticket and timestamp): an export loaded twice, or overlapping nightly files. Counted
-    /// once, reported here.
+    /// Copies of a row (same ticket and timestamp, verbatim) beyond the most that any one
+    /// input file has: an export loaded twice, or overlapping nightly files. Dropped,
+    /// reported here.
     pub duplicate_events: u64,
     /// Verbatim repeats within one file: kept (a log with coarse timestamps can repeat a
     /// status change within a minute), reported as a note.
@@ -49,6 +51,7 @@ impl TicketStore {
             Some(slot) => *slot,
             None => {
                 let slot = self.events.len();
+                self.id_bytes += ticket_id.len() as u64;
                 self.index.insert(ticket_id.into(), slot);
                 self.events.push(Vec::new());
                 slot
@@ -65,6 +68,8 @@ impl TicketStore {
             Some(kept) if kept.order > record.order => {}
             Some(kept) => *kept = record,
             None => {
+                // The id twice: the record's own and the key.
+                self.id_bytes += 2 * record.id.len() as u64;
                 self.records.insert(record.id.clone(), record);
             }
         }
@@ -75,11 +80,16 @@ impl TicketStore {
     }
 
     /// What holding the input takes, roughly: each event with its share of `Vec` growth,
-    /// and per ticket its id, index entry and the derived ticket to come (measured with
-    /// valgrind massif, see BENCHMARKS.md).
+    /// per ticket its index entry and the derived ticket to come (measured with valgrind
+    /// massif, see BENCHMARKS.md), and the text of its id.
     pub fn estimated_bytes(&self) -> u64 {
         let per_event = std::mem::size_of::<StoredEvent>() as u64 * 3 / 2;
-        self.event_count * per_event + self.len() as u64 * 600
+        self.event_count * per_event + self.len() as u64 * 600 + self.id_bytes
+    }
+
+    /// The text of the ticket ids held.
+    pub fn id_bytes(&self) -> u64 {
+        self.id_bytes
     }
 
     pub fn len(&self) -> usize {
@@ -142,35 +152,62 @@ struct Repeats {
     kept: u64,
 }
 
-/// Removes events whose row repeats verbatim a row of an earlier file at the same instant,
-/// and counts verbatim repeats within a file (kept). Only a repeat across files is surely a
-/// copy: real exports repeat rows legitimately within a file (a brand's answer split over two
-/// tweets in one second, the same status change twice within a minute in a log kept to the
-/// minute). `events` is sorted by time, so repeats are within a run of equal timestamps.
+/// Keeps, of the copies of one row at one instant (same ticket, same source row by its hash,
+/// same event), as many as the input file with the most of them has, and drops the rest as
+/// duplicates; the copies kept beyond the first are repeats within a file (noted). Only a
+/// copy in another file is surely a duplicate: real exports repeat rows legitimately within
+/// a file (a brand's answer split over two tweets in one second, the same status change
+/// twice within a minute in a log kept to the minute). Taking the largest count per file,
+/// rather than the first file's, makes the result the same in any order of the files.
+/// `events` is sorted by time, so copies are within a run of equal timestamps; each run is
+/// sorted once, so many events at one instant cost `n log n`.
 fn drop_duplicates(events: &mut Vec<StoredEvent>) -> Repeats {
     let mut repeats = Repeats {
         dropped: 0,
         kept: 0,
     };
-    let mut kept: Vec<StoredEvent> = Vec::with_capacity(events.len());
-    for event in events.drain(..) {
-        let same_row = |earlier: &&StoredEvent| earlier.same_row(&event);
-        let earlier: Vec<u16> = kept
-            .iter()
-            .rev()
-            .take_while(|earlier| earlier.at == event.at)
-            .filter(same_row)
-            .map(|earlier| earlier.source)
-            .collect();
-        if earlier.iter().any(|source| *source != event.source) {
-            repeats.dropped += 1;
+    let mut keep = vec![true; events.len()];
+    let mut start = 0;
+    while start < events.len() {
+        let at = events[start].at;
+        let len = events[start..].iter().take_while(|e| e.at == at).count();
+        if len > 1 {
+            mark_copies(
+                &events[start..start + len],
+                &mut keep[start..start + len],
+                &mut repeats,
+            );
+        }
+        start += len;
+    }
+    let mut kept = keep.into_iter();
+    events.retain(|_| kept.next().unwrap_or(true));
+    repeats
+}
+
+/// Within the events of one instant: for each row, clears `keep` of its copies beyond the
+/// most that one source has (the earliest copies stay, in input order).
+fn mark_copies(run: &[StoredEvent], keep: &mut [bool], repeats: &mut Repeats) {
+    let mut order: Vec<usize> = (0..run.len()).collect();
+    order.sort_by_key(|&i| (run[i].row_key(), run[i].source, i));
+    for copies in order.chunk_by(|a, b| run[*a].row_key() == run[*b].row_key()) {
+        if copies.len() < 2 {
             continue;
         }
-        repeats.kept += u64::from(!earlier.is_empty());
-        kept.push(event);
+        // Sorted by source within the row: the longest run of one source.
+        let most = copies
+            .chunk_by(|a, b| run[*a].source == run[*b].source)
+            .map(<[usize]>::len)
+            .max()
+            .unwrap_or(1);
+        let mut in_input_order = copies.to_vec();
+        in_input_order.sort_unstable();
+        for &i in &in_input_order[most..] {
+            keep[i] = false;
+        }
+        repeats.dropped += (copies.len() - most) as u64;
+        repeats.kept += (most - 1) as u64;
     }
-    *events = kept;
-    repeats
 }
 
 #[cfg(test)]
@@ -433,6 +470,72 @@ pub(crate) mod tests {
         assert_eq!(result.tickets[0].bot_messages, 1);
     }
 
+    /// The messages kept and the counts, for one row copied into files in this order.
+    fn copies_in(files: &[u16]) -> (u32, u64, u64) {
+        let mut symbols = Symbols::default();
+        let mut store = TicketStore::default();
+        let rules = RowRules::default();
+        for source in files {
+            let mut values = RowValues::default();
+            values.set(Field::TicketId, "A");
+            values.set(Field::Timestamp, "100");
+            values.set(Field::AuthorType, "customer");
+            let (id, mut event) = parse_row(&values, &rules, &mut symbols).unwrap();
+            event.fingerprint = 42;
+            event.source = *source;
+            store.push(id, event);
+        }
+        let result = store.into_tickets(1_000_000_000);
+        (
+            result.tickets[0].customer_messages,
+            result.duplicate_events,
+            result.repeated_rows,
+        )
+    }
+
+    #[test]
+    fn copies_kept_are_the_most_one_file_has_in_any_file_order() {
+        // (messages kept, duplicates dropped, repeats within a file noted)
+        assert_eq!(copies_in(&[0, 0, 1]), (2, 1, 1));
+        assert_eq!(
+            copies_in(&[0, 1, 1]),
+            (2, 1, 1),
+            "the same files, the other order"
+        );
+        assert_eq!(copies_in(&[0, 1, 1, 1]), (3, 1, 2));
+        assert_eq!(copies_in(&[1, 1, 1, 0]), (3, 1, 2));
+        assert_eq!(copies_in(&[1, 0, 1, 1]), (3, 1, 2));
+        assert_eq!(
+            copies_in(&[0, 1, 2]),
+            (1, 2, 0),
+            "an export loaded three times"
+        );
+        assert_eq!(copies_in(&[3]), (1, 0, 0));
+    }
+
+    #[test]
+    fn many_events_at_one_instant_are_sorted_not_compared_pairwise() {
+        // 200,000 distinct rows of one ticket in one second: pairwise, 2e10 comparisons.
+        let mut symbols = Symbols::default();
+        let mut store = TicketStore::default();
+        let rules = RowRules::default();
+        for row in 0..200_000u64 {
+            let mut values = RowValues::default();
+            values.set(Field::TicketId, "A");
+            values.set(Field::Timestamp, "100");
+            values.set(Field::AuthorType, "customer");
+            let (id, mut event) = parse_row(&values, &rules, &mut symbols).unwrap();
+            event.fingerprint = row % 150_000;
+            event.source = u16::from(row >= 150_000);
+            store.push(id, event);
+        }
+        let started = std::time::Instant::now();
+        let result = store.into_tickets(1_000_000_000);
+        assert_eq!(result.tickets[0].customer_messages, 150_000);
+        assert_eq!(result.duplicate_events, 50_000);
+        assert!(started.elapsed().as_secs() < 10, "{:?}", started.elapsed());
+    }
+
     #[test]
     fn channel_is_the_first_customer_messages_then_any_rows() {
         let (tickets, symbols) = tickets_from(
@@ -448,7 +551,7 @@ pub(crate) mod tests {
         let channel = |id: &str| {
             symbols
                 .label(tickets.iter().find(|t| t.id == id).unwrap().channel)
-                .to_owned()
+                .into_owned()
         };
         assert_eq!(channel("A"), "whatsapp");
         assert_eq!(channel("B"), "email", "no channel on the customer message");

@@ -67,12 +67,15 @@ impl StoredEvent {
         }
     }
 
-    /// The same source row (by its hash) and the same event.
-    pub fn same_row(&self, other: &StoredEvent) -> bool {
-        self.fingerprint == other.fingerprint
-            && self.kind == other.kind
-            && self.author == other.author
-            && self.status == other.status
+    /// What makes two events copies of one row: the same source row (by its hash) and the
+    /// same event. Sortable, so that copies can be found by sorting.
+    pub fn row_key(&self) -> (u32, u8, u8, u8) {
+        (
+            self.fingerprint,
+            self.kind as u8,
+            self.author.map_or(0, |author| author as u8 + 1),
+            self.status.map_or(0, |status| status as u8 + 1),
+        )
     }
 }
 

@@ -38,7 +38,7 @@ pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         let keys: Vec<String> = report
             .group_by
             .iter()
-            .map(|dimension| group.by.get(dimension).cloned().unwrap_or_default())
+            .map(|dimension| group.label(dimension).into_owned())
             .collect();
         emit("group", &keys, "", to_value(&group.kpis)?)?;
     }

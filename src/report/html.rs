@@ -175,7 +175,7 @@ fn frt_by_group(report: &Report) -> Markup {
                         @for group in &report.groups {
                             @let frt = group.kpis.first_response.as_ref();
                             tr {
-                                td { (report.group_by.iter().map(|d| sanitize(group.by.get(d).map_or("", String::as_str))).collect::<Vec<_>>().join(" · ")) }
+                                td { (report.group_by.iter().map(|d| sanitize(&group.label(d))).collect::<Vec<_>>().join(" · ")) }
                                 td.num { (count(group.kpis.tickets)) }
                                 td.num { (frt.map_or_else(|| "n/a".to_owned(), |f| count(f.summary.count))) }
                                 td.num { (frt.and_then(|f| f.summary.median).map_or_else(|| "n/a".to_owned(), duration)) }

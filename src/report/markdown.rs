@@ -3,7 +3,7 @@
 use std::io::{self, Write};
 
 use super::Report;
-use super::text::defuse_formula;
+use super::escape::{markdown as escape, spreadsheet};
 use super::view::{Section, footer, sections};
 
 pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
@@ -21,8 +21,9 @@ pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     Ok(())
 }
 
-/// A section as a Markdown table: figures right-aligned, label cells (which come from the
-/// input) defused against spreadsheet formulas.
+/// A section as a Markdown table: figures right-aligned, every cell escaped (the Markdown
+/// policy of `escape`), label cells (which come from the input) also defused against
+/// spreadsheet formulas, for a table pasted into one.
 pub(super) fn write_section(section: &Section, out: &mut dyn Write) -> io::Result<()> {
     let headers: Vec<String> = section.headers.iter().map(|h| escape(h)).collect();
     write_row(out, &headers)?;
@@ -40,7 +41,7 @@ pub(super) fn write_section(section: &Section, out: &mut dyn Write) -> io::Resul
                 if *figure {
                     escape(cell)
                 } else {
-                    escape(&defuse_formula(cell))
+                    escape(&spreadsheet(cell))
                 }
             })
             .collect();
@@ -51,12 +52,4 @@ pub(super) fn write_section(section: &Section, out: &mut dyn Write) -> io::Resul
 
 fn write_row(out: &mut dyn Write, cells: &[String]) -> io::Result<()> {
     writeln!(out, "| {} |", cells.join(" | "))
-}
-
-/// Pipes would split a cell and newlines would end the table. (Label cells, which come
-/// from the input, are also defused against formulas when pasted into a spreadsheet.)
-fn escape(cell: &str) -> String {
-    cell.replace('\\', "\\\\")
-        .replace('|', "\\|")
-        .replace(['\n', '\r'], " ")
 }

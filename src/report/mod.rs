@@ -1,6 +1,7 @@
 //! Output: the report structure (it serialises to the JSON schema) and one file per format.
 
 pub mod csv;
+pub mod escape;
 pub mod html;
 pub mod inspect;
 pub mod json;

@@ -60,31 +60,12 @@ pub fn not_available() -> String {
     "n/a".to_owned()
 }
 
-/// Values from the input shown on a terminal: control characters could move the cursor or
-/// recolour the screen, so they become visible escapes.
-pub fn sanitize(value: &str) -> String {
-    if !value.chars().any(char::is_control) {
-        return value.to_owned();
-    }
-    value
-        .chars()
-        .map(|c| {
-            if c.is_control() {
-                c.escape_default().to_string()
-            } else {
-                c.to_string()
-            }
-        })
-        .collect()
-}
+/// A spreadsheet cell from the input, defused (the CSV writers' policy: [`super::escape`]).
+pub use super::escape::spreadsheet as defuse_formula;
 
-/// A cell a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab or CR first) gets a
-/// leading apostrophe, the convention spreadsheets display as plain text.
-pub fn defuse_formula(value: &str) -> std::borrow::Cow<'_, str> {
-    match value.as_bytes().first() {
-        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r') => format!("'{value}").into(),
-        _ => value.into(),
-    }
+/// A value from the input shown on a terminal (the policy: [`super::escape::terminal`]).
+pub fn sanitize(value: &str) -> String {
+    super::escape::terminal(value).into_owned()
 }
 
 #[cfg(test)]
@@ -120,5 +101,6 @@ mod tests {
         assert_eq!(defuse_formula("email"), "email");
         assert_eq!(sanitize("chat\u{1b}[31m"), "chat\\u{1b}[31m");
         assert_eq!(sanitize("plain"), "plain");
+        assert_eq!(sanitize("rtl\u{202e}"), "rtl\\u{202e}");
     }
 }

@@ -628,7 +628,7 @@ fn breakdown(report: &Report) -> Section {
             let mut row: Vec<String> = report
                 .group_by
                 .iter()
-                .map(|d| sanitize(group.by.get(d).map_or("", String::as_str)))
+                .map(|d| sanitize(&group.label(d)))
                 .collect();
             row.extend(headline(&group.kpis));
             row.push(

@@ -303,7 +303,7 @@ class NoStatusColumn(Helpers):
                              "customer_messages_per_ticket": 2 / 3},
         })
         keys = [g["by"]["channel"] for g in r["groups"]]
-        self.assertEqual(keys, ["(none)", "email", "phone"])
+        self.assertEqual(keys, [None, "email", "phone"])
         for g in r["groups"]:
             self.assertIsNone(g["kpis"]["backlog"])
             self.assertIsNone(g["kpis"]["sla"]["resolution"])
@@ -370,7 +370,7 @@ class ChannelPreference(Helpers):
                               "rate": 0.5},
             "backlog": None,
         })
-        self.assertEqual([g["by"]["channel"] for g in r["groups"]], ["(none)", "chat", "sms"])
+        self.assertEqual([g["by"]["channel"] for g in r["groups"]], [None, "chat", "sms"])
         none = r["groups"][0]["kpis"]
         self.assertBlock(none, {"tickets": 1, "volume": {"inbound": 0, "outbound": 0},
                                 "response_rate": {"rate": None}})

@@ -665,12 +665,13 @@ def build_report(path, as_of_arg=None, by=None, csat_min=1.0, csat_max=5.0, csat
     if by:
         groups = {}
         for t in tickets:
-            key = getattr(t, by) or "(none)"
+            # Schema: a ticket without a value is in the group whose `by` value is null.
+            key = getattr(t, by) or None
             groups.setdefault(key, []).append(t)
         report["groups"] = [
             {"by": {by: k},
              "kpis": kpi_block(groups[k], as_of, stats["has_status"], csat_cfg, nulls)}
-            for k in sorted(groups)
+            for k in sorted(groups, key=lambda k: (k is not None, k or ""))
         ]
     return report
 

@@ -213,7 +213,7 @@ pub fn frt_by_group(report: &Report) -> Markup {
         @for (i, group) in report.groups.iter().enumerate() {
             @let y = top + row * i as f64;
             @let label = report.group_by.iter()
-                .map(|d| sanitize(group.by.get(d).map_or("", String::as_str)))
+                .map(|d| sanitize(&group.label(d)))
                 .collect::<Vec<_>>().join(" · ");
             @let frt = group.kpis.first_response.as_ref();
             g {
