@@ -4,8 +4,12 @@
 //!
 //! Needs python3; without it each test says so and passes (CI always has python3).
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
+
+use common::ticketkpi;
 
 fn python() -> Option<&'static str> {
     let found = Command::new("python3")
@@ -35,15 +39,13 @@ fn agree_with(input: &Path, extra: &[&str], ours_only: &[&str], theirs_only: &[&
     let dir = tempfile::tempdir().expect("tempdir");
     let ours = dir.path().join("ours.json");
     let theirs = dir.path().join("reference.json");
-    run_to_file(
-        Command::new(env!("CARGO_BIN_EXE_ticketkpi"))
-            .arg("report")
-            .arg(input)
-            .args(["--format", "json", "--by", "channel", "--skip-invalid"])
-            .args(extra)
-            .args(ours_only),
-        &ours,
-    );
+    let report = ticketkpi(["report"])
+        .arg(input)
+        .args(["--format", "json", "--by", "channel", "--skip-invalid"])
+        .args(extra)
+        .args(ours_only)
+        .success();
+    std::fs::write(&ours, report.stdout_bytes).expect("write our report");
     run_to_file(
         Command::new(python)
             .arg("tests/reference/ticketkpi_ref.py")

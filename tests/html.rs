@@ -5,33 +5,20 @@
 //! report) and `data-value`; these tests read them back and compare with `--format json` for
 //! the same input.
 
+mod common;
+
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::{Command as Process, Stdio};
 use std::time::{Duration, Instant};
 
-use assert_cmd::Command;
+use common::{scratch, ticketkpi};
 use serde_json::Value;
 
 const SMALL: &str = "tests/fixtures/small.csv";
 const SAMPLE: &str = "sample-data/conversations.csv";
 const CALLS: &str = "tests/fixtures/periods/callcenter.txt";
 const NOT_COMPUTABLE: &str = "n/a — not computable from this input";
-
-fn run(args: &[&str]) -> String {
-    let output = Command::cargo_bin("ticketkpi")
-        .expect("binary builds")
-        .env_remove("NO_COLOR")
-        .args(args)
-        .output()
-        .expect("runs");
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8(output.stdout).expect("utf-8 output")
-}
 
 /// The HTML and the JSON report of the same input.
 fn both(args: &[&str]) -> (String, Value) {
@@ -40,8 +27,9 @@ fn both(args: &[&str]) -> (String, Value) {
     let mut json_args = html_args.clone();
     html_args.extend(["--format", "html"]);
     json_args.extend(["--format", "json"]);
-    let json = serde_json::from_str(&quote_numbers(&run(&json_args))).expect("JSON report");
-    (run(&html_args), json)
+    let json =
+        serde_json::from_str(&quote_numbers(&ticketkpi(json_args).text())).expect("JSON report");
+    (ticketkpi(html_args).text(), json)
 }
 
 /// The JSON text with every number turned into a string of its digits. serde_json's default
@@ -476,18 +464,16 @@ fn the_page_is_self_contained() {
 
 #[test]
 fn a_null_kpi_reads_not_computable_never_zero() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let input = dir.path().join("no-status.csv");
+    let dir = scratch();
     // No status anywhere: FCR and backlog are unknowable; no rating: no CSAT. The channel
     // name is markup, which must come out as text.
-    std::fs::write(
-        &input,
+    let input = dir.write(
+        "no-status.csv",
         "ticket_id,timestamp,event,author_type,channel\n\
          A,2026-03-02T09:00:00Z,message,customer,<b>web</b> & \"co\"\n\
          A,2026-03-02T09:30:00Z,message,agent,<b>web</b> & \"co\"\n\
          B,2026-03-02T10:00:00Z,message,customer,<script>alert(1)</script>\n",
-    )
-    .expect("write input");
+    );
     let path = input.to_str().expect("utf-8 path");
     let (html, json) = both(&[path]);
     check_against_json(&html, &json);
@@ -529,7 +515,7 @@ fn a_null_kpi_reads_not_computable_never_zero() {
 /// (the page itself has no line breaks between tags).
 #[test]
 fn golden_html() {
-    let html = run(&["report", SMALL, "--period", "week", "--format", "html"]);
+    let html = ticketkpi(["report", SMALL, "--period", "week", "--format", "html"]).text();
     insta::assert_snapshot!(html.replace("><", ">\n<"));
 }
 
@@ -654,7 +640,7 @@ fn renders_in_headless_chromium_without_console_errors() {
     };
     let dir = tempfile::tempdir().expect("temp dir");
     let page = dir.path().join("report.html");
-    let html = run(&[
+    let html = ticketkpi([
         "report",
         SAMPLE,
         "--period",
@@ -663,7 +649,8 @@ fn renders_in_headless_chromium_without_console_errors() {
         "examples/ticketkpi.toml",
         "--format",
         "html",
-    ]);
+    ])
+    .text();
     std::fs::write(&page, &html).expect("write page");
 
     let (dom, log) = chromium(&browser, &page, &["--dump-dom"]);
