@@ -1,4 +1,4 @@
-//! Generated exports (examples/generate.rs): the row-accounting invariant on dirty input, and
+//! Generated exports (examples/generate/): the row-accounting invariant on dirty input, and
 //! agreement with the oracle on a larger clean export.
 
 mod common;
