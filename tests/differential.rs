@@ -9,7 +9,7 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::ticketkpi;
+use common::{scratch, ticketkpi};
 
 fn python() -> Option<&'static str> {
     let found = Command::new("python3")
@@ -22,6 +22,7 @@ fn python() -> Option<&'static str> {
     found.then_some("python3")
 }
 
+/// Runs the oracle (or its comparison) and keeps what it printed in `path`.
 fn run_to_file(command: &mut Command, path: &Path) {
     let output = command.output().expect("command runs");
     assert!(
@@ -36,8 +37,7 @@ fn run_to_file(command: &mut Command, path: &Path) {
 /// go in `extra`; `ours` and `theirs` spell the rest in each tool's own words.
 fn agree_with(input: &Path, extra: &[&str], ours_only: &[&str], theirs_only: &[&str]) {
     let Some(python) = python() else { return };
-    let dir = tempfile::tempdir().expect("tempdir");
-    let ours = dir.path().join("ours.json");
+    let dir = scratch();
     let theirs = dir.path().join("reference.json");
     let report = ticketkpi(["report"])
         .arg(input)
@@ -45,7 +45,7 @@ fn agree_with(input: &Path, extra: &[&str], ours_only: &[&str], theirs_only: &[&
         .args(extra)
         .args(ours_only)
         .success();
-    std::fs::write(&ours, report.stdout_bytes).expect("write our report");
+    let ours = dir.write("ours.json", report.stdout_bytes);
     run_to_file(
         Command::new(python)
             .arg("tests/reference/ticketkpi_ref.py")

@@ -18,6 +18,15 @@ use serde_json::Value;
 const SMALL: &str = "tests/fixtures/small.csv";
 const SAMPLE: &str = "sample-data/conversations.csv";
 const CALLS: &str = "tests/fixtures/periods/callcenter.txt";
+
+/// The sample by week with the example config: policies, schedules and periods.
+const SAMPLE_BY_WEEK: [&str; 5] = [
+    SAMPLE,
+    "--period",
+    "week",
+    "--config",
+    "examples/ticketkpi.toml",
+];
 const NOT_COMPUTABLE: &str = "n/a — not computable from this input";
 
 /// The HTML and the JSON report of the same input.
@@ -206,13 +215,7 @@ fn expected_marks(json: &Value) -> Vec<String> {
 
 #[test]
 fn sample_chart_data_equals_the_json_report() {
-    let (html, json) = both(&[
-        SAMPLE,
-        "--period",
-        "week",
-        "--config",
-        "examples/ticketkpi.toml",
-    ]);
+    let (html, json) = both(&SAMPLE_BY_WEEK);
     let drawn = check_against_json(&html, &json);
     for pointer in expected_marks(&json) {
         assert!(drawn.contains(&pointer), "{pointer} is not drawn");
@@ -366,13 +369,7 @@ fn assert_histogram_areas_are_counts(html: &str, id: &str) {
 
 #[test]
 fn bars_are_drawn_to_the_scale_of_their_labels() {
-    let (html, json) = both(&[
-        SAMPLE,
-        "--period",
-        "week",
-        "--config",
-        "examples/ticketkpi.toml",
-    ]);
+    let (html, json) = both(&SAMPLE_BY_WEEK);
     assert_backlog_drawn_to_scale(&html, &json);
     assert_histogram_areas_are_counts(&html, "chart-hist-frt");
     assert_histogram_areas_are_counts(&html, "chart-hist-resolution");
@@ -574,7 +571,7 @@ fn browser() -> Result<PathBuf, String> {
 /// Runs Chromium on `page` with a fresh profile, no network and a time limit; returns its
 /// stdout and stderr.
 fn chromium(browser: &Path, page: &Path, extra: &[&str]) -> (String, String) {
-    let profile = tempfile::tempdir().expect("profile dir");
+    let profile = scratch();
     let mut child = Process::new(browser)
         .args([
             "--headless",
@@ -638,20 +635,12 @@ fn renders_in_headless_chromium_without_console_errors() {
         }
         Err(why) => panic!("chromium not available ({why}) and TICKETKPI_REQUIRE_CHROMIUM is set"),
     };
-    let dir = tempfile::tempdir().expect("temp dir");
-    let page = dir.path().join("report.html");
-    let html = ticketkpi([
-        "report",
-        SAMPLE,
-        "--period",
-        "week",
-        "--config",
-        "examples/ticketkpi.toml",
-        "--format",
-        "html",
-    ])
-    .text();
-    std::fs::write(&page, &html).expect("write page");
+    let dir = scratch();
+    let html = ticketkpi(["report"])
+        .args(SAMPLE_BY_WEEK)
+        .args(["--format", "html"])
+        .text();
+    let page = dir.write("report.html", &html);
 
     let (dom, log) = chromium(&browser, &page, &["--dump-dom"]);
     let console: Vec<&str> = log

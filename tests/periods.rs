@@ -9,6 +9,14 @@ use serde_json::Value;
 const SAMPLE: &str = "sample-data/conversations.csv";
 const CALLS: &str = "tests/fixtures/periods/callcenter.txt";
 
+/// The sample by week in Berlin, with more arguments.
+fn sample_weeks(extra: &[&str]) -> Value {
+    report_json(
+        SAMPLE,
+        &[&["--period", "week", "--tz", "Europe/Berlin"], extra].concat(),
+    )
+}
+
 fn periods(report: &Value) -> &Vec<Value> {
     report["periods"].as_array().expect("periods")
 }
@@ -23,50 +31,20 @@ fn complete(report: &Value) -> Vec<bool> {
 #[test]
 fn the_first_and_the_last_period_are_partial_unless_the_input_covers_them() {
     // The sample starts on Sunday 1 March (in W09) and ends on Tuesday 31 March (in W14).
-    let sample = report_json(SAMPLE, &["--period", "week", "--tz", "Europe/Berlin"]);
+    let sample = sample_weeks(&[]);
     assert_eq!(
         complete(&sample),
         [false, true, true, true, true, false],
         "W09 .. W14"
     );
     // --since the Monday of W09 says the input covers it from its start.
-    let since = report_json(
-        SAMPLE,
-        &[
-            "--period",
-            "week",
-            "--tz",
-            "Europe/Berlin",
-            "--since",
-            "2026-02-23",
-        ],
-    );
+    let since = sample_weeks(&["--since", "2026-02-23"]);
     assert!(complete(&since)[0]);
     // --until Sunday 22 March ends the input with W12, which is whole; on the Saturday
     // it is not.
-    let until = report_json(
-        SAMPLE,
-        &[
-            "--period",
-            "week",
-            "--tz",
-            "Europe/Berlin",
-            "--until",
-            "2026-03-22",
-        ],
-    );
+    let until = sample_weeks(&["--until", "2026-03-22"]);
     assert_eq!(complete(&until), [false, true, true, true]);
-    let saturday = report_json(
-        SAMPLE,
-        &[
-            "--period",
-            "week",
-            "--tz",
-            "Europe/Berlin",
-            "--until",
-            "2026-03-21",
-        ],
-    );
+    let saturday = sample_weeks(&["--until", "2026-03-21"]);
     assert_eq!(complete(&saturday), [false, true, true, false]);
     // March by month: it starts on the 1st at 01:31 UTC, after midnight; so not whole.
     let month = report_json(SAMPLE, &["--period", "month"]);
