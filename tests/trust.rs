@@ -104,7 +104,7 @@ fn a_freshdesk_export_without_a_first_response_column_has_no_response_rate() {
 
 #[test]
 fn one_channel_and_no_bot_leave_redirects_and_bot_resolution_unknowable() {
-    let report = report_json(&fixture("trust/one_channel_no_bot.csv"), &[]);
+    let report = report_json(fixture("trust/one_channel_no_bot.csv"), &[]);
     assert!(at(&report, "overall.redirects").is_null());
     assert_eq!(
         reason(&report, "redirects"),
@@ -125,7 +125,7 @@ fn one_channel_and_no_bot_leave_redirects_and_bot_resolution_unknowable() {
 
 #[test]
 fn a_status_log_has_no_message_kpis() {
-    let report = report_json(&fixture("trust/status_only.csv"), &[]);
+    let report = report_json(fixture("trust/status_only.csv"), &[]);
     for kpi in [
         "first_response",
         "response_time",
@@ -144,7 +144,7 @@ fn a_status_log_has_no_message_kpis() {
 
 #[test]
 fn customer_messages_without_agents_are_not_a_zero_response_rate() {
-    let report = report_json(&fixture("trust/customers_only.csv"), &[]);
+    let report = report_json(fixture("trust/customers_only.csv"), &[]);
     assert!(at(&report, "overall.response_rate").is_null());
     assert!(at(&report, "overall.first_response").is_null());
     assert!(reason(&report, "response_rate").contains("no agent replies"));
@@ -183,10 +183,7 @@ fn default_sla_targets_are_marked_and_configured_ones_are_not() {
     let table = flat(&ticketkpi(["report"]).arg(&small).success().stdout);
     assert!(table.contains("default targets"), "{table}");
     assert!(table.contains("SLA targets: the defaults"), "{table}");
-    let configured = report_json(
-        &fixture("sla.csv"),
-        &["--config", "tests/fixtures/sla.toml"],
-    );
+    let configured = report_json(fixture("sla.csv"), &["--config", "tests/fixtures/sla.toml"]);
     assert_eq!(configured["sla_targets"], "config");
 }
 
