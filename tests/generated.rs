@@ -3,17 +3,8 @@
 
 mod common;
 
-use common::{generate, scratch, ticketkpi};
+use common::{generate, report_json, scratch, ticketkpi};
 use serde_json::Value;
-
-/// `ticketkpi report PATH --format json ARGS`.
-fn report(path: &std::path::Path, args: &[&str]) -> Value {
-    ticketkpi(["report"])
-        .arg(path)
-        .args(["--format", "json"])
-        .args(args)
-        .json()
-}
 
 #[test]
 fn every_dirty_row_is_accounted_for_and_clean_rows_give_the_clean_kpis() {
@@ -27,8 +18,8 @@ fn every_dirty_row_is_accounted_for_and_clean_rows_give_the_clean_kpis() {
         &["--tickets", "2000", "--seed", "11", "--dirty", "0.05"],
     );
 
-    let clean_report = report(&clean, &[]);
-    let dirty_report = report(&dirty, &["--rejects", rejects.to_str().expect("path")]);
+    let clean_report = report_json(&clean, &[]);
+    let dirty_report = report_json(&dirty, &["--rejects", rejects.to_str().expect("path")]);
     let input = &dirty_report["input"];
     let rows = input["rows"].as_u64().expect("rows");
     let used = input["rows_used"].as_u64().expect("used");
@@ -62,7 +53,10 @@ fn jsonl_export_matches_csv_export() {
         &jsonl,
         &["--tickets", "500", "--seed", "3", "--format", "jsonl"],
     );
-    assert_eq!(report(&csv, &[])["overall"], report(&jsonl, &[])["overall"]);
+    assert_eq!(
+        report_json(&csv, &[])["overall"],
+        report_json(&jsonl, &[])["overall"]
+    );
 }
 
 #[test]
@@ -80,7 +74,7 @@ fn a_memory_limit_stops_the_run_with_a_clear_error_instead_of_running_out() {
     }
     // The same input fits a limit big enough for it.
     assert!(
-        report(&export, &["--max-memory", "200M"])["input"]["tickets"]
+        report_json(&export, &["--max-memory", "200M"])["input"]["tickets"]
             .as_u64()
             .is_some_and(|tickets| tickets == 20000)
     );
