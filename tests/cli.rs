@@ -1,41 +1,14 @@
 //! The real binary on files and stdin: formats, errors, exit codes, row accounting.
 
-use std::io::{Read, Write};
-use std::path::{Path, PathBuf};
-use std::process::{Command as StdCommand, Stdio};
+mod common;
 
-use assert_cmd::Command;
-use predicates::prelude::*;
+use std::io::{Read, Write};
+use std::process::Stdio;
+
+use common::{report_json, scratch, ticketkpi};
 use serde_json::Value;
 
 const SMALL: &str = "tests/fixtures/small.csv";
-
-fn ticketkpi() -> Command {
-    let mut command = Command::cargo_bin("ticketkpi").expect("binary builds");
-    command.env_remove("NO_COLOR");
-    command
-}
-
-fn json_report(args: &[&str]) -> Value {
-    let output = ticketkpi()
-        .arg("report")
-        .args(args)
-        .args(["--format", "json"])
-        .output()
-        .expect("runs");
-    assert!(
-        output.status.success(),
-        "stderr: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    serde_json::from_slice(&output.stdout).expect("valid JSON")
-}
-
-fn write_file(dir: &Path, name: &str, content: &[u8]) -> PathBuf {
-    let path = dir.join(name);
-    std::fs::write(&path, content).expect("write fixture");
-    path
-}
 
 fn small_csv() -> String {
     std::fs::read_to_string(SMALL).expect("fixture exists")
@@ -61,31 +34,25 @@ fn small_as_objects() -> Vec<serde_json::Map<String, Value>> {
 
 #[test]
 fn table_report_on_a_file() {
-    ticketkpi()
-        .args(["report", SMALL])
-        .assert()
-        .success()
-        .stdout(predicate::str::contains("First response (median)"))
-        .stdout(predicate::str::contains("By channel"))
-        .stdout(predicate::str::contains("8 tickets"))
-        .stdout(predicate::str::contains("\x1b[").not());
+    let output = ticketkpi(["report", SMALL]).success();
+    output
+        .stdout_has("First response (median)")
+        .stdout_has("By channel")
+        .stdout_has("8 tickets");
+    assert!(!output.stdout.contains("\x1b["), "{}", output.stdout);
 }
 
 #[test]
 fn table_fits_80_columns_when_piped() {
-    let output = ticketkpi()
-        .args(["report", SMALL, "--period", "day"])
-        .output()
-        .expect("runs");
-    let text = String::from_utf8(output.stdout).expect("utf-8");
-    for line in text.lines() {
+    let output = ticketkpi(["report", SMALL, "--period", "day"]).output();
+    for line in output.utf8().lines() {
         assert!(line.chars().count() <= 80, "too wide: {line:?}");
     }
 }
 
 #[test]
 fn json_report_has_the_documented_shape_and_values() {
-    let report = json_report(&[SMALL]);
+    let report = report_json(SMALL, &[]);
     assert_eq!(report["schema_version"], 2);
     assert_eq!(report["input"]["rows"], 26);
     assert_eq!(report["input"]["rows_used"], 26);
@@ -126,14 +93,10 @@ fn json_report_has_the_documented_shape_and_values() {
 
 #[test]
 fn stdin_reads_like_a_file() {
-    let from_file = json_report(&[SMALL]);
-    let output = ticketkpi()
-        .args(["report", "-", "--format", "json"])
-        .write_stdin(small_csv())
-        .output()
-        .expect("runs");
-    assert!(output.status.success());
-    let mut from_stdin: Value = serde_json::from_slice(&output.stdout).expect("json");
+    let from_file = report_json(SMALL, &[]);
+    let mut from_stdin = ticketkpi(["report", "-", "--format", "json"])
+        .stdin(small_csv())
+        .json();
     assert_eq!(from_stdin["input"]["files"][0], "-");
     assert_eq!(from_stdin["input"]["read_as"][0]["file"], "-");
     from_stdin["input"]["files"] = from_file["input"]["files"].clone();
@@ -143,8 +106,8 @@ fn stdin_reads_like_a_file() {
 
 #[test]
 fn gzip_json_array_and_json_lines_give_the_same_kpis_as_csv() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let expected = json_report(&[SMALL])["overall"].clone();
+    let dir = scratch();
+    let expected = report_json(SMALL, &[])["overall"].clone();
 
     // Two gzip members, as `cat a.gz b.gz` makes.
     let csv = small_csv();
@@ -155,37 +118,27 @@ fn gzip_json_array_and_json_lines_give_the_same_kpis_as_csv() {
         encoder.write_all(part.as_bytes()).expect("gzip");
         gz.extend(encoder.finish().expect("gzip"));
     }
-    let gz_path = write_file(dir.path(), "export.csv.gz", &gz);
-    assert_eq!(
-        json_report(&[gz_path.to_str().expect("path")])["overall"],
-        expected
-    );
+    let gz_path = dir.write("export.csv.gz", &gz);
+    assert_eq!(report_json(&gz_path, &[])["overall"], expected);
 
     let objects = small_as_objects();
-    let array = write_file(
-        dir.path(),
+    let array = dir.write(
         "export.json",
-        serde_json::to_string(&objects).expect("json").as_bytes(),
+        serde_json::to_string(&objects).expect("json"),
     );
-    assert_eq!(
-        json_report(&[array.to_str().expect("path")])["overall"],
-        expected
-    );
+    assert_eq!(report_json(&array, &[])["overall"], expected);
 
     let lines: String = objects
         .iter()
         .map(|object| format!("{}\n", Value::Object(object.clone())))
         .collect();
-    let jsonl = write_file(dir.path(), "export.ndjson", lines.as_bytes());
-    assert_eq!(
-        json_report(&[jsonl.to_str().expect("path")])["overall"],
-        expected
-    );
+    let jsonl = dir.write("export.ndjson", lines);
+    assert_eq!(report_json(&jsonl, &[])["overall"], expected);
 }
 
 #[test]
 fn several_files_are_one_export() {
-    let dir = tempfile::tempdir().expect("tempdir");
+    let dir = scratch();
     let csv = small_csv();
     let mut lines = csv.lines();
     let header = lines.next().expect("header");
@@ -196,10 +149,10 @@ fn several_files_are_one_export() {
     assert!(first.last().is_some_and(|r| r.starts_with("T3")));
     assert!(second.first().is_some_and(|r| r.starts_with("T3")));
     let render = |part: &[&str]| format!("{header}\n{}\n", part.join("\n"));
-    let a = write_file(dir.path(), "a.csv", render(first).as_bytes());
-    let b = write_file(dir.path(), "b.csv", render(second).as_bytes());
-    let split = json_report(&[a.to_str().expect("path"), b.to_str().expect("path")]);
-    let whole = json_report(&[SMALL]);
+    let a = dir.write("a.csv", render(first));
+    let b = dir.write("b.csv", render(second));
+    let split = report_json(&a, &[b.to_str().expect("path")]);
+    let whole = report_json(SMALL, &[]);
     assert_eq!(split["overall"], whole["overall"]);
     assert_eq!(split["groups"], whole["groups"]);
     assert_eq!(split["input"]["rows"], 26);
@@ -207,26 +160,22 @@ fn several_files_are_one_export() {
 
 #[test]
 fn an_invalid_row_stops_the_run_with_its_place() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let path = write_file(
-        dir.path(),
+    let dir = scratch();
+    let path = dir.write(
         "bad.csv",
         b"ticket_id,timestamp,author_type\nA,2026-03-01T10:00:00Z,customer\nA,2026-13-01,agent\n",
     );
-    ticketkpi()
-        .args(["report", path.to_str().expect("path")])
-        .assert()
-        .code(1)
-        .stdout("")
-        .stderr(predicate::str::contains(format!(
-            "{}:3: column 'timestamp': cannot parse \"2026-13-01\" as a timestamp",
-            path.display()
-        )));
+    let output = ticketkpi(["report"]).arg(&path).fails_with(1);
+    assert_eq!(output.stdout, "");
+    output.stderr_has(&format!(
+        "{}:3: column 'timestamp': cannot parse \"2026-13-01\" as a timestamp",
+        path.display()
+    ));
 }
 
 #[test]
 fn skip_invalid_counts_every_row_by_reason_and_rejects_file_keeps_them() {
-    let dir = tempfile::tempdir().expect("tempdir");
+    let dir = scratch();
     let content = "\
 ticket_id,timestamp,event,author_type,csat,status
 A,2026-03-01T10:00:00Z,message,customer,,new
@@ -242,15 +191,13 @@ B,2026-03-01T11:00:00Z,message
    \t
 B,2026-03-01T11:30:00Z,message,customer,,open
 ";
-    let path = write_file(dir.path(), "dirty.csv", content.as_bytes());
+    let path = dir.write("dirty.csv", content);
     let rejects = dir.path().join("rejects.csv");
-    let output = ticketkpi()
-        .args(["report", path.to_str().expect("path"), "--format", "json"])
-        .args(["--rejects", rejects.to_str().expect("path")])
-        .output()
-        .expect("runs");
-    assert!(output.status.success());
-    let report: Value = serde_json::from_slice(&output.stdout).expect("json");
+    let report = ticketkpi(["report"])
+        .arg(&path)
+        .args(["--format", "json", "--rejects"])
+        .arg(&rejects)
+        .json();
     let input = &report["input"];
     assert_eq!(input["rows"], 11, "the blank line is not a row");
     assert_eq!(input["rows_used"], 3);
@@ -279,75 +226,53 @@ B,2026-03-01T11:30:00Z,message,customer,,open
 
 #[test]
 fn skipped_rows_are_reported_in_the_table_footer() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let path = write_file(
-        dir.path(),
+    let dir = scratch();
+    let path = dir.write(
         "dirty.csv",
         b"ticket_id,timestamp,author_type\nA,2026-03-01T10:00:00Z,customer\nA,nope,agent\n",
     );
-    ticketkpi()
-        .args(["report", path.to_str().expect("path"), "--skip-invalid"])
-        .assert()
+    ticketkpi(["report"])
+        .arg(&path)
+        .arg("--skip-invalid")
         .success()
-        .stdout(predicate::str::contains("2 rows, 1 rejected"))
-        .stdout(predicate::str::contains("bad_timestamp 1"));
+        .stdout_has("2 rows, 1 rejected")
+        .stdout_has("bad_timestamp 1");
 }
 
 #[test]
 fn usage_errors_exit_2() {
-    ticketkpi()
-        .args(["report", SMALL, "--tz", "Mars/Olympus"])
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains("--tz"));
-    ticketkpi()
-        .args(["report", SMALL, "--as-of", "tomorrow"])
-        .assert()
-        .code(2);
-    ticketkpi()
-        .args(["report", SMALL, "--frobnicate"])
-        .assert()
-        .code(2);
-    ticketkpi().args(["report"]).assert().code(2);
-    ticketkpi()
-        .args(["report", SMALL, "--by", "colour"])
-        .assert()
-        .code(2);
+    ticketkpi(["report", SMALL, "--tz", "Mars/Olympus"])
+        .fails_with(2)
+        .stderr_has("--tz");
+    ticketkpi(["report", SMALL, "--as-of", "tomorrow"]).fails_with(2);
+    ticketkpi(["report", SMALL, "--frobnicate"]).fails_with(2);
+    ticketkpi(["report"]).fails_with(2);
+    ticketkpi(["report", SMALL, "--by", "colour"]).fails_with(2);
 }
 
 #[test]
 fn missing_file_missing_columns_and_empty_input_are_input_errors() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    ticketkpi()
-        .args(["report", "no/such/export.csv"])
-        .assert()
-        .code(1)
-        .stderr(predicate::str::contains("no/such/export.csv"));
-    let wrong = write_file(dir.path(), "wrong.csv", b"id,time\n1,2\n");
-    ticketkpi()
-        .args(["report", wrong.to_str().expect("path")])
-        .assert()
-        .code(1)
-        .stderr(predicate::str::contains(
-            "missing required columns 'ticket_id', 'timestamp'",
-        ));
-    let empty = write_file(dir.path(), "empty.csv", b"");
-    ticketkpi()
-        .args(["report", empty.to_str().expect("path")])
-        .assert()
-        .code(1)
-        .stderr(predicate::str::contains("empty"));
+    let dir = scratch();
+    ticketkpi(["report", "no/such/export.csv"])
+        .fails_with(1)
+        .stderr_has("no/such/export.csv");
+    let wrong = dir.write("wrong.csv", b"id,time\n1,2\n");
+    ticketkpi(["report"])
+        .arg(&wrong)
+        .fails_with(1)
+        .stderr_has("missing required columns 'ticket_id', 'timestamp'");
+    let empty = dir.write("empty.csv", b"");
+    ticketkpi(["report"])
+        .arg(&empty)
+        .fails_with(1)
+        .stderr_has("empty");
 }
 
 #[test]
 fn header_only_input_reports_zero_tickets_with_nulls() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let path = write_file(
-        dir.path(),
-        "header.csv",
-        b"ticket_id,timestamp,author_type,status\n",
-    );
-    let report = json_report(&[path.to_str().expect("path")]);
+    let dir = scratch();
+    let path = dir.write("header.csv", b"ticket_id,timestamp,author_type,status\n");
+    let report = report_json(&path, &[]);
     assert_eq!(report["input"]["tickets"], 0);
     assert_eq!(report["as_of"], Value::Null);
     assert_eq!(report["overall"]["first_response"]["median"], Value::Null);
@@ -356,21 +281,21 @@ fn header_only_input_reports_zero_tickets_with_nulls() {
 
 #[test]
 fn binary_garbage_never_panics() {
-    let dir = tempfile::tempdir().expect("tempdir");
+    let dir = scratch();
     let mut garbage = b"ticket_id,timestamp,author_type\n".to_vec();
     garbage.extend((0..4096u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8));
-    let path = write_file(dir.path(), "garbage.csv", &garbage);
+    let path = dir.write("garbage.csv", &garbage);
     for extra in [&[][..], &["--skip-invalid"][..]] {
-        let output = ticketkpi()
-            .args(["report", path.to_str().expect("path"), "--format", "json"])
+        let output = ticketkpi(["report"])
+            .arg(&path)
+            .args(["--format", "json"])
             .args(extra)
-            .output()
-            .expect("runs");
-        let code = output.status.code().expect("exit code");
+            .output();
+        let code = output.code.expect("exit code");
         assert!(code == 0 || code == 1, "exit {code}");
-        assert!(!String::from_utf8_lossy(&output.stderr).contains("panicked"));
+        assert!(!output.stderr.contains("panicked"));
         if code == 0 {
-            let report: Value = serde_json::from_slice(&output.stdout).expect("json");
+            let report = output.parse_json();
             let input = &report["input"];
             assert_eq!(
                 input["rows"].as_u64(),
@@ -385,24 +310,20 @@ fn binary_garbage_never_panics() {
 
 #[test]
 fn invalid_utf8_is_rejected_with_its_column() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let path = write_file(
-        dir.path(),
+    let dir = scratch();
+    let path = dir.write(
         "latin1.csv",
         b"ticket_id,timestamp,author_type,agent\nA,2026-03-01T10:00:00Z,customer,Jos\xe9\n",
     );
-    ticketkpi()
-        .args(["report", path.to_str().expect("path")])
-        .assert()
-        .code(1)
-        .stderr(predicate::str::contains(
-            ":2: column 'agent': invalid UTF-8",
-        ));
+    ticketkpi(["report"])
+        .arg(&path)
+        .fails_with(1)
+        .stderr_has(":2: column 'agent': invalid UTF-8");
 }
 
 #[test]
 fn as_of_since_until_and_periods() {
-    let report = json_report(&[SMALL, "--as-of", "2026-03-02T12:00:00Z"]);
+    let report = report_json(SMALL, &["--as-of", "2026-03-02T12:00:00Z"]);
     assert_eq!(report["as_of"], "2026-03-02T12:00:00Z");
     assert_eq!(
         report["input"]["tickets"], 4,
@@ -410,11 +331,11 @@ fn as_of_since_until_and_periods() {
     );
     assert!(report["input"]["events_after_as_of"].as_u64().unwrap_or(0) > 0);
 
-    let report = json_report(&[SMALL, "--since", "2026-03-02", "--until", "2026-03-03"]);
+    let report = report_json(SMALL, &["--since", "2026-03-02", "--until", "2026-03-03"]);
     assert_eq!(report["input"]["tickets"], 5);
     assert_eq!(report["input"]["tickets_filtered_out"], 3);
 
-    let report = json_report(&[SMALL, "--period", "week"]);
+    let report = report_json(SMALL, &["--period", "week"]);
     let periods = report["periods"].as_array().expect("periods");
     assert_eq!(periods.len(), 2, "ISO weeks 9 and 10");
     assert_eq!(periods[0]["period"], "2026-W09");
@@ -425,7 +346,7 @@ fn as_of_since_until_and_periods() {
 
 #[test]
 fn grouping_by_two_dimensions() {
-    let report = json_report(&[SMALL, "--by", "team", "--by", "priority"]);
+    let report = report_json(SMALL, &["--by", "team", "--by", "priority"]);
     let groups = report["groups"].as_array().expect("groups");
     let tier1_normal = groups
         .iter()
@@ -441,41 +362,31 @@ fn grouping_by_two_dimensions() {
 
 #[test]
 fn delimiters_are_sniffed_or_given() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let semicolons = small_csv().replace(',', ";");
-    let path = write_file(dir.path(), "semi.txt", semicolons.as_bytes());
-    let expected = json_report(&[SMALL])["overall"].clone();
+    let dir = scratch();
+    let path = dir.write("semi.txt", small_csv().replace(',', ";"));
+    let expected = report_json(SMALL, &[])["overall"].clone();
+    assert_eq!(report_json(&path, &[])["overall"], expected);
+    let path = dir.write("tabs.tsv", small_csv().replace(',', "\t"));
+    assert_eq!(report_json(&path, &[])["overall"], expected);
+    let path = dir.write("pipes.csv", small_csv().replace(',', "|"));
     assert_eq!(
-        json_report(&[path.to_str().expect("path")])["overall"],
-        expected
-    );
-    let tabs = small_csv().replace(',', "\t");
-    let path = write_file(dir.path(), "tabs.tsv", tabs.as_bytes());
-    assert_eq!(
-        json_report(&[path.to_str().expect("path")])["overall"],
-        expected
-    );
-    let pipes = small_csv().replace(',', "|");
-    let path = write_file(dir.path(), "pipes.csv", pipes.as_bytes());
-    assert_eq!(
-        json_report(&[path.to_str().expect("path"), "--delimiter", "|"])["overall"],
+        report_json(&path, &["--delimiter", "|"])["overall"],
         expected
     );
 }
 
 #[test]
 fn csv_output_is_tidy_and_defuses_formulas() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let path = write_file(
-        dir.path(),
+    let dir = scratch();
+    let path = dir.write(
         "evil.csv",
         b"ticket_id,timestamp,author_type,channel\n=1+1,2026-03-01T10:00:00Z,customer,=HYPERLINK(\"http://x\")\n",
     );
-    let output = ticketkpi()
-        .args(["report", path.to_str().expect("path"), "--format", "csv"])
-        .output()
-        .expect("runs");
-    let text = String::from_utf8(output.stdout).expect("utf-8");
+    let output = ticketkpi(["report"])
+        .arg(&path)
+        .args(["--format", "csv"])
+        .output();
+    let text = output.utf8();
     assert!(text.starts_with("scope,channel,period,metric,value\n"));
     let mut reader = csv::Reader::from_reader(text.as_bytes());
     let groups: Vec<csv::StringRecord> = reader
@@ -487,11 +398,11 @@ fn csv_output_is_tidy_and_defuses_formulas() {
     for record in &groups {
         assert_eq!(&record[1], "'=hyperlink(\"http://x\")");
     }
-    let tickets = ticketkpi()
-        .args(["tickets", path.to_str().expect("path"), "--format", "csv"])
-        .output()
-        .expect("runs");
-    let text = String::from_utf8(tickets.stdout).expect("utf-8");
+    let tickets = ticketkpi(["tickets"])
+        .arg(&path)
+        .args(["--format", "csv"])
+        .output();
+    let text = tickets.utf8();
     let mut reader = csv::Reader::from_reader(text.as_bytes());
     let row = reader
         .records()
@@ -504,12 +415,9 @@ fn csv_output_is_tidy_and_defuses_formulas() {
 
 #[test]
 fn tickets_command_lists_one_row_per_ticket() {
-    let output = ticketkpi()
-        .args(["tickets", SMALL, "--format", "json"])
-        .output()
-        .expect("runs");
-    assert!(output.status.success());
-    let rows: Vec<Value> = serde_json::from_slice(&output.stdout).expect("json");
+    let rows: Vec<Value> =
+        serde_json::from_value(ticketkpi(["tickets", SMALL, "--format", "json"]).json())
+            .expect("a list");
     assert_eq!(rows.len(), 8);
     let t2 = rows.iter().find(|r| r["ticket_id"] == "T2").expect("T2");
     assert_eq!(t2["first_response_seconds"], 900.0);
@@ -525,14 +433,16 @@ fn tickets_command_lists_one_row_per_ticket() {
 #[test]
 fn a_closed_pipe_exits_quietly() {
     // Enough tickets that the output outgrows the pipe buffer.
-    let dir = tempfile::tempdir().expect("tempdir");
+    let dir = scratch();
     let mut content = String::from("ticket_id,timestamp,author_type\n");
     for i in 0..5000 {
         content.push_str(&format!("ticket-{i},2026-03-01T10:00:00Z,customer\n"));
     }
-    let path = write_file(dir.path(), "many.csv", content.as_bytes());
-    let mut child = StdCommand::new(assert_cmd::cargo::cargo_bin("ticketkpi"))
-        .args(["tickets", path.to_str().expect("path"), "--format", "csv"])
+    let path = dir.write("many.csv", content);
+    let mut child = ticketkpi(["tickets"])
+        .arg(&path)
+        .args(["--format", "csv"])
+        .command()
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -559,102 +469,66 @@ fn a_closed_pipe_exits_quietly() {
 
 #[test]
 fn help_documents_exit_codes() {
-    ticketkpi()
-        .args(["report", "--help"])
-        .assert()
+    ticketkpi(["report", "--help"])
         .success()
-        .stdout(predicate::str::contains("Exit codes"))
-        .stdout(predicate::str::contains("2  usage error"));
+        .stdout_has("Exit codes")
+        .stdout_has("2  usage error");
 }
 
 #[test]
 fn the_same_export_loaded_twice_counts_each_event_once() {
-    let once = json_report(&[SMALL]);
-    let twice = json_report(&[SMALL, SMALL]);
+    let once = report_json(SMALL, &[]);
+    let twice = report_json(SMALL, &[SMALL]);
     assert_eq!(twice["data_quality"]["duplicate_events"], 26);
     assert_eq!(twice["overall"], once["overall"]);
-    ticketkpi()
-        .args(["report", SMALL, SMALL, "--strict"])
-        .assert()
-        .code(3)
-        .stdout(predicate::str::contains("First response (median)"))
-        .stderr(predicate::str::contains(
-            "data-quality check failed (--strict): 26 duplicate events",
-        ));
-    ticketkpi()
-        .args(["report", SMALL, "--strict"])
-        .assert()
-        .success();
+    ticketkpi(["report", SMALL, SMALL, "--strict"])
+        .fails_with(3)
+        .stdout_has("First response (median)")
+        .stderr_has("data-quality check failed (--strict): 26 duplicate events");
+    ticketkpi(["report", SMALL, "--strict"]).success();
 }
 
 #[test]
 fn latin1_bom_and_cr_only_line_endings() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let latin1 = write_file(
-        dir.path(),
+    let dir = scratch();
+    let latin1 = dir.write(
         "latin1.csv",
         b"ticket_id,timestamp,author_type,agent\nA,2026-03-01T10:00:00Z,customer,\nA,2026-03-01T10:05:00Z,agent,Jos\xe9\n",
     );
-    let output = ticketkpi()
-        .args([
-            "tickets",
-            latin1.to_str().expect("path"),
-            "--format",
-            "json",
-        ])
-        .args(["--encoding", "latin1"])
-        .output()
-        .expect("runs");
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let rows: Value = serde_json::from_slice(&output.stdout).expect("json");
+    let rows = ticketkpi(["tickets"])
+        .arg(&latin1)
+        .args(["--format", "json", "--encoding", "latin1"])
+        .json();
     assert_eq!(rows[0]["agent"], "josé");
 
     let mut bom = b"\xef\xbb\xbf".to_vec();
     bom.extend(small_csv().into_bytes());
-    let bom = write_file(dir.path(), "bom.csv", &bom);
+    let bom = dir.write("bom.csv", &bom);
     assert_eq!(
-        json_report(&[bom.to_str().expect("path")])["overall"],
-        json_report(&[SMALL])["overall"]
+        report_json(&bom, &[])["overall"],
+        report_json(SMALL, &[])["overall"]
     );
-    let cr_only = write_file(
-        dir.path(),
-        "mac.csv",
-        small_csv().replace('\n', "\r").as_bytes(),
-    );
-    let crlf = write_file(
-        dir.path(),
-        "dos.csv",
-        small_csv().replace('\n', "\r\n").as_bytes(),
-    );
+    let cr_only = dir.write("mac.csv", small_csv().replace('\n', "\r"));
+    let crlf = dir.write("dos.csv", small_csv().replace('\n', "\r\n"));
     for path in [cr_only, crlf] {
-        let report = json_report(&[path.to_str().expect("path")]);
+        let report = report_json(&path, &[]);
         assert_eq!(report["input"]["rows"], 26, "{}", path.display());
-        assert_eq!(report["overall"], json_report(&[SMALL])["overall"]);
+        assert_eq!(report["overall"], report_json(SMALL, &[])["overall"]);
     }
 }
 
 #[test]
 fn negative_durations_are_left_out_and_reported() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let data = write_file(
-        dir.path(),
+    let dir = scratch();
+    let data = dir.write(
         "tickets.csv",
         b"id,created,replied,solved\n1,2026-03-01 10:00,2026-03-01 10:30,2026-03-01 12:00\n2,2026-03-01 10:00,2026-03-01 09:00,2026-03-01 08:00\n",
     );
-    let mapping = write_file(
-        dir.path(),
+    let mapping = dir.write(
         "mapping.toml",
         b"shape = \"tickets\"\n[fields]\nticket_id = \"id\"\ncreated_at = \"created\"\nfirst_reply_at = \"replied\"\nsolved_at = \"solved\"\n",
     );
-    let report = json_report(&[
-        data.to_str().expect("path"),
-        "--mapping",
-        mapping.to_str().expect("path"),
-    ]);
+    let report = report_json(&data, &["--mapping", mapping.to_str().expect("path")]);
     assert_eq!(report["overall"]["first_response"]["count"], 1);
     assert_eq!(report["overall"]["first_response"]["median"], 1800.0);
     assert_eq!(report["overall"]["resolution_time"]["count"], 1);

@@ -14,32 +14,19 @@
 //! - O1 (email, "office"): waiting since Tue 09:00 local; at as_of (Thu 09:30 local) 16.5
 //!   business hours: first reply and resolution breached; it is the overdue backlog.
 
-use assert_cmd::Command;
-use predicates::prelude::*;
+mod common;
+
+use common::{scratch, ticketkpi};
 use serde_json::Value;
 
 const DATA: &str = "tests/fixtures/sla.csv";
 const CONFIG: &str = "tests/fixtures/sla.toml";
 
-fn run(args: &[&str]) -> Value {
-    let output = Command::cargo_bin("ticketkpi")
-        .expect("binary")
-        .args(args)
-        .output()
-        .expect("runs");
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    serde_json::from_slice(&output.stdout).expect("json")
-}
-
 #[test]
 fn business_hours_durations_beside_calendar_ones() {
-    let report = run(&["report", DATA, "--config", CONFIG, "--format", "json"]);
+    let report = ticketkpi(["report", DATA, "--config", CONFIG, "--format", "json"]).json();
     let o = &report["overall"];
-    let tickets = run(&["tickets", DATA, "--config", CONFIG, "--format", "json"]);
+    let tickets = ticketkpi(["tickets", DATA, "--config", CONFIG, "--format", "json"]).json();
     let e1 = tickets
         .as_array()
         .expect("rows")
@@ -61,7 +48,7 @@ fn business_hours_durations_beside_calendar_ones() {
 
 #[test]
 fn policies_by_channel_with_pauses_and_next_reply() {
-    let report = run(&["report", DATA, "--config", CONFIG, "--format", "json"]);
+    let report = ticketkpi(["report", DATA, "--config", CONFIG, "--format", "json"]).json();
     let sla = &report["overall"]["sla"];
     let policies = sla["policies"].as_array().expect("policies");
     let chat = policies
@@ -92,7 +79,7 @@ fn policies_by_channel_with_pauses_and_next_reply() {
 
 #[test]
 fn breaches_list_due_times_and_overruns() {
-    let breaches = run(&[
+    let breaches = ticketkpi([
         "sla",
         DATA,
         "--config",
@@ -100,7 +87,8 @@ fn breaches_list_due_times_and_overruns() {
         "--breaches",
         "--format",
         "json",
-    ]);
+    ])
+    .json();
     let list = breaches.as_array().expect("list");
     assert_eq!(list.len(), 4, "{list:?}");
     let r1 = list.iter().find(|b| b["ticket_id"] == "R1").expect("R1");
@@ -125,39 +113,39 @@ fn breaches_list_due_times_and_overruns() {
         .expect("O1 resolution");
     assert_eq!(o1_resolution["due_at"], "2026-03-10T16:00:00Z");
     assert_eq!(o1_resolution["overrun_seconds"], (16.5 - 8.0) * 3600.0);
-    Command::cargo_bin("ticketkpi")
-        .expect("binary")
-        .args(["sla", DATA, "--config", CONFIG])
-        .assert()
+    ticketkpi(["sla", DATA, "--config", CONFIG])
         .success()
-        .stdout(predicate::str::contains("office"))
-        .stdout(predicate::str::contains("Overdue"));
+        .stdout_has("office")
+        .stdout_has("Overdue");
 }
 
 #[test]
 fn the_reopen_window_keeps_a_late_reopen_first_contact() {
-    let with_window = run(&["report", DATA, "--config", CONFIG, "--format", "json"]);
+    let with_window = ticketkpi(["report", DATA, "--config", CONFIG, "--format", "json"]).json();
     // Eligible: E1, C1, P1 (two replies), R1. First contact: E1, C1, R1.
     assert_eq!(with_window["overall"]["fcr"]["eligible"], 4);
     assert_eq!(with_window["overall"]["fcr"]["first_contact"], 3);
-    let dir = tempfile::tempdir().expect("tempdir");
-    let no_window = dir.path().join("ticketkpi.toml");
+    let dir = scratch();
     let text = std::fs::read_to_string(CONFIG).expect("config");
-    std::fs::write(&no_window, text.replace("fcr_reopen_window = \"7d\"", "")).expect("write");
-    let without = run(&[
+    let no_window = dir.write(
+        "ticketkpi.toml",
+        text.replace("fcr_reopen_window = \"7d\"", ""),
+    );
+    let without = ticketkpi([
         "report",
         DATA,
         "--config",
         no_window.to_str().expect("path"),
         "--format",
         "json",
-    ]);
+    ])
+    .json();
     assert_eq!(without["overall"]["fcr"]["first_contact"], 2);
 }
 
 #[test]
 fn without_a_config_the_contract_defaults_apply() {
-    let report = run(&["report", "tests/fixtures/small.csv", "--format", "json"]);
+    let report = ticketkpi(["report", "tests/fixtures/small.csv", "--format", "json"]).json();
     assert!(report["overall"].get("first_response_business").is_none());
     let names: Vec<&str> = report["overall"]["sla"]["policies"]
         .as_array()
@@ -167,52 +155,34 @@ fn without_a_config_the_contract_defaults_apply() {
         .collect();
     assert_eq!(names, ["urgent", "high", "low", "normal"]);
     // Without the alias, "Resolved" is not a status: the row is invalid.
-    Command::cargo_bin("ticketkpi")
-        .expect("binary")
-        .args(["report", DATA])
-        .assert()
-        .code(1)
-        .stderr(predicate::str::contains("\"Resolved\" is not one of"));
+    ticketkpi(["report", DATA])
+        .fails_with(1)
+        .stderr_has("\"Resolved\" is not one of");
 }
 
 #[test]
 fn init_writes_a_working_example_and_never_overwrites() {
-    let dir = tempfile::tempdir().expect("tempdir");
+    let dir = scratch();
     let path = dir.path().join("ticketkpi.toml");
-    Command::cargo_bin("ticketkpi")
-        .expect("binary")
-        .args(["init", path.to_str().expect("path")])
-        .assert()
-        .success();
+    ticketkpi(["init"]).arg(&path).success();
     let written = std::fs::read_to_string(&path).expect("written");
     assert!(written.contains("[[sla.policies]]"));
-    Command::cargo_bin("ticketkpi")
-        .expect("binary")
-        .args(["init", path.to_str().expect("path")])
-        .assert()
-        .code(1)
-        .stderr(predicate::str::contains("exists already"));
+    ticketkpi(["init"])
+        .arg(&path)
+        .fails_with(1)
+        .stderr_has("exists already");
     // The example works as it is, and ticketkpi.toml in the working directory is found.
-    let report = Command::cargo_bin("ticketkpi")
-        .expect("binary")
-        .current_dir(dir.path())
-        .args([
-            "report",
-            &format!(
-                "{}/sample-data/conversations.csv",
-                env!("CARGO_MANIFEST_DIR")
-            ),
-            "--format",
-            "json",
-        ])
-        .output()
-        .expect("runs");
-    assert!(
-        report.status.success(),
-        "{}",
-        String::from_utf8_lossy(&report.stderr)
-    );
-    let report: Value = serde_json::from_slice(&report.stdout).expect("json");
+    let report = ticketkpi([
+        "report",
+        &format!(
+            "{}/sample-data/conversations.csv",
+            env!("CARGO_MANIFEST_DIR")
+        ),
+        "--format",
+        "json",
+    ])
+    .current_dir(dir.path())
+    .json();
     assert!(report["overall"]["first_response_business"]["median"].is_number());
     assert_eq!(report["tz"], "Europe/Berlin");
     let policies = report["overall"]["sla"]["policies"]
@@ -231,17 +201,13 @@ fn init_writes_a_working_example_and_never_overwrites() {
 
 #[test]
 fn config_mistakes_are_usage_errors_with_their_place() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let path = dir.path().join("bad.toml");
-    std::fs::write(
-        &path,
+    let dir = scratch();
+    let path = dir.write(
+        "bad.toml",
         "[[sla.policies]]\nname = \"x\"\nschedule = \"nights\"\n",
-    )
-    .expect("write");
-    Command::cargo_bin("ticketkpi")
-        .expect("binary")
-        .args(["report", DATA, "--config", path.to_str().expect("path")])
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains("no schedule named \"nights\""));
+    );
+    ticketkpi(["report", DATA, "--config"])
+        .arg(&path)
+        .fails_with(2)
+        .stderr_has("no schedule named \"nights\"");
 }

@@ -4,8 +4,12 @@
 //!
 //! Needs python3; without it each test says so and passes (CI always has python3).
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
+
+use common::{scratch, ticketkpi};
 
 fn python() -> Option<&'static str> {
     let found = Command::new("python3")
@@ -18,6 +22,7 @@ fn python() -> Option<&'static str> {
     found.then_some("python3")
 }
 
+/// Runs the oracle (or its comparison) and keeps what it printed in `path`.
 fn run_to_file(command: &mut Command, path: &Path) {
     let output = command.output().expect("command runs");
     assert!(
@@ -32,18 +37,15 @@ fn run_to_file(command: &mut Command, path: &Path) {
 /// go in `extra`; `ours` and `theirs` spell the rest in each tool's own words.
 fn agree_with(input: &Path, extra: &[&str], ours_only: &[&str], theirs_only: &[&str]) {
     let Some(python) = python() else { return };
-    let dir = tempfile::tempdir().expect("tempdir");
-    let ours = dir.path().join("ours.json");
+    let dir = scratch();
     let theirs = dir.path().join("reference.json");
-    run_to_file(
-        Command::new(env!("CARGO_BIN_EXE_ticketkpi"))
-            .arg("report")
-            .arg(input)
-            .args(["--format", "json", "--by", "channel", "--skip-invalid"])
-            .args(extra)
-            .args(ours_only),
-        &ours,
-    );
+    let report = ticketkpi(["report"])
+        .arg(input)
+        .args(["--format", "json", "--by", "channel", "--skip-invalid"])
+        .args(extra)
+        .args(ours_only)
+        .success();
+    let ours = dir.write("ours.json", report.stdout_bytes);
     run_to_file(
         Command::new(python)
             .arg("tests/reference/ticketkpi_ref.py")

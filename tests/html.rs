@@ -5,33 +5,29 @@
 //! report) and `data-value`; these tests read them back and compare with `--format json` for
 //! the same input.
 
+mod common;
+
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::{Command as Process, Stdio};
 use std::time::{Duration, Instant};
 
-use assert_cmd::Command;
+use common::{scratch, ticketkpi};
 use serde_json::Value;
 
 const SMALL: &str = "tests/fixtures/small.csv";
 const SAMPLE: &str = "sample-data/conversations.csv";
 const CALLS: &str = "tests/fixtures/periods/callcenter.txt";
-const NOT_COMPUTABLE: &str = "n/a — not computable from this input";
 
-fn run(args: &[&str]) -> String {
-    let output = Command::cargo_bin("ticketkpi")
-        .expect("binary builds")
-        .env_remove("NO_COLOR")
-        .args(args)
-        .output()
-        .expect("runs");
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8(output.stdout).expect("utf-8 output")
-}
+/// The sample by week with the example config: policies, schedules and periods.
+const SAMPLE_BY_WEEK: [&str; 5] = [
+    SAMPLE,
+    "--period",
+    "week",
+    "--config",
+    "examples/ticketkpi.toml",
+];
+const NOT_COMPUTABLE: &str = "n/a — not computable from this input";
 
 /// The HTML and the JSON report of the same input.
 fn both(args: &[&str]) -> (String, Value) {
@@ -40,8 +36,9 @@ fn both(args: &[&str]) -> (String, Value) {
     let mut json_args = html_args.clone();
     html_args.extend(["--format", "html"]);
     json_args.extend(["--format", "json"]);
-    let json = serde_json::from_str(&quote_numbers(&run(&json_args))).expect("JSON report");
-    (run(&html_args), json)
+    let json =
+        serde_json::from_str(&quote_numbers(&ticketkpi(json_args).text())).expect("JSON report");
+    (ticketkpi(html_args).text(), json)
 }
 
 /// The JSON text with every number turned into a string of its digits. serde_json's default
@@ -218,13 +215,7 @@ fn expected_marks(json: &Value) -> Vec<String> {
 
 #[test]
 fn sample_chart_data_equals_the_json_report() {
-    let (html, json) = both(&[
-        SAMPLE,
-        "--period",
-        "week",
-        "--config",
-        "examples/ticketkpi.toml",
-    ]);
+    let (html, json) = both(&SAMPLE_BY_WEEK);
     let drawn = check_against_json(&html, &json);
     for pointer in expected_marks(&json) {
         assert!(drawn.contains(&pointer), "{pointer} is not drawn");
@@ -378,13 +369,7 @@ fn assert_histogram_areas_are_counts(html: &str, id: &str) {
 
 #[test]
 fn bars_are_drawn_to_the_scale_of_their_labels() {
-    let (html, json) = both(&[
-        SAMPLE,
-        "--period",
-        "week",
-        "--config",
-        "examples/ticketkpi.toml",
-    ]);
+    let (html, json) = both(&SAMPLE_BY_WEEK);
     assert_backlog_drawn_to_scale(&html, &json);
     assert_histogram_areas_are_counts(&html, "chart-hist-frt");
     assert_histogram_areas_are_counts(&html, "chart-hist-resolution");
@@ -476,18 +461,16 @@ fn the_page_is_self_contained() {
 
 #[test]
 fn a_null_kpi_reads_not_computable_never_zero() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let input = dir.path().join("no-status.csv");
+    let dir = scratch();
     // No status anywhere: FCR and backlog are unknowable; no rating: no CSAT. The channel
     // name is markup, which must come out as text.
-    std::fs::write(
-        &input,
+    let input = dir.write(
+        "no-status.csv",
         "ticket_id,timestamp,event,author_type,channel\n\
          A,2026-03-02T09:00:00Z,message,customer,<b>web</b> & \"co\"\n\
          A,2026-03-02T09:30:00Z,message,agent,<b>web</b> & \"co\"\n\
          B,2026-03-02T10:00:00Z,message,customer,<script>alert(1)</script>\n",
-    )
-    .expect("write input");
+    );
     let path = input.to_str().expect("utf-8 path");
     let (html, json) = both(&[path]);
     check_against_json(&html, &json);
@@ -529,7 +512,7 @@ fn a_null_kpi_reads_not_computable_never_zero() {
 /// (the page itself has no line breaks between tags).
 #[test]
 fn golden_html() {
-    let html = run(&["report", SMALL, "--period", "week", "--format", "html"]);
+    let html = ticketkpi(["report", SMALL, "--period", "week", "--format", "html"]).text();
     insta::assert_snapshot!(html.replace("><", ">\n<"));
 }
 
@@ -588,7 +571,7 @@ fn browser() -> Result<PathBuf, String> {
 /// Runs Chromium on `page` with a fresh profile, no network and a time limit; returns its
 /// stdout and stderr.
 fn chromium(browser: &Path, page: &Path, extra: &[&str]) -> (String, String) {
-    let profile = tempfile::tempdir().expect("profile dir");
+    let profile = scratch();
     let mut child = Process::new(browser)
         .args([
             "--headless",
@@ -652,19 +635,12 @@ fn renders_in_headless_chromium_without_console_errors() {
         }
         Err(why) => panic!("chromium not available ({why}) and TICKETKPI_REQUIRE_CHROMIUM is set"),
     };
-    let dir = tempfile::tempdir().expect("temp dir");
-    let page = dir.path().join("report.html");
-    let html = run(&[
-        "report",
-        SAMPLE,
-        "--period",
-        "week",
-        "--config",
-        "examples/ticketkpi.toml",
-        "--format",
-        "html",
-    ]);
-    std::fs::write(&page, &html).expect("write page");
+    let dir = scratch();
+    let html = ticketkpi(["report"])
+        .args(SAMPLE_BY_WEEK)
+        .args(["--format", "html"])
+        .text();
+    let page = dir.write("report.html", &html);
 
     let (dom, log) = chromium(&browser, &page, &["--dump-dom"]);
     let console: Vec<&str> = log

@@ -1,44 +1,19 @@
 //! The parallel CSV reader gives exactly what the sequential one gives: KPIs, row
 //! accounting, rejected rows with their lines, and the first error.
 
-use std::path::Path;
-use std::process::Command;
+mod common;
 
-fn run(args: &[&str], threads: &str) -> (Option<i32>, Vec<u8>, String) {
-    let output = Command::new(env!("CARGO_BIN_EXE_ticketkpi"))
-        .args(args)
-        .args(["--threads", threads])
-        .output()
-        .expect("runs");
-    (
-        output.status.code(),
-        output.stdout,
-        String::from_utf8_lossy(&output.stderr).into_owned(),
-    )
-}
+use common::{Output, generate, scratch, ticketkpi};
 
-fn generator() -> std::path::PathBuf {
-    let binary = std::path::PathBuf::from(env!("CARGO_BIN_EXE_ticketkpi"));
-    binary
-        .parent()
-        .expect("target dir")
-        .join("examples")
-        .join(format!("generate{}", std::env::consts::EXE_SUFFIX))
-}
-
-fn generate(path: &Path, args: &[&str]) {
-    let output = Command::new(generator())
-        .args(args)
-        .output()
-        .expect("generator");
-    assert!(output.status.success());
-    std::fs::write(path, output.stdout).expect("write");
+/// `ticketkpi ARGS --threads THREADS`.
+fn run(args: &[&str], threads: &str) -> Output {
+    ticketkpi(args).args(["--threads", threads]).output()
 }
 
 #[test]
 fn several_chunks_of_dirty_input_match_the_sequential_reader() {
     // Large enough for many 4 MiB chunks, with invalid rows and blank lines throughout.
-    let dir = tempfile::tempdir().expect("tempdir");
+    let dir = scratch();
     let export = dir.path().join("export.csv");
     generate(
         &export,
@@ -59,7 +34,7 @@ fn several_chunks_of_dirty_input_match_the_sequential_reader() {
     let mut outputs = Vec::new();
     for threads in ["1", "2", "3"] {
         let rejects_path = rejects(threads);
-        let (code, stdout, stderr) = run(
+        let output = run(
             &[
                 "report",
                 export,
@@ -74,8 +49,11 @@ fn several_chunks_of_dirty_input_match_the_sequential_reader() {
             ],
             threads,
         );
-        assert_eq!(code, Some(0), "{stderr}");
-        outputs.push((stdout, std::fs::read(&rejects_path).expect("rejects")));
+        assert_eq!(output.code, Some(0), "{}", output.stderr);
+        outputs.push((
+            output.stdout_bytes,
+            std::fs::read(&rejects_path).expect("rejects"),
+        ));
     }
     assert_eq!(outputs[0].0, outputs[1].0, "report with 2 threads");
     assert_eq!(outputs[0].0, outputs[2].0, "report with 3 threads");
@@ -85,14 +63,13 @@ fn several_chunks_of_dirty_input_match_the_sequential_reader() {
     // Without --skip-invalid both stop at the same first bad row.
     let sequential = run(&["report", export], "1");
     let parallel = run(&["report", export], "2");
-    assert_eq!(sequential.0, Some(1));
-    assert_eq!(sequential.2, parallel.2);
+    assert_eq!(sequential.code, Some(1));
+    assert_eq!(sequential.stderr, parallel.stderr);
 }
 
 #[test]
 fn quoted_newlines_across_chunk_edges_and_the_sample() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let path = dir.path().join("quoted.csv");
+    let dir = scratch();
     let mut content = String::from("ticket_id,timestamp,author_type,channel,note\n");
     for i in 0..120_000 {
         // Every row has a quoted field with newlines and quotes in it.
@@ -103,14 +80,14 @@ fn quoted_newlines_across_chunk_edges_and_the_sample() {
             if i % 3 == 0 { "agent" } else { "customer" }
         ));
     }
-    std::fs::write(&path, &content).expect("write");
+    let path = dir.write("quoted.csv", &content);
     for file in [
         path.to_str().expect("path"),
         "sample-data/conversations.csv",
     ] {
         let sequential = run(&["report", file, "--format", "json"], "1");
         let parallel = run(&["report", file, "--format", "json"], "2");
-        assert_eq!(sequential.0, Some(0), "{}", sequential.2);
-        assert_eq!(sequential.1, parallel.1, "{file}");
+        assert_eq!(sequential.code, Some(0), "{}", sequential.stderr);
+        assert_eq!(sequential.stdout_bytes, parallel.stdout_bytes, "{file}");
     }
 }

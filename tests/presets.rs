@@ -1,29 +1,14 @@
 //! Built-in presets on fixtures that follow each help desk's documented export columns.
 //! Every expected value is worked out by hand in the comments.
 
-use assert_cmd::Command;
-use predicates::prelude::*;
-use serde_json::Value;
+mod common;
 
-fn run_report(args: &[&str]) -> Value {
-    let output = Command::cargo_bin("ticketkpi")
-        .expect("binary")
-        .arg("report")
-        .args(args)
-        .args(["--format", "json"])
-        .output()
-        .expect("runs");
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    serde_json::from_slice(&output.stdout).expect("json")
-}
+use common::{report_json, scratch, ticketkpi};
+use serde_json::Value;
 
 #[test]
 fn zendesk_csv_is_detected_and_read_as_tickets() {
-    let report = run_report(&["tests/fixtures/presets/zendesk.csv"]);
+    let report = report_json("tests/fixtures/presets/zendesk.csv", &[]);
     assert_eq!(report["input"]["read_as"][0]["mapping"], "zendesk");
     assert_eq!(report["input"]["read_as"][0]["shape"], "tickets");
     assert_eq!(report["input"]["tickets"], 5);
@@ -60,7 +45,7 @@ fn zendesk_csv_is_detected_and_read_as_tickets() {
 
 #[test]
 fn zendesk_json_lines_with_metric_sets() {
-    let report = run_report(&["tests/fixtures/presets/zendesk.jsonl"]);
+    let report = report_json("tests/fixtures/presets/zendesk.jsonl", &[]);
     assert_eq!(report["input"]["read_as"][0]["mapping"], "zendesk-json");
     let o = &report["overall"];
     assert_eq!(o["first_response"]["count"], 1);
@@ -73,7 +58,7 @@ fn zendesk_json_lines_with_metric_sets() {
 
 #[test]
 fn freshdesk_csv_uses_timestamps_not_business_hour_columns() {
-    let report = run_report(&["tests/fixtures/presets/freshdesk.csv"]);
+    let report = report_json("tests/fixtures/presets/freshdesk.csv", &[]);
     assert_eq!(report["input"]["read_as"][0]["mapping"], "freshdesk");
     let o = &report["overall"];
     // Initial responses after 30 min, 5 min and 6 h; ticket 4 has none.
@@ -91,7 +76,10 @@ fn freshdesk_csv_uses_timestamps_not_business_hour_columns() {
     assert_eq!(o["csat"]["satisfied"], 1);
     // Waiting on Customer (pending) and Open.
     assert_eq!(o["backlog"]["open"], 2);
-    let priorities = run_report(&["tests/fixtures/presets/freshdesk.csv", "--by", "priority"]);
+    let priorities = report_json(
+        "tests/fixtures/presets/freshdesk.csv",
+        &["--by", "priority"],
+    );
     let groups = priorities["groups"].as_array().expect("groups");
     assert!(
         groups.iter().any(|g| g["by"]["priority"] == "normal"),
@@ -101,34 +89,24 @@ fn freshdesk_csv_uses_timestamps_not_business_hour_columns() {
 
 #[test]
 fn an_explicit_preset_overrides_detection_and_unknown_names_are_usage_errors() {
-    Command::cargo_bin("ticketkpi")
-        .expect("binary")
-        .args(["report", "tests/fixtures/small.csv", "--preset", "zendesk"])
-        .assert()
-        .code(1)
-        .stderr(predicate::str::contains(
-            "missing required columns 'Created at', 'Id' (reading it as zendesk",
-        ));
-    Command::cargo_bin("ticketkpi")
-        .expect("binary")
-        .args(["report", "tests/fixtures/small.csv", "--preset", "kayako"])
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains("known: zendesk"));
+    ticketkpi(["report", "tests/fixtures/small.csv", "--preset", "zendesk"])
+        .fails_with(1)
+        .stderr_has("missing required columns 'Created at', 'Id' (reading it as zendesk");
+    ticketkpi(["report", "tests/fixtures/small.csv", "--preset", "kayako"])
+        .fails_with(2)
+        .stderr_has("known: zendesk");
 }
 
 #[test]
 fn a_mapping_file_or_a_config_with_a_mapping_table() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let data = dir.path().join("export.csv");
-    std::fs::write(
-        &data,
+    let dir = scratch();
+    let data = dir.write(
+        "export.csv",
         "Case;When;Who;What\n\
          c1;01/03/2026 10:00;client;open\n\
          c1;01/03/2026 10:20;staff;done\n\
          c2;02/03/2026 09:00;client;open\n",
-    )
-    .expect("write");
+    );
     let mapping = r#"
         delimiter = ";"
         [fields]
@@ -137,63 +115,45 @@ fn a_mapping_file_or_a_config_with_a_mapping_table() {
         author_type = { column = "Who", values = { client = "customer", staff = "agent" } }
         status = { column = "What", values = { done = "solved" } }
     "#;
-    let plain = dir.path().join("mapping.toml");
-    std::fs::write(&plain, mapping).expect("write");
-    let config = dir.path().join("ticketkpi.toml");
-    std::fs::write(
-        &config,
+    let plain = dir.write("mapping.toml", mapping);
+    let config = dir.write(
+        "ticketkpi.toml",
         format!(
             "[mapping]\n{}",
             mapping.replace("[fields]", "[mapping.fields]")
         ),
-    )
-    .expect("write");
+    );
     for file in [&plain, &config] {
-        let report = run_report(&[
-            data.to_str().expect("path"),
-            "--mapping",
-            file.to_str().expect("path"),
-        ]);
+        let report = report_json(&data, &["--mapping", file.to_str().expect("path")]);
         let o = &report["overall"];
         assert_eq!(o["first_response"]["median"], 1200.0, "{}", file.display());
         assert_eq!(o["first_response"]["unanswered"], 1);
         assert_eq!(o["fcr"]["first_contact"], 1);
     }
-    let bad = dir.path().join("bad.toml");
-    std::fs::write(&bad, "[fields]\nticket = \"Case\"\ntimestamp = \"When\"\n").expect("write");
-    Command::cargo_bin("ticketkpi")
-        .expect("binary")
-        .args([
-            "report",
-            data.to_str().expect("path"),
-            "--mapping",
-            bad.to_str().expect("path"),
-        ])
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains("unknown field 'ticket'"));
+    let bad = dir.write(
+        "bad.toml",
+        "[fields]\nticket = \"Case\"\ntimestamp = \"When\"\n",
+    );
+    ticketkpi(["report"])
+        .arg(&data)
+        .arg("--mapping")
+        .arg(&bad)
+        .fails_with(2)
+        .stderr_has("unknown field 'ticket'");
 }
 
 #[test]
 fn inspect_tells_what_an_export_can_feed() {
-    Command::cargo_bin("ticketkpi")
-        .expect("binary")
-        .args(["inspect", "tests/fixtures/presets/freshdesk.csv"])
-        .assert()
+    ticketkpi(["inspect", "tests/fixtures/presets/freshdesk.csv"])
         .success()
-        .stdout(predicate::str::contains(
-            "read as preset freshdesk (detected from the header)",
-        ))
-        .stdout(predicate::str::contains("first_reply_at"))
-        .stdout(predicate::str::contains("Initial response time"))
-        .stdout(predicate::str::contains("first contact resolution"))
-        .stdout(predicate::str::contains("no column is mapped to reopens"));
-    let output = Command::cargo_bin("ticketkpi")
-        .expect("binary")
-        .args(["inspect", "tests/fixtures/small.csv", "--json"])
+        .stdout_has("read as preset freshdesk (detected from the header)")
+        .stdout_has("first_reply_at")
+        .stdout_has("Initial response time")
+        .stdout_has("first contact resolution")
+        .stdout_has("no column is mapped to reopens");
+    let inspection = ticketkpi(["inspect", "tests/fixtures/small.csv", "--json"])
         .output()
-        .expect("runs");
-    let inspection: Value = serde_json::from_slice(&output.stdout).expect("json");
+        .parse_json();
     assert_eq!(inspection["tickets"], 8);
     assert_eq!(inspection["inputs"][0]["mapping"], "canonical");
     let computable = |key: &str| {

@@ -3,30 +3,13 @@
 //! dates are empty, unknown priorities are counted. Each is listed under data quality as a note.
 //! Every expected value is worked out by hand in the comments.
 
-use assert_cmd::Command;
+mod common;
+
+use common::{flat, report_json, scratch, ticketkpi};
 use serde_json::{Value, json};
 
 const FRESHDESK: &str = "tests/fixtures/vendor/freshdesk_custom_values.csv";
 const ZENDESK: &str = "tests/fixtures/vendor/zendesk_csv_placeholders.csv";
-
-fn ticketkpi() -> Command {
-    Command::cargo_bin("ticketkpi").expect("binary")
-}
-
-fn json_report(args: &[&str]) -> Value {
-    let output = ticketkpi()
-        .arg("report")
-        .args(args)
-        .args(["--format", "json"])
-        .output()
-        .expect("runs");
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    serde_json::from_slice(&output.stdout).expect("json")
-}
 
 /// Rows a preset leaves out by design. The report is coming to keep them apart from rejected
 /// rows (`input.rows_excluded`); until then they are the `excluded_by_mapping` rejects.
@@ -47,7 +30,7 @@ fn without_excluded(path: &str, statuses: &[&str]) -> String {
 
 #[test]
 fn freshdesk_custom_statuses_and_survey_labels_are_read_and_listed() {
-    let report = json_report(&[FRESHDESK]);
+    let report = report_json(FRESHDESK, &[]);
     let input = &report["input"];
     assert_eq!(input["read_as"][0]["mapping"], "freshdesk");
     // 11 rows: ticket 7 is Spam and ticket 10 Deleted, excluded and counted.
@@ -94,15 +77,9 @@ fn freshdesk_custom_statuses_and_survey_labels_are_read_and_listed() {
     assert_eq!(o["sla"]["first_reply"]["met"], 8);
     assert_eq!(o["sla"]["first_reply"]["breached"], 1);
 
-    let table = ticketkpi()
-        .args(["report", FRESHDESK])
-        .output()
-        .expect("runs");
+    let table = ticketkpi(["report", FRESHDESK]).output();
     // Footer lines wrap at 80 columns: compare the words.
-    let footer = String::from_utf8_lossy(&table.stdout)
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ");
+    let footer = flat(&table.stdout);
     assert!(
         footer.contains(
             "Statuses read by keyword: \"Fixed/Waiting for Release\" as pending (1 row), \
@@ -114,7 +91,7 @@ fn freshdesk_custom_statuses_and_survey_labels_are_read_and_listed() {
 
 #[test]
 fn zendesk_placeholder_dates_are_empty_and_deleted_tickets_excluded() {
-    let report = json_report(&[ZENDESK]);
+    let report = report_json(ZENDESK, &[]);
     let input = &report["input"];
     assert_eq!(input["read_as"][0]["mapping"], "zendesk");
     // 204 (Deleted) and 206 (deleted) are excluded.
@@ -155,25 +132,13 @@ fn zendesk_placeholder_dates_are_empty_and_deleted_tickets_excluded() {
 
 #[test]
 fn values_read_by_rule_are_notes_that_strict_does_not_fail_on() {
-    let dir = tempfile::tempdir().expect("tempdir");
+    let dir = scratch();
     for (name, source, excluded) in [
         ("freshdesk.csv", FRESHDESK, &["\"Spam\"", "\"Deleted\""][..]),
         ("zendesk.csv", ZENDESK, &[",Deleted,", ",deleted,"][..]),
     ] {
-        let path = dir.path().join(name);
-        std::fs::write(&path, without_excluded(source, excluded)).expect("write");
-        let output = ticketkpi()
-            .args(["report", path.to_str().expect("path"), "--strict"])
-            .args(["--format", "json"])
-            .output()
-            .expect("runs");
-        assert_eq!(
-            output.status.code(),
-            Some(0),
-            "{name}: {}",
-            String::from_utf8_lossy(&output.stderr)
-        );
-        let report: Value = serde_json::from_slice(&output.stdout).expect("json");
+        let path = dir.write(name, without_excluded(source, excluded));
+        let report = report_json(&path, &["--strict"]);
         let quality = &report["data_quality"];
         assert_eq!(quality["rows_rejected"], 0, "{name}");
         assert_eq!(
@@ -192,31 +157,26 @@ fn values_read_by_rule_are_notes_that_strict_does_not_fail_on() {
 
 #[test]
 fn csat_aliases_in_the_config_read_a_survey_s_own_labels() {
-    let dir = tempfile::tempdir().expect("tempdir");
+    let dir = scratch();
     // A Freshdesk survey in German: labels the preset cannot know.
-    let export = dir.path().join("tickets.csv");
     let text = std::fs::read_to_string(FRESHDESK)
         .expect("fixture")
         .replace("\"Extremely satisfied\"", "\"Sehr zufrieden\"")
         .replace("\"Extremely dissatisfied\"", "\"Sehr unzufrieden\"");
-    std::fs::write(&export, text).expect("write");
-    let export = export.to_str().expect("path");
-    let failure = ticketkpi().args(["report", export]).output().expect("runs");
-    assert_eq!(failure.status.code(), Some(1));
-    let stderr = String::from_utf8_lossy(&failure.stderr);
+    let export = dir.write("tickets.csv", text);
+    let failure = ticketkpi(["report"]).arg(&export).fails_with(1);
+    let stderr = &failure.stderr;
     assert!(
         stderr.contains("tickets.csv:2: column 'Survey results'")
             && stderr.contains("\"Sehr zufrieden\"")
             && stderr.contains("[aliases.csat]"),
         "{stderr}"
     );
-    let config = dir.path().join("ticketkpi.toml");
-    std::fs::write(
-        &config,
+    let config = dir.write(
+        "ticketkpi.toml",
         "[aliases.csat]\n\"Sehr zufrieden\" = 5\n\"Sehr unzufrieden\" = 1\n",
-    )
-    .expect("write");
-    let report = json_report(&[export, "--config", config.to_str().expect("path")]);
+    );
+    let report = report_json(&export, &["--config", config.to_str().expect("path")]);
     // The same scores as the English labels: 5, 4, 3, 2, 1.
     let csat = &report["overall"]["csat"];
     assert_eq!(csat["responses"], 5);
@@ -226,54 +186,41 @@ fn csat_aliases_in_the_config_read_a_survey_s_own_labels() {
 
 #[test]
 fn a_mapping_may_reject_unknown_statuses_and_the_canonical_log_does() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let export = dir.path().join("export.csv");
-    std::fs::write(
-        &export,
+    let dir = scratch();
+    let export = dir.write(
+        "export.csv",
         "case,when,state\n\
          c1,2026-03-01 10:00,Waiting on vendor\n\
          c2,2026-03-01 11:00,Solved\n",
-    )
-    .expect("write");
-    let export = export.to_str().expect("path");
+    );
     let mapping = |extra: &str| {
-        let path = dir.path().join(format!("mapping{}.toml", extra.len()));
-        std::fs::write(
-            &path,
+        let path = dir.write(
+            &format!("mapping{}.toml", extra.len()),
             format!(
                 "{extra}\n[fields]\nticket_id = \"case\"\ntimestamp = \"when\"\nstatus = \"state\"\n\
                  event = {{ value = \"status\" }}\n"
             ),
-        )
-        .expect("write");
+        );
         path.to_str().expect("path").to_owned()
     };
     // By default a mapping classifies: "Waiting on vendor" is pending, so c1 is in the backlog.
-    let classified = json_report(&[export, "--mapping", &mapping("")]);
+    let classified = report_json(&export, &["--mapping", &mapping("")]);
     assert_eq!(classified["overall"]["backlog"]["open"], 1);
     assert_eq!(
         classified["data_quality"]["statuses_by_keyword"]["Waiting on vendor"],
         json!({ "status": "pending", "rows": 1 })
     );
     let strict = mapping("unknown_status = \"reject\"");
-    let rejected = json_report(&[export, "--mapping", &strict, "--skip-invalid"]);
+    let rejected = report_json(&export, &["--mapping", &strict, "--skip-invalid"]);
     assert_eq!(
         rejected["input"]["rejects_by_reason"],
         json!({ "bad_status": 1 })
     );
     // The canonical event log is the contract's own vocabulary: a typo there is an error.
-    let output = ticketkpi()
-        .args(["report", "-"])
-        .write_stdin("ticket_id,timestamp,event,status\nT1,2026-03-01T10:00:00Z,status,waiting\n")
-        .output()
-        .expect("runs");
-    assert_eq!(output.status.code(), Some(1));
-    assert!(
-        String::from_utf8_lossy(&output.stderr)
-            .contains("\"waiting\" is not one of new, open, pending, on_hold, solved, closed"),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    ticketkpi(["report", "-"])
+        .stdin("ticket_id,timestamp,event,status\nT1,2026-03-01T10:00:00Z,status,waiting\n")
+        .fails_with(1)
+        .stderr_has("\"waiting\" is not one of new, open, pending, on_hold, solved, closed");
 }
 
 #[test]
@@ -285,14 +232,10 @@ fn unknown_priorities_are_counted_and_still_get_normal_targets() {
                C,2026-03-01T10:00:00Z,message,customer,Urgent\n\
                D,2026-03-01T10:00:00Z,message,customer,\n";
     let run = |args: &[&str]| -> Value {
-        let output = ticketkpi()
-            .args(["report", "-", "--format", "json"])
+        ticketkpi(["report", "-", "--format", "json"])
             .args(args)
-            .write_stdin(log)
-            .output()
-            .expect("runs");
-        assert!(output.status.success());
-        serde_json::from_slice(&output.stdout).expect("json")
+            .stdin(log)
+            .json()
     };
     let report = run(&[]);
     // A and B are "p3" (case-folded); C is a level; D has no priority (normal, no value).
@@ -309,14 +252,12 @@ fn unknown_priorities_are_counted_and_still_get_normal_targets() {
         .expect("normal policy");
     assert_eq!(normal["tickets"], 3, "p3 and the empty priority use normal");
     // A policy that names p3 makes it known.
-    let dir = tempfile::tempdir().expect("tempdir");
-    let config = dir.path().join("ticketkpi.toml");
-    std::fs::write(
-        &config,
+    let dir = scratch();
+    let config = dir.write(
+        "ticketkpi.toml",
         "[[sla.policies]]\nname = \"p3\"\nwhen = { priority = \"p3\" }\nfirst_reply = \"2h\"\n\n\
          [[sla.policies]]\nname = \"rest\"\nfirst_reply = \"8h\"\n",
-    )
-    .expect("write");
+    );
     let configured = run(&["--config", config.to_str().expect("path")]);
     assert_eq!(configured["data_quality"]["unknown_priorities"], json!({}));
 }

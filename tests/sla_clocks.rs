@@ -2,7 +2,9 @@
 //! item 7). The case is sample-data's T000012, solved three minutes after the customer's last
 //! message, which was listed as an open next-reply breach overrun by almost a week.
 
-use assert_cmd::Command;
+mod common;
+
+use common::ticketkpi;
 use serde_json::Value;
 
 const SAMPLE: &str = "sample-data/conversations.csv";
@@ -26,20 +28,12 @@ T000012,2026-03-02T16:58:11Z,rating,customer,wechat,,social-care,low,technical,,
 T000012,2026-03-06T14:56:41Z,status,,wechat,,social-care,low,technical,closed,,,,,,,
 ";
 
+/// `ticketkpi ARGS --config CONFIG --format json`, reading `stdin`.
 fn run(args: &[&str], stdin: &str) -> Value {
-    let output = Command::cargo_bin("ticketkpi")
-        .expect("binary builds")
-        .args(args)
+    ticketkpi(args)
         .args(["--config", CONFIG, "--format", "json"])
-        .write_stdin(stdin)
-        .output()
-        .expect("runs");
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    serde_json::from_slice(&output.stdout).expect("JSON")
+        .stdin(stdin)
+        .json()
 }
 
 fn next_reply(sla: &Value) -> &Value {

@@ -1,22 +1,13 @@
 //! The table's trend section (`--period`): a sparkline and the change per headline KPI, right
 //! under the periods table, agreeing with it.
 
-use assert_cmd::Command;
+mod common;
 
+use common::{scratch, ticketkpi};
+
+/// `ticketkpi report ARGS`: the table.
 fn table(args: &[&str]) -> String {
-    let output = Command::cargo_bin("ticketkpi")
-        .expect("binary builds")
-        .env("NO_COLOR", "1")
-        .arg("report")
-        .args(args)
-        .output()
-        .expect("runs");
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8(output.stdout).expect("utf-8 output")
+    ticketkpi(["report"]).args(args).text()
 }
 
 /// The lines of the block whose title starts with `title`, up to the blank line after it.
@@ -124,17 +115,15 @@ fn a_partial_period_is_never_called_better_or_worse() {
 
     // Two partial weeks only (data from Monday noon to Wednesday, then the next Monday):
     // nothing is compared, and nothing is better or worse.
-    let dir = tempfile::tempdir().expect("temp dir");
-    let input = dir.path().join("two-partial-weeks.csv");
-    std::fs::write(
-        &input,
+    let dir = scratch();
+    let input = dir.write(
+        "two-partial-weeks.csv",
         "ticket_id,timestamp,event,author_type,status\n\
          A,2026-03-02T12:00:00Z,message,customer,new\n\
          A,2026-03-02T12:30:00Z,message,agent,solved\n\
          B,2026-03-09T09:00:00Z,message,customer,new\n\
          B,2026-03-09T09:05:00Z,message,agent,solved\n",
-    )
-    .expect("write input");
+    );
     let out = table(&[input.to_str().expect("utf-8"), "--period", "week"]);
     let trend = block(&out, "Trend by week");
     assert!(trend[1].contains("2026-W11 (partial)"), "{trend:?}");

@@ -5,16 +5,8 @@
 
 mod common;
 
-use common::{at, count, fixture, flat, number, real_data, ticketkpi};
+use common::{at, count, fixture, flat, number, real_data, report_json, ticketkpi};
 use serde_json::Value;
-
-fn report(file: &std::path::Path, args: &[&str]) -> Value {
-    ticketkpi(["report"])
-        .arg(file)
-        .args(args)
-        .args(["--format", "json"])
-        .json()
-}
 
 fn inspect(file: &std::path::Path, args: &[&str]) -> Value {
     ticketkpi(["inspect"])
@@ -39,7 +31,7 @@ fn reason<'r>(report: &'r Value, kpi: &str) -> &'r str {
 #[test]
 fn a_zendesk_view_with_only_business_hours_first_replies_is_detected_and_not_made_up() {
     let file = fixture("vendor/zendesk_view_business_hours_only.csv");
-    let report = report(&file, &[]);
+    let report = report_json(&file, &[]);
     assert_eq!(
         at(&report, "input.read_as.0.mapping"),
         "zendesk",
@@ -92,7 +84,7 @@ fn a_zendesk_view_with_only_business_hours_first_replies_is_detected_and_not_mad
 #[test]
 fn a_freshdesk_export_without_a_first_response_column_has_no_response_rate() {
     let file = fixture("vendor/freshdesk_subset_no_first_response.csv");
-    let report = report(&file, &[]);
+    let report = report_json(&file, &[]);
     assert_eq!(at(&report, "input.read_as.0.mapping"), "freshdesk");
     for kpi in ["first_response", "response_rate", "csat"] {
         assert!(at(&report, &format!("overall.{kpi}")).is_null(), "{kpi}");
@@ -112,7 +104,7 @@ fn a_freshdesk_export_without_a_first_response_column_has_no_response_rate() {
 
 #[test]
 fn one_channel_and_no_bot_leave_redirects_and_bot_resolution_unknowable() {
-    let report = report(&fixture("trust/one_channel_no_bot.csv"), &[]);
+    let report = report_json(fixture("trust/one_channel_no_bot.csv"), &[]);
     assert!(at(&report, "overall.redirects").is_null());
     assert_eq!(
         reason(&report, "redirects"),
@@ -133,7 +125,7 @@ fn one_channel_and_no_bot_leave_redirects_and_bot_resolution_unknowable() {
 
 #[test]
 fn a_status_log_has_no_message_kpis() {
-    let report = report(&fixture("trust/status_only.csv"), &[]);
+    let report = report_json(fixture("trust/status_only.csv"), &[]);
     for kpi in [
         "first_response",
         "response_time",
@@ -152,7 +144,7 @@ fn a_status_log_has_no_message_kpis() {
 
 #[test]
 fn customer_messages_without_agents_are_not_a_zero_response_rate() {
-    let report = report(&fixture("trust/customers_only.csv"), &[]);
+    let report = report_json(fixture("trust/customers_only.csv"), &[]);
     assert!(at(&report, "overall.response_rate").is_null());
     assert!(at(&report, "overall.first_response").is_null());
     assert!(reason(&report, "response_rate").contains("no agent replies"));
@@ -186,15 +178,12 @@ fn exclusions_by_design_are_not_faults() {
 #[test]
 fn default_sla_targets_are_marked_and_configured_ones_are_not() {
     let small = fixture("small.csv");
-    let defaults = report(&small, &[]);
+    let defaults = report_json(&small, &[]);
     assert_eq!(defaults["sla_targets"], "default");
     let table = flat(&ticketkpi(["report"]).arg(&small).success().stdout);
     assert!(table.contains("default targets"), "{table}");
     assert!(table.contains("SLA targets: the defaults"), "{table}");
-    let configured = report(
-        &fixture("sla.csv"),
-        &["--config", "tests/fixtures/sla.toml"],
-    );
+    let configured = report_json(fixture("sla.csv"), &["--config", "tests/fixtures/sla.toml"]);
     assert_eq!(configured["sla_targets"], "config");
 }
 
@@ -203,7 +192,7 @@ fn a_preset_reads_local_times_in_its_declared_zone_and_marks_its_proxies() {
     let Some(file) = real_data("helpdesk-4tu/helpdesk_completed_cases_nkwachiabel.csv") else {
         return;
     };
-    let report = report(&file, &[]);
+    let report = report_json(&file, &[]);
     assert_eq!(at(&report, "input.read_as.0.tz"), "Europe/Rome");
     let caveat = at(&report, "availability")
         .as_array()
@@ -228,7 +217,7 @@ fn servicenow_reports_its_own_sla_verdict_beside_ours() {
     else {
         return;
     };
-    let report = report(&file, &[]);
+    let report = report_json(&file, &[]);
     // Independently: the last update (highest sys_mod_count, the later row on a tie) of each
     // incident, and its made_sla.
     let mut reader = csv::Reader::from_path(&file).expect("reads");
@@ -356,7 +345,7 @@ fn inspect_and_report_agree_on_every_kpi_of_every_input() {
     for (file, args) in every_input() {
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
         let shown = file.display().to_string();
-        let report = report(&file, &[args.as_slice(), &["--skip-invalid"]].concat());
+        let report = report_json(&file, &[args.as_slice(), &["--skip-invalid"]].concat());
         let inspection = inspect(&file, &args);
         assert_eq!(
             report["availability"], inspection["kpis"],
