@@ -9,19 +9,19 @@ use std::path::{Path, PathBuf};
 use std::process::Output;
 use std::time::{Duration, Instant};
 
-use assert_cmd::Command;
 use serde_json::Value;
+
+mod common;
 
 const HEADER: &str = "ticket_id,timestamp,event,author_type,channel,status\n";
 
-fn ticketkpi(dir: &Path) -> Command {
-    let mut command = Command::cargo_bin("ticketkpi").expect("binary builds");
-    command.current_dir(dir).env_remove("NO_COLOR");
-    command
-}
-
+/// `ticketkpi ARGS` in `dir`, through the shared harness; the process output as it is.
 fn run(dir: &Path, args: &[&str]) -> Output {
-    ticketkpi(dir).args(args).output().expect("runs")
+    common::ticketkpi(args)
+        .current_dir(dir)
+        .command()
+        .output()
+        .expect("runs")
 }
 
 fn write(dir: &Path, name: &str, content: impl AsRef<[u8]>) -> PathBuf {

@@ -20,12 +20,11 @@ use ticketkpi::pipeline;
 
 const VENDOR: &str = "tests/fixtures/vendor";
 
-fn ticketkpi() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_ticketkpi"))
-}
+mod common;
 
+/// `ticketkpi ARGS` through the shared harness; the process output as it is.
 fn run(args: &[&str]) -> Output {
-    ticketkpi().args(args).output().expect("runs")
+    common::ticketkpi(args).command().output().expect("runs")
 }
 
 fn stderr(output: &Output) -> String {
