@@ -82,6 +82,11 @@ impl Coverage {
         self.fields.get(&target) == Some(&Feed::Fed)
     }
 
+    /// Whether a mapping names the field at all (fed or absent).
+    pub fn names(&self, target: Target) -> bool {
+        self.fields.contains_key(&target)
+    }
+
     pub fn any_fed(&self, targets: &[Target]) -> bool {
         targets.iter().any(|target| self.fed(*target))
     }

@@ -201,7 +201,7 @@ impl Facts<'_> {
                 if !per_event && coverage.fed(Target::FirstReplyBusinessSeconds) {
                     return Ok(());
                 }
-                self.scheduled()?;
+                self.scheduled(Target::FirstReplyBusinessSeconds)?;
                 self.check(Kpi::FirstResponse)
             }
             Kpi::ResponseTime if per_event => customers().and(agents()),
@@ -220,7 +220,7 @@ impl Facts<'_> {
                 if !per_event && coverage.fed(Target::ResolutionBusinessSeconds) {
                     return Ok(());
                 }
-                self.scheduled()?;
+                self.scheduled(Target::ResolutionBusinessSeconds)?;
                 self.check(Kpi::ResolutionTime)
             }
             Kpi::FirstResolutionTime if per_event => status(),
@@ -284,12 +284,18 @@ impl Facts<'_> {
         self.check(kpi).is_ok()
     }
 
-    fn scheduled(&self) -> Result<(), String> {
+    /// Business-hours figures come from our schedule or, in a ticket table, from the desk's
+    /// own column (`desk`): say what is missing, including a column the mapping looked for.
+    fn scheduled(&self, desk: Target) -> Result<(), String> {
         if self.schedule {
-            Ok(())
-        } else {
-            Err("no business-hours schedule is configured (report.schedule)".to_owned())
+            return Ok(());
         }
+        let no_schedule = "no business-hours schedule is configured (report.schedule)";
+        Err(if self.coverage.per_event || !self.coverage.names(desk) {
+            no_schedule.to_owned()
+        } else {
+            format!("{}, and {no_schedule}", self.coverage.why_not(&[desk]))
+        })
     }
 
     /// Every KPI with whether this input supports it, why not, and what it means here.
