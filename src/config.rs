@@ -6,12 +6,14 @@ use std::sync::Arc;
 use chrono::{Duration, NaiveDate};
 use chrono_tz::Tz;
 
-use crate::cli::{InputArgs, OutputArgs, ReportFormat};
+use crate::cli::{InputArgs, OutputArgs};
 use crate::ingest::{IngestOptions, Mapping, MappingChoice, RowRules, Source, presets};
 use crate::metrics::group::Dimension;
 use crate::metrics::sla::SlaPolicies;
 use crate::metrics::surveys::CsatScale;
+use crate::names::Named as _;
 use crate::output::{self, Destination, NamedOutput};
+use crate::report::Format;
 use crate::schedule::Schedule;
 use crate::settings::{self, Settings};
 use crate::time::{Instant, Period, TimestampError, parse_timestamp, start_of_local_day};
@@ -59,7 +61,7 @@ pub struct Config {
     pub max_memory: Option<u64>,
     pub by: Vec<Dimension>,
     pub period: Option<Period>,
-    pub format: ReportFormat,
+    pub format: Format,
     pub output: Destination,
 }
 
@@ -89,7 +91,7 @@ impl Config {
             max_memory: None,
             by: vec![Dimension::Channel],
             period: None,
-            format: ReportFormat::Json,
+            format: Format::Json,
             output: Destination::Stdout,
         }
     }
@@ -98,7 +100,7 @@ impl Config {
         input: &InputArgs,
         by: &[Dimension],
         period: Option<Period>,
-        format: ReportFormat,
+        format: Format,
         output: &OutputArgs,
     ) -> Result<Config, UsageError> {
         let (config_file, settings) = load_settings(input.config.as_deref())?;
@@ -162,7 +164,7 @@ impl Config {
             // Known before anything is read: refuse a period table that cannot be made.
             let max_memory = max_memory(input.max_memory.as_deref())?;
             crate::metrics::group::check_period_count(period, tz, since, until, max_memory)
-                .map_err(|error| usage("period", period.name(), error.to_string()))?;
+                .map_err(|error| usage("period", period.as_str(), error.to_string()))?;
         }
         let rejects = input.rejects.as_deref().map(Destination::from_arg);
         let output = output

@@ -9,6 +9,7 @@ pub mod config;
 pub mod ingest;
 pub mod metrics;
 pub mod model;
+pub mod names;
 pub mod output;
 pub mod pipeline;
 pub mod progress;
@@ -26,6 +27,7 @@ use anyhow::Context as _;
 use cli::{Cli, Command};
 use config::{Config, UsageError};
 use metrics::group::Dimension;
+use names::Named as _;
 use report::{InputSummary, Report, Style, Tool};
 
 /// Exit codes, as documented in `--help` and README.md.
@@ -51,18 +53,18 @@ pub fn run(cli: &Cli) -> anyhow::Result<()> {
             report(&config)
         }
         Command::Tickets(args) => {
-            let config = Config::resolve(&args.input, &[], None, args.format, &args.output)?;
-            tickets(&config)
+            let config = Config::resolve(&args.input, &[], None, args.format.into(), &args.output)?;
+            tickets(&config, args.format)
         }
         Command::Init(args) => init(args),
         Command::Sla(args) => {
-            let config = Config::resolve(&args.input, &[], None, args.format, &args.output)?;
-            sla(&config, args.breaches)
+            let config = Config::resolve(&args.input, &[], None, args.format.into(), &args.output)?;
+            sla(&config, args.format, args.breaches)
         }
         Command::Inspect(args) => {
             let no_output = cli::OutputArgs { output: None };
             let mut config =
-                Config::resolve(&args.input, &[], None, cli::ReportFormat::Table, &no_output)?;
+                Config::resolve(&args.input, &[], None, report::Format::Table, &no_output)?;
             // Inspection is for broken exports too: show the bad rows, never stop at one.
             config.ingest.skip_invalid = true;
             inspect(&config, args.json)
@@ -93,13 +95,13 @@ fn init(args: &cli::InitArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn sla(config: &Config, breaches: bool) -> anyhow::Result<()> {
+fn sla(config: &Config, format: report::TabularFormat, breaches: bool) -> anyhow::Result<()> {
     use metrics::sla::SlaState;
     let mut analysis = pipeline::analyse(config)?;
     if !breaches {
         let kpis = analysis.kpis(config);
         write_output(config, |out, style| {
-            report::sla::write_attainment(&kpis.overall.sla, config.format, style, out)
+            report::sla::write_attainment(&kpis.overall.sla, format, style, out)
         })?;
         return analysis.commit_rejects();
     }
@@ -135,7 +137,7 @@ fn sla(config: &Config, breaches: bool) -> anyhow::Result<()> {
             .then_with(|| a.target.cmp(b.target))
     });
     write_output(config, |out, style| {
-        report::sla::write_breaches(&list, config.format, style, out)
+        report::sla::write_breaches(&list, format, style, out)
     })?;
     analysis.commit_rejects()
 }
@@ -249,8 +251,8 @@ fn report(config: &Config) -> anyhow::Result<()> {
             .config_file
             .as_ref()
             .map(|path| path.display().to_string()),
-        group_by: config.by.iter().map(|d| d.name().to_owned()).collect(),
-        period: config.period.map(|p| p.name().to_owned()),
+        group_by: config.by.iter().map(|d| d.as_str().to_owned()).collect(),
+        period: config.period.map(|p| p.as_str().to_owned()),
         sla_targets: if config.sla_defaults {
             report::SlaTargets::Default
         } else {
@@ -274,7 +276,7 @@ fn report(config: &Config) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn tickets(config: &Config) -> anyhow::Result<()> {
+fn tickets(config: &Config, format: report::TabularFormat) -> anyhow::Result<()> {
     let mut analysis = pipeline::analyse(config)?;
     let context = analysis.context(config);
     let mut tickets: Vec<&model::Ticket> = analysis.tickets.iter().collect();
@@ -288,7 +290,7 @@ fn tickets(config: &Config) -> anyhow::Result<()> {
         .map(|ticket| report::tickets::TicketRow::new(ticket, &context))
         .collect();
     write_output(config, |out, style| {
-        report::tickets::write(&rows, config.format, style, out)
+        report::tickets::write(&rows, format, style, out)
     })?;
     analysis.commit_rejects()?;
     if analysis.stats.rows_rejected > 0 {

@@ -20,6 +20,7 @@ use serde::Serialize;
 
 use crate::metrics::KpiBlock;
 use crate::metrics::group::{GroupBlock, PeriodBlock};
+use crate::names::{self, Named, UnknownName};
 
 pub const SCHEMA_VERSION: u32 = 2;
 
@@ -160,18 +161,99 @@ pub(crate) fn csv_io(error: ::csv::Error) -> io::Error {
     }
 }
 
+/// What the report is written as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Table,
+    Json,
+    Csv,
+    Markdown,
+    /// One self-contained page with charts: the report's alone.
+    Html,
+}
+
+/// What lists and tables (`tickets`, `sla`) are written as: every format but the HTML page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TabularFormat {
+    Table,
+    Json,
+    Csv,
+    Markdown,
+}
+
+impl Named for Format {
+    const ALL: &'static [Format] = &[
+        Format::Table,
+        Format::Json,
+        Format::Csv,
+        Format::Markdown,
+        Format::Html,
+    ];
+    const WHAT: &'static str = "format";
+
+    fn as_str(self) -> &'static str {
+        match self {
+            Format::Table => "table",
+            Format::Json => "json",
+            Format::Csv => "csv",
+            Format::Markdown => "markdown",
+            Format::Html => "html",
+        }
+    }
+}
+
+impl Named for TabularFormat {
+    const ALL: &'static [TabularFormat] = &[
+        TabularFormat::Table,
+        TabularFormat::Json,
+        TabularFormat::Csv,
+        TabularFormat::Markdown,
+    ];
+    const WHAT: &'static str = "tabular format";
+
+    fn as_str(self) -> &'static str {
+        Format::from(self).as_str()
+    }
+}
+
+impl From<TabularFormat> for Format {
+    fn from(format: TabularFormat) -> Format {
+        match format {
+            TabularFormat::Table => Format::Table,
+            TabularFormat::Json => Format::Json,
+            TabularFormat::Csv => Format::Csv,
+            TabularFormat::Markdown => Format::Markdown,
+        }
+    }
+}
+
+impl std::str::FromStr for Format {
+    type Err = UnknownName;
+
+    fn from_str(text: &str) -> Result<Format, UnknownName> {
+        names::parse(text)
+    }
+}
+
+impl std::str::FromStr for TabularFormat {
+    type Err = UnknownName;
+
+    fn from_str(text: &str) -> Result<TabularFormat, UnknownName> {
+        names::parse(text)
+    }
+}
+
 pub fn write_report(
     report: &Report,
-    format: crate::cli::ReportFormat,
+    format: Format,
     style: Style,
     out: &mut dyn Write,
 ) -> io::Result<()> {
-    use crate::cli::ReportFormat;
     match format {
-        ReportFormat::Table => table::write(report, style, out),
-        ReportFormat::Json => json::write(report, out),
-        ReportFormat::Csv => csv::write(report, out),
-        ReportFormat::Markdown => markdown::write(report, out),
-        ReportFormat::Html => html::write(report, out),
+        Format::Table => table::write(report, style, out),
+        Format::Json => json::write(report, out),
+        Format::Csv => csv::write(report, out),
+        Format::Markdown => markdown::write(report, out),
+        Format::Html => html::write(report, out),
     }
 }
