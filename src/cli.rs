@@ -11,6 +11,7 @@ use clap::{Args, Parser, Subcommand};
 use crate::ingest::InputFormat;
 use crate::metrics::group::Dimension;
 use crate::names::Named;
+use crate::output::Destination;
 use crate::report::{Format, TabularFormat};
 use crate::time::Period;
 
@@ -133,6 +134,14 @@ pub struct OutputArgs {
     pub output: Option<PathBuf>,
 }
 
+impl OutputArgs {
+    pub fn destination(&self) -> Destination {
+        self.output
+            .as_deref()
+            .map_or(Destination::Stdout, Destination::from_arg)
+    }
+}
+
 /// The values of a domain enum as clap offers them: by their names, each with what
 /// `--help` says of it, parsed back by the enum's own `FromStr`.
 fn named<T>(help: fn(T) -> Option<&'static str>) -> impl TypedValueParser<Value = T>
@@ -248,7 +257,8 @@ pub struct InputArgs {
     pub encoding: Option<String>,
 
     /// Stop with a clear error when holding the input would take more memory than SIZE
-    /// (e.g. 8G, 500M; 0 for no limit). Default: 80% of this machine's memory.
+    /// (e.g. 8G, 500M; 0 for no limit). Default: 80% of this machine's memory as Linux
+    /// reports it; no limit on other systems.
     #[arg(long, value_name = "SIZE")]
     pub max_memory: Option<String>,
 

@@ -12,7 +12,7 @@ use std::sync::{Arc, OnceLock};
 use chrono_tz::Tz;
 use clap::Parser;
 use ticketkpi::cli::Cli;
-use ticketkpi::config::Config;
+use ticketkpi::options::AnalysisOptions;
 use ticketkpi::ingest::{IngestError, InputFormat, Source};
 use ticketkpi::metrics::group::Dimension;
 use ticketkpi::names::Named;
@@ -92,8 +92,8 @@ pub fn run_input(name: &str, bytes: &[u8], format: Option<InputFormat>) {
     );
 }
 
-fn config(source: Source, format: Option<InputFormat>, skip_invalid: bool, tz: Tz) -> Config {
-    let mut config = Config::for_sources(vec![source]);
+fn config(source: Source, format: Option<InputFormat>, skip_invalid: bool, tz: Tz) -> AnalysisOptions {
+    let mut config = AnalysisOptions::for_sources(vec![source]);
     config.ingest.input_format = format;
     config.ingest.skip_invalid = skip_invalid;
     config.ingest.rules.tz = tz;
@@ -124,7 +124,7 @@ fn bounded_period(analysis: &Analysis, selector: usize) -> Option<Period> {
 }
 
 /// The KPIs, checked and serialised: the overall block, the groups and the periods.
-fn kpis_json(config: &Config, analysis: &Analysis) -> serde_json::Value {
+fn kpis_json(config: &AnalysisOptions, analysis: &Analysis) -> serde_json::Value {
     let stats = &analysis.stats;
     assert_eq!(stats.rows, stats.rows_used + stats.rows_rejected);
     assert_eq!(
@@ -153,7 +153,7 @@ fn report_through_cli(
     name: &str,
     bytes: &[u8],
     format: Option<InputFormat>,
-    config: &Config,
+    config: &AnalysisOptions,
     output: Format,
 ) {
     static SCRATCH: OnceLock<PathBuf> = OnceLock::new();

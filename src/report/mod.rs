@@ -18,9 +18,12 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
+use crate::ingest::RejectReason;
 use crate::metrics::KpiBlock;
 use crate::metrics::group::{GroupBlock, PeriodBlock};
 use crate::names::{self, Named, UnknownName};
+use crate::options::AnalysisOptions;
+use crate::pipeline::{Analysis, Kpis};
 
 pub const SCHEMA_VERSION: u32 = 2;
 
@@ -62,6 +65,70 @@ pub enum SlaTargets {
 }
 
 impl Report {
+    /// The report of `analysis`, whose KPIs are `kpis`, as `options` asked for it.
+    pub fn new(analysis: &Analysis, kpis: Kpis, options: &AnalysisOptions) -> Report {
+        let stats = &analysis.stats;
+        let histogram = |shown: bool, values: &[f64]| {
+            shown.then(|| crate::metrics::distribution::histogram(values.iter().copied()))
+        };
+        let histograms = Histograms {
+            first_response: histogram(
+                kpis.overall.first_response.is_some(),
+                &kpis.first_response_values,
+            ),
+            resolution_time: histogram(
+                kpis.overall.resolution_time.is_some(),
+                &kpis.resolution_values,
+            ),
+        };
+        let input = InputSummary {
+            files: stats.files.clone(),
+            read_as: stats
+                .inputs
+                .iter()
+                .map(|input| ReadAs {
+                    file: input.file.clone(),
+                    mapping: input.mapping.clone(),
+                    shape: input.shape,
+                    tz: options.zone_of(input),
+                })
+                .collect(),
+            rows: stats.rows,
+            rows_used: stats.rows_used,
+            rows_rejected: stats.rows_rejected,
+            rejects_by_reason: named_reasons(&stats.rejects_by_reason),
+            rows_excluded: stats.rows_excluded,
+            excluded_by_value: stats.excluded_by_value.clone(),
+            events_after_as_of: analysis.events_after_as_of,
+            tickets: analysis.tickets.len() as u64,
+            tickets_filtered_out: analysis.tickets_filtered_out,
+        };
+        Report {
+            schema_version: SCHEMA_VERSION,
+            tool: Tool::default(),
+            input,
+            as_of: analysis.as_of.map(crate::time::format_rfc3339),
+            tz: options.tz.name().to_owned(),
+            config: options
+                .config_file
+                .as_ref()
+                .map(|path| path.display().to_string()),
+            group_by: options.by.iter().map(|d| d.as_str().to_owned()).collect(),
+            period: options.period.map(|p| p.as_str().to_owned()),
+            sla_targets: if options.sla_defaults {
+                SlaTargets::Default
+            } else {
+                SlaTargets::Config
+            },
+            availability: analysis.facts(options).availability(),
+            data_quality: kpis.data_quality,
+            overall: kpis.overall,
+            groups: kpis.groups,
+            periods: kpis.periods,
+            histograms,
+        }
+    }
+
     /// Why a KPI (by its key, see `metrics::availability::Kpi::key`) is null, when the input
     /// cannot support it.
     pub fn why_not(&self, kpi: &str) -> Option<&str> {
@@ -78,6 +145,14 @@ impl Report {
             .find(|a| a.kpi == kpi)
             .and_then(|a| a.caveat.as_deref())
     }
+}
+
+/// Rejected rows by the name of their reason, as the report and `inspect` list them.
+pub fn named_reasons(by_reason: &BTreeMap<RejectReason, u64>) -> BTreeMap<String, u64> {
+    by_reason
+        .iter()
+        .map(|(reason, count)| (reason.as_str().to_owned(), *count))
+        .collect()
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
