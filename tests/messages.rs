@@ -1,5 +1,5 @@
-//! Mistakes in the config file and in option values, as the user meets them: placed in the
-//! user's own file, blamed on what the user actually wrote, quoted as the user spelled them.
+//! Mistakes as the user meets them: in the config file, in option values and in rows, placed
+//! in the user's own file, blamed on what the user actually wrote, quoted as spelled there.
 
 mod common;
 
@@ -157,5 +157,36 @@ fn option_values_are_quoted_as_the_user_wrote_them() {
             .contains(r#"invalid value "Europe\Berlin "west"" for '--tz': "#),
         "{}",
         output.stderr
+    );
+}
+
+/// Values from the input are quoted as they are: `{:?}` would write the accent of a
+/// decomposed "Café" as `\u{301}` and double every backslash.
+#[test]
+fn rejected_values_are_quoted_as_the_export_wrote_them() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let data = write(
+        dir.path(),
+        "spelled.csv",
+        "ticket_id,timestamp,event,author_type,channel,status\n\
+         T1,2026-03-01T10:00:00Z,message,customer,email,Cafe\u{301}\n\
+         T2,2026\\03\\01,message,customer,email,new\n",
+    );
+    let output = ticketkpi(["report", &data]).fails_with(1);
+    assert!(
+        output
+            .stderr
+            .contains("column 'status': \"Cafe\u{301}\" is not one of new, open"),
+        "{}",
+        output.stderr
+    );
+    let rejects = dir.path().join("rejects.csv");
+    ticketkpi(["report", &data, "-o", "/dev/null", "--rejects"])
+        .arg(&rejects)
+        .success();
+    let rejects = fs::read_to_string(&rejects).expect("rejects written");
+    assert!(
+        rejects.contains(r#"cannot parse ""2026\03\01"" as a timestamp"#),
+        "{rejects}"
     );
 }
