@@ -1,5 +1,4 @@
-//! Where outputs go (`-o`, `--rejects`, `init`), how a command writes there ([`write`]), and
-//! what writing them guarantees:
+//! Where outputs go (`-o`, `--rejects`, `init`), and what writing them guarantees:
 //!
 //! - `-` is standard output, and at most one output goes there;
 //! - no output is an input (an export, the config or mapping file) or another output, by
@@ -12,13 +11,10 @@
 //!   are: they hold nothing to lose.
 
 use std::fs::{self, File, OpenOptions};
-use std::io::{self, BufWriter, IsTerminal, Write};
+use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
-use anyhow::Context as _;
-
 use crate::error::BadValue;
-use crate::report::{Style, escape};
 
 /// Where one output goes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -34,35 +30,6 @@ impl Destination {
             Destination::Stdout
         } else {
             Destination::File(path.to_path_buf())
-        }
-    }
-}
-
-/// Writes a command's output to `destination`, styled for a terminal only when it is one. A
-/// file is put in place only once complete (see [`PendingFile`]).
-pub fn write(
-    destination: &Destination,
-    write: impl FnOnce(&mut dyn Write, Style) -> io::Result<()>,
-) -> anyhow::Result<()> {
-    match destination {
-        Destination::File(path) => {
-            let shown = escape::terminal(&path.to_string_lossy()).into_owned();
-            let mut out =
-                PendingFile::create(path).with_context(|| format!("cannot create {shown}"))?;
-            write(&mut out, Style::default())
-                .and_then(|()| out.commit())
-                .with_context(|| format!("writing {shown}"))
-        }
-        Destination::Stdout => {
-            let stdout = io::stdout();
-            let terminal = stdout.is_terminal();
-            let style = Style {
-                color: terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
-                width: if terminal { None } else { Some(80) },
-            };
-            let mut out = BufWriter::new(stdout.lock());
-            write(&mut out, style).and_then(|()| out.flush())?;
-            Ok(())
         }
     }
 }

@@ -3,7 +3,7 @@
 
 use crate::cli::InspectArgs;
 use crate::options::Options;
-use crate::output::{self, Destination};
+use crate::output::Destination;
 use crate::pipeline;
 use crate::report::inspect::{self, InspectedInput, Inspection, RejectedRow};
 use crate::report::named_reasons;
@@ -52,7 +52,7 @@ pub fn run(args: &InspectArgs) -> anyhow::Result<()> {
             })
             .collect(),
     };
-    output::write(&output, |out, style| {
+    super::write(&output, |out, style| {
         inspect::write(&inspection, args.json, style, out)
     })?;
     analysis.commit_rejects()

@@ -4,7 +4,6 @@ use crate::cli::ReportArgs;
 use crate::error::DataQualityFailure;
 use crate::metrics::group::{Dimension, check_period_count};
 use crate::options::Options;
-use crate::output;
 use crate::pipeline;
 use crate::report::{self, Report};
 
@@ -30,7 +29,7 @@ pub fn run(args: &ReportArgs) -> anyhow::Result<()> {
     }
     let kpis = analysis.kpis(&options);
     let report = Report::new(&analysis, kpis, &options);
-    output::write(&output, |out, style| {
+    super::write(&output, |out, style| {
         report::write_report(&report, args.format, style, out)
     })?;
     analysis.commit_rejects()?;

@@ -4,7 +4,6 @@
 use crate::cli::SlaArgs;
 use crate::metrics::sla::{Clock, SlaState};
 use crate::options::{AnalysisOptions, Options};
-use crate::output;
 use crate::pipeline::{self, Analysis};
 use crate::report::sla::{Breach, write_attainment, write_breaches};
 use crate::time::format_rfc3339;
@@ -17,12 +16,12 @@ pub fn run(args: &SlaArgs) -> anyhow::Result<()> {
     let mut analysis = pipeline::analyse(&options)?;
     if args.breaches {
         let list = breaches(&analysis, &options);
-        output::write(&output, |out, style| {
+        super::write(&output, |out, style| {
             write_breaches(&list, args.format, style, out)
         })?;
     } else {
         let kpis = analysis.kpis(&options);
-        output::write(&output, |out, style| {
+        super::write(&output, |out, style| {
             write_attainment(&kpis.overall.sla, args.format, style, out)
         })?;
     }

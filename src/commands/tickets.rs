@@ -3,7 +3,6 @@
 use crate::cli::TicketsArgs;
 use crate::model::Ticket;
 use crate::options::Options;
-use crate::output;
 use crate::pipeline;
 use crate::report::tickets::{self, TicketRow};
 
@@ -24,7 +23,7 @@ pub fn run(args: &TicketsArgs) -> anyhow::Result<()> {
         .into_iter()
         .map(|ticket| TicketRow::new(ticket, &context))
         .collect();
-    output::write(&output, |out, style| {
+    super::write(&output, |out, style| {
         tickets::write(&rows, args.format, style, out)
     })?;
     analysis.commit_rejects()?;
