@@ -1,6 +1,6 @@
 //! Command-line arguments. Declarations only: they are resolved once into `Options`. The
 //! values of `--by`, `--period`, `--input-format` and `--format` are the domain's own enums,
-//! offered by the names they give themselves (see [`named`]); clap stops here.
+//! offered by the names they give themselves (see `named`); clap stops here.
 
 use std::path::PathBuf;
 use std::str::FromStr;
