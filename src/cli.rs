@@ -1,11 +1,18 @@
-//! Command-line arguments. Declarations only: they are resolved once into a `Config`.
+//! Command-line arguments. Declarations only: they are resolved once into `Options`. The
+//! values of `--by`, `--period`, `--input-format` and `--format` are the domain's own enums,
+//! offered by the names they give themselves (see `named`); clap stops here.
 
 use std::path::PathBuf;
+use std::str::FromStr;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
+use clap::{Args, Parser, Subcommand};
 
 use crate::ingest::InputFormat;
 use crate::metrics::group::Dimension;
+use crate::names::Named;
+use crate::output::Destination;
+use crate::report::{Format, TabularFormat};
 use crate::time::Period;
 
 const EXIT_CODES: &str = "\
@@ -68,8 +75,8 @@ pub struct SlaArgs {
     #[arg(long)]
     pub breaches: bool,
 
-    #[arg(long, value_parser = tabular_formats(), default_value = "table")]
-    pub format: ReportFormat,
+    #[arg(long, value_parser = named(tabular_format_help), default_value = "table")]
+    pub format: TabularFormat,
 
     #[command(flatten)]
     pub output: OutputArgs,
@@ -92,16 +99,16 @@ pub struct ReportArgs {
 
     /// Break the KPIs down by this ticket attribute; repeat to group by a combination.
     /// Default: channel.
-    #[arg(long, value_enum, value_name = "DIMENSION")]
+    #[arg(long, value_name = "DIMENSION", value_parser = named(no_help::<Dimension>))]
     pub by: Vec<Dimension>,
 
     /// Also report each calendar period (by ticket creation, in --tz), with the backlog at
     /// its end; at most 10,000 periods.
-    #[arg(long, value_enum)]
+    #[arg(long, value_parser = named(period_help))]
     pub period: Option<Period>,
 
-    #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
-    pub format: ReportFormat,
+    #[arg(long, value_parser = named(format_help), default_value = "table")]
+    pub format: Format,
 
     #[command(flatten)]
     pub output: OutputArgs,
@@ -112,8 +119,8 @@ pub struct TicketsArgs {
     #[command(flatten)]
     pub input: InputArgs,
 
-    #[arg(long, value_parser = tabular_formats(), default_value = "table")]
-    pub format: ReportFormat,
+    #[arg(long, value_parser = named(tabular_format_help), default_value = "table")]
+    pub format: TabularFormat,
 
     #[command(flatten)]
     pub output: OutputArgs,
@@ -127,30 +134,63 @@ pub struct OutputArgs {
     pub output: Option<PathBuf>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ReportFormat {
-    /// Readable tables for a terminal.
-    Table,
-    /// The versioned JSON schema (docs/json-schema.md).
-    Json,
-    /// Tidy rows: one per group and metric.
-    Csv,
-    /// Markdown tables, for issues and wikis.
-    Markdown,
-    /// One self-contained HTML page with charts (report only), to share or print.
-    Html,
+impl OutputArgs {
+    pub fn destination(&self) -> Destination {
+        self.output
+            .as_deref()
+            .map_or(Destination::Stdout, Destination::from_arg)
+    }
+}
+
+/// The values of a domain enum as clap offers them: by their names, each with what
+/// `--help` says of it, parsed back by the enum's own `FromStr`.
+fn named<T>(help: fn(T) -> Option<&'static str>) -> impl TypedValueParser<Value = T>
+where
+    T: Named + FromStr + Send + Sync,
+    T::Err: std::error::Error + Send + Sync + 'static,
+{
+    let values = T::ALL.iter().map(move |value| {
+        let possible = PossibleValue::new(value.as_str());
+        match help(*value) {
+            Some(text) => possible.help(text),
+            None => possible,
+        }
+    });
+    PossibleValuesParser::new(values).try_map(|name| name.parse::<T>())
+}
+
+fn no_help<T>(_: T) -> Option<&'static str> {
+    None
+}
+
+fn format_help(format: Format) -> Option<&'static str> {
+    Some(match format {
+        Format::Table => "Readable tables for a terminal",
+        Format::Json => "The versioned JSON schema (docs/json-schema.md)",
+        Format::Csv => "Tidy rows: one per group and metric",
+        Format::Markdown => "Markdown tables, for issues and wikis",
+        Format::Html => "One self-contained HTML page with charts (report only), to share or print",
+    })
 }
 
 /// `tickets` and `sla` write lists and tables; the HTML page is the report's alone.
-fn tabular_formats() -> impl clap::builder::TypedValueParser<Value = ReportFormat> {
-    use clap::builder::TypedValueParser as _;
-    // Built from the enum's own values so that `--help` keeps their descriptions.
-    let tabular = ReportFormat::value_variants()
-        .iter()
-        .filter(|format| **format != ReportFormat::Html)
-        .filter_map(ValueEnum::to_possible_value);
-    clap::builder::PossibleValuesParser::new(tabular)
-        .try_map(|name| ReportFormat::from_str(&name, true))
+fn tabular_format_help(format: TabularFormat) -> Option<&'static str> {
+    format_help(format.into())
+}
+
+fn period_help(period: Period) -> Option<&'static str> {
+    match period {
+        Period::Week => Some("ISO weeks, starting on Monday"),
+        Period::Day | Period::Month => None,
+    }
+}
+
+fn input_format_help(format: InputFormat) -> Option<&'static str> {
+    match format {
+        InputFormat::Csv => None,
+        InputFormat::Json => Some("A JSON array of objects"),
+        InputFormat::Jsonl => Some("One JSON object per line (also called NDJSON)"),
+    }
 }
 
 #[derive(Debug, Args)]
@@ -172,7 +212,7 @@ pub struct InputArgs {
     pub mapping: Option<PathBuf>,
 
     /// Input format; by default from the extension, else from the content.
-    #[arg(long, value_enum)]
+    #[arg(long, value_parser = named(input_format_help))]
     pub input_format: Option<InputFormat>,
 
     /// CSV field delimiter (one character, or `tab`); by default sniffed from the header.
@@ -217,7 +257,8 @@ pub struct InputArgs {
     pub encoding: Option<String>,
 
     /// Stop with a clear error when holding the input would take more memory than SIZE
-    /// (e.g. 8G, 500M; 0 for no limit). Default: 80% of this machine's memory.
+    /// (e.g. 8G, 500M; 0 for no limit). Default: 80% of this machine's memory as Linux
+    /// reports it; no limit on other systems.
     #[arg(long, value_name = "SIZE")]
     pub max_memory: Option<String>,
 

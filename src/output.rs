@@ -14,7 +14,7 @@ use std::fs::{self, File, OpenOptions};
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
-use crate::config::UsageError;
+use crate::error::BadValue;
 
 /// Where one output goes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -44,13 +44,13 @@ pub struct NamedOutput<'a> {
 
 /// Refuses two outputs on standard output, an output that is an input, and two outputs that
 /// are one file. `inputs` are paths as given (`-` for standard input).
-pub fn check(inputs: &[&Path], outputs: &[NamedOutput<'_>]) -> Result<(), UsageError> {
+pub fn check(inputs: &[&Path], outputs: &[NamedOutput<'_>]) -> Result<(), BadValue> {
     let on_stdout: Vec<&NamedOutput<'_>> = outputs
         .iter()
         .filter(|output| *output.destination == Destination::Stdout)
         .collect();
     if let [first, second, ..] = on_stdout.as_slice() {
-        return Err(UsageError {
+        return Err(BadValue {
             option: second.option,
             value: "-".to_owned(),
             reason: format!(
@@ -68,7 +68,7 @@ pub fn check(inputs: &[&Path], outputs: &[NamedOutput<'_>]) -> Result<(), UsageE
         let Destination::File(path) = output.destination else {
             continue;
         };
-        let refuse = |reason: String| UsageError {
+        let refuse = |reason: String| BadValue {
             option: output.option,
             value: path.display().to_string(),
             reason,

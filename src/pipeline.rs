@@ -4,13 +4,13 @@ use std::io::{self, Write};
 
 use anyhow::Context as _;
 
-use crate::config::Config;
 use crate::ingest::{Event, IngestError, Ingestor, InputStats, Reject, Sink, TicketRecord};
 use crate::metrics::availability::Facts;
 use crate::metrics::group::{Breakdown, GroupBlock, PeriodBlock, Periods};
 use crate::metrics::quality::{DataQuality, Quality};
 use crate::metrics::{Context, KpiAccumulator, KpiBlock};
 use crate::model::{Ticket, TicketStore};
+use crate::options::AnalysisOptions;
 use crate::output::{Destination, Output};
 use crate::report::escape;
 use crate::symbols::Symbols;
@@ -139,7 +139,7 @@ impl RejectsWriter {
     }
 }
 
-pub fn analyse(config: &Config) -> anyhow::Result<Analysis> {
+pub fn analyse(config: &AnalysisOptions) -> anyhow::Result<Analysis> {
     let mut collector = Collector {
         store: TicketStore::default(),
         memory_limit: config.max_memory,
@@ -201,7 +201,7 @@ impl Analysis {
         }
     }
 
-    pub fn context<'a>(&'a self, config: &'a Config) -> Context<'a> {
+    pub fn context<'a>(&'a self, config: &'a AnalysisOptions) -> Context<'a> {
         Context {
             as_of: self.as_of.unwrap_or_default(),
             has_status: self.stats.has_status,
@@ -215,7 +215,7 @@ impl Analysis {
     }
 
     /// What decides which KPIs this input can support (see `metrics::availability`).
-    pub fn facts<'a>(&'a self, config: &'a Config) -> Facts<'a> {
+    pub fn facts<'a>(&'a self, config: &'a AnalysisOptions) -> Facts<'a> {
         Facts {
             coverage: &self.stats.coverage,
             rows: &self.stats.facts,
@@ -225,7 +225,7 @@ impl Analysis {
         }
     }
 
-    pub fn kpis(&self, config: &Config) -> Kpis {
+    pub fn kpis(&self, config: &AnalysisOptions) -> Kpis {
         let context = self.context(config);
         let mut overall = KpiAccumulator::default();
         let mut groups = Breakdown::new(config.by.clone());

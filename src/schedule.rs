@@ -107,7 +107,7 @@ impl Schedule {
                 yearly.insert((month, day));
             } else {
                 return Err(ScheduleError(format!(
-                    "holiday {text:?} is neither YYYY-MM-DD nor MM-DD"
+                    "holiday \"{text}\" is neither YYYY-MM-DD nor MM-DD"
                 )));
             }
         }
@@ -403,7 +403,7 @@ impl Schedule {
 
 /// `HH:MM-HH:MM` as seconds from midnight; an end at or before the start runs overnight.
 fn parse_interval(text: &str) -> Result<(u32, u32), ScheduleError> {
-    let bad = || ScheduleError(format!("interval {text:?} is not HH:MM-HH:MM"));
+    let bad = || ScheduleError(format!("interval \"{text}\" is not HH:MM-HH:MM"));
     let (start, end) = text.split_once('-').ok_or_else(bad)?;
     let start = clock_seconds(start.trim()).ok_or_else(bad)?;
     let end = clock_seconds(end.trim()).ok_or_else(bad)?;

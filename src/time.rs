@@ -6,6 +6,8 @@
 use chrono::{DateTime, Datelike, Duration, LocalResult, NaiveDate, NaiveDateTime, TimeZone, Utc};
 use chrono_tz::Tz;
 
+use crate::names::{self, Named, UnknownName};
+
 /// Microseconds since 1970-01-01T00:00:00Z.
 pub type Instant = i64;
 
@@ -163,13 +165,35 @@ pub fn local_to_instant(naive: NaiveDateTime, tz: Tz) -> Result<Instant, Timesta
 }
 
 /// Calendar buckets for `--period`, in the report's time zone.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Period {
     Day,
     /// ISO weeks, starting on Monday.
     Week,
     Month,
+}
+
+impl Named for Period {
+    const ALL: &'static [Period] = &[Period::Day, Period::Week, Period::Month];
+    const WHAT: &'static str = "period";
+
+    /// The name `--period` takes.
+    fn as_str(self) -> &'static str {
+        match self {
+            Period::Day => "day",
+            Period::Week => "week",
+            Period::Month => "month",
+        }
+    }
+}
+
+impl std::str::FromStr for Period {
+    type Err = UnknownName;
+
+    fn from_str(text: &str) -> Result<Period, UnknownName> {
+        names::parse(text)
+    }
 }
 
 /// One calendar bucket: `[start, end)` plus its label (`2026-03-02`, `2026-W10`, `2026-03`).
@@ -209,15 +233,6 @@ impl Period {
             // walks every zone): the bucket must still hold its instant.
             start: start.min(at),
             end: end.max(at + 1),
-        }
-    }
-
-    /// The name `--period` takes.
-    pub fn name(self) -> &'static str {
-        match self {
-            Period::Day => "day",
-            Period::Week => "week",
-            Period::Month => "month",
         }
     }
 

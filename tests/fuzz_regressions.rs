@@ -8,8 +8,8 @@
 use std::sync::Arc;
 
 use chrono_tz::Tz;
-use ticketkpi::config::Config;
 use ticketkpi::ingest::Source;
+use ticketkpi::options::AnalysisOptions;
 use ticketkpi::pipeline;
 use ticketkpi::time::{Instant, Period, PeriodBucket, format_rfc3339, parse_timestamp};
 
@@ -100,7 +100,7 @@ fn durations_between_extreme_timestamps_do_not_overflow() {
     let csv = "ticket_id,timestamp,event,author_type,status\n\
                T1,-8000000000000,message,customer,\n\
                T1,8000000000000,message,agent,solved\n";
-    let mut config = Config::for_sources(vec![Source::Memory {
+    let mut config = AnalysisOptions::for_sources(vec![Source::Memory {
         name: "extreme.csv".to_owned(),
         bytes: Arc::from(csv.as_bytes()),
     }]);

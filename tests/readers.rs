@@ -14,8 +14,8 @@ use flate2::Compression;
 use flate2::write::GzEncoder;
 use proptest::prelude::*;
 use serde_json::Value;
-use ticketkpi::config::Config;
 use ticketkpi::ingest::Source;
+use ticketkpi::options::AnalysisOptions;
 use ticketkpi::pipeline;
 
 const VENDOR: &str = "tests/fixtures/vendor";
@@ -498,7 +498,7 @@ fn accounting(bytes: &[u8], threads: usize) -> (u64, u64, u64) {
         name: "mixed.csv".to_owned(),
         bytes: Arc::from(bytes),
     };
-    let mut config = Config::for_sources(vec![source]);
+    let mut config = AnalysisOptions::for_sources(vec![source]);
     config.ingest.skip_invalid = true;
     config.ingest.threads = threads;
     let analysis = pipeline::analyse(&config).expect("reads");

@@ -13,7 +13,7 @@
 use std::sync::Arc;
 
 use libfuzzer_sys::fuzz_target;
-use ticketkpi::config::Config;
+use ticketkpi::options::AnalysisOptions;
 use ticketkpi::ingest::{InputStats, Source};
 use ticketkpi::pipeline;
 
@@ -47,7 +47,7 @@ fn stats(bytes: &[u8], threads: usize) -> Option<InputStats> {
         name: "fuzz.csv".to_owned(),
         bytes: Arc::from(bytes),
     };
-    let mut config = Config::for_sources(vec![source]);
+    let mut config = AnalysisOptions::for_sources(vec![source]);
     config.ingest.skip_invalid = true;
     config.ingest.threads = threads;
     pipeline::analyse(&config)

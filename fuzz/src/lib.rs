@@ -10,22 +10,15 @@ use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
 
 use chrono_tz::Tz;
-use clap::{Parser, ValueEnum};
-use ticketkpi::cli::{Cli, ReportFormat};
-use ticketkpi::config::Config;
+use clap::Parser;
+use ticketkpi::cli::Cli;
+use ticketkpi::options::AnalysisOptions;
 use ticketkpi::ingest::{IngestError, InputFormat, Source};
 use ticketkpi::metrics::group::Dimension;
+use ticketkpi::names::Named;
 use ticketkpi::pipeline::{self, Analysis};
-use ticketkpi::report::{self, Style};
+use ticketkpi::report::{self, Format, Style, TabularFormat};
 use ticketkpi::time::{Instant, MICROS_PER_SECOND, Period};
-
-/// The output formats of the ticket list.
-const LIST_FORMATS: [ReportFormat; 4] = [
-    ReportFormat::Table,
-    ReportFormat::Json,
-    ReportFormat::Csv,
-    ReportFormat::Markdown,
-];
 
 /// Time zones with the awkward cases: DST gaps and folds, half- and quarter-hour offsets,
 /// DST at midnight, a 30-minute DST shift, offsets beyond 12 hours and whole skipped days
@@ -73,7 +66,7 @@ pub fn run_input(name: &str, bytes: &[u8], format: Option<InputFormat>) {
     }
 
     let zone = ZONES[bytes.len() % ZONES.len()];
-    let list_format = LIST_FORMATS[bytes.len() % LIST_FORMATS.len()];
+    let list_format = TabularFormat::ALL[bytes.len() % TabularFormat::ALL.len()];
     let mut zoned = config(source, format, true, zone);
     zoned.by = vec![Dimension::Agent, Dimension::Priority];
     let Ok(analysis) = pipeline::analyse(&zoned) else {
@@ -89,7 +82,7 @@ pub fn run_input(name: &str, bytes: &[u8], format: Option<InputFormat>) {
         .collect();
     report::tickets::write(&rows, list_format, Style::default(), &mut Vec::new())
         .expect("writing to memory cannot fail");
-    let formats = ReportFormat::value_variants();
+    let formats = Format::ALL;
     report_through_cli(
         name,
         bytes,
@@ -99,8 +92,8 @@ pub fn run_input(name: &str, bytes: &[u8], format: Option<InputFormat>) {
     );
 }
 
-fn config(source: Source, format: Option<InputFormat>, skip_invalid: bool, tz: Tz) -> Config {
-    let mut config = Config::for_sources(vec![source]);
+fn config(source: Source, format: Option<InputFormat>, skip_invalid: bool, tz: Tz) -> AnalysisOptions {
+    let mut config = AnalysisOptions::for_sources(vec![source]);
     config.ingest.input_format = format;
     config.ingest.skip_invalid = skip_invalid;
     config.ingest.rules.tz = tz;
@@ -131,7 +124,7 @@ fn bounded_period(analysis: &Analysis, selector: usize) -> Option<Period> {
 }
 
 /// The KPIs, checked and serialised: the overall block, the groups and the periods.
-fn kpis_json(config: &Config, analysis: &Analysis) -> serde_json::Value {
+fn kpis_json(config: &AnalysisOptions, analysis: &Analysis) -> serde_json::Value {
     let stats = &analysis.stats;
     assert_eq!(stats.rows, stats.rows_used + stats.rows_rejected);
     assert_eq!(
@@ -160,8 +153,8 @@ fn report_through_cli(
     name: &str,
     bytes: &[u8],
     format: Option<InputFormat>,
-    config: &Config,
-    output: ReportFormat,
+    config: &AnalysisOptions,
+    output: Format,
 ) {
     static SCRATCH: OnceLock<PathBuf> = OnceLock::new();
     let scratch = SCRATCH.get_or_init(|| {
@@ -180,28 +173,22 @@ fn report_through_cli(
         "--tz".into(),
         config.tz.name().into(),
         "--format".into(),
-        value_name(output).into(),
+        output.as_str().into(),
         "--output".into(),
         report.clone().into(),
     ];
     for dimension in &config.by {
-        args.extend(["--by".into(), value_name(*dimension).into()]);
+        args.extend(["--by".into(), dimension.as_str().into()]);
     }
     if let Some(format) = format {
-        args.extend(["--input-format".into(), value_name(format).into()]);
+        args.extend(["--input-format".into(), format.as_str().into()]);
     }
     if let Some(period) = config.period {
-        args.extend(["--period".into(), value_name(period).into()]);
+        args.extend(["--period".into(), period.as_str().into()]);
     }
     let cli = Cli::try_parse_from(args).expect("the arguments parse");
-    if ticketkpi::run(&cli).is_ok() && output == ReportFormat::Json {
+    if ticketkpi::run(&cli).is_ok() && output == Format::Json {
         let text = fs::read(&report).expect("the report was written");
         serde_json::from_slice::<serde_json::Value>(&text).expect("the JSON report parses");
     }
-}
-
-/// How the command line spells `value`.
-fn value_name(value: impl ValueEnum) -> String {
-    let value = value.to_possible_value().expect("not hidden");
-    value.get_name().to_owned()
 }

@@ -225,7 +225,7 @@ pub(super) fn utf8_error(column: Option<&str>, value: &[u8], valid_up_to: usize)
         RejectReason::InvalidUtf8,
         column,
         format!(
-            "invalid UTF-8 at byte {valid_up_to} of the value {:?}; if the file is not UTF-8, \
+            "invalid UTF-8 at byte {valid_up_to} of the value \"{}\"; if the file is not UTF-8, \
              name its encoding, e.g. --encoding windows-1252 (or latin1)",
             String::from_utf8_lossy(value)
         ),

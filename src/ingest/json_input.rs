@@ -508,7 +508,7 @@ fn map_members(
                     RejectReason::InvalidUtf8,
                     Some(column),
                     format!(
-                        "invalid UTF-8 in the value {text:?}; if the file is not UTF-8, name \
+                        "invalid UTF-8 in the value \"{text}\"; if the file is not UTF-8, name \
                          its encoding, e.g. --encoding windows-1252 (or latin1)"
                     ),
                 ));

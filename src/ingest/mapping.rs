@@ -552,7 +552,7 @@ impl Mapping {
             .as_deref()
             .map(|name| {
                 name.parse::<chrono_tz::Tz>()
-                    .map_err(|_| error(format!("tz {name:?} is not an IANA time zone name")))
+                    .map_err(|_| error(format!("tz \"{name}\" is not an IANA time zone name")))
             })
             .transpose()?;
         let delimiter = spec
@@ -562,7 +562,7 @@ impl Mapping {
                 "\t" | "\\t" | "tab" => Ok(b'\t'),
                 _ if text.len() == 1 && text.is_ascii() => Ok(text.as_bytes()[0]),
                 _ => Err(error(format!(
-                    "delimiter {text:?} is not one ASCII character"
+                    "delimiter \"{text}\" is not one ASCII character"
                 ))),
             })
             .transpose()?;
@@ -635,7 +635,7 @@ impl Mapping {
                     .map(|slot| self.columns[*slot].as_str())
                     .collect::<Vec<_>>()
                     .join(" + "),
-                FieldSource::Constant(value) => format!("= {value:?}"),
+                FieldSource::Constant(value) => format!("= \"{value}\""),
             })
     }
 
@@ -735,7 +735,7 @@ impl Mapping {
                 let source = if coverage.fed(*target) {
                     source
                 } else {
-                    format!("unmapped: the input has no column {source:?}")
+                    format!("unmapped: the input has no column \"{source}\"")
                 };
                 (target.name().to_owned(), source)
             })
@@ -754,7 +754,7 @@ impl Mapping {
             let source = if present.get(derivation.slot).copied().unwrap_or(false) {
                 format!("derived from the values of {column}")
             } else {
-                format!("unmapped: the input has no column {column:?}")
+                format!("unmapped: the input has no column \"{column}\"")
             };
             rows.push((targets.join(", "), source));
         }
@@ -927,7 +927,7 @@ impl Mapping {
                     None => Err(RowError::new(
                         RejectReason::BadNumber,
                         Some(&self.column_of(target)),
-                        format!("cannot parse {value:?} as a duration in {unit:?}"),
+                        format!("cannot parse \"{value}\" as a duration in {unit:?}"),
                     )),
                 },
             },
@@ -953,7 +953,7 @@ impl Mapping {
                 RejectReason::BadTimestamp,
                 Some(&self.column_of(target)),
                 format!(
-                    "cannot parse {value:?} as a timestamp (expected {})",
+                    "cannot parse \"{value}\" as a timestamp (expected {})",
                     field.formats.join(" or ")
                 ),
             )),
@@ -970,7 +970,7 @@ impl Mapping {
             return Err(RowError::new(
                 RejectReason::BadTimestamp,
                 Some(&self.column_of(target)),
-                format!("{value:?} is a placeholder for \"no date\", and this field is required"),
+                format!("\"{value}\" is a placeholder for \"no date\", and this field is required"),
             ));
         }
         Ok(None)

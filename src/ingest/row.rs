@@ -342,9 +342,9 @@ pub fn parse_row_noting<'r>(
 fn parse_at(text: &str, rules: &RowRules) -> Result<i64, RowError> {
     parse_timestamp(text, rules.tz).map_err(|error| {
         let message = match error {
-            TimestampError::Unparseable => format!("cannot parse {text:?} as a timestamp"),
+            TimestampError::Unparseable => format!("cannot parse \"{text}\" as a timestamp"),
             TimestampError::NonexistentLocal(tz) => {
-                format!("{text:?} does not exist in time zone {tz} (skipped by a DST change)")
+                format!("\"{text}\" does not exist in time zone {tz} (skipped by a DST change)")
             }
         };
         RowError::in_field(RejectReason::BadTimestamp, Field::Timestamp, message)
@@ -370,7 +370,7 @@ fn one_of<T: Copy>(
             RowError::in_field(
                 reason,
                 field,
-                format!("{text:?} is not one of {}", expected.join(", ")),
+                format!("\"{text}\" is not one of {}", expected.join(", ")),
             )
         })
 }
@@ -439,7 +439,7 @@ pub(crate) fn csat_of(text: &str, rules: &RowRules) -> Result<Option<f64>, RowEr
         return Err(RowError::in_field(
             RejectReason::OutOfRange,
             Field::Csat,
-            format!("{text:?} is aliased to {score}, outside {min}..={max}"),
+            format!("\"{text}\" is aliased to {score}, outside {min}..={max}"),
         ));
     }
     Ok(Some(score))
@@ -479,7 +479,7 @@ fn decimal(text: &str, field: Field, min: f64, max: f64) -> Result<Option<f64>, 
             RowError::in_field(
                 RejectReason::BadNumber,
                 field,
-                format!("cannot parse {text:?} as a number"),
+                format!("cannot parse \"{text}\" as a number"),
             )
         })?;
     if value < min || value > max {

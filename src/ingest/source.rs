@@ -8,6 +8,7 @@ use std::sync::Arc;
 
 use flate2::bufread::MultiGzDecoder;
 
+use crate::names::{self, Named, UnknownName};
 use crate::progress::Progress;
 
 const BUFFER_SIZE: usize = 256 * 1024;
@@ -119,13 +120,34 @@ pub fn skip_bom(reader: &mut dyn BufRead) -> io::Result<()> {
 }
 
 /// The formats of the canonical event log.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum InputFormat {
     Csv,
     /// A JSON array of objects.
     Json,
     /// One JSON object per line (also called NDJSON).
     Jsonl,
+}
+
+impl Named for InputFormat {
+    const ALL: &'static [InputFormat] = &[InputFormat::Csv, InputFormat::Json, InputFormat::Jsonl];
+    const WHAT: &'static str = "input format";
+
+    fn as_str(self) -> &'static str {
+        match self {
+            InputFormat::Csv => "csv",
+            InputFormat::Json => "json",
+            InputFormat::Jsonl => "jsonl",
+        }
+    }
+}
+
+impl std::str::FromStr for InputFormat {
+    type Err = UnknownName;
+
+    fn from_str(text: &str) -> Result<InputFormat, UnknownName> {
+        names::parse(text)
+    }
 }
 
 /// Chooses the format: `--input-format`, else the extension for CSV, else the content

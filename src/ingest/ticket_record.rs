@@ -126,7 +126,7 @@ pub fn parse_ticket_row(
                     RowError::new(
                         RejectReason::BadNumber,
                         Some("order_by"),
-                        format!("cannot order rows by {text:?}"),
+                        format!("cannot order rows by \"{text}\""),
                     )
                 })?,
         }),
@@ -187,7 +187,7 @@ fn verdict(row: &MappedRow<'_>, target: Target) -> Result<Option<bool>, RowError
             RejectReason::BadValue,
             Some(target.name()),
             format!(
-                "{text:?} is not an SLA verdict (true/false, met/breached, \
+                "\"{text}\" is not an SLA verdict (true/false, met/breached, \
                  within SLA/SLA violated); map other values with `values` in the mapping"
             ),
         )),
@@ -205,9 +205,9 @@ fn instant(
     }
     parse_timestamp(text, rules.tz).map(Some).map_err(|error| {
         let message = match error {
-            TimestampError::Unparseable => format!("cannot parse {text:?} as a timestamp"),
+            TimestampError::Unparseable => format!("cannot parse \"{text}\" as a timestamp"),
             TimestampError::NonexistentLocal(tz) => {
-                format!("{text:?} does not exist in time zone {tz}")
+                format!("\"{text}\" does not exist in time zone {tz}")
             }
         };
         RowError::new(RejectReason::BadTimestamp, Some(target.name()), message)
@@ -232,7 +232,7 @@ fn bounded(
             RowError::new(
                 RejectReason::BadNumber,
                 Some(target.name()),
-                format!("cannot parse {text:?} as a number"),
+                format!("cannot parse \"{text}\" as a number"),
             )
         })?;
     if value < min || value > max {

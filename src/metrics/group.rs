@@ -8,11 +8,12 @@ use serde::Serialize;
 use super::backlog::{AGE_BUCKETS, AgeBuckets, Backlog};
 use super::{Context, KpiAccumulator, KpiBlock};
 use crate::model::Ticket;
+use crate::names::{self, Named, UnknownName};
 use crate::symbols::Sym;
 use crate::time::{Instant, Period, PeriodBucket, format_rfc3339};
 
 /// A ticket attribute to group by.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Dimension {
     Channel,
     Agent,
@@ -21,8 +22,17 @@ pub enum Dimension {
     Category,
 }
 
-impl Dimension {
-    pub fn name(self) -> &'static str {
+impl Named for Dimension {
+    const ALL: &'static [Dimension] = &[
+        Dimension::Channel,
+        Dimension::Agent,
+        Dimension::Team,
+        Dimension::Priority,
+        Dimension::Category,
+    ];
+    const WHAT: &'static str = "dimension";
+
+    fn as_str(self) -> &'static str {
         match self {
             Dimension::Channel => "channel",
             Dimension::Agent => "agent",
@@ -31,7 +41,17 @@ impl Dimension {
             Dimension::Category => "category",
         }
     }
+}
 
+impl std::str::FromStr for Dimension {
+    type Err = UnknownName;
+
+    fn from_str(text: &str) -> Result<Dimension, UnknownName> {
+        names::parse(text)
+    }
+}
+
+impl Dimension {
     pub fn of(self, ticket: &Ticket) -> Sym {
         match self {
             Dimension::Channel => ticket.channel,
@@ -105,7 +125,7 @@ impl Breakdown {
                     .zip(&key)
                     .map(|(d, sym)| {
                         let value = sym.non_empty().map(|sym| context.symbols.name(sym));
-                        (d.name().to_owned(), value.map(str::to_owned))
+                        (d.as_str().to_owned(), value.map(str::to_owned))
                     })
                     .collect(),
                 kpis: accumulator.finish(context),
@@ -174,7 +194,7 @@ pub fn check_period_count(
     Err(TooManyPeriods {
         from: day(first),
         to: day(last),
-        period: period.name(),
+        period: period.as_str(),
         periods,
         reason,
     })

@@ -18,8 +18,12 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
+use crate::ingest::RejectReason;
 use crate::metrics::KpiBlock;
 use crate::metrics::group::{GroupBlock, PeriodBlock};
+use crate::names::{self, Named, UnknownName};
+use crate::options::AnalysisOptions;
+use crate::pipeline::{Analysis, Kpis};
 
 pub const SCHEMA_VERSION: u32 = 2;
 
@@ -61,6 +65,70 @@ pub enum SlaTargets {
 }
 
 impl Report {
+    /// The report of `analysis`, whose KPIs are `kpis`, as `options` asked for it.
+    pub fn new(analysis: &Analysis, kpis: Kpis, options: &AnalysisOptions) -> Report {
+        let stats = &analysis.stats;
+        let histogram = |shown: bool, values: &[f64]| {
+            shown.then(|| crate::metrics::distribution::histogram(values.iter().copied()))
+        };
+        let histograms = Histograms {
+            first_response: histogram(
+                kpis.overall.first_response.is_some(),
+                &kpis.first_response_values,
+            ),
+            resolution_time: histogram(
+                kpis.overall.resolution_time.is_some(),
+                &kpis.resolution_values,
+            ),
+        };
+        let input = InputSummary {
+            files: stats.files.clone(),
+            read_as: stats
+                .inputs
+                .iter()
+                .map(|input| ReadAs {
+                    file: input.file.clone(),
+                    mapping: input.mapping.clone(),
+                    shape: input.shape,
+                    tz: options.zone_of(input),
+                })
+                .collect(),
+            rows: stats.rows,
+            rows_used: stats.rows_used,
+            rows_rejected: stats.rows_rejected,
+            rejects_by_reason: named_reasons(&stats.rejects_by_reason),
+            rows_excluded: stats.rows_excluded,
+            excluded_by_value: stats.excluded_by_value.clone(),
+            events_after_as_of: analysis.events_after_as_of,
+            tickets: analysis.tickets.len() as u64,
+            tickets_filtered_out: analysis.tickets_filtered_out,
+        };
+        Report {
+            schema_version: SCHEMA_VERSION,
+            tool: Tool::default(),
+            input,
+            as_of: analysis.as_of.map(crate::time::format_rfc3339),
+            tz: options.tz.name().to_owned(),
+            config: options
+                .config_file
+                .as_ref()
+                .map(|path| path.display().to_string()),
+            group_by: options.by.iter().map(|d| d.as_str().to_owned()).collect(),
+            period: options.period.map(|p| p.as_str().to_owned()),
+            sla_targets: if options.sla_defaults {
+                SlaTargets::Default
+            } else {
+                SlaTargets::Config
+            },
+            availability: analysis.facts(options).availability(),
+            data_quality: kpis.data_quality,
+            overall: kpis.overall,
+            groups: kpis.groups,
+            periods: kpis.periods,
+            histograms,
+        }
+    }
+
     /// Why a KPI (by its key, see `metrics::availability::Kpi::key`) is null, when the input
     /// cannot support it.
     pub fn why_not(&self, kpi: &str) -> Option<&str> {
@@ -77,6 +145,14 @@ impl Report {
             .find(|a| a.kpi == kpi)
             .and_then(|a| a.caveat.as_deref())
     }
+}
+
+/// Rejected rows by the name of their reason, as the report and `inspect` list them.
+pub fn named_reasons(by_reason: &BTreeMap<RejectReason, u64>) -> BTreeMap<String, u64> {
+    by_reason
+        .iter()
+        .map(|(reason, count)| (reason.as_str().to_owned(), *count))
+        .collect()
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -160,18 +236,99 @@ pub(crate) fn csv_io(error: ::csv::Error) -> io::Error {
     }
 }
 
+/// What the report is written as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Table,
+    Json,
+    Csv,
+    Markdown,
+    /// One self-contained page with charts: the report's alone.
+    Html,
+}
+
+/// What lists and tables (`tickets`, `sla`) are written as: every format but the HTML page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TabularFormat {
+    Table,
+    Json,
+    Csv,
+    Markdown,
+}
+
+impl Named for Format {
+    const ALL: &'static [Format] = &[
+        Format::Table,
+        Format::Json,
+        Format::Csv,
+        Format::Markdown,
+        Format::Html,
+    ];
+    const WHAT: &'static str = "format";
+
+    fn as_str(self) -> &'static str {
+        match self {
+            Format::Table => "table",
+            Format::Json => "json",
+            Format::Csv => "csv",
+            Format::Markdown => "markdown",
+            Format::Html => "html",
+        }
+    }
+}
+
+impl Named for TabularFormat {
+    const ALL: &'static [TabularFormat] = &[
+        TabularFormat::Table,
+        TabularFormat::Json,
+        TabularFormat::Csv,
+        TabularFormat::Markdown,
+    ];
+    const WHAT: &'static str = "tabular format";
+
+    fn as_str(self) -> &'static str {
+        Format::from(self).as_str()
+    }
+}
+
+impl From<TabularFormat> for Format {
+    fn from(format: TabularFormat) -> Format {
+        match format {
+            TabularFormat::Table => Format::Table,
+            TabularFormat::Json => Format::Json,
+            TabularFormat::Csv => Format::Csv,
+            TabularFormat::Markdown => Format::Markdown,
+        }
+    }
+}
+
+impl std::str::FromStr for Format {
+    type Err = UnknownName;
+
+    fn from_str(text: &str) -> Result<Format, UnknownName> {
+        names::parse(text)
+    }
+}
+
+impl std::str::FromStr for TabularFormat {
+    type Err = UnknownName;
+
+    fn from_str(text: &str) -> Result<TabularFormat, UnknownName> {
+        names::parse(text)
+    }
+}
+
 pub fn write_report(
     report: &Report,
-    format: crate::cli::ReportFormat,
+    format: Format,
     style: Style,
     out: &mut dyn Write,
 ) -> io::Result<()> {
-    use crate::cli::ReportFormat;
     match format {
-        ReportFormat::Table => table::write(report, style, out),
-        ReportFormat::Json => json::write(report, out),
-        ReportFormat::Csv => csv::write(report, out),
-        ReportFormat::Markdown => markdown::write(report, out),
-        ReportFormat::Html => html::write(report, out),
+        Format::Table => table::write(report, style, out),
+        Format::Json => json::write(report, out),
+        Format::Csv => csv::write(report, out),
+        Format::Markdown => markdown::write(report, out),
+        Format::Html => html::write(report, out),
     }
 }

@@ -5,12 +5,12 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
+use super::TabularFormat;
 use super::markdown::write_section;
 use super::table::{render, write_table};
 use super::text::{count, defuse_formula, duration, sanitize};
 use super::view::{Section, attainment_cell};
 use super::{Style, csv_io};
-use crate::cli::ReportFormat;
 use crate::metrics::sla::{SlaReport, TargetAttainment};
 
 /// One breached SLA clock.
@@ -31,16 +31,16 @@ pub struct Breach {
 
 pub fn write_attainment(
     report: &SlaReport,
-    format: ReportFormat,
+    format: TabularFormat,
     style: Style,
     out: &mut dyn Write,
 ) -> io::Result<()> {
     match format {
-        ReportFormat::Json => {
+        TabularFormat::Json => {
             serde_json::to_writer_pretty(&mut *out, report)?;
             writeln!(out)
         }
-        ReportFormat::Csv => {
+        TabularFormat::Csv => {
             let mut writer = ::csv::Writer::from_writer(out);
             writer
                 .write_record([
@@ -77,9 +77,7 @@ pub fn write_attainment(
             }
             writer.flush()
         }
-        // The command line offers HTML for `report` only (see cli::tabular_formats).
-        ReportFormat::Html => Err(io::Error::other("the HTML format is for `report` only")),
-        ReportFormat::Table | ReportFormat::Markdown => {
+        TabularFormat::Table | TabularFormat::Markdown => {
             let cell = attainment_cell;
             let section = Section {
                 title: "SLA attainment".to_owned(),
@@ -109,7 +107,7 @@ pub fn write_attainment(
                     .collect(),
                 figures: vec![false, false, true, true, true, true, true],
             };
-            if format == ReportFormat::Markdown {
+            if format == TabularFormat::Markdown {
                 write_section(&section, out)
             } else {
                 write_table(&render(&section, style), out)?;
@@ -138,16 +136,16 @@ fn targets<'a>(
 
 pub fn write_breaches(
     breaches: &[Breach],
-    format: ReportFormat,
+    format: TabularFormat,
     style: Style,
     out: &mut dyn Write,
 ) -> io::Result<()> {
     match format {
-        ReportFormat::Json => {
+        TabularFormat::Json => {
             serde_json::to_writer_pretty(&mut *out, breaches)?;
             writeln!(out)
         }
-        ReportFormat::Csv => {
+        TabularFormat::Csv => {
             let mut writer = ::csv::Writer::from_writer(out);
             for breach in breaches {
                 let mut safe = breach.clone();
@@ -157,9 +155,7 @@ pub fn write_breaches(
             }
             writer.flush()
         }
-        // The command line offers HTML for `report` only (see cli::tabular_formats).
-        ReportFormat::Html => Err(io::Error::other("the HTML format is for `report` only")),
-        ReportFormat::Table | ReportFormat::Markdown => {
+        TabularFormat::Table | TabularFormat::Markdown => {
             let minutes = |at: &str| at.replace('T', " ").chars().take(16).collect::<String>();
             let section = Section {
                 title: "SLA breaches".to_owned(),
@@ -193,7 +189,7 @@ pub fn write_breaches(
                     .collect(),
                 figures: vec![false, false, false, false, false, false, true],
             };
-            if format == ReportFormat::Markdown {
+            if format == TabularFormat::Markdown {
                 write_section(&section, out)
             } else {
                 let mut table = render(&section, style);

@@ -6,12 +6,12 @@ use std::io::{self, Write};
 use comfy_table::ContentArrangement;
 use serde::Serialize;
 
+use super::TabularFormat;
 use super::markdown::write_section;
 use super::table::{render, write_table};
 use super::text::{defuse_formula, opt_duration, sanitize};
 use super::view::Section;
 use super::{Style, csv_io};
-use crate::cli::ReportFormat;
 use crate::ingest::mapping::Target as Target_;
 use crate::metrics::Context;
 use crate::metrics::availability::Kpi;
@@ -112,25 +112,23 @@ impl TicketRow {
 
 pub fn write(
     rows: &[TicketRow],
-    format: ReportFormat,
+    format: TabularFormat,
     style: Style,
     out: &mut dyn Write,
 ) -> io::Result<()> {
     match format {
-        ReportFormat::Json => {
+        TabularFormat::Json => {
             serde_json::to_writer_pretty(&mut *out, rows)?;
             writeln!(out)
         }
-        ReportFormat::Csv => write_csv(rows, out),
-        // The command line offers HTML for `report` only (see cli::tabular_formats).
-        ReportFormat::Html => Err(io::Error::other("the HTML format is for `report` only")),
-        ReportFormat::Table => {
+        TabularFormat::Csv => write_csv(rows, out),
+        TabularFormat::Table => {
             // A list is read line by line: one ticket per line, however wide, never wrapped.
             let mut table = render(&summary(rows, sanitize), style);
             table.set_content_arrangement(ContentArrangement::Disabled);
             write_table(&table, out)
         }
-        ReportFormat::Markdown => write_section(&summary(rows, str::to_owned), out),
+        TabularFormat::Markdown => write_section(&summary(rows, str::to_owned), out),
     }
 }
 

@@ -16,8 +16,8 @@ use std::sync::Arc;
 
 use proptest::prelude::ProptestConfig;
 use serde_json::{Value, json};
-use ticketkpi::config::Config;
 use ticketkpi::ingest::Source;
+use ticketkpi::options::AnalysisOptions;
 use ticketkpi::pipeline::{self, Analysis};
 
 use crate::logs::{Options, Row, instant};
@@ -32,7 +32,7 @@ mod merge;
 mod ranges;
 mod zones;
 
-fn config(files: Vec<(String, Vec<u8>)>, options: &Options, step: i64) -> Config {
+fn config(files: Vec<(String, Vec<u8>)>, options: &Options, step: i64) -> AnalysisOptions {
     let sources = files
         .into_iter()
         .map(|(name, bytes)| Source::Memory {
@@ -40,19 +40,19 @@ fn config(files: Vec<(String, Vec<u8>)>, options: &Options, step: i64) -> Config
             bytes: Arc::from(bytes),
         })
         .collect();
-    let mut config = Config::for_sources(sources);
+    let mut config = AnalysisOptions::for_sources(sources);
     config.as_of = options.as_of_slot.map(|slot| instant(slot, step));
     config.by = options.by.clone();
     config.period = options.period;
     config
 }
 
-fn analyse(config: &Config) -> Analysis {
+fn analyse(config: &AnalysisOptions) -> Analysis {
     pipeline::analyse(config).unwrap_or_else(|error| panic!("valid input fails: {error:#}"))
 }
 
 /// The KPIs of a run, as JSON: the overall block, the groups and the periods.
-fn kpis(config: &Config, analysis: &Analysis) -> Value {
+fn kpis(config: &AnalysisOptions, analysis: &Analysis) -> Value {
     let kpis = analysis.kpis(config);
     json!({
         "overall": kpis.overall,

@@ -1,6 +1,7 @@
 //! The config file, `ticketkpi.toml`: business-hours schedules, SLA policies, value aliases,
-//! report settings and the column mapping. Every setting has a default, so the tool works
-//! without one; command-line options win over the file.
+//! report settings and the column mapping, read and checked into [`FileSettings`]. Every
+//! setting has a default, so the tool works without one; command-line options win over the
+//! file (see `options`).
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -8,9 +9,12 @@ use std::sync::Arc;
 use chrono_tz::Tz;
 use serde::Deserialize;
 
+use crate::ingest::Mapping;
 use crate::ingest::event::{AuthorType, EventKind, Status};
+use crate::ingest::mapping::MappingSpec;
 use crate::ingest::row::Aliases;
 use crate::metrics::sla::{Conditions, Policy, SlaPolicies};
+use crate::options::parse::{CSAT_SCALE_EXPECTED, csat_bounds};
 use crate::schedule::Schedule;
 
 /// The commented example that `ticketkpi init` writes.
@@ -19,9 +23,10 @@ pub const EXAMPLE: &str = include_str!("../examples/ticketkpi.toml");
 /// The file name looked for in the working directory.
 pub const FILE_NAME: &str = "ticketkpi.toml";
 
+/// The file as written.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Settings {
+pub struct ConfigFile {
     #[serde(default)]
     pub report: ReportSettings,
     #[serde(default)]
@@ -31,7 +36,8 @@ pub struct Settings {
     #[serde(default)]
     pub sla: SlaSettings,
     /// A column mapping (docs/mappings.md), used when no --preset or --mapping is given.
-    pub mapping: Option<toml::Table>,
+    /// Read with the rest of the file, so that a mistake in it is placed in the file.
+    pub mapping: Option<MappingSpec>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -160,40 +166,73 @@ impl DurationSetting {
             DurationSetting::Text(text) => humantime::parse_duration(text)
                 .map(|duration| duration.as_secs_f64())
                 .map_err(|error| {
-                    format!("{text:?} is not a duration ({error}); try \"4h\" or \"30m\"")
+                    format!("\"{text}\" is not a duration ({error}); try \"4h\" or \"30m\"")
                 }),
         }
     }
 }
 
-/// Everything the file decides, checked and resolved.
+/// Everything the file decides, checked and typed.
 #[derive(Debug, Clone)]
-pub struct Resolved {
+pub struct FileSettings {
     pub tz: Option<Tz>,
     pub schedule: Option<Arc<Schedule>>,
     pub sla: SlaPolicies,
     /// No policy is configured: `sla` holds the contract's default targets.
     pub sla_defaults: bool,
-    pub csat_scale: Option<String>,
+    /// The CSAT scale's ends.
+    pub csat_scale: Option<(f64, f64)>,
     pub csat_satisfied: Option<f64>,
     pub fcr_reopen_window: Option<f64>,
     pub aliases: Aliases,
-    pub mapping: Option<toml::Table>,
+    /// The `[mapping]` table, checked whether or not `--preset` or `--mapping` replaces it.
+    pub mapping: Option<Mapping>,
 }
 
-impl Settings {
-    pub fn parse(text: &str) -> Result<Settings, String> {
+impl Default for FileSettings {
+    /// No file: the contract's defaults.
+    fn default() -> Self {
+        FileSettings {
+            tz: None,
+            schedule: None,
+            sla: SlaPolicies::default(),
+            sla_defaults: true,
+            csat_scale: None,
+            csat_satisfied: None,
+            fcr_reopen_window: None,
+            aliases: Aliases::default(),
+            mapping: None,
+        }
+    }
+}
+
+impl ConfigFile {
+    /// The file's text read and checked: a mistake is reported at its line and column.
+    pub fn read(text: &str) -> Result<FileSettings, String> {
+        ConfigFile::parse(text).and_then(ConfigFile::resolve)
+    }
+
+    pub fn parse(text: &str) -> Result<ConfigFile, String> {
         toml::from_str(text).map_err(|error| error.to_string())
     }
 
-    pub fn resolve(self) -> Result<Resolved, String> {
+    pub fn resolve(self) -> Result<FileSettings, String> {
         let tz = self
             .report
             .tz
             .as_deref()
             .map(|name| {
                 name.parse::<Tz>()
-                    .map_err(|_| format!("report.tz: {name:?} is not an IANA time zone"))
+                    .map_err(|_| format!("report.tz: \"{name}\" is not an IANA time zone"))
+            })
+            .transpose()?;
+        let csat_scale = self
+            .report
+            .csat_scale
+            .as_deref()
+            .map(|text| {
+                csat_bounds(text)
+                    .ok_or_else(|| format!("report.csat_scale: \"{text}\": {CSAT_SCALE_EXPECTED}"))
             })
             .transpose()?;
         let mut schedules: BTreeMap<String, Arc<Schedule>> = BTreeMap::new();
@@ -207,7 +246,7 @@ impl Settings {
             schedules.get(name).cloned().ok_or_else(|| {
                 let known: Vec<&str> = schedules.keys().map(String::as_str).collect();
                 format!(
-                    "{place}: no schedule named {name:?} (defined: {})",
+                    "{place}: no schedule named \"{name}\" (defined: {})",
                     known.join(", ")
                 )
             })
@@ -237,6 +276,7 @@ impl Settings {
                     .map_err(|e| format!("report.fcr_reopen_window: {e}"))
             })
             .transpose()?;
+        let mapping = self.mapping.map(compile_mapping).transpose()?;
         let mut aliases = self.aliases.resolve()?;
         for author in self.report.agent_authors.iter().flatten() {
             let author = author.trim().to_lowercase();
@@ -244,18 +284,24 @@ impl Settings {
                 aliases.author_type.push((author, AuthorType::Agent));
             }
         }
-        Ok(Resolved {
+        Ok(FileSettings {
             tz,
             schedule,
             sla_defaults: self.sla.policies.is_empty(),
             sla,
-            csat_scale: self.report.csat_scale,
+            csat_scale,
             csat_satisfied: self.report.csat_satisfied,
             fcr_reopen_window,
             aliases,
-            mapping: self.mapping,
+            mapping,
         })
     }
+}
+
+/// The `[mapping]` table, named `config mapping` unless it names itself.
+fn compile_mapping(mut spec: MappingSpec) -> Result<Mapping, String> {
+    spec.name.get_or_insert_with(|| "config mapping".to_owned());
+    Mapping::compile(&spec).map_err(|error| error.to_string())
 }
 
 impl ScheduleSettings {
@@ -263,7 +309,7 @@ impl ScheduleSettings {
         let tz: Tz = self
             .timezone
             .parse()
-            .map_err(|_| format!("{:?} is not an IANA time zone", self.timezone))?;
+            .map_err(|_| format!("\"{}\" is not an IANA time zone", self.timezone))?;
         let day = |own: &Option<Vec<String>>, weekday: bool| match own {
             Some(intervals) => intervals.clone(),
             None if weekday => self.weekdays.clone(),
@@ -287,7 +333,7 @@ impl PolicySettings {
         &self,
         find: &impl Fn(&str, &str) -> Result<Arc<Schedule>, String>,
     ) -> Result<Policy, String> {
-        let place = format!("sla.policies {:?}", self.name);
+        let place = format!("sla.policies \"{}\"", self.name);
         let target = |value: &Option<DurationSetting>, field: &str| {
             value
                 .as_ref()
@@ -300,7 +346,7 @@ impl PolicySettings {
                 .iter()
                 .map(|name| {
                     status_named(name)
-                        .ok_or_else(|| format!("{place}.pause_on: unknown status {name:?}"))
+                        .ok_or_else(|| format!("{place}.pause_on: unknown status \"{name}\""))
                 })
                 .collect::<Result<_, _>>()?,
         };
@@ -351,7 +397,7 @@ impl AliasSettings {
                     parse(to)
                         .map(|value| (from.trim().to_lowercase(), value))
                         .ok_or_else(|| {
-                            format!("aliases.{field}: {to:?} is not a canonical {field}")
+                            format!("aliases.{field}: \"{to}\" is not a canonical {field}")
                         })
                 })
                 .collect()
@@ -383,7 +429,9 @@ impl AliasSettings {
                     if score.is_finite() {
                         Ok((label.trim().to_lowercase(), *score))
                     } else {
-                        Err(format!("aliases.csat: {label:?} = {score} is not a score"))
+                        Err(format!(
+                            "aliases.csat: \"{label}\" = {score} is not a score"
+                        ))
                     }
                 })
                 .collect::<Result<_, _>>()?,
@@ -397,9 +445,7 @@ mod tests {
 
     #[test]
     fn the_example_written_by_init_is_valid() {
-        let resolved = Settings::parse(EXAMPLE)
-            .and_then(Settings::resolve)
-            .expect("valid");
+        let resolved = ConfigFile::read(EXAMPLE).expect("valid");
         assert!(resolved.schedule.is_some());
         assert!(resolved.sla.policies.len() >= 2);
         assert!(
@@ -413,19 +459,21 @@ mod tests {
 
     #[test]
     fn no_file_means_the_contract_defaults() {
-        let resolved = Settings::default().resolve().expect("valid");
+        let resolved = ConfigFile::default().resolve().expect("valid");
         assert_eq!(resolved.sla, SlaPolicies::default());
         assert!(resolved.schedule.is_none());
         assert_eq!(resolved.fcr_reopen_window, None);
+        let none = FileSettings::default();
+        assert_eq!(
+            (none.sla, none.sla_defaults, none.aliases),
+            (resolved.sla, resolved.sla_defaults, resolved.aliases),
+            "no file decides what an empty one does"
+        );
     }
 
     #[test]
     fn mistakes_name_their_place() {
-        let error = |text: &str| {
-            Settings::parse(text)
-                .and_then(Settings::resolve)
-                .unwrap_err()
-        };
+        let error = |text: &str| ConfigFile::read(text).unwrap_err();
         assert!(error("[report]\nschedule = \"office\"").contains("no schedule named \"office\""));
         assert!(error("[schedules.x]\ntimezone = \"Mars/Base\"").contains("schedules.x"));
         assert!(
@@ -436,14 +484,44 @@ mod tests {
         assert!(
             error("[[sla.policies]]\nname = \"p\"\npause_on = [\"waiting\"]").contains("pause_on")
         );
+        let scale = error("[report]\ncsat_scale = \"five\"");
+        assert!(scale.starts_with("report.csat_scale: \"five\""), "{scale}");
+    }
+
+    /// Values are quoted as written: Debug formatting would double the backslash and escape
+    /// the quote, showing a name the user never wrote.
+    #[test]
+    fn mistakes_quote_the_users_own_spelling() {
+        let error = ConfigFile::read("[report]\nschedule = 'night\\shift \"B\"'").unwrap_err();
+        assert!(
+            error.contains(r#"no schedule named "night\shift "B"""#),
+            "{error}"
+        );
+        let error = ConfigFile::read("[aliases.status]\nfertig = 'erledigt\\'").unwrap_err();
+        assert!(error.contains(r#""erledigt\" is not"#), "{error}");
+    }
+
+    /// The `[mapping]` table is read with the rest of the file, never re-serialised first:
+    /// its mistakes are placed on the user's own line and column.
+    #[test]
+    fn a_mistake_in_the_mapping_table_is_placed_in_the_file() {
+        let text = "[report]\ntz = \"UTC\"\n\n[mapping]\nname = \"desk\"\ndelimiter = \";\"\n\
+                    shape = \"rows\"\n\n[mapping.fields]\nticket_id = \"Case\"\n";
+        let error = ConfigFile::read(text).unwrap_err();
+        assert!(error.contains("line 7, column 9"), "{error}");
+        assert!(error.contains("7 | shape = \"rows\""), "{error}");
+        let unknown = ConfigFile::read("[mapping.fields]\nticket = \"Case\"\n").unwrap_err();
+        assert!(
+            unknown.starts_with("mapping config mapping: unknown field 'ticket'"),
+            "a mapping is checked whether or not it is used: {unknown}"
+        );
     }
 
     #[test]
     fn csat_aliases_are_labels_and_scores() {
-        let resolved = Settings::parse(
+        let resolved = ConfigFile::read(
             "[aliases.csat]\n\"Good, I'm satisfied\" = 5\nBad = 1.5\n[aliases]\nstatus = { Done = \"solved\" }",
         )
-        .and_then(Settings::resolve)
         .expect("valid");
         assert_eq!(
             resolved.aliases.csat,
@@ -452,15 +530,11 @@ mod tests {
                 ("good, i'm satisfied".to_owned(), 5.0)
             ]
         );
-        let inline = Settings::parse("[aliases]\ncsat = { good = 5, bad = 1 }")
-            .and_then(Settings::resolve)
-            .expect("valid");
+        let inline = ConfigFile::read("[aliases]\ncsat = { good = 5, bad = 1 }").expect("valid");
         assert_eq!(inline.aliases.csat.len(), 2);
-        let text = Settings::parse("[aliases.csat]\ngood = \"five\"").unwrap_err();
+        let text = ConfigFile::parse("[aliases.csat]\ngood = \"five\"").unwrap_err();
         assert!(text.contains("expected f64"), "a score is a number: {text}");
-        let nan = Settings::parse("[aliases.csat]\ngood = nan")
-            .and_then(Settings::resolve)
-            .unwrap_err();
+        let nan = ConfigFile::read("[aliases.csat]\ngood = nan").unwrap_err();
         assert!(nan.contains("not a score"), "{nan}");
     }
 
