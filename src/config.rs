@@ -161,7 +161,7 @@ impl Config {
         if let (Some(period), Some(since), Some(until)) = (period, since, until) {
             // Known before anything is read: refuse a period table that cannot be made.
             let max_memory = max_memory(input.max_memory.as_deref())?;
-            crate::metrics::group::check_period_count(period, tz, since, until, max_memory)
+            crate::metrics::periods::check_period_count(period, tz, since, until, max_memory)
                 .map_err(|error| usage("period", period.name(), error.to_string()))?;
         }
         let rejects = input.rejects.as_deref().map(Destination::from_arg);

@@ -94,7 +94,6 @@ fn init(args: &cli::InitArgs) -> anyhow::Result<()> {
 }
 
 fn sla(config: &Config, breaches: bool) -> anyhow::Result<()> {
-    use metrics::sla::SlaState;
     let mut analysis = pipeline::analyse(config)?;
     if !breaches {
         let kpis = analysis.kpis(config);
@@ -103,37 +102,7 @@ fn sla(config: &Config, breaches: bool) -> anyhow::Result<()> {
         })?;
         return analysis.commit_rejects();
     }
-    let context = analysis.context(config);
-    let mut list = Vec::new();
-    for ticket in &analysis.tickets {
-        let (Some(policy), outcomes) = context.sla_outcomes(ticket) else {
-            continue;
-        };
-        let policy = &config.sla.policies[policy];
-        for outcome in outcomes.iter().filter(|o| o.state == SlaState::Breached) {
-            let clock = metrics::sla::Clock::new(policy, ticket, context.as_of);
-            list.push(report::sla::Breach {
-                ticket_id: ticket.id.clone(),
-                policy: policy.name.clone(),
-                target: outcome.target.as_str(),
-                started_at: time::format_rfc3339(outcome.start),
-                due_at: clock
-                    .due(outcome.start, outcome.target_seconds)
-                    .map(time::format_rfc3339),
-                fulfilled_at: outcome.stopped_at.map(time::format_rfc3339),
-                target_seconds: outcome.target_seconds,
-                elapsed_seconds: outcome.elapsed,
-                overrun_seconds: outcome.elapsed - outcome.target_seconds,
-            });
-        }
-    }
-    // Worst first: the longest overrun, then by ticket and target for a stable order.
-    list.sort_by(|a, b| {
-        b.overrun_seconds
-            .total_cmp(&a.overrun_seconds)
-            .then_with(|| a.ticket_id.cmp(&b.ticket_id))
-            .then_with(|| a.target.cmp(b.target))
-    });
+    let list = report::sla::breaches(&analysis.tickets, &analysis.context(config));
     write_output(config, |out, style| {
         report::sla::write_breaches(&list, config.format, style, out)
     })?;
@@ -195,7 +164,13 @@ fn report(config: &Config) -> anyhow::Result<()> {
     if let Some(period) = config.period {
         let created = analysis.tickets.iter().map(|t| t.created_at);
         if let (Some(first), Some(last)) = (created.clone().min(), created.max()) {
-            metrics::group::check_period_count(period, config.tz, first, last, config.max_memory)?;
+            metrics::periods::check_period_count(
+                period,
+                config.tz,
+                first,
+                last,
+                config.max_memory,
+            )?;
         }
     }
     let kpis = analysis.kpis(config);

@@ -21,8 +21,8 @@ use proptest::sample::select;
 use serde_json::{Value, json};
 use ticketkpi::config::Config;
 use ticketkpi::ingest::Source;
-use ticketkpi::metrics::KpiAccumulator;
 use ticketkpi::metrics::group::Dimension;
+use ticketkpi::metrics::{Accumulator, KpiAccumulator, Observed};
 use ticketkpi::model::Ticket;
 use ticketkpi::pipeline::{self, Analysis};
 use ticketkpi::time::{MICROS_PER_SECOND, Period, format_rfc3339, parse_timestamp};
@@ -397,8 +397,9 @@ fn merge_of_disjoint_subsets(
     let mut whole = KpiAccumulator::default();
     let mut subsets = vec![KpiAccumulator::default(); 4];
     for (ticket, part) in analysis.tickets.iter().zip(parts.iter().cycle()) {
-        whole.observe(ticket, &context);
-        subsets[usize::from(*part) % 4].observe(ticket, &context);
+        let observed = Observed::new(ticket, &context);
+        whole.observe(&observed, &context);
+        subsets[usize::from(*part) % 4].observe(&observed, &context);
     }
     let mut merged = KpiAccumulator::default();
     for subset in subsets {

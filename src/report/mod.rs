@@ -19,7 +19,8 @@ use std::io::{self, Write};
 use serde::Serialize;
 
 use crate::metrics::KpiBlock;
-use crate::metrics::group::{GroupBlock, PeriodBlock};
+use crate::metrics::group::GroupBlock;
+use crate::metrics::periods::PeriodBlock;
 
 pub const SCHEMA_VERSION: u32 = 2;
 

@@ -11,7 +11,10 @@ use super::text::{count, defuse_formula, duration, sanitize};
 use super::view::{Section, attainment_cell};
 use super::{Style, csv_io};
 use crate::cli::ReportFormat;
-use crate::metrics::sla::{SlaReport, TargetAttainment};
+use crate::metrics::Context;
+use crate::metrics::sla::{SlaReport, SlaState, TargetAttainment};
+use crate::model::Ticket;
+use crate::time::format_rfc3339;
 
 /// One breached SLA clock.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -27,6 +30,41 @@ pub struct Breach {
     pub target_seconds: f64,
     pub elapsed_seconds: f64,
     pub overrun_seconds: f64,
+}
+
+/// Every breached clock of `tickets`, worst first: the longest overrun, then by ticket and
+/// target for a stable order.
+pub fn breaches(tickets: &[Ticket], context: &Context<'_>) -> Vec<Breach> {
+    let mut list = Vec::new();
+    for ticket in tickets {
+        let Some(clocks) = context.sla_clocks(ticket) else {
+            continue;
+        };
+        let breached = clocks
+            .outcomes
+            .iter()
+            .filter(|outcome| outcome.state == SlaState::Breached);
+        for outcome in breached {
+            list.push(Breach {
+                ticket_id: ticket.id.clone(),
+                policy: clocks.policy.name.clone(),
+                target: outcome.target.as_str(),
+                started_at: format_rfc3339(outcome.start),
+                due_at: clocks.due(outcome).map(format_rfc3339),
+                fulfilled_at: outcome.stopped_at.map(format_rfc3339),
+                target_seconds: outcome.target_seconds,
+                elapsed_seconds: outcome.elapsed,
+                overrun_seconds: outcome.elapsed - outcome.target_seconds,
+            });
+        }
+    }
+    list.sort_by(|a, b| {
+        b.overrun_seconds
+            .total_cmp(&a.overrun_seconds)
+            .then_with(|| a.ticket_id.cmp(&b.ticket_id))
+            .then_with(|| a.target.cmp(b.target))
+    });
+    list
 }
 
 pub fn write_attainment(

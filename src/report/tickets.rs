@@ -12,9 +12,8 @@ use super::text::{defuse_formula, opt_duration, sanitize};
 use super::view::Section;
 use super::{Style, csv_io};
 use crate::cli::ReportFormat;
-use crate::ingest::mapping::Target as Target_;
 use crate::metrics::Context;
-use crate::metrics::availability::Kpi;
+use crate::metrics::availability::{Count, Kpi};
 use crate::metrics::sla::{SlaState, Target};
 use crate::model::Ticket;
 use crate::time::format_rfc3339;
@@ -56,19 +55,17 @@ pub struct TicketRow {
 impl TicketRow {
     pub fn new(ticket: &Ticket, context: &Context<'_>) -> TicketRow {
         let name = |sym| context.symbols.name(sym).to_owned();
-        let (policy, outcomes) = context.sla_outcomes(ticket);
-        let state = |target: Target| {
-            outcomes
-                .iter()
-                .find(|outcome| outcome.target == target)
-                .map(|outcome| outcome.state.as_str())
+        let clocks = context.sla_clocks(ticket);
+        let facts = &context.facts;
+        // A clock the input cannot read has no state (as the KPI is null).
+        let state = |target: Target, kpi: Kpi| {
+            clocks
+                .as_ref()
+                .and_then(|clocks| clocks.state(target))
+                .filter(|_| facts.allows(kpi))
+                .map(SlaState::as_str)
         };
-        let policy = policy.map(|index| &context.sla.policies[index]);
-        // Counts exist per event; a ticket table has them only as columns.
-        let coverage = context.facts.coverage;
-        let per_event = coverage.per_event;
-        let known = |target| per_event || coverage.fed(target);
-        let allows = |kpi| context.facts.allows(kpi);
+        let policy = clocks.as_ref().map(|clocks| clocks.policy);
         TicketRow {
             ticket_id: ticket.id.clone(),
             channel: name(ticket.channel),
@@ -85,10 +82,14 @@ impl TicketRow {
             first_customer_message_at: ticket.first_customer_message_at.map(format_rfc3339),
             first_reply_at: ticket.first_reply_at.map(format_rfc3339),
             first_response_seconds: ticket.first_response_seconds(),
-            replies: known(Target_::Replies).then_some(ticket.replies),
-            customer_messages: known(Target_::CustomerMessages).then_some(ticket.customer_messages),
-            bot_messages: per_event.then_some(ticket.bot_messages),
-            reopens: known(Target_::Reopens).then_some(ticket.reopens),
+            replies: facts.knows(Count::AgentMessages).then_some(ticket.replies),
+            customer_messages: facts
+                .knows(Count::CustomerMessages)
+                .then_some(ticket.customer_messages),
+            bot_messages: facts
+                .knows(Count::BotMessages)
+                .then_some(ticket.bot_messages),
+            reopens: facts.knows(Count::Reopens).then_some(ticket.reopens),
             status: ticket.status.map(|status| status.as_str()),
             first_resolved_at: ticket.first_resolved_at.map(format_rfc3339),
             resolved_at: ticket.resolved_at().map(format_rfc3339),
@@ -97,15 +98,12 @@ impl TicketRow {
             nps: ticket.nps,
             handle_seconds: ticket.handle_seconds,
             sla_policy: policy.map(|policy| policy.name.clone()),
-            // A clock the input cannot read has no state (as the KPI is null).
-            sla_first_reply: state(Target::FirstReply).filter(|_| allows(Kpi::SlaFirstReply)),
-            sla_next_reply_breaches: policy.filter(|p| p.next_reply.is_some()).map(|_| {
-                outcomes
-                    .iter()
-                    .filter(|o| o.target == Target::NextReply && o.state == SlaState::Breached)
-                    .count() as u32
-            }),
-            sla_resolution: state(Target::Resolution).filter(|_| allows(Kpi::SlaResolution)),
+            sla_first_reply: state(Target::FirstReply, Kpi::SlaFirstReply),
+            sla_next_reply_breaches: clocks
+                .as_ref()
+                .filter(|clocks| clocks.policy.next_reply.is_some())
+                .map(|clocks| clocks.count(Target::NextReply, SlaState::Breached) as u32),
+            sla_resolution: state(Target::Resolution, Kpi::SlaResolution),
         }
     }
 }

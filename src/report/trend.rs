@@ -18,7 +18,7 @@ use super::text::{count, duration, percent};
 use super::view::Section;
 use super::{Report, Style};
 use crate::metrics::KpiBlock;
-use crate::metrics::group::PeriodBlock;
+use crate::metrics::periods::PeriodBlock;
 use crate::time::{Instant, MICROS_PER_SECOND, format_rfc3339, parse_timestamp};
 
 /// How a KPI's values read.
