@@ -510,6 +510,9 @@ mod tests {
             coverage: &events,
             ..facts
         };
-        assert!(facts.knows(Count::BotMessages), "an event log counts them all");
+        assert!(
+            facts.knows(Count::BotMessages),
+            "an event log counts them all"
+        );
     }
 }
