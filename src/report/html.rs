@@ -59,7 +59,7 @@ fn page(report: &Report) -> Markup {
                 }
                 footer {
                     @for line in footer(report) {
-                        p { (line) }
+                        p { (sanitize(&line)) }
                     }
                     p { "Made by " (report.tool.name) " " (report.tool.version) " from the same report as "
                         code { "--format json" } " (schema version " (report.schema_version) ")." }

@@ -3,14 +3,12 @@
 
 use std::io::{self, Write};
 
-use comfy_table::ContentArrangement;
 use serde::Serialize;
 
-use super::markdown::write_section;
-use super::table::{render, write_table};
-use super::text::{defuse_formula, opt_duration, sanitize};
-use super::view::Section;
-use super::{Style, csv_io};
+use super::escape::spreadsheet as defuse_formula;
+use super::text::opt_duration;
+use super::view::{Column, Section};
+use super::{Style, csv_io, markdown, table};
 use crate::cli::ReportFormat;
 use crate::metrics::Context;
 use crate::metrics::availability::{Count, Kpi};
@@ -122,13 +120,8 @@ pub fn write(
         ReportFormat::Csv => write_csv(rows, out),
         // The command line offers HTML for `report` only (see cli::tabular_formats).
         ReportFormat::Html => Err(io::Error::other("the HTML format is for `report` only")),
-        ReportFormat::Table => {
-            // A list is read line by line: one ticket per line, however wide, never wrapped.
-            let mut table = render(&summary(rows, sanitize), style);
-            table.set_content_arrangement(ContentArrangement::Disabled);
-            write_table(&table, out)
-        }
-        ReportFormat::Markdown => write_section(&summary(rows, str::to_owned), out),
+        ReportFormat::Table => table::write_section(&summary(rows), style, out),
+        ReportFormat::Markdown => markdown::write_section(&summary(rows), out),
     }
 }
 
@@ -152,47 +145,41 @@ fn write_csv(rows: &[TicketRow], out: &mut dyn Write) -> io::Result<()> {
     writer.flush()
 }
 
-/// The columns that fit a terminal.
-fn summary(rows: &[TicketRow], label: impl Fn(&str) -> String) -> Section {
-    let headers = [
-        "Ticket",
-        "Channel",
-        "Priority",
-        "Created",
-        "FRT",
-        "Replies",
-        "Reopens",
-        "Status",
-        "Resolution",
-        "CSAT",
-        "SLA 1st",
-        "SLA res",
+/// The columns that fit a terminal, one ticket per line.
+fn summary(rows: &[TicketRow]) -> Section {
+    let columns = vec![
+        Column::label("Ticket"),
+        Column::label("Channel"),
+        Column::label("Priority"),
+        Column::label("Created"),
+        Column::figure("FRT"),
+        Column::figure("Replies"),
+        Column::figure("Reopens"),
+        Column::label("Status"),
+        Column::figure("Resolution"),
+        Column::figure("CSAT"),
+        Column::label("SLA 1st"),
+        Column::label("SLA res"),
     ];
-    Section {
-        title: "Tickets".to_owned(),
-        headers: headers.iter().map(|h| (*h).to_owned()).collect(),
-        figures: vec![
-            false, false, false, false, true, true, true, false, true, true, false, false,
-        ],
-        rows: rows
-            .iter()
-            .map(|row| {
-                vec![
-                    label(&row.ticket_id),
-                    label(&row.channel),
-                    label(&row.priority),
-                    // Minutes are enough to find a ticket; the exact instant is in csv/json.
-                    row.created_at.replace('T', " ").chars().take(16).collect(),
-                    opt_duration(row.first_response_seconds),
-                    row.replies.map(|n| n.to_string()).unwrap_or_default(),
-                    row.reopens.map(|n| n.to_string()).unwrap_or_default(),
-                    row.status.unwrap_or_default().to_owned(),
-                    opt_duration(row.resolution_seconds),
-                    row.csat.map(|score| score.to_string()).unwrap_or_default(),
-                    row.sla_first_reply.unwrap_or_default().to_owned(),
-                    row.sla_resolution.unwrap_or_default().to_owned(),
-                ]
-            })
-            .collect(),
-    }
+    let rows = rows
+        .iter()
+        .map(|row| {
+            vec![
+                row.ticket_id.clone(),
+                row.channel.clone(),
+                row.priority.clone(),
+                // Minutes are enough to find a ticket; the exact instant is in csv/json.
+                row.created_at.replace('T', " ").chars().take(16).collect(),
+                opt_duration(row.first_response_seconds),
+                row.replies.map(|n| n.to_string()).unwrap_or_default(),
+                row.reopens.map(|n| n.to_string()).unwrap_or_default(),
+                row.status.unwrap_or_default().to_owned(),
+                opt_duration(row.resolution_seconds),
+                row.csat.map(|score| score.to_string()).unwrap_or_default(),
+                row.sla_first_reply.unwrap_or_default().to_owned(),
+                row.sla_resolution.unwrap_or_default().to_owned(),
+            ]
+        })
+        .collect();
+    Section::new("Tickets", columns, rows).listed()
 }
