@@ -12,7 +12,7 @@ use super::view::{Column, Section, attainment_cell};
 use super::{Style, csv, csv_io, markdown, table};
 use crate::cli::ReportFormat;
 use crate::metrics::Context;
-use crate::metrics::sla::{SlaReport, SlaState};
+use crate::metrics::sla::{SlaReport, SlaState, Target};
 use crate::model::Ticket;
 use crate::time::format_rfc3339;
 
@@ -124,19 +124,14 @@ fn attainment(report: &SlaReport) -> Section {
 fn attainment_records(report: &SlaReport) -> Section {
     let mut rows = Vec::new();
     for policy in &report.policies {
-        let targets = [
-            ("first_reply", policy.first_reply.as_ref()),
-            ("next_reply", policy.next_reply.as_ref()),
-            ("resolution", policy.resolution.as_ref()),
-        ];
-        for (target, attainment) in targets {
-            let Some(attainment) = attainment else {
+        for target in Target::ALL {
+            let Some(attainment) = policy.target(target) else {
                 continue;
             };
             rows.push(vec![
                 policy.policy.clone(),
                 policy.schedule.clone().unwrap_or_default(),
-                target.to_owned(),
+                target.as_str().to_owned(),
                 attainment.met.to_string(),
                 attainment.breached.to_string(),
                 attainment.running.to_string(),

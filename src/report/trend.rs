@@ -15,6 +15,7 @@ use chrono_tz::Tz;
 use super::Report;
 use super::text::{count, duration, percent};
 use crate::metrics::KpiBlock;
+use crate::metrics::availability::Kpi;
 use crate::metrics::periods::PeriodBlock;
 use crate::time::{Instant, MICROS_PER_SECOND, format_rfc3339, parse_timestamp};
 
@@ -47,10 +48,53 @@ pub enum Waits {
     Resolution,
 }
 
+/// Which headline KPI: what the HTML report matches its tiles on (definition, detail line,
+/// why it is null), so that a new headline is a compile error until each has its case.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HeadlineId {
+    Tickets,
+    FrtMedian,
+    FrtP90,
+    ResolutionMedian,
+    Fcr,
+    Csat,
+    SlaFirstReply,
+    Backlog,
+}
+
+impl HeadlineId {
+    /// Its name in the HTML (`data-kpi`, element ids).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HeadlineId::Tickets => "tickets",
+            HeadlineId::FrtMedian => "frt_median",
+            HeadlineId::FrtP90 => "frt_p90",
+            HeadlineId::ResolutionMedian => "resolution_median",
+            HeadlineId::Fcr => "fcr",
+            HeadlineId::Csat => "csat",
+            HeadlineId::SlaFirstReply => "sla_first_reply",
+            HeadlineId::Backlog => "backlog",
+        }
+    }
+
+    /// The KPI whose availability it follows; `None` for the ticket count, always known.
+    pub fn kpi(self) -> Option<Kpi> {
+        match self {
+            HeadlineId::Tickets => None,
+            HeadlineId::FrtMedian | HeadlineId::FrtP90 => Some(Kpi::FirstResponse),
+            HeadlineId::ResolutionMedian => Some(Kpi::ResolutionTime),
+            HeadlineId::Fcr => Some(Kpi::Fcr),
+            HeadlineId::Csat => Some(Kpi::Csat),
+            HeadlineId::SlaFirstReply => Some(Kpi::SlaFirstReply),
+            HeadlineId::Backlog => Some(Kpi::Backlog),
+        }
+    }
+}
+
 /// A headline KPI: how to read it from the overall block and from a period, and where it sits
 /// in the JSON report (JSON Pointers, so that the HTML can name the number it draws).
 pub struct Headline {
-    pub id: &'static str,
+    pub id: HeadlineId,
     pub name: &'static str,
     pub unit: Unit,
     pub better: Better,
@@ -93,7 +137,7 @@ fn sla_first_reply(kpis: &KpiBlock) -> Option<f64> {
 /// The headline KPIs, in the order of the period table's columns.
 pub const HEADLINES: [Headline; 8] = [
     Headline {
-        id: "tickets",
+        id: HeadlineId::Tickets,
         name: "Tickets",
         unit: Unit::Count,
         better: Better::Neither,
@@ -105,7 +149,7 @@ pub const HEADLINES: [Headline; 8] = [
         tile: Some("Tickets"),
     },
     Headline {
-        id: "frt_median",
+        id: HeadlineId::FrtMedian,
         name: "First response (median)",
         unit: Unit::Duration,
         better: Better::Lower,
@@ -117,7 +161,7 @@ pub const HEADLINES: [Headline; 8] = [
         tile: Some("First response (median)"),
     },
     Headline {
-        id: "frt_p90",
+        id: HeadlineId::FrtP90,
         name: "First response (p90)",
         unit: Unit::Duration,
         better: Better::Lower,
@@ -129,7 +173,7 @@ pub const HEADLINES: [Headline; 8] = [
         tile: None,
     },
     Headline {
-        id: "resolution_median",
+        id: HeadlineId::ResolutionMedian,
         name: "Resolution time (median)",
         unit: Unit::Duration,
         better: Better::Lower,
@@ -141,7 +185,7 @@ pub const HEADLINES: [Headline; 8] = [
         tile: None,
     },
     Headline {
-        id: "fcr",
+        id: HeadlineId::Fcr,
         name: "First contact resolution",
         unit: Unit::Rate,
         better: Better::Higher,
@@ -153,7 +197,7 @@ pub const HEADLINES: [Headline; 8] = [
         tile: Some("First contact resolution"),
     },
     Headline {
-        id: "csat",
+        id: HeadlineId::Csat,
         name: "CSAT",
         unit: Unit::Rate,
         better: Better::Higher,
@@ -165,7 +209,7 @@ pub const HEADLINES: [Headline; 8] = [
         tile: Some("CSAT"),
     },
     Headline {
-        id: "sla_first_reply",
+        id: HeadlineId::SlaFirstReply,
         name: "SLA first reply",
         unit: Unit::Rate,
         better: Better::Higher,
@@ -179,7 +223,7 @@ pub const HEADLINES: [Headline; 8] = [
     // A period's own `kpis.backlog` holds only the tickets created in it; the backlog a lead
     // watches is everything open at the period's end.
     Headline {
-        id: "backlog",
+        id: HeadlineId::Backlog,
         name: "Backlog (at end)",
         unit: Unit::Count,
         better: Better::Lower,
@@ -441,5 +485,25 @@ mod tests {
         assert_eq!(verdict(5.0, Better::Neither), None);
         assert_eq!(verdict(0.0, Better::Higher), None);
         assert_eq!(arrow(0.0), '→');
+    }
+
+    #[test]
+    fn each_headline_follows_the_availability_of_the_kpi_it_reads() {
+        let mut names: Vec<&str> = HEADLINES.iter().map(|h| h.id.as_str()).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), HEADLINES.len(), "one name per headline");
+        for headline in &HEADLINES {
+            let read = match headline.id.kpi() {
+                Some(kpi) => format!("/overall/{}/", kpi.key().replace('.', "/")),
+                None => "/overall/tickets".to_owned(),
+            };
+            assert!(
+                headline.overall_path.starts_with(&read),
+                "{} reads {} but follows {read}",
+                headline.id.as_str(),
+                headline.overall_path
+            );
+        }
     }
 }

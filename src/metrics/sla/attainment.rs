@@ -96,6 +96,27 @@ pub struct SlaReport {
     pub policies: Vec<PolicyAttainment>,
 }
 
+impl PolicyAttainment {
+    pub fn target(&self, target: Target) -> Option<&TargetAttainment> {
+        match target {
+            Target::FirstReply => self.first_reply.as_ref(),
+            Target::NextReply => self.next_reply.as_ref(),
+            Target::Resolution => self.resolution.as_ref(),
+        }
+    }
+}
+
+impl SlaReport {
+    /// All policies together, for one target.
+    pub fn target(&self, target: Target) -> Option<&TargetAttainment> {
+        match target {
+            Target::FirstReply => self.first_reply.as_ref(),
+            Target::NextReply => self.next_reply.as_ref(),
+            Target::Resolution => self.resolution.as_ref(),
+        }
+    }
+}
+
 /// What the input can tell, for the SLA targets (decided by `metrics::availability`).
 #[derive(Debug, Clone, Copy)]
 pub struct SlaScope {
