@@ -323,6 +323,11 @@ impl Facts<'_> {
                 .is_some_and(|column| self.coverage.fed(column))
     }
 
+    /// `value`, where the tickets' `count` is known ([`Facts::knows`]).
+    pub fn known<T>(&self, count: Count, value: T) -> Option<T> {
+        self.knows(count).then_some(value)
+    }
+
     /// Which SLA targets the input can measure: resolution needs a dated resolution, first
     /// reply the first-reply time, next replies customer and agent messages (as response
     /// times do).

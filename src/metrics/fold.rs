@@ -209,9 +209,9 @@ mod tests {
         fold(empty).finish(context, tickets)
     }
 
-    #[test]
-    fn folding_in_runs_and_merging_them_in_order_gives_one_pass() {
-        let rows = rows(60);
+    /// Runs `check` on `tickets` of [`rows`] and their context.
+    fn with_tickets(tickets: usize, check: impl FnOnce(&[Ticket], &Context<'_>)) {
+        let rows = rows(tickets);
         let rows: Vec<&str> = rows.iter().map(String::as_str).collect();
         let (tickets, symbols, as_of) = build(&rows, Some(30 * 1440));
         let (policies, coverage, facts) = (
@@ -219,38 +219,40 @@ mod tests {
             Coverage::full(),
             row_facts(&tickets),
         );
-        let context = context(as_of, true, &policies, &symbols, &coverage, &facts);
-        let whole = folded(&tickets, &context, |fold| fold.fold(&tickets, &context, 1));
-        assert_eq!(whole.overall.tickets, 60);
-        assert!(whole.groups.len() > 3 && whole.periods.len() >= 3);
-        for run in [1, 2, 7, 59] {
-            let merged = folded(&tickets, &context, |empty| {
-                tickets
-                    .chunks(run)
-                    .map(|chunk| empty.clone().fold(chunk, &context, 1))
-                    .fold(empty.clone(), TicketFold::merge)
-            });
-            assert_eq!(merged, whole, "runs of {run} tickets");
-        }
+        check(
+            &tickets,
+            &context(as_of, true, &policies, &symbols, &coverage, &facts),
+        );
+    }
+
+    #[test]
+    fn folding_in_runs_and_merging_them_in_order_gives_one_pass() {
+        with_tickets(60, |tickets, context| {
+            let whole = folded(tickets, context, |fold| fold.fold(tickets, context, 1));
+            assert_eq!(whole.overall.tickets, 60);
+            assert!(whole.groups.len() > 3 && whole.periods.len() >= 3);
+            for run in [1, 2, 7, 59] {
+                let merged = folded(tickets, context, |empty| {
+                    tickets
+                        .chunks(run)
+                        .map(|chunk| empty.clone().fold(chunk, context, 1))
+                        .fold(empty.clone(), TicketFold::merge)
+                });
+                assert_eq!(merged, whole, "runs of {run} tickets");
+            }
+        });
     }
 
     #[test]
     fn the_result_does_not_depend_on_the_number_of_threads() {
-        let rows = rows(3_000);
-        let rows: Vec<&str> = rows.iter().map(String::as_str).collect();
-        let (tickets, symbols, as_of) = build(&rows, Some(30 * 1440));
-        let (policies, coverage, facts) = (
-            SlaPolicies::default(),
-            Coverage::full(),
-            row_facts(&tickets),
-        );
-        let context = context(as_of, true, &policies, &symbols, &coverage, &facts);
-        let one = folded(&tickets, &context, |fold| fold.fold(&tickets, &context, 1));
-        for threads in [2, 3, 8] {
-            let many = folded(&tickets, &context, |fold| {
-                fold.fold(&tickets, &context, threads)
-            });
-            assert_eq!(many, one, "{threads} threads");
-        }
+        with_tickets(3_000, |tickets, context| {
+            let one = folded(tickets, context, |fold| fold.fold(tickets, context, 1));
+            for threads in [2, 3, 8] {
+                let many = folded(tickets, context, |fold| {
+                    fold.fold(tickets, context, threads)
+                });
+                assert_eq!(many, one, "{threads} threads");
+            }
+        });
     }
 }

@@ -127,14 +127,10 @@ impl Accumulator for Volume {
                 tickets: self.tickets,
                 inbound: self.inbound,
                 outbound: self.outbound,
-                customer_messages: facts
-                    .knows(Count::CustomerMessages)
-                    .then_some(self.customer_messages),
-                agent_messages: facts
-                    .knows(Count::AgentMessages)
-                    .then_some(self.agent_messages),
-                bot_messages: facts.knows(Count::BotMessages).then_some(self.bot_messages),
-                notes: facts.knows(Count::Notes).then_some(self.notes),
+                customer_messages: facts.known(Count::CustomerMessages, self.customer_messages),
+                agent_messages: facts.known(Count::AgentMessages, self.agent_messages),
+                bot_messages: facts.known(Count::BotMessages, self.bot_messages),
+                notes: facts.known(Count::Notes, self.notes),
                 channel_share,
             },
         }

@@ -5,6 +5,7 @@ pub mod escape;
 pub mod html;
 pub mod inspect;
 pub mod json;
+mod list;
 pub mod markdown;
 pub mod sla;
 pub mod table;

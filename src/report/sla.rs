@@ -8,8 +8,8 @@ use serde::Serialize;
 
 use super::escape::spreadsheet as defuse_formula;
 use super::text::{count, duration};
-use super::view::{Column, Section, attainment_cell};
-use super::{Style, csv, csv_io, markdown, table};
+use super::view::{Column, Section, sla_by_policy};
+use super::{Style, csv, csv_io};
 use crate::cli::ReportFormat;
 use crate::metrics::Context;
 use crate::metrics::sla::{SlaReport, SlaState, Target};
@@ -73,47 +73,13 @@ pub fn write_attainment(
     style: Style,
     out: &mut dyn Write,
 ) -> io::Result<()> {
-    match format {
-        ReportFormat::Json => {
-            serde_json::to_writer_pretty(&mut *out, report)?;
-            writeln!(out)
-        }
-        ReportFormat::Csv => csv::write_section(&attainment_records(report), out),
-        // The command line offers HTML for `report` only (see cli::tabular_formats).
-        ReportFormat::Html => Err(io::Error::other("the HTML format is for `report` only")),
-        ReportFormat::Table => table::write_section(&attainment(report), style, out),
-        ReportFormat::Markdown => markdown::write_section(&attainment(report), out),
-    }
+    let csv = |out: &mut dyn Write| csv::write_section(&attainment_records(report), out);
+    super::list::write(report, || attainment(report), csv, format, style, out)
 }
 
 /// Attainment per policy, one cell per target: `83.3% (25/30)`.
 fn attainment(report: &SlaReport) -> Section {
-    let cell = attainment_cell;
-    let rows = report
-        .policies
-        .iter()
-        .map(|p| {
-            vec![
-                p.policy.clone(),
-                p.schedule.clone().unwrap_or_else(|| "calendar".to_owned()),
-                count(p.tickets),
-                cell(p.first_reply.as_ref()),
-                cell(p.next_reply.as_ref()),
-                cell(p.resolution.as_ref()),
-                p.overdue_backlog.map_or_else(|| "-".to_owned(), count),
-            ]
-        })
-        .collect();
-    let columns = vec![
-        Column::label("Policy"),
-        Column::label("Hours"),
-        Column::figure("Tickets"),
-        Column::figure("First reply"),
-        Column::figure("Next reply"),
-        Column::figure("Resolution"),
-        Column::figure("Overdue"),
-    ];
-    Section::new("SLA attainment", columns, rows).with_notes(vec![
+    sla_by_policy(report, "SLA attainment", true).with_notes(vec![
         "Attainment = met / (met + breached); running clocks are not counted. Overdue: open \
          tickets past their resolution target."
             .to_owned(),
@@ -160,17 +126,8 @@ pub fn write_breaches(
     style: Style,
     out: &mut dyn Write,
 ) -> io::Result<()> {
-    match format {
-        ReportFormat::Json => {
-            serde_json::to_writer_pretty(&mut *out, breaches)?;
-            writeln!(out)
-        }
-        ReportFormat::Csv => write_breach_records(breaches, out),
-        // The command line offers HTML for `report` only (see cli::tabular_formats).
-        ReportFormat::Html => Err(io::Error::other("the HTML format is for `report` only")),
-        ReportFormat::Table => table::write_section(&breach_list(breaches), style, out),
-        ReportFormat::Markdown => markdown::write_section(&breach_list(breaches), out),
-    }
+    let csv = |out: &mut dyn Write| write_breach_records(breaches, out);
+    super::list::write(breaches, || breach_list(breaches), csv, format, style, out)
 }
 
 /// Every field, formula-safe: ticket ids and policy names come from the input and the

@@ -8,7 +8,7 @@ use serde::Serialize;
 use super::escape::spreadsheet as defuse_formula;
 use super::text::opt_duration;
 use super::view::{Column, Section};
-use super::{Style, csv_io, markdown, table};
+use super::{Style, csv_io};
 use crate::cli::ReportFormat;
 use crate::metrics::Context;
 use crate::metrics::availability::{Count, Kpi};
@@ -80,14 +80,10 @@ impl TicketRow {
             first_customer_message_at: ticket.first_customer_message_at.map(format_rfc3339),
             first_reply_at: ticket.first_reply_at.map(format_rfc3339),
             first_response_seconds: ticket.first_response_seconds(),
-            replies: facts.knows(Count::AgentMessages).then_some(ticket.replies),
-            customer_messages: facts
-                .knows(Count::CustomerMessages)
-                .then_some(ticket.customer_messages),
-            bot_messages: facts
-                .knows(Count::BotMessages)
-                .then_some(ticket.bot_messages),
-            reopens: facts.knows(Count::Reopens).then_some(ticket.reopens),
+            replies: facts.known(Count::AgentMessages, ticket.replies),
+            customer_messages: facts.known(Count::CustomerMessages, ticket.customer_messages),
+            bot_messages: facts.known(Count::BotMessages, ticket.bot_messages),
+            reopens: facts.known(Count::Reopens, ticket.reopens),
             status: ticket.status.map(|status| status.as_str()),
             first_resolved_at: ticket.first_resolved_at.map(format_rfc3339),
             resolved_at: ticket.resolved_at().map(format_rfc3339),
@@ -112,17 +108,8 @@ pub fn write(
     style: Style,
     out: &mut dyn Write,
 ) -> io::Result<()> {
-    match format {
-        ReportFormat::Json => {
-            serde_json::to_writer_pretty(&mut *out, rows)?;
-            writeln!(out)
-        }
-        ReportFormat::Csv => write_csv(rows, out),
-        // The command line offers HTML for `report` only (see cli::tabular_formats).
-        ReportFormat::Html => Err(io::Error::other("the HTML format is for `report` only")),
-        ReportFormat::Table => table::write_section(&summary(rows), style, out),
-        ReportFormat::Markdown => markdown::write_section(&summary(rows), out),
-    }
+    let csv = |out: &mut dyn Write| write_csv(rows, out);
+    super::list::write(rows, || summary(rows), csv, format, style, out)
 }
 
 /// Every field, formula-safe: ids and names come from the input.

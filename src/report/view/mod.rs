@@ -10,7 +10,7 @@ mod tables;
 mod trend;
 
 pub use footer::footer;
-pub use tables::attainment_cell;
+pub use tables::sla_by_policy;
 
 use super::Report;
 
@@ -85,7 +85,8 @@ impl Section {
 pub fn sections(report: &Report) -> Vec<Section> {
     let mut sections = vec![overall::section(report)];
     if report.overall.sla.policies.len() > 1 {
-        sections.push(tables::sla_policies(&report.overall));
+        let title = "SLA by policy (met / met + breached)";
+        sections.push(sla_by_policy(&report.overall.sla, title, false));
     }
     if !report.groups.is_empty() {
         sections.push(tables::breakdown(report));

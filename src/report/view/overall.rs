@@ -335,7 +335,6 @@ pub(super) fn section(report: &Report) -> Section {
     )
 }
 
-/// Attainment per SLA policy and target: `83.3% (25/30)`.
 fn opt_count(value: Option<u64>) -> String {
     value.map_or_else(|| "n/a".to_owned(), count)
 }

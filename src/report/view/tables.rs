@@ -3,43 +3,48 @@
 
 use super::{Column, Section};
 use crate::metrics::KpiBlock;
-use crate::metrics::sla::TargetAttainment;
+use crate::metrics::sla::{SlaReport, TargetAttainment};
 use crate::report::Report;
 use crate::report::text::{count, opt_duration, percent};
 
-pub(super) fn sla_policies(kpis: &KpiBlock) -> Section {
+/// Attainment per SLA policy, a cell per target (`83.3% (25/30)`), and with `overdue` the
+/// open tickets past their resolution target.
+pub fn sla_by_policy(sla: &SlaReport, title: &str, overdue: bool) -> Section {
     let cell = attainment_cell;
-    let rows = kpis
-        .sla
+    let rows = sla
         .policies
         .iter()
         .map(|p| {
-            vec![
+            let mut row = vec![
                 p.policy.clone(),
                 p.schedule.clone().unwrap_or_else(|| "calendar".to_owned()),
                 count(p.tickets),
                 cell(p.first_reply.as_ref()),
                 cell(p.next_reply.as_ref()),
                 cell(p.resolution.as_ref()),
-            ]
+            ];
+            if overdue {
+                row.push(p.overdue_backlog.map_or_else(|| "-".to_owned(), count));
+            }
+            row
         })
         .collect();
-    Section::new(
-        "SLA by policy (met / met + breached)",
-        vec![
-            Column::label("Policy"),
-            Column::label("Hours"),
-            Column::figure("Tickets"),
-            Column::figure("First reply"),
-            Column::figure("Next reply"),
-            Column::figure("Resolution"),
-        ],
-        rows,
-    )
+    let mut columns = vec![
+        Column::label("Policy"),
+        Column::label("Hours"),
+        Column::figure("Tickets"),
+        Column::figure("First reply"),
+        Column::figure("Next reply"),
+        Column::figure("Resolution"),
+    ];
+    if overdue {
+        columns.push(Column::figure("Overdue"));
+    }
+    Section::new(title, columns, rows)
 }
 
 /// `83.3% (25/30)`: attainment with met over met + breached; `-` for a target not set.
-pub fn attainment_cell(attainment: Option<&TargetAttainment>) -> String {
+fn attainment_cell(attainment: Option<&TargetAttainment>) -> String {
     attainment.map_or_else(
         || "-".to_owned(),
         |a| {
