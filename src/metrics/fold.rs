@@ -2,10 +2,10 @@
 //! breakdowns by group and by period, the data-quality findings and the durations for the
 //! histograms) observes each ticket once, its SLA clocks evaluated once for all of them.
 //!
-//! On several threads the tickets are split into runs, each folded on its own and the
-//! results merged in ticket order (rayon's fold and reduce). Every accumulator's merge
-//! gives what one pass gives, so the report does not depend on the number of threads: the
-//! tests compare them.
+//! On several threads the tickets are cut into runs in order of creation, one a thread,
+//! each folded on its own and the results merged in that order (rayon's fold and reduce).
+//! Every accumulator's merge gives what one pass gives, so the report does not depend on the
+//! number of threads: the tests compare them.
 
 use rayon::prelude::*;
 
@@ -30,7 +30,7 @@ pub struct TicketFold {
 pub struct Folded {
     pub findings: TicketFindings,
     /// Overall first response and resolution times, for histograms (plausible values only,
-    /// as in the distributions), in ticket order.
+    /// as in the distributions), sorted.
     pub first_response_values: Vec<f64>,
     pub resolution_values: Vec<f64>,
     pub overall: KpiBlock,
@@ -74,33 +74,35 @@ impl TicketFold {
 
     /// Folds `tickets` on `threads` threads (1: on this one), from `self` as it is (empty).
     pub fn fold(self, tickets: &[Ticket], context: &Context<'_>, threads: usize) -> TicketFold {
-        let sequential = |mut fold: TicketFold| {
-            for ticket in tickets {
-                fold.observe(ticket, context);
-            }
-            fold
-        };
-        if threads <= 1 {
-            return sequential(self);
+        if threads <= 1 || tickets.len() < 2 {
+            return self.observe_all(tickets.iter(), context);
         }
         // A pool that cannot start (no thread to spare) leaves the fold to this thread: the
         // same result, only slower.
         let Ok(pool) = rayon::ThreadPoolBuilder::new().num_threads(threads).build() else {
-            return sequential(self);
+            return self.observe_all(tickets.iter(), context);
         };
-        let empty = self.clone();
+        let runs = creation_runs(tickets, threads);
+        let empty = &self;
         pool.install(|| {
-            tickets
-                .par_iter()
+            runs.par_iter()
                 .fold(
                     || empty.clone(),
-                    |mut fold, ticket| {
-                        fold.observe(ticket, context);
-                        fold
-                    },
+                    |fold, run| fold.observe_all(run.iter().copied(), context),
                 )
                 .reduce(|| empty.clone(), TicketFold::merge)
         })
+    }
+
+    fn observe_all<'t>(
+        mut self,
+        tickets: impl Iterator<Item = &'t Ticket>,
+        context: &Context<'_>,
+    ) -> TicketFold {
+        for ticket in tickets {
+            self.observe(ticket, context);
+        }
+        self
     }
 
     /// `tickets` are the tickets folded: the backlog at each period's end is swept from them.
@@ -121,6 +123,23 @@ impl TicketFold {
             overall,
         }
     }
+}
+
+/// The tickets in order of creation, cut into at most `runs` runs of (nearly) equal length.
+///
+/// Each run folded apart keeps its own accumulator per group and per period. In creation
+/// order a run's tickets fall in a few consecutive periods, so the runs together hold little
+/// more than one pass does (a `--period day` over years on an export sorted by ticket id
+/// would otherwise hold every period once per run); a group's accumulator is held once per
+/// run at most.
+fn creation_runs(tickets: &[Ticket], runs: usize) -> Vec<Vec<&Ticket>> {
+    let mut by_creation: Vec<&Ticket> = tickets.iter().collect();
+    by_creation.sort_by_key(|ticket| ticket.created_at);
+    let length = by_creation.len().div_ceil(runs.max(1)).max(1);
+    by_creation
+        .chunks(length)
+        .map(<[&Ticket]>::to_vec)
+        .collect()
 }
 
 /// The plausible first response and resolution times themselves, for the histograms.
@@ -146,7 +165,10 @@ impl Accumulator for Durations {
         self.resolution.extend(other.resolution);
     }
 
-    fn finish(self, _: &Context<'_>) -> (Vec<f64>, Vec<f64>) {
+    /// Sorted, so that they do not depend on the order of the tickets.
+    fn finish(mut self, _: &Context<'_>) -> (Vec<f64>, Vec<f64>) {
+        self.first_response.sort_by(f64::total_cmp);
+        self.resolution.sort_by(f64::total_cmp);
         (self.first_response, self.resolution)
     }
 }
@@ -253,6 +275,17 @@ mod tests {
                 });
                 assert_eq!(many, one, "{threads} threads");
             }
+        });
+    }
+
+    #[test]
+    fn runs_follow_the_creation_order_one_a_thread() {
+        with_tickets(100, |tickets, _| {
+            let runs = creation_runs(tickets, 3);
+            assert_eq!(runs.iter().map(Vec::len).collect::<Vec<_>>(), [34, 34, 32]);
+            let created: Vec<_> = runs.iter().flatten().map(|t| t.created_at).collect();
+            assert!(created.is_sorted(), "runs of consecutive creations");
+            assert_eq!(creation_runs(tickets, 500).len(), 100, "no empty run");
         });
     }
 }
