@@ -8,7 +8,7 @@ use crate::schedule::Schedule;
 use crate::time::{Instant, MICROS_PER_SECOND, seconds_between};
 
 /// How time counts for one policy and one ticket: calendar or business time, minus pauses.
-pub struct Clock<'a> {
+pub(super) struct Clock<'a> {
     schedule: Option<&'a Schedule>,
     pauses: Vec<Span>,
 }

@@ -14,7 +14,7 @@ use std::sync::Arc;
 use serde::Serialize;
 
 pub use attainment::{PolicyAttainment, SlaAttainment, SlaReport, SlaScope, TargetAttainment};
-pub use clock::{Clock, ClockOutcome, SlaClocks};
+pub use clock::{ClockOutcome, SlaClocks};
 
 use crate::ingest::event::Status;
 use crate::model::Ticket;

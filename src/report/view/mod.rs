@@ -16,6 +16,8 @@ use super::Report;
 
 /// One table: its title, columns and rows of text, and notes to read under it.
 pub struct Section {
+    /// Shown as a heading where an output has several sections (the report); a list
+    /// command's output is its one table.
     pub title: String,
     pub columns: Vec<Column>,
     pub rows: Vec<Vec<String>>,
