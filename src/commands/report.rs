@@ -2,7 +2,8 @@
 
 use crate::cli::ReportArgs;
 use crate::error::DataQualityFailure;
-use crate::metrics::group::{Dimension, check_period_count};
+use crate::metrics::group::Dimension;
+use crate::metrics::periods::check_period_count;
 use crate::options::Options;
 use crate::pipeline;
 use crate::report::{self, Report};

@@ -1,6 +1,11 @@
 //! Which KPIs an input can support, and why not. One decision, taken here, serves both the
 //! report (a KPI the input cannot support is null, never 0) and `inspect` (the list a new user
 //! reads before trusting a report), so the two always agree.
+//!
+//! Every null the input decides is decided here: a whole KPI by [`Facts::check`] (the list the
+//! report and `inspect` show), and the few figures within a block or a ticket row that an
+//! export may lack while the KPI stands ([`Facts::knows`], [`Facts::sla_scope`],
+//! [`Facts::allows_response_time_business`]).
 
 use serde::Serialize;
 
@@ -8,6 +13,7 @@ use crate::ingest::coverage::Channels;
 use crate::ingest::mapping::Target;
 use crate::ingest::row::Field;
 use crate::ingest::{Coverage, RowFacts};
+use crate::metrics::sla::SlaScope;
 
 /// The KPIs whose availability depends on the input.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -111,6 +117,29 @@ impl Kpi {
             Kpi::CustomerMessagesPerTicket => "customer messages per ticket",
             Kpi::Redirects => "redirect rate",
             Kpi::Sentiment => "sentiment change",
+        }
+    }
+}
+
+/// A per-ticket count that a ticket-level export may not carry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Count {
+    CustomerMessages,
+    /// Agent messages (replies).
+    AgentMessages,
+    BotMessages,
+    Notes,
+    Reopens,
+}
+
+impl Count {
+    /// The ticket-table column that feeds it, if any can.
+    fn column(self) -> Option<Target> {
+        match self {
+            Count::CustomerMessages => Some(Target::CustomerMessages),
+            Count::AgentMessages => Some(Target::Replies),
+            Count::Reopens => Some(Target::Reopens),
+            Count::BotMessages | Count::Notes => None,
         }
     }
 }
@@ -284,6 +313,38 @@ impl Facts<'_> {
         self.check(kpi).is_ok()
     }
 
+    /// Whether the tickets' `count` is known: an event log counts every message itself; a
+    /// ticket table has a count only where a column feeds it, and some (bot messages,
+    /// notes) never.
+    pub fn knows(&self, count: Count) -> bool {
+        self.coverage.per_event
+            || count
+                .column()
+                .is_some_and(|column| self.coverage.fed(column))
+    }
+
+    /// `value`, where the tickets' `count` is known ([`Facts::knows`]).
+    pub fn known<T>(&self, count: Count, value: T) -> Option<T> {
+        self.knows(count).then_some(value)
+    }
+
+    /// Which SLA targets the input can measure: resolution needs a dated resolution, first
+    /// reply the first-reply time, next replies customer and agent messages (as response
+    /// times do).
+    pub fn sla_scope(&self) -> SlaScope {
+        SlaScope {
+            has_status: self.allows(Kpi::SlaResolution),
+            has_first_reply: self.allows(Kpi::SlaFirstReply),
+            has_messages: self.allows(Kpi::ResponseTime),
+        }
+    }
+
+    /// Response times in business hours: response times, and a schedule to count them in
+    /// (no export carries its own).
+    pub fn allows_response_time_business(&self) -> bool {
+        self.schedule && self.allows(Kpi::ResponseTime)
+    }
+
     /// Business-hours figures come from our schedule or, in a ticket table, from the desk's
     /// own column (`desk`): say what is missing, including a column the mapping looked for.
     fn scheduled(&self, desk: Target) -> Result<(), String> {
@@ -439,5 +500,30 @@ mod tests {
             ..facts
         };
         assert_eq!(no_status.check(Kpi::Backlog).unwrap_err(), NO_STATUS);
+    }
+
+    #[test]
+    fn a_ticket_table_knows_the_counts_its_columns_feed_and_no_other() {
+        let coverage = ticket_coverage(&[Target::CreatedAt, Target::Replies], &[]);
+        let rows = RowFacts::default();
+        let facts = facts(&coverage, &rows);
+        assert!(facts.knows(Count::AgentMessages));
+        for count in [
+            Count::CustomerMessages,
+            Count::BotMessages,
+            Count::Notes,
+            Count::Reopens,
+        ] {
+            assert!(!facts.knows(count), "{count:?}");
+        }
+        let events = Coverage::full();
+        let facts = super::Facts {
+            coverage: &events,
+            ..facts
+        };
+        assert!(
+            facts.knows(Count::BotMessages),
+            "an event log counts them all"
+        );
     }
 }

@@ -6,9 +6,9 @@ use std::io::{self, Write};
 use serde::Serialize;
 
 use super::Style;
-use super::table::{render, write_table};
+use super::table::write_section;
 use super::text::{count, sanitize};
-use super::view::Section;
+use super::view::{Column, Section};
 use crate::metrics::availability::Availability;
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -72,17 +72,16 @@ pub fn write(
             input.shape,
             input.tz
         )?;
-        let section = Section {
-            title: String::new(),
-            headers: vec!["Field".into(), "From".into()],
-            rows: input
+        let section = Section::new(
+            "",
+            vec![Column::label("Field"), Column::label("From")],
+            input
                 .fields
                 .iter()
-                .map(|(field, source)| vec![field.clone(), sanitize(source)])
+                .map(|(field, source)| vec![field.clone(), source.clone()])
                 .collect(),
-            figures: vec![false, false],
-        };
-        write_table(&render(&section, style), out)?;
+        );
+        write_section(&section, style, out)?;
         writeln!(out)?;
     }
     writeln!(
@@ -104,10 +103,14 @@ pub fn write(
         writeln!(out, "  excluded, {}: {}", sanitize(value), count(*n))?;
     }
     writeln!(out)?;
-    let section = Section {
-        title: String::new(),
-        headers: vec!["KPI".into(), "Computable".into(), "Note".into()],
-        rows: inspection
+    let section = Section::new(
+        "",
+        vec![
+            Column::label("KPI"),
+            Column::label("Computable"),
+            Column::label("Note"),
+        ],
+        inspection
             .kpis
             .iter()
             .map(|kpi| {
@@ -123,9 +126,8 @@ pub fn write(
                 ]
             })
             .collect(),
-        figures: vec![false, false, false],
-    };
-    write_table(&render(&section, style), out)?;
+    );
+    write_section(&section, style, out)?;
     if !inspection.first_rejected_rows.is_empty() {
         writeln!(out)?;
         writeln!(out, "First rejected rows:")?;
