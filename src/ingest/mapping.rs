@@ -239,7 +239,7 @@ impl Target {
 
     pub fn name(self) -> &'static str {
         match self {
-            Target::Event(field) => field.name(),
+            Target::Event(field) => field.as_str(),
             Target::MessageId => "message_id",
             Target::ParentId => "parent_id",
             other => TICKET_ONLY
@@ -253,11 +253,13 @@ impl Target {
     pub fn parse(shape: Shape, name: &str) -> Option<Target> {
         let name = name.trim().to_ascii_lowercase();
         match shape {
-            Shape::Events => Field::from_header(&name).map(Target::Event),
+            Shape::Events => name.parse::<Field>().ok().map(Target::Event),
             Shape::Threads => match name.as_str() {
                 "message_id" => Some(Target::MessageId),
                 "parent_id" => Some(Target::ParentId),
-                _ => Field::from_header(&name)
+                _ => name
+                    .parse::<Field>()
+                    .ok()
                     .filter(|field| *field != Field::TicketId)
                     .map(Target::Event),
             },
@@ -266,7 +268,8 @@ impl Target {
                 .find(|(known, _)| *known == name)
                 .map(|(_, target)| *target)
                 .or_else(|| {
-                    Field::from_header(&name)
+                    name.parse::<Field>()
+                        .ok()
                         .filter(|field| TICKET_SHARED.contains(field))
                         .map(Target::Event)
                 }),
@@ -275,19 +278,19 @@ impl Target {
 
     pub fn names(shape: Shape) -> Vec<&'static str> {
         match shape {
-            Shape::Events => Field::ALL.iter().map(|f| f.name()).collect(),
+            Shape::Events => Field::ALL.iter().map(|f| f.as_str()).collect(),
             Shape::Threads => {
                 let mut names = vec!["message_id", "parent_id"];
                 names.extend(
                     Field::ALL
                         .iter()
                         .filter(|f| **f != Field::TicketId)
-                        .map(|f| f.name()),
+                        .map(|f| f.as_str()),
                 );
                 names
             }
             Shape::Tickets => {
-                let mut names: Vec<&str> = TICKET_SHARED.iter().map(|f| f.name()).collect();
+                let mut names: Vec<&str> = TICKET_SHARED.iter().map(|f| f.as_str()).collect();
                 names.extend(TICKET_ONLY.iter().map(|(name, _)| *name));
                 names
             }
@@ -396,8 +399,8 @@ impl Mapping {
                 .iter()
                 .map(|field| {
                     (
-                        field.name().to_owned(),
-                        FieldSpec::Column(field.name().to_owned()),
+                        field.as_str().to_owned(),
+                        FieldSpec::Column(field.as_str().to_owned()),
                     )
                 })
                 .collect(),

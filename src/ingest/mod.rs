@@ -12,6 +12,7 @@ mod json_page;
 mod json_stream;
 mod json_value;
 pub mod mapping;
+pub mod names;
 mod parallel_csv;
 pub mod presets;
 mod records;
