@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use super::event::{AuthorType, Event, EventKind};
-use super::mapping::Target;
+use super::mapping::{Mapping, Shape, Target};
 use crate::symbols::Sym;
 
 /// How one field of the model is fed by the inputs.
@@ -102,6 +102,36 @@ impl Coverage {
         } else {
             format!("the export has no column {}", absent.join(" or "))
         }
+    }
+}
+
+impl Mapping {
+    /// What this mapping feeds in an input whose columns are `present` (by slot): a field
+    /// whose columns the input lacks is absent, and reads as unmapped.
+    pub fn coverage(&self, present: &[bool]) -> Coverage {
+        let is_present = |slot: &usize| present.get(*slot).copied().unwrap_or(false);
+        let mut fields = BTreeMap::new();
+        for target in Target::all() {
+            let sources: Vec<&[usize]> = self.source_slots(target).collect();
+            if sources.is_empty() {
+                continue;
+            }
+            let feed = if sources.iter().any(|slots| slots.iter().all(is_present)) {
+                Feed::Fed
+            } else {
+                let columns: Vec<&str> = sources
+                    .iter()
+                    .flat_map(|slots| slots.iter())
+                    .filter(|slot| !is_present(slot))
+                    .map(|slot| self.columns[*slot].as_str())
+                    .collect();
+                Feed::Absent {
+                    columns: columns.join("', '"),
+                }
+            };
+            fields.insert(target, feed);
+        }
+        Coverage::new(self.shape != Shape::Tickets, fields, self.caveats.clone())
     }
 }
 
