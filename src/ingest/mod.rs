@@ -38,7 +38,7 @@ pub use ticket_record::{DeskFigures, TicketRecord};
 
 use crate::symbols::Symbols;
 use crate::time::Instant;
-use mapping::{MappedRow, Target};
+use mapping::{MappedField, MappedRow};
 use row::Field;
 
 /// Where a row came from: `file:line` (CSV, JSON Lines) or `file: record N` (JSON array).
@@ -127,7 +127,7 @@ pub enum MappingChoice {
 
 /// How one input was read.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct InputSummary {
+pub struct InputReading {
     pub file: String,
     pub mapping: String,
     pub shape: Shape,
@@ -144,7 +144,7 @@ pub struct InputSummary {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct InputStats {
     pub files: Vec<String>,
-    pub inputs: Vec<InputSummary>,
+    pub inputs: Vec<InputReading>,
     pub rows: u64,
     pub rows_used: u64,
     pub rows_rejected: u64,
@@ -304,12 +304,12 @@ pub(crate) fn convert<'r>(
         }
         Shape::Threads => {
             let mut values = row.event_values();
-            values.set(Field::TicketId, row.get(Target::MessageId));
+            values.set(Field::TicketId, row.get(MappedField::MessageId));
             let (id, mut event) =
                 row::parse_row_noting(&values, rules, unknown_status, symbols, &mut notes)?;
             event.fingerprint = fingerprint;
             event.source = source;
-            let parent = row.get(Target::ParentId);
+            let parent = row.get(MappedField::ParentId);
             Record::Message {
                 id: id.to_owned(),
                 parent: (!parent.is_empty()).then(|| parent.to_owned()),
@@ -444,7 +444,7 @@ impl<'a, S: Sink> Ingestor<'a, S> {
             .last()
             .map_or(file, String::as_str)
             .to_owned();
-        self.stats.inputs.push(InputSummary {
+        self.stats.inputs.push(InputReading {
             file,
             mapping: mapping.name.clone(),
             shape: mapping.shape,

@@ -17,7 +17,7 @@ pub mod volume;
 
 use serde::Serialize;
 
-use crate::ingest::mapping::Target;
+use crate::ingest::mapping::MappedField;
 use crate::model::Ticket;
 use crate::schedule::Schedule;
 use crate::symbols::Symbols;
@@ -157,8 +157,8 @@ impl KpiAccumulator {
         let coverage = facts.coverage;
         let desk_sla = known(Kpi::DeskSla).then(|| {
             self.desk_sla.finish(
-                coverage.fed(Target::SlaFirstReplyMet),
-                coverage.fed(Target::SlaResolutionMet),
+                coverage.fed(MappedField::SlaFirstReplyMet),
+                coverage.fed(MappedField::SlaResolutionMet),
             )
         });
         KpiBlock {

@@ -7,7 +7,7 @@ use serde::Serialize;
 use super::distribution::Distribution;
 use super::rate::ratio;
 use crate::ingest::Coverage;
-use crate::ingest::mapping::Target;
+use crate::ingest::mapping::MappedField;
 use crate::model::{Direction, Ticket};
 use crate::symbols::{Sym, Symbols};
 
@@ -124,9 +124,9 @@ impl Volume {
                 tickets: self.tickets,
                 inbound: self.inbound,
                 outbound: self.outbound,
-                customer_messages: (per_event || coverage.fed(Target::CustomerMessages))
+                customer_messages: (per_event || coverage.fed(MappedField::CustomerMessages))
                     .then_some(self.customer_messages),
-                agent_messages: (per_event || coverage.fed(Target::Replies))
+                agent_messages: (per_event || coverage.fed(MappedField::Replies))
                     .then_some(self.agent_messages),
                 bot_messages: per_event.then_some(self.bot_messages),
                 notes: per_event.then_some(self.notes),

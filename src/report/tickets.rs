@@ -12,7 +12,7 @@ use super::text::{defuse_formula, opt_duration, sanitize};
 use super::view::Section;
 use super::{Style, csv_io};
 use crate::cli::ReportFormat;
-use crate::ingest::mapping::Target as Target_;
+use crate::ingest::mapping::MappedField;
 use crate::metrics::Context;
 use crate::metrics::availability::Kpi;
 use crate::metrics::sla::{SlaState, Target};
@@ -85,10 +85,11 @@ impl TicketRow {
             first_customer_message_at: ticket.first_customer_message_at.map(format_rfc3339),
             first_reply_at: ticket.first_reply_at.map(format_rfc3339),
             first_response_seconds: ticket.first_response_seconds(),
-            replies: known(Target_::Replies).then_some(ticket.replies),
-            customer_messages: known(Target_::CustomerMessages).then_some(ticket.customer_messages),
+            replies: known(MappedField::Replies).then_some(ticket.replies),
+            customer_messages: known(MappedField::CustomerMessages)
+                .then_some(ticket.customer_messages),
             bot_messages: per_event.then_some(ticket.bot_messages),
-            reopens: known(Target_::Reopens).then_some(ticket.reopens),
+            reopens: known(MappedField::Reopens).then_some(ticket.reopens),
             status: ticket.status.map(|status| status.as_str()),
             first_resolved_at: ticket.first_resolved_at.map(format_rfc3339),
             resolved_at: ticket.resolved_at().map(format_rfc3339),

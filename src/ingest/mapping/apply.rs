@@ -9,7 +9,7 @@ use chrono::{DateTime, NaiveDate, NaiveDateTime};
 use super::Mapping;
 use super::compile::{CompiledField, FieldSource};
 use super::spec::DurationUnit;
-use super::target::{TARGET_COUNT, Target, ValueKind};
+use super::target::{MappedField, TARGET_COUNT, ValueKind};
 use crate::ingest::row::{Field, RejectReason, RowError, RowValues};
 use crate::ingest::values::{ValueNotes, is_placeholder_date};
 
@@ -96,7 +96,7 @@ impl Mapping {
     }
 
     /// The source column behind `target`, or the field's name (for messages and notes).
-    fn column_of(&self, target: Target) -> String {
+    fn column_of(&self, target: MappedField) -> String {
         self.source_of(target)
             .unwrap_or_else(|| target.name().to_owned())
     }
@@ -104,7 +104,7 @@ impl Mapping {
     /// The value in canonical form; `None` for a placeholder date, which means "no date".
     fn convert<'r>(
         &self,
-        target: Target,
+        target: MappedField,
         field: &CompiledField,
         value: Cow<'r, str>,
     ) -> Result<Option<Cow<'r, str>>, RowError> {
@@ -157,7 +157,7 @@ impl Mapping {
 
     fn canonical_timestamp<'r>(
         &self,
-        target: Target,
+        target: MappedField,
         field: &CompiledField,
         value: Cow<'r, str>,
     ) -> Result<Cow<'r, str>, RowError> {
@@ -184,7 +184,7 @@ impl Mapping {
     /// A placeholder date is empty, except where the shape requires the instant.
     fn placeholder<'r>(
         &self,
-        target: Target,
+        target: MappedField,
         value: &str,
     ) -> Result<Option<Cow<'r, str>>, RowError> {
         if self.required_targets().contains(&target) {
@@ -279,13 +279,13 @@ impl Default for MappedRow<'_> {
 }
 
 impl<'r> MappedRow<'r> {
-    fn set(&mut self, target: Target, value: Cow<'r, str>) {
+    fn set(&mut self, target: MappedField, value: Cow<'r, str>) {
         self.values[target.index()] = value;
     }
 
     /// The value, trimmed already: cells are trimmed when read, constants and aliases when
     /// the mapping is compiled.
-    pub fn get(&self, target: Target) -> &str {
+    pub fn get(&self, target: MappedField) -> &str {
         &self.values[target.index()]
     }
 
@@ -346,18 +346,18 @@ mod tests {
             &header,
             &["INC1", "resolved", "29/2/2016 01:16", "3 - Moderate"],
         );
-        assert_eq!(row.get(Target::Event(Field::TicketId)), "INC1");
-        assert_eq!(row.get(Target::Event(Field::Status)), "solved");
-        assert_eq!(row.get(Target::Event(Field::AuthorType)), "agent");
+        assert_eq!(row.get(MappedField::Event(Field::TicketId)), "INC1");
+        assert_eq!(row.get(MappedField::Event(Field::Status)), "solved");
+        assert_eq!(row.get(MappedField::Event(Field::AuthorType)), "agent");
         assert_eq!(
-            row.get(Target::Event(Field::Timestamp)),
+            row.get(MappedField::Event(Field::Timestamp)),
             "2016-02-29T01:16:00.000000"
         );
-        assert_eq!(row.get(Target::Event(Field::Priority)), "normal");
+        assert_eq!(row.get(MappedField::Event(Field::Priority)), "normal");
         let null = apply(&mapping, &header, &["INC2", "?", "1/3/2016 10:00", "?"]);
-        assert_eq!(null.get(Target::Event(Field::Status)), "");
+        assert_eq!(null.get(MappedField::Event(Field::Status)), "");
         assert_eq!(
-            null.get(Target::Event(Field::Priority)),
+            null.get(MappedField::Event(Field::Priority)),
             "",
             "other applies to values only"
         );
@@ -381,10 +381,13 @@ mod tests {
             &header,
             &["34536.0", "990201", "7:02:47", "0:02:46", "1.5"],
         );
-        assert_eq!(row.get(Target::Event(Field::TicketId)), "34536");
-        assert_eq!(row.get(Target::CreatedAt), "1999-02-01T07:02:47.000000");
-        assert_eq!(row.get(Target::Event(Field::HandleSeconds)), "166");
-        assert_eq!(row.get(Target::FirstReplySeconds), "90");
+        assert_eq!(row.get(MappedField::Event(Field::TicketId)), "34536");
+        assert_eq!(
+            row.get(MappedField::CreatedAt),
+            "1999-02-01T07:02:47.000000"
+        );
+        assert_eq!(row.get(MappedField::Event(Field::HandleSeconds)), "166");
+        assert_eq!(row.get(MappedField::FirstReplySeconds), "90");
     }
 
     #[test]
@@ -407,9 +410,9 @@ mod tests {
             &header,
             &["1", "2026-03-01 10:00", "take in charge ticket", ""],
         );
-        assert_eq!(taken.get(Target::Event(Field::Event)), "message");
+        assert_eq!(taken.get(MappedField::Event(Field::Event)), "message");
         let other = apply(&mapping, &header, &["1", "2026-03-01 10:00", "Wait", ""]);
-        assert_eq!(other.get(Target::Event(Field::Event)), "note");
+        assert_eq!(other.get(MappedField::Event(Field::Event)), "note");
         let cells = ["1", "2026-03-01 10:00", "x", "phantom"];
         let skipped = mapping
             .apply(|slot| {
@@ -441,8 +444,8 @@ mod tests {
             "0000-00-00 00:00:00",
         ];
         let row = apply(&mapping, &header, &cells);
-        assert_eq!(row.get(Target::SolvedAt), "");
-        assert_eq!(row.get(Target::ClosedAt), "");
+        assert_eq!(row.get(MappedField::SolvedAt), "");
+        assert_eq!(row.get(MappedField::ClosedAt), "");
         assert_eq!(row.notes.placeholder_dates, ["closed", "solved"]);
         let required = ["2", "1900-01-01 00:00", "", ""];
         let slots: Vec<Option<usize>> = mapping
@@ -462,7 +465,7 @@ mod tests {
             &["1", "1900-01-01T00:00:00Z"],
         );
         assert_eq!(
-            kept.get(Target::Event(Field::Timestamp)),
+            kept.get(MappedField::Event(Field::Timestamp)),
             "1900-01-01T00:00:00Z",
             "the canonical log reads any date of its range"
         );

@@ -5,7 +5,7 @@
 use std::collections::{HashMap, HashSet};
 
 use super::spec::{DurationUnit, FieldDetail, FieldSpec, MappingSpec, Shape};
-use super::target::{Target, ValueKind};
+use super::target::{MappedField, ValueKind};
 use super::{Mapping, MappingError};
 use crate::ingest::row::Field;
 use crate::ingest::values::UnknownStatus;
@@ -44,13 +44,13 @@ impl FieldSource {
 #[derive(Debug, Clone)]
 pub(super) struct Derivation {
     pub slot: usize,
-    pub by_value: HashMap<String, Vec<(Target, String)>>,
-    pub otherwise: Vec<(Target, String)>,
+    pub by_value: HashMap<String, Vec<(MappedField, String)>>,
+    pub otherwise: Vec<(MappedField, String)>,
 }
 
 impl Derivation {
     /// Every (target, value) it may set.
-    pub fn sets(&self) -> impl Iterator<Item = &(Target, String)> {
+    pub fn sets(&self) -> impl Iterator<Item = &(MappedField, String)> {
         self.by_value.values().flatten().chain(&self.otherwise)
     }
 }
@@ -116,11 +116,11 @@ impl Mapping {
         let mut fields = Vec::new();
         let mut rollover = Vec::new();
         for (target_name, field_spec) in &spec.fields {
-            let target = Target::parse(spec.shape, target_name).ok_or_else(|| {
+            let target = MappedField::parse(spec.shape, target_name).ok_or_else(|| {
                 error(format!(
                     "unknown field '{target_name}' for shape {:?}; known: {}",
                     spec.shape,
-                    Target::names(spec.shape).join(", ")
+                    MappedField::names(spec.shape).join(", ")
                 ))
             })?;
             let detail = FieldDetail::of(field_spec);
@@ -201,7 +201,7 @@ fn fold(value: &str) -> String {
 fn compile_field(
     shape: Shape,
     target_name: &str,
-    target: Target,
+    target: MappedField,
     detail: &FieldDetail,
     columns: &mut Columns,
 ) -> Result<CompiledField, String> {
@@ -256,7 +256,7 @@ fn compile_derivation(
     for (value, sets) in table {
         let mut parsed = Vec::new();
         for (target_name, set_to) in sets {
-            let target = Target::parse(shape, target_name)
+            let target = MappedField::parse(shape, target_name)
                 .ok_or_else(|| format!("derive.{column}: unknown field '{target_name}'"))?;
             parsed.push((target, set_to.trim().to_owned()));
         }

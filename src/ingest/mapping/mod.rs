@@ -17,7 +17,7 @@ use std::collections::{BTreeMap, HashSet};
 
 pub use apply::MappedRow;
 pub use spec::{DurationUnit, FieldDetail, FieldSpec, Formats, MappingSpec, Shape};
-pub use target::Target;
+pub use target::MappedField;
 
 use super::row::{Field, RowError};
 use super::values::UnknownStatus;
@@ -32,13 +32,13 @@ pub struct Mapping {
     pub record_path: Option<String>,
     /// The source columns the mapping reads; readers resolve them once per input.
     pub columns: Vec<String>,
-    fields: Vec<(Target, CompiledField)>,
+    fields: Vec<(MappedField, CompiledField)>,
     skip: Vec<(usize, HashSet<String>)>,
     derive: Vec<Derivation>,
     null_values: HashSet<String>,
     pub order_by: Option<usize>,
     /// Instants that roll over to the next day when earlier than the creation.
-    pub rollover: Vec<Target>,
+    pub rollover: Vec<MappedField>,
     /// Header names that must be present for the mapping to apply (detection).
     pub detect: Vec<String>,
     pub detect_any: Vec<String>,
@@ -60,19 +60,19 @@ pub struct MappingError {
 }
 
 impl Mapping {
-    fn required_targets(&self) -> Vec<Target> {
+    fn required_targets(&self) -> Vec<MappedField> {
         match self.shape {
             Shape::Events => vec![
-                Target::Event(Field::TicketId),
-                Target::Event(Field::Timestamp),
+                MappedField::Event(Field::TicketId),
+                MappedField::Event(Field::Timestamp),
             ],
-            Shape::Threads => vec![Target::MessageId, Target::Event(Field::Timestamp)],
-            Shape::Tickets => vec![Target::Event(Field::TicketId), Target::CreatedAt],
+            Shape::Threads => vec![MappedField::MessageId, MappedField::Event(Field::Timestamp)],
+            Shape::Tickets => vec![MappedField::Event(Field::TicketId), MappedField::CreatedAt],
         }
     }
 
     /// Whether the mapping fills `target` (from a column, a constant or a derivation).
-    pub fn maps(&self, target: Target) -> bool {
+    pub fn maps(&self, target: MappedField) -> bool {
         self.fields.iter().any(|(t, _)| *t == target)
             || self
                 .derive
@@ -81,7 +81,7 @@ impl Mapping {
     }
 
     /// The source column behind `target`, for error messages and `inspect`.
-    pub fn source_of(&self, target: Target) -> Option<String> {
+    pub fn source_of(&self, target: MappedField) -> Option<String> {
         self.fields
             .iter()
             .find(|(t, _)| *t == target)
@@ -98,7 +98,7 @@ impl Mapping {
 
     /// The columns each source of `target` reads (empty for a constant): its field's, then
     /// those of the derivations that may set it to a value.
-    pub(crate) fn source_slots(&self, target: Target) -> impl Iterator<Item = &[usize]> + '_ {
+    pub(crate) fn source_slots(&self, target: MappedField) -> impl Iterator<Item = &[usize]> + '_ {
         let fields = self
             .fields
             .iter()
@@ -136,7 +136,7 @@ impl Mapping {
         let source = error
             .column
             .as_deref()
-            .and_then(|name| Target::parse(self.shape, name))
+            .and_then(|name| MappedField::parse(self.shape, name))
             .and_then(|target| self.source_of(target));
         if let Some(source) = source {
             error.column = Some(source);

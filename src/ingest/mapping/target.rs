@@ -16,13 +16,13 @@ pub(super) enum ValueKind {
     Id,
 }
 
-/// Declares [`Target`] from the list of fields beyond the canonical columns, and from the same
+/// Declares [`MappedField`] from the list of fields beyond the canonical columns, and from the same
 /// list their names, kinds, shapes and dense indexes.
 macro_rules! mapped_fields {
     ($($(#[$doc:meta])* $variant:ident = $name:literal, $shape:ident, $kind:ident;)+) => {
         /// Every field a mapping can fill, over all shapes.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        pub enum Target {
+        pub enum MappedField {
             /// A column of the canonical event log.
             Event(Field),
             $($(#[$doc])* $variant,)+
@@ -35,29 +35,29 @@ macro_rules! mapped_fields {
         }
 
         /// The fields beyond the canonical columns, in order, and the shape each belongs to.
-        const EXTRA: [(Target, Shape); [$(Extra::$variant),+].len()] =
-            [$((Target::$variant, Shape::$shape),)+];
+        const EXTRA: [(MappedField, Shape); [$(Extra::$variant),+].len()] =
+            [$((MappedField::$variant, Shape::$shape),)+];
 
-        impl Target {
+        impl MappedField {
             /// A dense index, so a mapped row is a plain array of [`TARGET_COUNT`] values.
             pub(super) fn index(self) -> usize {
                 match self {
-                    Target::Event(field) => field.index(),
-                    $(Target::$variant => FIELD_COUNT + Extra::$variant as usize,)+
+                    MappedField::Event(field) => field.index(),
+                    $(MappedField::$variant => FIELD_COUNT + Extra::$variant as usize,)+
                 }
             }
 
             pub fn name(self) -> &'static str {
                 match self {
-                    Target::Event(field) => field.as_str(),
-                    $(Target::$variant => $name,)+
+                    MappedField::Event(field) => field.as_str(),
+                    $(MappedField::$variant => $name,)+
                 }
             }
 
             pub(super) fn kind(self) -> ValueKind {
                 match self {
-                    Target::Event(field) => event_kind(field),
-                    $(Target::$variant => ValueKind::$kind,)+
+                    MappedField::Event(field) => event_kind(field),
+                    $(MappedField::$variant => ValueKind::$kind,)+
                 }
             }
         }
@@ -105,7 +105,7 @@ const TICKET_SHARED: [Field; 10] = [
 ];
 
 /// The tickets shape's name for the row's own time (the canonical `timestamp`).
-const TICKET_UPDATED_AT: (&str, Target) = ("updated_at", Target::Event(Field::Timestamp));
+const TICKET_UPDATED_AT: (&str, MappedField) = ("updated_at", MappedField::Event(Field::Timestamp));
 
 fn event_kind(field: Field) -> ValueKind {
     match field {
@@ -118,18 +118,18 @@ fn event_kind(field: Field) -> ValueKind {
     }
 }
 
-impl Target {
+impl MappedField {
     /// Every target of every shape.
-    pub fn all() -> Vec<Target> {
-        let events = Field::ALL.into_iter().map(Target::Event);
+    pub fn all() -> Vec<MappedField> {
+        let events = Field::ALL.into_iter().map(MappedField::Event);
         events
             .chain(EXTRA.iter().map(|(target, _)| *target))
             .collect()
     }
 
     /// The fields of `shape`, by name, in the order messages list them.
-    fn of_shape(shape: Shape) -> Vec<(&'static str, Target)> {
-        let event = |field: Field| (field.as_str(), Target::Event(field));
+    fn of_shape(shape: Shape) -> Vec<(&'static str, MappedField)> {
+        let event = |field: Field| (field.as_str(), MappedField::Event(field));
         let extra = EXTRA
             .iter()
             .filter(move |(_, of)| *of == shape)
@@ -154,16 +154,16 @@ impl Target {
     }
 
     /// The field named `name` (trimmed, case-insensitive) in `shape`, if that shape has it.
-    pub fn parse(shape: Shape, name: &str) -> Option<Target> {
+    pub fn parse(shape: Shape, name: &str) -> Option<MappedField> {
         let name = name.trim();
-        Target::of_shape(shape)
+        MappedField::of_shape(shape)
             .into_iter()
             .find(|(known, _)| known.eq_ignore_ascii_case(name))
             .map(|(_, target)| target)
     }
 
     pub fn names(shape: Shape) -> Vec<&'static str> {
-        Target::of_shape(shape)
+        MappedField::of_shape(shape)
             .into_iter()
             .map(|(name, _)| name)
             .collect()
@@ -176,7 +176,7 @@ mod tests {
 
     #[test]
     fn indexes_are_dense_and_distinct() {
-        let all = Target::all();
+        let all = MappedField::all();
         assert_eq!(all.len(), TARGET_COUNT);
         let mut indexes: Vec<usize> = all.iter().map(|t| t.index()).collect();
         indexes.sort_unstable();
@@ -186,16 +186,19 @@ mod tests {
     #[test]
     fn every_field_of_a_shape_reads_back_from_its_name() {
         for shape in Shape::ALL {
-            for (name, target) in Target::of_shape(shape) {
-                assert_eq!(Target::parse(shape, &name.to_uppercase()), Some(target));
+            for (name, target) in MappedField::of_shape(shape) {
+                assert_eq!(
+                    MappedField::parse(shape, &name.to_uppercase()),
+                    Some(target)
+                );
             }
         }
-        assert_eq!(Target::parse(Shape::Threads, "ticket_id"), None);
-        assert_eq!(Target::parse(Shape::Events, "created_at"), None);
+        assert_eq!(MappedField::parse(Shape::Threads, "ticket_id"), None);
+        assert_eq!(MappedField::parse(Shape::Events, "created_at"), None);
         assert_eq!(
-            Target::parse(Shape::Tickets, " Updated_At "),
-            Some(Target::Event(Field::Timestamp))
+            MappedField::parse(Shape::Tickets, " Updated_At "),
+            Some(MappedField::Event(Field::Timestamp))
         );
-        assert_eq!(Target::parse(Shape::Tickets, "event"), None);
+        assert_eq!(MappedField::parse(Shape::Tickets, "event"), None);
     }
 }
