@@ -318,7 +318,7 @@ pub(crate) fn convert<'r>(
         }
         Shape::Tickets => {
             let ticket = ticket_record::TicketRules {
-                order: row.order,
+                order: row.order.as_deref(),
                 rollover: &mapping.rollover,
                 unknown_status,
             };

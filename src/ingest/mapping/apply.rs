@@ -40,7 +40,7 @@ impl Mapping {
             }
         }
         let mut row = MappedRow {
-            order: self.order_by.map(read),
+            order: self.order_by.map(|slot| Cow::Borrowed(read(slot))),
             ..MappedRow::default()
         };
         for (target, field) in &self.fields {
@@ -263,7 +263,7 @@ fn duration_seconds(text: &str, unit: DurationUnit) -> Option<f64> {
 pub struct MappedRow<'r> {
     values: [Cow<'r, str>; TARGET_COUNT],
     /// The `order_by` cell, for the tickets shape.
-    pub order: Option<&'r str>,
+    pub order: Option<Cow<'r, str>>,
     /// What the mapping read by rule rather than as written (placeholder dates).
     pub notes: ValueNotes,
 }
@@ -293,7 +293,7 @@ impl<'r> MappedRow<'r> {
     pub fn into_owned(self) -> MappedRow<'static> {
         MappedRow {
             values: self.values.map(|value| Cow::Owned(value.into_owned())),
-            order: None,
+            order: self.order.map(|order| Cow::Owned(order.into_owned())),
             notes: self.notes,
         }
     }
@@ -498,6 +498,23 @@ mod tests {
             duration_seconds("18446744073709551615:00:00", DurationUnit::Hms),
             Some(18446744073709551615.0 * 3600.0),
             "no overflow; the bound is checked after"
+        );
+    }
+
+    #[test]
+    fn the_order_cell_outlives_the_record() {
+        let mapping = mapping(
+            "shape = \"tickets\"\norder_by = \"version\"\n\
+             [fields]\nticket_id = \"id\"\ncreated_at = \"created\"",
+        );
+        let header = ["id", "created", "version"];
+        let cells = ["7", "2026-03-01 10:00", " 12 "];
+        let row = apply(&mapping, &header, &cells);
+        assert_eq!(row.order.as_deref(), Some("12"));
+        assert_eq!(
+            row.into_owned().order.as_deref(),
+            Some("12"),
+            "JSON records own their rows: the order goes with them"
         );
     }
 }
