@@ -90,3 +90,51 @@ fn order_by_reads_the_same_rows_from_csv_and_json() {
     assert_eq!(count(&report, "input.rows"), 2);
     assert_eq!(count(&report, "input.tickets"), 1);
 }
+
+#[test]
+fn null_markers_match_ignoring_case_for_the_whole_mapping_and_for_one_field() {
+    // A database dump writes NULL, a spreadsheet null; an agent column says N/A. The mapping
+    // names each marker once, in one case: every spelling of it is "no value".
+    let dir = tempfile::tempdir().expect("temp dir");
+    let csv = dir.path().join("dump.csv");
+    std::fs::write(
+        &csv,
+        "case,opened,channel,agent\n\
+         1,2026-03-01T10:00:00Z,NULL,N/A\n\
+         2,2026-03-01T11:00:00Z,null,n/a\n\
+         3,2026-03-01T12:00:00Z,Null,ana\n\
+         4,2026-03-01T13:00:00Z,email,ana\n",
+    )
+    .expect("writes");
+    let mapping = dir.path().join("dump.toml");
+    std::fs::write(
+        &mapping,
+        "shape = \"tickets\"\nnull_values = [\"NULL\"]\n[fields]\nticket_id = \"case\"\n\
+         created_at = \"opened\"\nchannel = \"channel\"\n\
+         agent = { column = \"agent\", null_values = [\"N/A\"] }\n",
+    )
+    .expect("writes");
+    let tickets = ticketkpi(["tickets", "--format", "json", "--mapping"])
+        .arg(&mapping)
+        .arg(&csv)
+        .json();
+    let cells: Vec<(String, String)> = tickets
+        .as_array()
+        .expect("tickets")
+        .iter()
+        .map(|t| {
+            let text = |key: &str| t[key].as_str().unwrap_or("?").to_owned();
+            (text("channel"), text("agent"))
+        })
+        .collect();
+    let pair = |channel: &str, agent: &str| (channel.to_owned(), agent.to_owned());
+    assert_eq!(
+        cells,
+        [
+            pair("", ""),
+            pair("", ""),
+            pair("", "ana"),
+            pair("email", "ana")
+        ]
+    );
+}

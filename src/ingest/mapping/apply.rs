@@ -22,7 +22,7 @@ impl Mapping {
     ) -> Result<MappedRow<'r>, RowError> {
         let read = |slot: usize| -> &'r str {
             let text = cell(slot).unwrap_or("").trim();
-            if !self.null_values.is_empty() && self.null_values.contains(text) {
+            if self.null_values.matches(text) {
                 ""
             } else {
                 text
@@ -57,15 +57,14 @@ impl Mapping {
                 }
                 FieldSource::Constant(value) => Cow::Borrowed(value.as_str()),
             };
-            // Aliases and null markers are looked up only where the mapping has any: the
-            // canonical mapping has none, and it reads every row of the biggest exports.
-            let needs_folding = !field.values.is_empty() || !field.null_values.is_empty();
-            let folded = if needs_folding {
-                raw.to_lowercase()
-            } else {
+            // Aliases are looked up only where the field has any: the canonical mapping has
+            // none, and it reads every row of the biggest exports.
+            let folded = if field.values.is_empty() {
                 String::new()
+            } else {
+                raw.to_lowercase()
             };
-            let raw = if field.null_values.contains(&folded) {
+            let raw = if field.null_values.matches(&raw) {
                 Cow::Borrowed("")
             } else {
                 raw
@@ -516,5 +515,33 @@ mod tests {
             Some("12"),
             "JSON records own their rows: the order goes with them"
         );
+    }
+
+    #[test]
+    fn null_markers_ignore_case_at_both_levels() {
+        let mapping = mapping(
+            r#"
+            null_values = ["NULL"]
+            [fields]
+            ticket_id = "id"
+            timestamp = "at"
+            channel = "channel"
+            agent = { column = "agent", null_values = ["No_Server"] }
+            "#,
+        );
+        let header = ["id", "at", "channel", "agent"];
+        let row = apply(
+            &mapping,
+            &header,
+            &["1", "2026-03-01T10:00:00Z", " null ", "NO_SERVER"],
+        );
+        assert_eq!(row.get(MappedField::Event(Field::Channel)), "");
+        assert_eq!(row.get(MappedField::Event(Field::Agent)), "");
+        let kept = apply(
+            &mapping,
+            &header,
+            &["1", "2026-03-01T10:00:00Z", "nullx", "x"],
+        );
+        assert_eq!(kept.get(MappedField::Event(Field::Channel)), "nullx");
     }
 }

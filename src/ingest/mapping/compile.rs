@@ -2,7 +2,7 @@
 //! to slots (one per distinct column, case-insensitively), aliases and null markers folded,
 //! and every rule a spec can break checked once, before any row is read.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use super::spec::{DurationUnit, FieldDetail, FieldSpec, MappingSpec, Shape};
 use super::target::{MappedField, ValueKind};
@@ -14,7 +14,7 @@ use crate::ingest::values::UnknownStatus;
 #[derive(Debug, Clone)]
 pub(super) struct CompiledField {
     pub source: FieldSource,
-    pub null_values: HashSet<String>,
+    pub null_values: NullMarkers,
     pub formats: Vec<String>,
     pub unit: DurationUnit,
     pub values: HashMap<String, String>,
@@ -37,6 +37,41 @@ impl FieldSource {
             FieldSource::Columns(slots) => slots.as_slice(),
             FieldSource::Constant(_) => &[],
         }
+    }
+}
+
+/// Values that mean "no value", top-level or for one field: one rule for both, a cell matches
+/// after trimming and ignoring case (Unicode lowercase, as aliases are matched).
+#[derive(Debug, Clone, Default)]
+pub(super) struct NullMarkers {
+    /// Trimmed and lowercase.
+    folded: Vec<String>,
+    /// The longest, in bytes: a cell more than four times longer matches none (each character
+    /// is at most 4 bytes and lowercases to at least one byte), so long cells cost nothing.
+    longest: usize,
+}
+
+impl NullMarkers {
+    pub fn new(values: &[String]) -> NullMarkers {
+        let folded: Vec<String> = values.iter().map(|value| fold(value)).collect();
+        let longest = folded.iter().map(String::len).max().unwrap_or(0);
+        NullMarkers { folded, longest }
+    }
+
+    /// Whether `text` (trimmed already) is a null marker.
+    pub fn matches(&self, text: &str) -> bool {
+        if self.folded.is_empty() || text.len() > self.longest.saturating_mul(4) {
+            return false;
+        }
+        // An ASCII text lowercases to ASCII: no allocation on the common path.
+        if text.is_ascii() {
+            return self
+                .folded
+                .iter()
+                .any(|null| null.eq_ignore_ascii_case(text));
+        }
+        let lower = text.to_lowercase();
+        self.folded.contains(&lower)
     }
 }
 
@@ -161,11 +196,7 @@ impl Mapping {
             fields,
             skip,
             derive,
-            null_values: spec
-                .null_values
-                .iter()
-                .map(|v| v.trim().to_owned())
-                .collect(),
+            null_values: NullMarkers::new(&spec.null_values),
             order_by,
             rollover,
             detect: spec.detect.clone(),
@@ -233,7 +264,7 @@ fn compile_field(
     }
     Ok(CompiledField {
         source,
-        null_values: detail.null_values.iter().map(|v| fold(v)).collect(),
+        null_values: NullMarkers::new(&detail.null_values),
         formats,
         unit: detail.unit.unwrap_or(DurationUnit::Seconds),
         values: detail
@@ -335,5 +366,20 @@ mod tests {
              agent = { columns = [\" case \", \"WHEN\"] }",
         );
         assert_eq!(mapping.columns, ["case", "WHEN"], "first named, first slot");
+    }
+
+    #[test]
+    fn null_markers_match_trimmed_and_ignoring_case() {
+        let markers = NullMarkers::new(&[" NULL ".to_owned(), "Néant".to_owned(), "-".to_owned()]);
+        for text in ["null", "NULL", "Null", "-", "NÉANT", "néant"] {
+            assert!(markers.matches(text), "{text}");
+        }
+        for text in ["", "nil", "--", "null value", "Neant"] {
+            assert!(!markers.matches(text), "{text}");
+        }
+        // The Kelvin sign lowercases to an ASCII k: Unicode folding, as aliases are matched.
+        assert!(NullMarkers::new(&["k".to_owned()]).matches("\u{212A}"));
+        assert!(!NullMarkers::default().matches(""));
+        assert!(NullMarkers::new(&[String::new()]).matches(""));
     }
 }

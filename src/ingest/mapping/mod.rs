@@ -21,7 +21,7 @@ pub use target::MappedField;
 
 use super::row::{Field, RowError};
 use super::values::UnknownStatus;
-use compile::{CompiledField, Derivation, FieldSource};
+use compile::{CompiledField, Derivation, FieldSource, NullMarkers};
 
 /// A mapping ready to apply: source columns resolved to slots, aliases lowercased.
 #[derive(Debug, Clone)]
@@ -35,7 +35,7 @@ pub struct Mapping {
     fields: Vec<(MappedField, CompiledField)>,
     skip: Vec<(usize, HashSet<String>)>,
     derive: Vec<Derivation>,
-    null_values: HashSet<String>,
+    null_values: NullMarkers,
     pub order_by: Option<usize>,
     /// Instants that roll over to the next day when earlier than the creation.
     pub rollover: Vec<MappedField>,

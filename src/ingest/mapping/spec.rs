@@ -48,7 +48,8 @@ pub struct MappingSpec {
     #[serde(default)]
     pub caveats: BTreeMap<String, String>,
     pub delimiter: Option<String>,
-    /// Cell values that mean "no value" (e.g. `?`, `NULL`, `-`).
+    /// Cell values that mean "no value" (e.g. `?`, `NULL`, `-`) in every column the mapping
+    /// reads; matched after trimming and ignoring case, as a field's own `null_values`.
     #[serde(default)]
     pub null_values: Vec<String>,
     /// JSON: the member holding the record, e.g. `ticket` for `{"ticket": {...}}`.
@@ -97,7 +98,7 @@ pub struct FieldDetail {
     pub values: BTreeMap<String, String>,
     /// The value for a source value not listed in `values` (default: kept as it is).
     pub other: Option<String>,
-    /// Values that mean "no value" for this field only.
+    /// Values that mean "no value" for this field only (the same rule as the top-level ones).
     #[serde(default)]
     pub null_values: Vec<String>,
     /// Tickets shape: an instant earlier than the ticket's creation belongs to the next day
