@@ -67,9 +67,9 @@ pub fn write(
         };
         writeln!(
             out,
-            "{}: read as {how}, {:?} shape, local times in {}",
+            "{}: read as {how}, {} shape, local times in {}",
             sanitize(&input.file),
-            input.shape,
+            input.shape.as_str(),
             input.tz
         )?;
         let section = Section {

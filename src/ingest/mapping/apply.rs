@@ -147,7 +147,7 @@ impl Mapping {
                     None => Err(RowError::new(
                         RejectReason::BadNumber,
                         Some(&self.column_of(target)),
-                        format!("cannot parse {value:?} as a duration in {unit:?}"),
+                        format!("cannot parse {value:?} as a duration in {}", unit.as_str()),
                     )),
                 },
             },

@@ -153,8 +153,8 @@ impl Mapping {
         for (target_name, field_spec) in &spec.fields {
             let target = MappedField::parse(spec.shape, target_name).ok_or_else(|| {
                 error(format!(
-                    "unknown field '{target_name}' for shape {:?}; known: {}",
-                    spec.shape,
+                    "unknown field '{target_name}' for shape {}; known: {}",
+                    spec.shape.as_str(),
                     MappedField::names(spec.shape).join(", ")
                 ))
             })?;
@@ -214,8 +214,8 @@ impl Mapping {
         for required in mapping.required_targets() {
             if !mapping.maps(required) {
                 return Err(error(format!(
-                    "the {:?} shape needs the field '{}'",
-                    mapping.shape,
+                    "the {} shape needs the field '{}'",
+                    mapping.shape.as_str(),
                     required.name()
                 )));
             }
@@ -346,7 +346,9 @@ mod tests {
         );
         let missing = Mapping::from_toml("x", "[fields]\nticket_id = \"id\"").unwrap_err();
         assert!(
-            missing.to_string().contains("needs the field 'timestamp'"),
+            missing
+                .to_string()
+                .contains("the events shape needs the field 'timestamp'"),
             "{missing}"
         );
         let both = Mapping::from_toml(
@@ -355,6 +357,17 @@ mod tests {
         )
         .unwrap_err();
         assert!(both.to_string().contains("exactly one of"), "{both}");
+        let threads = Mapping::from_toml(
+            "x",
+            "shape = \"threads\"\n[fields]\nticket_id = \"id\"\ntimestamp = \"t\"",
+        )
+        .unwrap_err();
+        assert!(
+            threads
+                .to_string()
+                .contains("for shape threads; known: message_id"),
+            "the user's spelling: {threads}"
+        );
         let syntax = Mapping::from_toml("x", "[fields\n").unwrap_err();
         assert!(syntax.to_string().starts_with("mapping x:"));
     }
