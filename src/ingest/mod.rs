@@ -9,6 +9,7 @@ mod csv_input;
 pub mod event;
 mod json_input;
 mod json_page;
+mod json_span;
 mod json_stream;
 mod json_value;
 pub mod mapping;
@@ -70,6 +71,24 @@ pub struct Reject {
     pub error: RowError,
     /// The row as read (fields joined by the delimiter, or the JSON text).
     pub raw: String,
+    /// Where in `raw` the bad value is: one cell, or the cells a field joins; none when the
+    /// row as a whole is at fault (a row of the wrong width, text that is not JSON).
+    pub cells: Vec<Cell>,
+}
+
+/// A cell of a rejected row: its column as the input names it, and its bytes in the row's
+/// text (the value without the spaces around it; empty for an empty cell, at its place).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cell {
+    pub column: String,
+    pub bytes: std::ops::Range<usize>,
+}
+
+/// A row rendered for a reject: its text and the cells of the error's slots.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct RawRow {
+    pub text: String,
+    pub cells: Vec<Cell>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -486,14 +505,15 @@ impl<'a, S: Sink> Ingestor<'a, S> {
 
     /// Takes one row: valid rows become events or ticket records, invalid ones stop the run
     /// or are counted; rows a mapping excludes are counted, never fatal.
-    /// `raw` renders the row only when it is rejected.
+    /// `raw` renders the row, and finds the cells of the error's slots, only when it is
+    /// rejected.
     fn row(
         &mut self,
         mapping: &Mapping,
         location: impl FnOnce() -> Location,
         mapped: Result<MappedRow<'_>, RowError>,
         fingerprint: u64,
-        raw: impl FnOnce() -> String,
+        raw: impl FnOnce(&[usize]) -> RawRow,
     ) -> Result<(), IngestError> {
         self.stats.rows += 1;
         self.tick()?;
@@ -507,7 +527,11 @@ impl<'a, S: Sink> Ingestor<'a, S> {
                 self.exclude(&error);
                 Ok(())
             }
-            Err(error) => self.reject(location(), mapping.explain(error), raw()),
+            Err(error) => {
+                let error = mapping.explain(error);
+                let raw = raw(&error.slots);
+                self.reject(location(), error, raw)
+            }
         }
     }
 
@@ -623,7 +647,7 @@ impl<'a, S: Sink> Ingestor<'a, S> {
         &mut self,
         location: Location,
         error: RowError,
-        raw: String,
+        raw: RawRow,
     ) -> Result<(), IngestError> {
         if !self.options.skip_invalid {
             return Err(IngestError::InvalidRow { location, error });
@@ -646,7 +670,7 @@ impl<'a, S: Sink> Ingestor<'a, S> {
         &mut self,
         location: Location,
         error: RowError,
-        raw: String,
+        raw: RawRow,
     ) -> Result<(), IngestError> {
         self.stats.rows_rejected += 1;
         *self
@@ -657,7 +681,8 @@ impl<'a, S: Sink> Ingestor<'a, S> {
         let reject = Reject {
             location,
             error,
-            raw,
+            raw: raw.text,
+            cells: raw.cells,
         };
         self.sink
             .reject(&reject)

@@ -96,6 +96,9 @@ pub struct RowError {
     /// The column at fault, when one is.
     pub column: Option<String>,
     pub message: String,
+    /// The mapping's columns (by slot) that hold the bad value, so that the reader can point
+    /// at the cell; empty where no cell is at fault (a row of the wrong width).
+    pub slots: Vec<usize>,
 }
 
 impl RowError {
@@ -104,7 +107,14 @@ impl RowError {
             reason,
             column: column.map(str::to_owned),
             message: message.into(),
+            slots: Vec::new(),
         }
+    }
+
+    /// The same error, pointing at the cells of these slots of the mapping.
+    pub fn in_slots(mut self, slots: &[usize]) -> Self {
+        self.slots = slots.to_vec();
+        self
     }
 
     fn in_field(reason: RejectReason, field: Field, message: impl Into<String>) -> Self {

@@ -36,7 +36,8 @@ impl Mapping {
                     RejectReason::ExcludedByMapping,
                     Some(&self.columns[*slot]),
                     value,
-                ));
+                )
+                .in_slots(&[*slot]));
             }
         }
         let mut row = MappedRow {
@@ -100,6 +101,17 @@ impl Mapping {
             .unwrap_or_else(|| target.name().to_owned())
     }
 
+    /// An error in the value of `target`, naming its source column and pointing at its cells.
+    fn field_error(
+        &self,
+        target: MappedField,
+        reason: RejectReason,
+        message: impl Into<String>,
+    ) -> RowError {
+        RowError::new(reason, Some(&self.column_of(target)), message)
+            .in_slots(&self.slots_of(target))
+    }
+
     /// The value in canonical form; `None` for a placeholder date, which means "no date".
     fn convert<'r>(
         &self,
@@ -129,10 +141,10 @@ impl Mapping {
                 DurationUnit::Seconds => Ok(Some(value)),
                 unit => match duration_seconds(&value, unit) {
                     // Said in the column's own unit: 5256000000000000000000 minutes.
-                    Some(seconds) if seconds.abs() > crate::time::MAX_DURATION_SECONDS => {
-                        Err(RowError::new(
+                    Some(seconds) if seconds.abs() > crate::time::MAX_DURATION_SECONDS => Err(self
+                        .field_error(
+                            target,
                             RejectReason::OutOfRange,
-                            Some(&self.column_of(target)),
                             format!(
                                 "{value} {} is more than 100 years, the longest duration read",
                                 match unit {
@@ -141,12 +153,11 @@ impl Mapping {
                                     _ => "minutes",
                                 }
                             ),
-                        ))
-                    }
+                        )),
                     Some(seconds) => Ok(Some(Cow::Owned(seconds.to_string()))),
-                    None => Err(RowError::new(
+                    None => Err(self.field_error(
+                        target,
                         RejectReason::BadNumber,
-                        Some(&self.column_of(target)),
                         format!("cannot parse {value:?} as a duration in {}", unit.as_str()),
                     )),
                 },
@@ -169,9 +180,9 @@ impl Mapping {
             // Canonical timestamps are still accepted; anything else fails validation
             // with the formats named.
             None if crate::time::parse_timestamp(&value, chrono_tz::Tz::UTC).is_ok() => Ok(value),
-            None => Err(RowError::new(
+            None => Err(self.field_error(
+                target,
                 RejectReason::BadTimestamp,
-                Some(&self.column_of(target)),
                 format!(
                     "cannot parse {value:?} as a timestamp (expected {})",
                     field.formats.join(" or ")
@@ -187,9 +198,9 @@ impl Mapping {
         value: &str,
     ) -> Result<Option<Cow<'r, str>>, RowError> {
         if self.required_targets().contains(&target) {
-            return Err(RowError::new(
+            return Err(self.field_error(
+                target,
                 RejectReason::BadTimestamp,
-                Some(&self.column_of(target)),
                 format!("{value:?} is a placeholder for \"no date\", and this field is required"),
             ));
         }
@@ -543,5 +554,52 @@ mod tests {
             &["1", "2026-03-01T10:00:00Z", "nullx", "x"],
         );
         assert_eq!(kept.get(MappedField::Event(Field::Channel)), "nullx");
+    }
+
+    #[test]
+    fn errors_point_at_the_slots_of_their_cells() {
+        let mapping = mapping(
+            r#"
+            shape = "tickets"
+            [fields]
+            ticket_id = "id"
+            created_at = { columns = ["date", "time"], format = "%Y-%m-%d %H:%M" }
+            status = "state"
+            [derive.kind]
+            "*" = { channel = "phone" }
+            "#,
+        );
+        let slot = |name: &str| {
+            mapping
+                .columns
+                .iter()
+                .position(|c| c == name)
+                .expect("read")
+        };
+        let header = ["id", "date", "time", "state", "kind"];
+        let cells = ["1", "2026-03-01", "noon", "open", "x"];
+        let slots: Vec<Option<usize>> = mapping
+            .columns
+            .iter()
+            .map(|column| header.iter().position(|h| h == column))
+            .collect();
+        let error = mapping
+            .apply(|s| slots[s].and_then(|index| cells.get(index).copied()))
+            .unwrap_err();
+        assert_eq!(error.column.as_deref(), Some("date + time"));
+        assert_eq!(error.slots, [slot("date"), slot("time")]);
+        // A validation error names a canonical field: explain finds its column and cells.
+        let status = RowError::new(RejectReason::BadStatus, Some("status"), "bad");
+        let status = mapping.explain(status);
+        assert_eq!(status.column.as_deref(), Some("state"));
+        assert_eq!(status.slots, [slot("state")]);
+        let derived = mapping.explain(RowError::new(RejectReason::BadValue, Some("channel"), "x"));
+        assert_eq!(
+            derived.slots,
+            [slot("kind")],
+            "set by a derivation of that column"
+        );
+        let whole = mapping.explain(RowError::new(RejectReason::FieldCount, None, "x"));
+        assert!(whole.slots.is_empty());
     }
 }

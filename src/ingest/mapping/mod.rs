@@ -131,17 +131,31 @@ impl Mapping {
             .collect()
     }
 
-    /// Names the user's column in an error about a canonical field.
+    /// Names the user's column in an error about a canonical field, and points at its cells.
     pub fn explain(&self, mut error: RowError) -> RowError {
-        let source = error
+        let target = error
             .column
             .as_deref()
-            .and_then(|name| MappedField::parse(self.shape, name))
-            .and_then(|target| self.source_of(target));
-        if let Some(source) = source {
+            .and_then(|name| MappedField::parse(self.shape, name));
+        let Some(target) = target else {
+            return error;
+        };
+        if let Some(source) = self.source_of(target) {
             error.column = Some(source);
         }
+        if error.slots.is_empty() {
+            error.slots = self.slots_of(target);
+        }
         error
+    }
+
+    /// The slots of the first source of `target` (its column or columns, else the column a
+    /// derivation sets it from): where a bad value of it is to be found.
+    pub(crate) fn slots_of(&self, target: MappedField) -> Vec<usize> {
+        self.source_slots(target)
+            .next()
+            .map(<[usize]>::to_vec)
+            .unwrap_or_default()
     }
 
     /// What `inspect` shows: each mapped field and where it comes from, or that the input
