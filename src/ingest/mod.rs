@@ -1,9 +1,12 @@
-//! Ingest: inputs in any supported format become validated canonical events.
+//! Ingest: inputs in any supported format become validated events and ticket records.
 //!
-//! Readers (`csv_input`, `json_input`) turn each row into [`RowValues`]; [`Ingestor`] validates
-//! them, counts every row, and hands events to the caller's sink. Nothing here knows about
-//! tickets or KPIs.
+//! Readers (`csv_input` and `parallel_csv` over the one splitter in `records`, `json_input`)
+//! read each record through a [`Mapping`] into a [`mapping::MappedRow`]; `convert` validates it
+//! into an event, a message of a thread or a [`TicketRecord`]; [`Ingestor`] counts every row
+//! and hands what is valid to the caller's [`Sink`]. Nothing here knows about KPIs. The tour:
+//! docs/architecture-ingest.md.
 
+mod convert;
 pub mod coverage;
 mod csv_input;
 pub mod event;
@@ -39,8 +42,8 @@ pub use ticket_record::{DeskFigures, TicketRecord};
 
 use crate::symbols::Symbols;
 use crate::time::Instant;
-use mapping::{MappedField, MappedRow};
-use row::Field;
+use convert::{Converted, Record, convert};
+use mapping::MappedRow;
 
 /// Where a row came from: `file:line` (CSV, JSON Lines) or `file: record N` (JSON array).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -243,110 +246,6 @@ impl IngestOptions {
     fn max_record_bytes(&self) -> u64 {
         self.max_record_bytes.unwrap_or(DEFAULT_MAX_RECORD_BYTES)
     }
-}
-
-/// A valid row, converted to what its shape makes of it, with what it says beyond that.
-#[derive(Debug, Clone)]
-pub(crate) struct Converted<'r> {
-    record: Record<'r>,
-    notes: values::ValueNotes,
-}
-
-#[derive(Debug, Clone)]
-enum Record<'r> {
-    Event {
-        ticket_id: std::borrow::Cow<'r, str>,
-        event: Event,
-    },
-    Message {
-        id: String,
-        parent: Option<String>,
-        event: Event,
-    },
-    Ticket(Box<TicketRecord>),
-}
-
-impl Converted<'_> {
-    /// The same, owning its ticket id (to outlive the row it came from).
-    pub(crate) fn into_owned(self) -> Converted<'static> {
-        let record = match self.record {
-            Record::Event { ticket_id, event } => Record::Event {
-                ticket_id: std::borrow::Cow::Owned(ticket_id.into_owned()),
-                event,
-            },
-            Record::Message { id, parent, event } => Record::Message { id, parent, event },
-            Record::Ticket(record) => Record::Ticket(record),
-        };
-        Converted {
-            record,
-            notes: self.notes,
-        }
-    }
-
-    /// Rewrites interned values from a chunk's own table to the shared one.
-    fn remap(&mut self, map: &[crate::symbols::Sym]) {
-        let attributes = match &mut self.record {
-            Record::Event { event, .. } | Record::Message { event, .. } => &mut event.attributes,
-            Record::Ticket(record) => &mut record.attributes,
-        };
-        attributes.remap(map);
-    }
-}
-
-/// Validates a mapped row into what its shape makes of it. Pure, so chunks of a file can be
-/// converted on several threads.
-pub(crate) fn convert<'r>(
-    mapping: &Mapping,
-    row: &'r MappedRow<'_>,
-    fingerprint: u64,
-    source: u16,
-    rules: &RowRules,
-    symbols: &mut Symbols,
-) -> Result<Converted<'r>, RowError> {
-    let mut notes = row.notes.clone();
-    let unknown_status = mapping.unknown_status;
-    let record = match mapping.shape {
-        Shape::Events => {
-            let (ticket_id, mut event) = row::parse_row_noting(
-                &row.event_values(),
-                rules,
-                unknown_status,
-                symbols,
-                &mut notes,
-            )?;
-            event.fingerprint = fingerprint;
-            event.source = source;
-            Record::Event {
-                ticket_id: std::borrow::Cow::Borrowed(ticket_id),
-                event,
-            }
-        }
-        Shape::Threads => {
-            let mut values = row.event_values();
-            values.set(Field::TicketId, row.get(MappedField::MessageId));
-            let (id, mut event) =
-                row::parse_row_noting(&values, rules, unknown_status, symbols, &mut notes)?;
-            event.fingerprint = fingerprint;
-            event.source = source;
-            let parent = row.get(MappedField::ParentId);
-            Record::Message {
-                id: id.to_owned(),
-                parent: (!parent.is_empty()).then(|| parent.to_owned()),
-                event,
-            }
-        }
-        Shape::Tickets => {
-            let ticket = ticket_record::TicketRules {
-                order: row.order.as_deref(),
-                rollover: &mapping.rollover,
-                unknown_status,
-            };
-            Record::Ticket(Box::new(ticket_record::parse_ticket_row(
-                row, ticket, rules, symbols, &mut notes,
-            )?))
-        }
-    };
-    Ok(Converted { record, notes })
 }
 
 /// A message of the threads shape, held until every reply-to link is known.

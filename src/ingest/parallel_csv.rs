@@ -11,15 +11,14 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
+use super::convert::{Converted, convert};
 use super::csv_input::{
     Layout, chunk_reader, is_blank, line_of, map_record, next_chunk, read_header, read_record,
     render,
 };
 use super::records::{Chunk, Splitter};
 use super::row::{RejectReason, RowError, RowRules};
-use super::{
-    Converted, IngestError, Ingestor, Location, Position, RawRow, Sink, convert, fingerprint,
-};
+use super::{IngestError, Ingestor, Location, Position, RawRow, Sink, fingerprint};
 use crate::symbols::Symbols;
 
 /// Bytes a chunk aims for: big enough that per-chunk costs vanish, small enough that a few
