@@ -326,15 +326,21 @@ mod tests {
         Mapping::from_toml("test", text).expect("valid mapping")
     }
 
-    fn apply<'m>(mapping: &'m Mapping, header: &[&str], row: &'m [&'m str]) -> MappedRow<'m> {
+    fn try_apply<'m>(
+        mapping: &'m Mapping,
+        header: &[&str],
+        row: &'m [&'m str],
+    ) -> Result<MappedRow<'m>, RowError> {
         let slots: Vec<Option<usize>> = mapping
             .columns
             .iter()
             .map(|column| header.iter().position(|h| h.eq_ignore_ascii_case(column)))
             .collect();
-        mapping
-            .apply(|slot| slots[slot].and_then(|index| row.get(index).copied()))
-            .expect("maps")
+        mapping.apply(|slot| slots[slot].and_then(|index| row.get(index).copied()))
+    }
+
+    fn apply<'m>(mapping: &'m Mapping, header: &[&str], row: &'m [&'m str]) -> MappedRow<'m> {
+        try_apply(mapping, header, row).expect("maps")
     }
 
     #[test]
@@ -458,14 +464,7 @@ mod tests {
         assert_eq!(row.get(MappedField::ClosedAt), "");
         assert_eq!(row.notes.placeholder_dates, ["closed", "solved"]);
         let required = ["2", "1900-01-01 00:00", "", ""];
-        let slots: Vec<Option<usize>> = mapping
-            .columns
-            .iter()
-            .map(|column| header.iter().position(|h| h == column))
-            .collect();
-        let error = mapping
-            .apply(|slot| slots[slot].and_then(|index| required.get(index).copied()))
-            .unwrap_err();
+        let error = try_apply(&mapping, &header, &required).unwrap_err();
         assert_eq!(error.reason, RejectReason::BadTimestamp);
         assert!(error.message.contains("placeholder"), "{}", error.message);
         let canonical = Mapping::canonical();
@@ -578,14 +577,7 @@ mod tests {
         };
         let header = ["id", "date", "time", "state", "kind"];
         let cells = ["1", "2026-03-01", "noon", "open", "x"];
-        let slots: Vec<Option<usize>> = mapping
-            .columns
-            .iter()
-            .map(|column| header.iter().position(|h| h == column))
-            .collect();
-        let error = mapping
-            .apply(|s| slots[s].and_then(|index| cells.get(index).copied()))
-            .unwrap_err();
+        let error = try_apply(&mapping, &header, &cells).unwrap_err();
         assert_eq!(error.column.as_deref(), Some("date + time"));
         assert_eq!(error.slots, [slot("date"), slot("time")]);
         // A validation error names a canonical field: explain finds its column and cells.
