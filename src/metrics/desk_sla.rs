@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use super::rate::ratio;
 use super::{Accumulator, Context, Observed};
-use crate::ingest::mapping::Target;
+use crate::ingest::mapping::MappedField;
 
 #[derive(Debug, Clone, Default)]
 pub struct DeskSla {
@@ -77,10 +77,10 @@ impl Accumulator for DeskSla {
         let coverage = context.facts.coverage;
         DeskSlaReport {
             first_reply: coverage
-                .fed(Target::SlaFirstReplyMet)
+                .fed(MappedField::SlaFirstReplyMet)
                 .then(|| self.first_reply.finish()),
             resolution: coverage
-                .fed(Target::SlaResolutionMet)
+                .fed(MappedField::SlaResolutionMet)
                 .then(|| self.resolution.finish()),
         }
     }
