@@ -4,7 +4,7 @@
 //! read each record through a [`Mapping`] into a [`mapping::MappedRow`]; `convert` validates it
 //! into an event, a message of a thread or a [`TicketRecord`]; [`Ingestor`] counts every row
 //! and hands what is valid to the caller's [`Sink`]. Nothing here knows about KPIs. The tour:
-//! docs/architecture-ingest.md.
+//! docs/architecture.md (Ingest).
 
 mod convert;
 pub mod coverage;
