@@ -173,9 +173,13 @@ fn format_help(format: Format) -> Option<&'static str> {
     })
 }
 
-/// `tickets` and `sla` write lists and tables; the HTML page is the report's alone.
+/// `tickets` and `sla` write lists and tables; the HTML page is the report's alone, Parquet
+/// the tickets list's.
 fn tabular_format_help(format: TabularFormat) -> Option<&'static str> {
-    format_help(format.into())
+    match format.report_format() {
+        Some(format) => format_help(format),
+        None => Some("Apache Parquet with typed columns (tickets only), for Spark, Trino or DuckDB"),
+    }
 }
 
 fn period_help(period: Period) -> Option<&'static str> {
@@ -190,13 +194,14 @@ fn input_format_help(format: InputFormat) -> Option<&'static str> {
         InputFormat::Csv => None,
         InputFormat::Json => Some("A JSON array of objects"),
         InputFormat::Jsonl => Some("One JSON object per line (also called NDJSON)"),
+        InputFormat::Parquet => Some("Apache Parquet (detected by its magic bytes)"),
     }
 }
 
 #[derive(Debug, Args)]
 pub struct InputArgs {
-    /// Export files: CSV/TSV, JSON array or JSON Lines, optionally gzipped; `-` reads
-    /// standard input. Several files are one export.
+    /// Export files: CSV/TSV, JSON array, JSON Lines or Parquet, optionally gzipped; `-`
+    /// reads standard input. Several files are one export.
     #[arg(required = true, value_name = "FILE")]
     pub inputs: Vec<PathBuf>,
 

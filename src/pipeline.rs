@@ -236,6 +236,13 @@ impl Analysis {
         let folded = TicketFold::new(config.by.clone(), periods)
             .fold(&self.tickets, &context, config.ingest.threads)
             .finish(&context, &self.tickets);
+        self.kpis_of(folded)
+    }
+
+    /// The KPIs from the finished fold of this analysis's tickets, with what reading the rows
+    /// found: also how an engine that folds the tickets elsewhere (the DataFusion crate)
+    /// assembles them.
+    pub fn kpis_of(&self, folded: crate::metrics::fold::Folded) -> Kpis {
         let rows = RowFindings {
             rows_rejected: self.stats.rows_rejected,
             duplicate_events: self.duplicate_events,

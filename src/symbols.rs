@@ -9,7 +9,14 @@ use std::sync::Arc;
 use rustc_hash::FxHashMap;
 
 /// An interned value; `Sym::NONE` is the empty value.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+///
+/// Its serde form is the bare index: meaningful only with the table it came from, so whatever
+/// carries symbols elsewhere carries that table's [`Symbols::names`] too, and the receiver
+/// re-interns them ([`Symbols::absorb_names`]) and remaps.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, serde::Serialize, serde::Deserialize,
+)]
+#[serde(transparent)]
 pub struct Sym(u32);
 
 impl Sym {
@@ -21,6 +28,12 @@ impl Sym {
 
     pub fn index(self) -> usize {
         self.0 as usize
+    }
+
+    /// This symbol read through `map` (old index -> new symbol), as [`Symbols::absorb`] and
+    /// [`Symbols::absorb_names`] give it; itself if the map does not reach it.
+    pub fn remapped(self, map: &[Sym]) -> Sym {
+        map.get(self.index()).copied().unwrap_or(self)
     }
 
     /// `Some(self)` unless empty: "last non-empty value" rules read naturally with it.
@@ -122,6 +135,18 @@ impl Symbols {
         other.names.iter().map(|name| self.intern(name)).collect()
     }
 
+    /// Every symbol's text, by index (the first is the empty value's): what another table
+    /// needs to read this one's symbols ([`Symbols::absorb_names`]).
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        self.names.iter().map(|name| &**name)
+    }
+
+    /// For each name of another table (by index, as [`Symbols::names`] lists them), its
+    /// symbol here, interning what is new.
+    pub fn absorb_names<'n>(&mut self, names: impl IntoIterator<Item = &'n str>) -> Vec<Sym> {
+        names.into_iter().map(|name| self.intern(name)).collect()
+    }
+
     pub fn lookup(&self, raw: &str) -> Option<Sym> {
         let trimmed = raw.trim();
         if trimmed.is_empty() {
@@ -194,6 +219,19 @@ mod tests {
             symbols.estimated_bytes() >= 1 << 20,
             "one huge value counts"
         );
+    }
+
+    #[test]
+    fn names_read_into_another_table_give_the_same_values() {
+        let mut theirs = Symbols::default();
+        let (chat, email) = (theirs.intern("Chat"), theirs.intern("email"));
+        let mut mine = Symbols::default();
+        let phone = mine.intern("phone");
+        let map = mine.absorb_names(theirs.names());
+        assert_eq!(map[0], Sym::NONE, "the empty value stays empty");
+        assert_eq!(mine.name(map[chat.index()]), "chat");
+        assert_eq!(mine.name(map[email.index()]), "email");
+        assert_eq!(mine.lookup("phone"), Some(phone), "what was there stays");
     }
 
     #[test]

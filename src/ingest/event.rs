@@ -27,7 +27,7 @@ named_enum! {
 }
 
 named_enum! {
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
     #[serde(rename_all = "snake_case")]
     pub enum Status {
         New = "new",
@@ -47,7 +47,7 @@ impl Status {
 }
 
 /// Free-text attributes of an event, interned.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Attributes {
     pub channel: Sym,
     pub agent: Sym,

@@ -18,6 +18,8 @@ mod json_value;
 pub mod mapping;
 pub mod names;
 mod parallel_csv;
+#[cfg(feature = "parquet")]
+mod parquet_input;
 pub mod presets;
 mod records;
 pub mod row;
@@ -339,6 +341,18 @@ impl<'a, S: Sink> Ingestor<'a, S> {
             }
             InputFormat::Json => json_input::read_array(self, &name, reader),
             InputFormat::Jsonl => json_input::read_lines(self, &name, reader),
+            #[cfg(feature = "parquet")]
+            InputFormat::Parquet => parquet_input::read(self, &name, reader),
+            #[cfg(not(feature = "parquet"))]
+            InputFormat::Parquet => Err(IngestError::Malformed {
+                location: Location {
+                    file: name.clone(),
+                    position: Position::Record(0),
+                },
+                message: "a Parquet file, and this ticketkpi was built without Parquet \
+                          (cargo feature `parquet`)"
+                    .to_owned(),
+            }),
         }
     }
 

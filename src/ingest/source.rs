@@ -14,6 +14,8 @@ use crate::progress::Progress;
 const BUFFER_SIZE: usize = 256 * 1024;
 const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
 const UTF8_BOM: [u8; 3] = [0xef, 0xbb, 0xbf];
+/// What a Parquet file starts (and ends) with.
+pub const PARQUET_MAGIC: &[u8; 4] = b"PAR1";
 
 /// An input named on the command line; `-` is standard input.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -127,10 +129,17 @@ pub enum InputFormat {
     Json,
     /// One JSON object per line (also called NDJSON).
     Jsonl,
+    /// Apache Parquet (`PAR1`), its typed cells read as text (see `ingest::parquet_input`).
+    Parquet,
 }
 
 impl Named for InputFormat {
-    const ALL: &'static [InputFormat] = &[InputFormat::Csv, InputFormat::Json, InputFormat::Jsonl];
+    const ALL: &'static [InputFormat] = &[
+        InputFormat::Csv,
+        InputFormat::Json,
+        InputFormat::Jsonl,
+        InputFormat::Parquet,
+    ];
     const WHAT: &'static str = "input format";
 
     fn as_str(self) -> &'static str {
@@ -138,6 +147,7 @@ impl Named for InputFormat {
             InputFormat::Csv => "csv",
             InputFormat::Json => "json",
             InputFormat::Jsonl => "jsonl",
+            InputFormat::Parquet => "parquet",
         }
     }
 }
@@ -151,8 +161,8 @@ impl std::str::FromStr for InputFormat {
 }
 
 /// Chooses the format: `--input-format`, else the extension for CSV, else the content
-/// (`[` opens a JSON array, `{` a JSON Lines file; anything else is CSV). `.json` files are
-/// sniffed too, because many "JSON exports" are really JSON Lines.
+/// (Parquet's magic bytes `PAR1`; `[` opens a JSON array, `{` a JSON Lines file; anything else
+/// is CSV). `.json` files are sniffed too, because many "JSON exports" are really JSON Lines.
 pub fn detect_format(
     source: &Source,
     forced: Option<InputFormat>,
@@ -168,6 +178,9 @@ pub fn detect_format(
         return Ok(InputFormat::Csv);
     }
     let head = reader.fill_buf()?;
+    if head.starts_with(PARQUET_MAGIC) {
+        return Ok(InputFormat::Parquet);
+    }
     Ok(match head.iter().find(|b| !b.is_ascii_whitespace()) {
         Some(b'[') => InputFormat::Json,
         Some(b'{') => InputFormat::Jsonl,
@@ -265,6 +278,10 @@ mod tests {
         assert_eq!(detect("  [{\"a\":1}]"), InputFormat::Json);
         assert_eq!(detect("{\"a\":1}\n"), InputFormat::Jsonl);
         assert_eq!(detect("ticket_id,timestamp\n"), InputFormat::Csv);
+        assert_eq!(detect("PAR1\x15\x04"), InputFormat::Parquet, "by its magic bytes");
+        let named = Source::Path(PathBuf::from("events.csv"));
+        let parquet = detect_format(&named, None, &mut Cursor::new(b"PAR1".to_vec())).unwrap();
+        assert_eq!(parquet, InputFormat::Csv, "an extension that names CSV wins");
         let csv_file = Source::Path(PathBuf::from("export.CSV.gz"));
         let forced = detect_format(&csv_file, None, &mut Cursor::new(b"[".to_vec())).unwrap();
         assert_eq!(forced, InputFormat::Csv, "the extension names CSV");

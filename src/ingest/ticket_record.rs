@@ -12,7 +12,7 @@ use crate::time::{
 
 /// What a ticket-level export says about one ticket. Durations given instead of timestamps
 /// are turned into timestamps from `created_at` (help desks measure them from creation).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TicketRecord {
     pub id: String,
     pub created_at: Instant,
@@ -36,7 +36,7 @@ pub struct TicketRecord {
 /// What the help desk itself measured, as its export says: used where the export has no
 /// timestamps to measure from (business-hours durations only) and reported beside our own
 /// figures (SLA verdicts), never instead of them.
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DeskFigures {
     pub first_reply_business_seconds: Option<f64>,
     pub first_resolution_business_seconds: Option<f64>,

@@ -26,7 +26,7 @@ pub fn age_bucket(age_seconds: f64) -> usize {
         .unwrap_or(AGE_BUCKETS.len() - 1)
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct Backlog {
     by_age: [u64; AGE_BUCKETS.len()],
 }

@@ -16,7 +16,7 @@ use super::{Accumulator, Context, KpiAccumulator, KpiBlock, Observed};
 use crate::model::Ticket;
 
 /// Every accumulator of a report, fed together.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct TicketFold {
     quality: Quality,
     durations: Durations,
@@ -50,7 +50,8 @@ impl TicketFold {
         }
     }
 
-    fn observe(&mut self, ticket: &Ticket, context: &Context<'_>) {
+    /// One ticket, observed by every accumulator.
+    pub fn observe(&mut self, ticket: &Ticket, context: &Context<'_>) {
         let observed = Observed::new(ticket, context);
         self.quality.observe(&observed, context);
         self.durations.observe(&observed, context);
@@ -61,7 +62,8 @@ impl TicketFold {
         }
     }
 
-    fn merge(mut self, other: TicketFold) -> TicketFold {
+    /// The fold of other tickets joined to this one (see [`Accumulator::merge`]).
+    pub fn merge(mut self, other: TicketFold) -> TicketFold {
         self.quality.merge(other.quality);
         self.durations.merge(other.durations);
         self.overall.merge(other.overall);
@@ -70,6 +72,17 @@ impl TicketFold {
             mine.merge(theirs);
         }
         self
+    }
+
+    /// Rewrites its symbols through `map` (old index -> new symbol): how a fold made with
+    /// another symbol table (another partition of the DataFusion engine) joins this one's.
+    pub fn remap_symbols(&mut self, map: &[crate::symbols::Sym]) {
+        self.quality.remap_symbols(map);
+        self.overall.remap_symbols(map);
+        self.groups.remap_symbols(map);
+        if let Some(periods) = self.periods.as_mut() {
+            periods.remap_symbols(map);
+        }
     }
 
     /// Folds `tickets` on `threads` threads (1: on this one), from `self` as it is (empty).
@@ -143,7 +156,7 @@ fn creation_runs(tickets: &[Ticket], runs: usize) -> Vec<Vec<&Ticket>> {
 }
 
 /// The plausible first response and resolution times themselves, for the histograms.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 struct Durations {
     first_response: Vec<f64>,
     resolution: Vec<f64>,
@@ -180,6 +193,7 @@ mod tests {
     use crate::metrics::sla::SlaPolicies;
     use crate::metrics::tests::{context, row_facts};
     use crate::model::tests::build;
+    use crate::symbols::Symbols;
     use crate::time::Period;
     use chrono_tz::Tz;
 
@@ -276,6 +290,41 @@ mod tests {
                 assert_eq!(many, one, "{threads} threads");
             }
         });
+    }
+
+    #[test]
+    fn folds_made_with_other_symbol_tables_merge_once_remapped() {
+        // Two halves read apart, as two partitions of the engine read them: each interns its
+        // own labels, so the same channel has another symbol in each.
+        let rows = rows(90);
+        let (first, second): (Vec<&str>, Vec<&str>) = rows
+            .iter()
+            .map(String::as_str)
+            .partition(|row| row.split_once(' ').is_some_and(|(id, _)| id.len() < 3));
+        let as_of = Some(30 * 1440);
+        let (tickets_a, symbols_a, at) = build(&first, as_of);
+        let (tickets_b, symbols_b, _) = build(&second, as_of);
+        let (all, symbols_all, _) = build(&rows.iter().map(String::as_str).collect::<Vec<_>>(), as_of);
+        let (policies, coverage) = (SlaPolicies::default(), Coverage::full());
+        let facts = row_facts(&all);
+        let fold_with = |tickets: &[Ticket], symbols: &Symbols| {
+            let context = context(at, true, &policies, symbols, &coverage, &facts);
+            let periods = Periods::new(Period::Week, Tz::UTC);
+            TicketFold::new(vec![Dimension::Channel, Dimension::Priority], Some(periods))
+                .fold(tickets, &context, 1)
+        };
+        let mut merged_symbols = symbols_a.clone();
+        let map = merged_symbols.absorb_names(symbols_b.names());
+        let mut second_fold = fold_with(&tickets_b, &symbols_b);
+        second_fold.remap_symbols(&map);
+        let merged = fold_with(&tickets_a, &symbols_a).merge(second_fold);
+        // Periods need the tickets for their backlogs: the same tickets either way.
+        let finish = |fold: TicketFold, symbols: &Symbols| {
+            fold.finish(&context(at, true, &policies, symbols, &coverage, &facts), &all)
+        };
+        let whole = finish(fold_with(&all, &symbols_all), &symbols_all);
+        assert!(whole.groups.len() > 3);
+        assert_eq!(finish(merged, &merged_symbols), whole);
     }
 
     #[test]

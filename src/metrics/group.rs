@@ -11,7 +11,7 @@ use crate::names::{self, Named, UnknownName};
 use crate::symbols::Sym;
 
 /// A ticket attribute to group by.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
 pub enum Dimension {
     Channel,
     Agent,
@@ -63,7 +63,7 @@ impl Dimension {
 
 /// Tickets grouped by the combination of one or more dimensions (`--by a --by b` groups by
 /// the pair, like SQL's GROUP BY a, b).
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct Breakdown {
     dimensions: Vec<Dimension>,
     groups: HashMap<Vec<Sym>, KpiAccumulator>,
@@ -89,6 +89,24 @@ impl Breakdown {
         Breakdown {
             dimensions,
             groups: HashMap::new(),
+        }
+    }
+
+    /// Rewrites its symbols through `map` (old index -> new symbol): how a state built with
+    /// another symbol table (another partition of the DataFusion engine) joins this one's.
+    pub fn remap_symbols(&mut self, map: &[Sym]) {
+        let groups = std::mem::take(&mut self.groups);
+        for (key, mut accumulator) in groups {
+            accumulator.remap_symbols(map);
+            let key: Vec<Sym> = key.iter().map(|sym| sym.remapped(map)).collect();
+            // Distinct values stay distinct under a remap, so keys never collide; merging
+            // anyway keeps that true by construction.
+            match self.groups.get_mut(&key) {
+                Some(mine) => mine.merge(accumulator),
+                None => {
+                    self.groups.insert(key, accumulator);
+                }
+            }
         }
     }
 }

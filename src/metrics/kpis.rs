@@ -16,7 +16,7 @@ use super::surveys::{Csat, Nps, Surveys};
 use super::volume::{Redirects, SentimentChange, Volume, VolumeReport};
 use super::{Accumulator, Context, Observed};
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct KpiAccumulator {
     volume: Volume,
     responses: Responses,
@@ -67,6 +67,15 @@ pub struct Interactions {
     /// Mean replies per ticket solved at as_of; null without status.
     pub replies_per_solved_ticket: Option<f64>,
     pub customer_messages_per_ticket: Option<f64>,
+}
+
+impl KpiAccumulator {
+    /// Rewrites its symbols through `map` (old index -> new symbol): how a state built with
+    /// another symbol table (another partition of the DataFusion engine) joins this one's.
+    pub fn remap_symbols(&mut self, map: &[crate::symbols::Sym]) {
+        // Volume's channel share is the only figure keyed by a symbol.
+        self.volume.remap_symbols(map);
+    }
 }
 
 impl Accumulator for KpiAccumulator {

@@ -74,7 +74,7 @@ pub fn check_period_count(
 
 /// Which part of time the input covers: from `--since` (else the first ticket's creation) to
 /// `--until` or `as_of`, whichever is earlier. A period wholly inside it is complete.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Copy, Default, serde::Serialize, serde::Deserialize)]
 struct Window {
     since: Option<Instant>,
     until: Option<Instant>,
@@ -91,7 +91,7 @@ impl Window {
 }
 
 /// Tickets bucketed by the calendar period of their creation, in the report's time zone.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Periods {
     period: Period,
     tz: Tz,
@@ -136,6 +136,14 @@ impl Periods {
             window: Window::default(),
             buckets: BTreeMap::new(),
             first_ticket: None,
+        }
+    }
+
+    /// Rewrites its symbols through `map` (old index -> new symbol): how a state built with
+    /// another symbol table (another partition of the DataFusion engine) joins this one's.
+    pub fn remap_symbols(&mut self, map: &[crate::symbols::Sym]) {
+        for (_, accumulator) in self.buckets.values_mut() {
+            accumulator.remap_symbols(map);
         }
     }
 

@@ -16,7 +16,7 @@ pub fn is_plausible(seconds: f64) -> bool {
     seconds >= 0.0
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct Quality {
     negative_first_response: u64,
     negative_resolution: u64,
@@ -159,6 +159,15 @@ impl Accumulator for Quality {
 }
 
 impl Quality {
+    /// Rewrites its symbols through `map` (old index -> new symbol): how a state built with
+    /// another symbol table (another partition of the DataFusion engine) joins this one's.
+    pub fn remap_symbols(&mut self, map: &[Sym]) {
+        let priorities = std::mem::take(&mut self.priorities);
+        for (priority, tickets) in priorities {
+            *self.priorities.entry(priority.remapped(map)).or_default() += tickets;
+        }
+    }
+
     /// The contract reads an empty or unknown priority as normal; a value the SLA policies
     /// name is known to them.
     fn unknown_priorities(&self, context: &Context<'_>) -> BTreeMap<String, u64> {

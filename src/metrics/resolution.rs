@@ -9,7 +9,7 @@ use super::rate::ratio;
 use super::{Accumulator, Context, Observed};
 use crate::model::Ticket;
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct Resolution {
     resolution_time: Distribution,
     resolution_time_business: Distribution,

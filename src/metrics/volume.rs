@@ -11,7 +11,7 @@ use super::{Accumulator, Context, Observed};
 use crate::model::Direction;
 use crate::symbols::Sym;
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct Volume {
     tickets: u64,
     inbound: u64,
@@ -60,6 +60,17 @@ pub struct VolumeKpis {
     pub customer_messages_per_ticket: Option<f64>,
     pub redirects: Redirects,
     pub sentiment: SentimentChange,
+}
+
+impl Volume {
+    /// Rewrites its symbols through `map` (old index -> new symbol): how a state built with
+    /// another symbol table (another partition of the DataFusion engine) joins this one's.
+    pub fn remap_symbols(&mut self, map: &[Sym]) {
+        let by_channel = std::mem::take(&mut self.by_channel);
+        for (channel, count) in by_channel {
+            *self.by_channel.entry(channel.remapped(map)).or_default() += count;
+        }
+    }
 }
 
 impl Accumulator for Volume {

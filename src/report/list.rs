@@ -27,5 +27,9 @@ pub(crate) fn write<T: Serialize + ?Sized>(
         // The command line offers HTML for `report` only (see cli::tabular_formats).
         TabularFormat::Table => table::write_section(&view(), style, out),
         TabularFormat::Markdown => markdown::write_section(&view(), out),
+        // Typed columns need the list's own schema: `tickets` writes it before coming here.
+        TabularFormat::Parquet => Err(io::Error::other(
+            "Parquet is written for the tickets list only (ticketkpi tickets --format parquet)",
+        )),
     }
 }

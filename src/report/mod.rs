@@ -7,6 +7,8 @@ pub mod inspect;
 pub mod json;
 mod list;
 pub mod markdown;
+#[cfg(feature = "parquet")]
+pub mod parquet;
 pub mod sla;
 pub mod table;
 pub mod text;
@@ -249,13 +251,16 @@ pub enum Format {
     Html,
 }
 
-/// What lists and tables (`tickets`, `sla`) are written as: every format but the HTML page.
+/// What lists and tables (`tickets`, `sla`) are written as: every format but the HTML page,
+/// and Parquet for the `tickets` list.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TabularFormat {
     Table,
     Json,
     Csv,
     Markdown,
+    /// Apache Parquet with typed columns: the `tickets` list only (see `report::parquet`).
+    Parquet,
 }
 
 impl Named for Format {
@@ -285,21 +290,27 @@ impl Named for TabularFormat {
         TabularFormat::Json,
         TabularFormat::Csv,
         TabularFormat::Markdown,
+        TabularFormat::Parquet,
     ];
     const WHAT: &'static str = "tabular format";
 
     fn as_str(self) -> &'static str {
-        Format::from(self).as_str()
+        match self.report_format() {
+            Some(format) => format.as_str(),
+            None => "parquet",
+        }
     }
 }
 
-impl From<TabularFormat> for Format {
-    fn from(format: TabularFormat) -> Format {
-        match format {
-            TabularFormat::Table => Format::Table,
-            TabularFormat::Json => Format::Json,
-            TabularFormat::Csv => Format::Csv,
-            TabularFormat::Markdown => Format::Markdown,
+impl TabularFormat {
+    /// The report's format of the same name; Parquet is the `tickets` list's alone.
+    pub fn report_format(self) -> Option<Format> {
+        match self {
+            TabularFormat::Table => Some(Format::Table),
+            TabularFormat::Json => Some(Format::Json),
+            TabularFormat::Csv => Some(Format::Csv),
+            TabularFormat::Markdown => Some(Format::Markdown),
+            TabularFormat::Parquet => None,
         }
     }
 }

@@ -108,6 +108,16 @@ pub fn write(
     style: Style,
     out: &mut dyn Write,
 ) -> io::Result<()> {
+    #[cfg(feature = "parquet")]
+    if format == TabularFormat::Parquet {
+        return super::parquet::write_tickets(rows, out);
+    }
+    #[cfg(not(feature = "parquet"))]
+    if format == TabularFormat::Parquet {
+        return Err(io::Error::other(
+            "this ticketkpi was built without Parquet (cargo feature `parquet`)",
+        ));
+    }
     let csv = |out: &mut dyn Write| write_csv(rows, out);
     super::list::write(rows, || summary(rows), csv, format, style, out)
 }

@@ -118,6 +118,23 @@ fn event_kind(field: Field) -> ValueKind {
     }
 }
 
+/// By name: the names are distinct over all shapes (a test says so).
+impl serde::Serialize for MappedField {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.name())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for MappedField {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let name = String::deserialize(deserializer)?;
+        MappedField::all()
+            .into_iter()
+            .find(|field| field.name() == name)
+            .ok_or_else(|| serde::de::Error::custom(format!("no mapping field is named {name}")))
+    }
+}
+
 impl MappedField {
     /// Every target of every shape.
     pub fn all() -> Vec<MappedField> {
@@ -200,5 +217,18 @@ mod tests {
             Some(MappedField::Event(Field::Timestamp))
         );
         assert_eq!(MappedField::parse(Shape::Tickets, "event"), None);
+    }
+
+    #[test]
+    fn names_are_distinct_over_all_shapes_so_serde_can_use_them() {
+        let all = MappedField::all();
+        let mut names: Vec<&str> = all.iter().map(|field| field.name()).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), all.len());
+        for field in all {
+            let json = serde_json::to_string(&field).unwrap();
+            assert_eq!(serde_json::from_str::<MappedField>(&json).unwrap(), field);
+        }
     }
 }

@@ -1,0 +1,1 @@
+//! ticketkpi on DataFusion.
