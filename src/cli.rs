@@ -49,6 +49,9 @@ pub enum Command {
     /// time range, which KPIs it can feed and why not, and its first bad rows.
     #[command(after_help = EXIT_CODES)]
     Inspect(InspectArgs),
+    /// Print the JSON Schema (draft 2020-12) of `report --format json`, the contract for
+    /// scripts (compatibility rule: docs/json-schema.md).
+    Schema,
 }
 
 #[derive(Debug, Args)]

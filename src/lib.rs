@@ -19,6 +19,7 @@ pub mod pipeline;
 pub mod progress;
 pub mod report;
 pub mod schedule;
+pub mod schema;
 pub mod symbols;
 pub mod time;
 

@@ -4,6 +4,7 @@
 mod init;
 mod inspect;
 mod report;
+mod schema;
 mod sla;
 mod tickets;
 
@@ -22,6 +23,7 @@ pub fn run(cli: &Cli) -> anyhow::Result<()> {
         Command::Init(args) => init::run(args),
         Command::Sla(args) => sla::run(args),
         Command::Inspect(args) => inspect::run(args),
+        Command::Schema => schema::run(),
     }
 }
 
