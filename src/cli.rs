@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::str::FromStr;
 
 use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::ingest::InputFormat;
 use crate::metrics::group::Dimension;
@@ -30,6 +30,30 @@ A closed output pipe (e.g. `| head`) ends the run quietly with 0.";
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+
+    /// Style standard output (bold headings): `auto` on a terminal only, unless NO_COLOR is
+    /// set (never) or else CLICOLOR_FORCE is set (always); `always` and `never` override both.
+    /// Files written with --output are never styled.
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+}
+
+/// `--color`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+/// The shells `ticketkpi completions` writes a script for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Shell {
+    Bash,
+    Zsh,
+    Fish,
+    #[value(name = "powershell")]
+    PowerShell,
 }
 
 #[derive(Debug, Subcommand)]
@@ -52,6 +76,24 @@ pub enum Command {
     /// Print the JSON Schema (draft 2020-12) of `report --format json`, the contract for
     /// scripts (compatibility rule: docs/json-schema.md).
     Schema,
+    /// Print a completion script for SHELL, generated from these definitions (see README.md:
+    /// Shell completions and man pages).
+    Completions(CompletionsArgs),
+    /// Print the man page (roff) of ticketkpi, or of one of its commands.
+    Man(ManArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    #[arg(value_enum)]
+    pub shell: Shell,
+}
+
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// The command whose page to print (ticketkpi-COMMAND(1)); default: ticketkpi(1).
+    #[arg(value_name = "COMMAND")]
+    pub command: Option<String>,
 }
 
 #[derive(Debug, Args)]

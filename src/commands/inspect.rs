@@ -9,7 +9,7 @@ use crate::report::inspect::{self, InspectedInput, Inspection, RejectedRow};
 use crate::report::named_reasons;
 use crate::time::format_rfc3339;
 
-pub fn run(args: &InspectArgs) -> anyhow::Result<()> {
+pub fn run(args: &InspectArgs, console: super::Console) -> anyhow::Result<()> {
     // The inspection goes to standard output: `inspect` has no --output.
     let Options {
         analysis: mut options,
@@ -52,7 +52,7 @@ pub fn run(args: &InspectArgs) -> anyhow::Result<()> {
             })
             .collect(),
     };
-    super::write(&output, |out, style| {
+    super::write(console, &output, |out, style| {
         inspect::write(&inspection, args.json, style, out)
     })?;
     analysis.commit_rejects()

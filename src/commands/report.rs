@@ -7,7 +7,7 @@ use crate::options::Options;
 use crate::pipeline;
 use crate::report::{self, Report};
 
-pub fn run(args: &ReportArgs) -> anyhow::Result<()> {
+pub fn run(args: &ReportArgs, console: super::Console) -> anyhow::Result<()> {
     // The default report: overall plus the by-channel breakdown.
     let by = if args.by.is_empty() {
         vec![Dimension::Channel]
@@ -29,7 +29,7 @@ pub fn run(args: &ReportArgs) -> anyhow::Result<()> {
     }
     let kpis = analysis.kpis(&options);
     let report = Report::new(&analysis, kpis, &options);
-    super::write(&output, |out, style| {
+    super::write(console, &output, |out, style| {
         report::write_report(&report, args.format, style, out)
     })?;
     analysis.commit_rejects()?;

@@ -8,7 +8,7 @@ use crate::pipeline::{self, Analysis};
 use crate::report::sla::{Breach, write_attainment, write_breaches};
 use crate::time::format_rfc3339;
 
-pub fn run(args: &SlaArgs) -> anyhow::Result<()> {
+pub fn run(args: &SlaArgs, console: super::Console) -> anyhow::Result<()> {
     let Options {
         analysis: options,
         output,
@@ -16,12 +16,12 @@ pub fn run(args: &SlaArgs) -> anyhow::Result<()> {
     let mut analysis = pipeline::analyse(&options)?;
     if args.breaches {
         let list = breaches(&analysis, &options);
-        super::write(&output, |out, style| {
+        super::write(console, &output, |out, style| {
             write_breaches(&list, args.format, style, out)
         })?;
     } else {
         let kpis = analysis.kpis(&options);
-        super::write(&output, |out, style| {
+        super::write(console, &output, |out, style| {
             write_attainment(&kpis.overall.sla, args.format, style, out)
         })?;
     }
