@@ -24,9 +24,14 @@ Exit codes:
 A closed output pipe (e.g. `| head`) ends the run quietly with 0.";
 
 /// Customer-support KPIs from help desk exports: first response time, FCR, AHT, CSAT,
-/// backlog, SLA attainment and more, with written-down definitions (docs/metrics.md).
+/// backlog, SLA attainment and more, with written-down definitions (`ticketkpi help metrics`).
 #[derive(Debug, Parser)]
-#[command(name = "ticketkpi", version, after_help = EXIT_CODES)]
+#[command(
+    name = "ticketkpi",
+    version,
+    after_help = EXIT_CODES,
+    disable_help_subcommand = true
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -74,13 +79,23 @@ pub enum Command {
     #[command(after_help = EXIT_CODES)]
     Inspect(InspectArgs),
     /// Print the JSON Schema (draft 2020-12) of `report --format json`, the contract for
-    /// scripts (compatibility rule: docs/json-schema.md).
+    /// scripts (compatibility rule: `ticketkpi help json`).
     Schema,
-    /// Print a completion script for SHELL, generated from these definitions (see README.md:
-    /// Shell completions and man pages).
+    /// Print the help of a command, or a built-in page: metrics (the KPI definitions),
+    /// config (ticketkpi.toml), mappings (reading any export), json (the JSON report).
+    Help(HelpArgs),
+    /// Print a completion script for SHELL, generated from these definitions.
     Completions(CompletionsArgs),
     /// Print the man page (roff) of ticketkpi, or of one of its commands.
     Man(ManArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct HelpArgs {
+    /// A command (report, tickets, ...) or a page (metrics, config, mappings, json); none:
+    /// this help and the list of pages.
+    #[arg(value_name = "TOPIC")]
+    pub topic: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -211,7 +226,7 @@ fn no_help<T>(_: T) -> Option<&'static str> {
 fn format_help(format: Format) -> Option<&'static str> {
     Some(match format {
         Format::Table => "Readable tables for a terminal",
-        Format::Json => "The versioned JSON schema (docs/json-schema.md)",
+        Format::Json => "The versioned JSON schema (`ticketkpi help json`, `ticketkpi schema`)",
         Format::Csv => "Tidy rows: one per group and metric",
         Format::Markdown => "Markdown tables, for issues and wikis",
         Format::Html => "One self-contained HTML page with charts (report only), to share or print",
@@ -252,7 +267,7 @@ pub struct InputArgs {
     pub preset: Option<String>,
 
     /// Read the inputs with the column mapping in FILE (TOML: a mapping, or a ticketkpi.toml
-    /// with a [mapping] table). See docs/mappings.md.
+    /// with a [mapping] table). See `ticketkpi help mappings`.
     #[arg(long, value_name = "FILE", conflicts_with = "preset")]
     pub mapping: Option<PathBuf>,
 
@@ -270,7 +285,7 @@ pub struct InputArgs {
     pub tz: Option<String>,
 
     /// The config file (business hours, SLA policies, aliases, mapping). Default:
-    /// ticketkpi.toml in the working directory, if there is one. See docs/config.md.
+    /// ticketkpi.toml in the working directory, if there is one. See `ticketkpi help config`.
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
 

@@ -2,6 +2,7 @@
 //! write the result. The rules they apply live below them (ingest, metrics, report).
 
 mod completions;
+mod help;
 mod init;
 mod inspect;
 mod man;
@@ -28,6 +29,7 @@ pub fn run(cli: &Cli) -> anyhow::Result<()> {
         Command::Sla(args) => sla::run(args, console),
         Command::Inspect(args) => inspect::run(args, console),
         Command::Schema => schema::run(),
+        Command::Help(args) => help::run(args),
         Command::Completions(args) => completions::run(args),
         Command::Man(args) => man::run(args),
     }
