@@ -21,6 +21,8 @@ Exit codes:
   1  input error (unreadable file, invalid row without --skip-invalid, missing column)
   2  usage error (unknown option, bad value, a mistake in the config or mapping file)
   3  data-quality failure under --strict (rejected rows, duplicate events, negative durations)
+  4  a threshold holds (report --fail-if, [[alerts]]; unknown ones too with --fail-on-unknown);
+     the report is still written
 A closed output pipe (e.g. `| head`) ends the run quietly with 0.";
 
 /// Customer-support KPIs from help desk exports: first response time, FCR, AHT, CSAT,
@@ -172,6 +174,19 @@ pub struct ReportArgs {
 
     #[command(flatten)]
     pub output: OutputArgs,
+
+    /// Exit with code 4, after writing the report, when EXPR holds: `[SCOPE:] KPI OP VALUE`,
+    /// e.g. 'sla.first_reply.attainment < 90%', 'channel=email: first_response.p90 > 4h',
+    /// 'backlog.open > 50'. KPI: a path of the JSON report's KPI block; SCOPE: a group of
+    /// --by; OP: < <= > >= == !=; VALUE: a number, a percentage or a duration (2h, 1d 4h).
+    /// Repeatable; [[alerts]] in the config file add to them.
+    #[arg(long, value_name = "EXPR")]
+    pub fail_if: Vec<String>,
+
+    /// A threshold that cannot be told (its KPI is null, or its group is not in the report)
+    /// fails the run too (exit code 4); without it, it is only reported on stderr.
+    #[arg(long)]
+    pub fail_on_unknown: bool,
 }
 
 #[derive(Debug, Args)]

@@ -21,12 +21,13 @@ pub mod report;
 pub mod schedule;
 pub mod schema;
 pub mod symbols;
+pub mod thresholds;
 pub mod time;
 
 pub use commands::run;
 pub use error::{
-    DataQualityFailure, EXIT_DATA_QUALITY, EXIT_INPUT_ERROR, EXIT_USAGE_ERROR, UsageError,
-    exit_code_for,
+    DataQualityFailure, EXIT_DATA_QUALITY, EXIT_INPUT_ERROR, EXIT_THRESHOLD, EXIT_USAGE_ERROR,
+    UsageError, exit_code_for,
 };
 pub use options::{AnalysisOptions, Options};
 pub use pipeline::{Analysis, analyse};

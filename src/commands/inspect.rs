@@ -14,6 +14,7 @@ pub fn run(args: &InspectArgs, console: super::Console) -> anyhow::Result<()> {
     let Options {
         analysis: mut options,
         output,
+        ..
     } = Options::resolve(&args.input, Vec::new(), None, Destination::Stdout)?;
     // Inspection is for broken exports too: show the bad rows, never stop at one.
     options.ingest.skip_invalid = true;

@@ -12,6 +12,7 @@ pub fn run(args: &SlaArgs, console: super::Console) -> anyhow::Result<()> {
     let Options {
         analysis: options,
         output,
+        ..
     } = Options::resolve(&args.input, Vec::new(), None, args.output.destination())?;
     let mut analysis = pipeline::analyse(&options)?;
     if args.breaches {

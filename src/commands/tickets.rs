@@ -10,6 +10,7 @@ pub fn run(args: &TicketsArgs, console: super::Console) -> anyhow::Result<()> {
     let Options {
         analysis: options,
         output,
+        ..
     } = Options::resolve(&args.input, Vec::new(), None, args.output.destination())?;
     let mut analysis = pipeline::analyse(&options)?;
     let context = analysis.context(&options);
