@@ -14,10 +14,20 @@ struct Installed {
     binary: PathBuf,
 }
 
+/// Held while a binary is copied and while one is started: a child forked while another
+/// thread still holds a copy open for writing would keep it open, and starting that copy
+/// would fail with "text file busy".
+static SPAWN: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 fn installed(files: &[&str]) -> Installed {
     let dir = scratch();
     let binary = dir.path().join("ticketkpi");
-    std::fs::copy(env!("CARGO_BIN_EXE_ticketkpi"), &binary).expect("copy the binary");
+    {
+        let _spawning = SPAWN
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        std::fs::copy(env!("CARGO_BIN_EXE_ticketkpi"), &binary).expect("copy the binary");
+    }
     for file in files {
         let name = std::path::Path::new(file).file_name().expect("a file name");
         std::fs::copy(file, dir.path().join(name)).expect("copy a fixture");
@@ -29,14 +39,23 @@ impl Installed {
     /// A run of the copy in its own folder, where nothing of the repository is reachable by
     /// a relative path.
     fn run(&self, args: &[&str]) -> std::process::Output {
-        std::process::Command::new(&self.binary)
-            .args(args)
-            .current_dir(self.dir.path())
-            .env_remove("NO_COLOR")
-            .env_remove("CLICOLOR_FORCE")
-            .stdin(std::process::Stdio::null())
-            .output()
-            .expect("the installed binary runs")
+        use std::process::Stdio;
+        let child = {
+            let _spawning = SPAWN
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
+            std::process::Command::new(&self.binary)
+                .args(args)
+                .current_dir(self.dir.path())
+                .env_remove("NO_COLOR")
+                .env_remove("CLICOLOR_FORCE")
+                .stdin(Stdio::null())
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .expect("the installed binary starts")
+        };
+        child.wait_with_output().expect("the installed binary runs")
     }
 
     fn text(&self, args: &[&str]) -> String {
