@@ -187,6 +187,12 @@ pub struct ReportArgs {
     /// fails the run too (exit code 4); without it, it is only reported on stderr.
     #[arg(long)]
     pub fail_on_unknown: bool,
+
+    /// Compare with an earlier JSON report of the same schema version: every KPI gets its
+    /// previous value and change (JSON: `previous` and `change` beside the values; table: an
+    /// arrow and the delta of each headline KPI; HTML: on the tiles). json, table or html.
+    #[arg(long, value_name = "PREVIOUS.json")]
+    pub baseline: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -5,6 +5,7 @@
 //! pass; [`commands`] hold one `run` per command, from [`cli`] arguments resolved into
 //! [`options`] (with [`config_file`]). docs/architecture.md walks through the layers.
 
+pub mod baseline;
 pub mod cli;
 pub mod commands;
 pub mod config_file;

@@ -277,3 +277,28 @@ fn the_schema_requires_a_reason_for_every_kpi_the_input_cannot_support() {
     unsupported["reason"] = Value::Null;
     assert_invalid(&report, "a KPI not computable without a reason");
 }
+
+#[test]
+fn a_report_compared_with_a_baseline_is_valid() {
+    let dir = scratch();
+    let sample = "sample-data/conversations.csv";
+    let baseline = dir.path().join("before.json");
+    ticketkpi([
+        "report", sample, "--format", "json", "-q", "--period", "week",
+    ])
+    .args(["--until", "2026-03-20", "-o"])
+    .arg(&baseline)
+    .success();
+    let report = ticketkpi([
+        "report", sample, "--format", "json", "-q", "--period", "week",
+    ])
+    .arg("--baseline")
+    .arg(&baseline)
+    .json();
+    assert!(report["overall"]["first_response"].get("change").is_some());
+    assert!(report["periods"][0].get("change").is_some());
+    assert_valid(&report, "a report with --baseline");
+    let mut broken = report.clone();
+    broken["overall"]["first_response"]["change"]["median"] = json!("faster");
+    assert_invalid(&broken, "a change that is no number");
+}

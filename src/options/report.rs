@@ -2,11 +2,15 @@
 //! breakdown, and the thresholds of `--fail-if` and `[[alerts]]`, each checked against the
 //! KPI block and the report's `--by`.
 
+use std::path::Path;
+
 use super::Options;
+use crate::baseline::Baseline;
 use crate::cli::ReportArgs;
 use crate::error::UsageError;
 use crate::metrics::group::Dimension;
 use crate::options::parse::bad;
+use crate::report::Format;
 use crate::thresholds::{Condition, Threshold};
 
 /// `report`'s options, resolved.
@@ -17,6 +21,8 @@ pub struct ReportOptions {
     pub thresholds: Vec<Threshold>,
     /// A threshold that cannot be told fails the run too.
     pub fail_on_unknown: bool,
+    /// `--baseline`, read and checked.
+    pub baseline: Option<Baseline>,
 }
 
 impl ReportOptions {
@@ -53,10 +59,30 @@ impl ReportOptions {
                 condition,
             });
         }
+        let baseline = args
+            .baseline
+            .as_deref()
+            .map(|path| baseline(path, args.format))
+            .transpose()?;
         Ok(ReportOptions {
             options,
             thresholds,
             fail_on_unknown: args.fail_on_unknown,
+            baseline,
         })
     }
+}
+
+/// `--baseline FILE`: read whole before anything is written, so that it may be the file the
+/// report replaces (`--baseline latest.json -o latest.json`).
+fn baseline(path: &Path, format: Format) -> Result<Baseline, UsageError> {
+    if matches!(format, Format::Csv | Format::Markdown) {
+        return Err(bad(
+            "baseline",
+            &path.display().to_string(),
+            "the comparison is shown in --format json, table and html, not in csv or markdown",
+        )
+        .into());
+    }
+    Ok(Baseline::read(path)?)
 }

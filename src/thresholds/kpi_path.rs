@@ -25,7 +25,37 @@ pub fn check(path: &[String]) -> Result<Kind, String> {
     let written = path.join(".");
     let defs = defs().ok_or("the built-in schema is unreadable")?;
     let mut node = Node::of(defs, "kpi_block");
+    // `previous` and `change` (with --baseline) hold the numbers of the object they sit in,
+    // by the same names: `first_response.change.median` is a duration like the median.
+    let mut compared: Option<Node<'_>> = None;
     for (depth, segment) in path.iter().enumerate() {
+        if let Some(parent) = compared.take() {
+            let member = parent
+                .members
+                .and_then(|members| members.get(segment.as_str()));
+            node = match member.map(|member| Node::from(defs, member)) {
+                Some(member) if member.kind.is_some() => member,
+                _ => {
+                    return Err(format!(
+                        "\"{written}\" is no KPI: \"{}\" holds the numbers of \"{}\", and \
+                         \"{segment}\" is none of them{}",
+                        path[..depth].join("."),
+                        path[..depth - 1].join("."),
+                        suggestion(&written)
+                    ));
+                }
+            };
+            continue;
+        }
+        if matches!(segment.as_str(), "previous" | "change")
+            && depth + 1 < path.len()
+            && node
+                .members
+                .is_some_and(|members| members.contains_key(segment.as_str()))
+        {
+            compared = Some(node);
+            continue;
+        }
         let next = node
             .members
             .and_then(|members| members.get(segment.as_str()));
@@ -65,6 +95,25 @@ pub fn check(path: &[String]) -> Result<Kind, String> {
     }
 }
 
+/// Whether the member at `path` of the KPI block is a map (its members are values, such as
+/// the channels of `volume.channel_share`), not an object of fixed members.
+pub fn is_map(path: &[String]) -> bool {
+    let Some(defs) = defs() else {
+        return false;
+    };
+    let mut node = Node::of(defs, "kpi_block");
+    for segment in path {
+        let next = node
+            .members
+            .and_then(|members| members.get(segment.as_str()));
+        node = match (next, node.any_member) {
+            (Some(member), _) | (None, Some(member)) => Node::from(defs, member),
+            (None, None) => return false,
+        };
+    }
+    node.members.is_none() && node.any_member.is_some()
+}
+
 /// Every numeric path of the KPI block (a map's members written `*`), for suggestions.
 pub fn leaves(defs: &Map<String, Value>) -> Vec<String> {
     let mut found = Vec::new();
@@ -94,7 +143,19 @@ fn walk(defs: &Map<String, Value>, node: Node<'_>, at: String, found: &mut Vec<S
         }
     };
     if let Some(members) = node.members {
+        let numbers: Vec<&String> = members
+            .iter()
+            .filter(|(_, member)| Node::from(defs, member).kind.is_some())
+            .map(|(name, _)| name)
+            .collect();
         for (name, member) in members {
+            if matches!(name.as_str(), "previous" | "change") {
+                // They hold the numbers of this object, by the same names.
+                for number in &numbers {
+                    found.push(format!("{}.{number}", join(name)));
+                }
+                continue;
+            }
             walk(defs, Node::from(defs, member), join(name), found, depth + 1);
         }
     }
@@ -273,11 +334,33 @@ mod tests {
     }
 
     #[test]
+    fn previous_and_change_hold_the_numbers_of_their_object() {
+        assert_eq!(
+            check(&path("first_response.change.median")),
+            Ok(Kind::Duration)
+        );
+        assert_eq!(check(&path("csat.previous.rate")), Ok(Kind::Rate));
+        assert_eq!(check(&path("change.tickets")), Ok(Kind::Number));
+        let error = check(&path("backlog.change.age")).expect_err("an object");
+        assert!(error.contains("\"age\" is none of them"), "{error}");
+        let error = check(&path("csat.change.rte")).expect_err("misspelt");
+        assert!(error.contains("csat.change.rate"), "{error}");
+    }
+
+    #[test]
     fn the_leaves_cover_the_block() {
         let defs = defs().expect("the schema");
         let leaves = leaves(defs);
         assert!(leaves.contains(&"volume.channel_share.*".to_owned()));
         assert!(leaves.contains(&"response_rate.rate".to_owned()));
+        assert!(leaves.contains(&"first_response.change.median".to_owned()));
         assert!(leaves.len() > 60, "{}", leaves.len());
+    }
+
+    #[test]
+    fn maps_are_told_from_objects() {
+        assert!(is_map(&path("volume.channel_share")));
+        assert!(!is_map(&path("volume")));
+        assert!(!is_map(&path("backlog.age")));
     }
 }
