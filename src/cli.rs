@@ -352,8 +352,8 @@ pub struct InputArgs {
     #[arg(short, long)]
     pub quiet: bool,
 
-    /// Threads for reading CSV inputs, at most 64. Default: the machine's cores. Results do
-    /// not depend on it.
+    /// Threads for reading CSV inputs and for folding the tickets into KPIs, at most 64.
+    /// Default: the machine's cores. Results do not depend on it.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     pub threads: Option<u16>,
 

@@ -10,7 +10,7 @@ use chrono_tz::Tz;
 use serde::Deserialize;
 
 use crate::ingest::Mapping;
-use crate::ingest::event::{AuthorType, EventKind, Status};
+use crate::ingest::event::{AuthorType, Status};
 use crate::ingest::mapping::MappingSpec;
 use crate::ingest::row::Aliases;
 use crate::metrics::sla::{Conditions, Policy, SlaPolicies};
@@ -403,8 +403,8 @@ impl PolicySettings {
             Some(names) => names
                 .iter()
                 .map(|name| {
-                    status_named(name)
-                        .ok_or_else(|| format!("{place}.pause_on: unknown status \"{name}\""))
+                    name.parse::<Status>()
+                        .map_err(|_| format!("{place}.pause_on: unknown status \"{name}\""))
                 })
                 .collect::<Result<_, _>>()?,
         };
@@ -429,19 +429,6 @@ impl PolicySettings {
     }
 }
 
-fn status_named(name: &str) -> Option<Status> {
-    [
-        Status::New,
-        Status::Open,
-        Status::Pending,
-        Status::OnHold,
-        Status::Solved,
-        Status::Closed,
-    ]
-    .into_iter()
-    .find(|status| status.as_str().eq_ignore_ascii_case(name.trim()))
-}
-
 impl AliasSettings {
     fn resolve(&self) -> Result<Aliases, String> {
         fn table<T>(
@@ -461,25 +448,9 @@ impl AliasSettings {
                 .collect()
         }
         Ok(Aliases {
-            event: table("event", &self.event, |name| {
-                match name.trim().to_lowercase().as_str() {
-                    "message" => Some(EventKind::Message),
-                    "note" => Some(EventKind::Note),
-                    "status" => Some(EventKind::Status),
-                    "rating" => Some(EventKind::Rating),
-                    _ => None,
-                }
-            })?,
-            author_type: table("author_type", &self.author_type, |name| {
-                match name.trim().to_lowercase().as_str() {
-                    "customer" => Some(AuthorType::Customer),
-                    "agent" => Some(AuthorType::Agent),
-                    "bot" => Some(AuthorType::Bot),
-                    "system" => Some(AuthorType::System),
-                    _ => None,
-                }
-            })?,
-            status: table("status", &self.status, status_named)?,
+            event: table("event", &self.event, |name| name.parse().ok())?,
+            author_type: table("author_type", &self.author_type, |name| name.parse().ok())?,
+            status: table("status", &self.status, |name| name.parse().ok())?,
             csat: self
                 .csat
                 .iter()

@@ -6,9 +6,11 @@ use anyhow::Context as _;
 
 use crate::ingest::{Event, IngestError, Ingestor, InputStats, Reject, Sink, TicketRecord};
 use crate::metrics::availability::Facts;
-use crate::metrics::group::{Breakdown, GroupBlock, PeriodBlock, Periods};
-use crate::metrics::quality::{DataQuality, Quality};
-use crate::metrics::{Context, KpiAccumulator, KpiBlock};
+use crate::metrics::fold::TicketFold;
+use crate::metrics::group::GroupBlock;
+use crate::metrics::periods::{PeriodBlock, Periods};
+use crate::metrics::quality::{DataQuality, RowFindings};
+use crate::metrics::{Context, KpiBlock};
 use crate::model::{Ticket, TicketStore};
 use crate::options::AnalysisOptions;
 use crate::output::{Destination, Output};
@@ -204,7 +206,6 @@ impl Analysis {
     pub fn context<'a>(&'a self, config: &'a AnalysisOptions) -> Context<'a> {
         Context {
             as_of: self.as_of.unwrap_or_default(),
-            has_status: self.stats.has_status,
             csat: config.csat,
             sla: &config.sla,
             schedule: config.schedule.as_deref(),
@@ -225,41 +226,29 @@ impl Analysis {
         }
     }
 
+    /// One fold over the tickets (on the `--threads` threads; the result does not depend on
+    /// how many) into every KPI of the report.
     pub fn kpis(&self, config: &AnalysisOptions) -> Kpis {
         let context = self.context(config);
-        let mut overall = KpiAccumulator::default();
-        let mut groups = Breakdown::new(config.by.clone());
-        let mut periods = config
+        let periods = config
             .period
             .map(|period| Periods::new(period, config.tz).within(config.since, config.until));
-        let mut quality = Quality::default();
-        let mut first_response_values = Vec::new();
-        let mut resolution_values = Vec::new();
-        for ticket in &self.tickets {
-            quality.observe(ticket);
-            first_response_values.extend(ticket.first_response_seconds().filter(|s| *s >= 0.0));
-            resolution_values.extend(ticket.resolution_seconds().filter(|s| *s >= 0.0));
-            overall.observe(ticket, &context);
-            groups.observe(ticket, &context);
-            if let Some(periods) = periods.as_mut() {
-                periods.observe(ticket, &context);
-            }
-        }
+        let folded = TicketFold::new(config.by.clone(), periods)
+            .fold(&self.tickets, &context, config.ingest.threads)
+            .finish(&context, &self.tickets);
+        let rows = RowFindings {
+            rows_rejected: self.stats.rows_rejected,
+            duplicate_events: self.duplicate_events,
+            repeated_rows: self.repeated_rows,
+            values: &self.stats.values,
+        };
         Kpis {
-            first_response_values,
-            resolution_values,
-            data_quality: quality.finish(
-                self.stats.rows_rejected,
-                self.duplicate_events,
-                self.repeated_rows,
-                &self.stats.values,
-                &context,
-            ),
-            overall: overall.finish(&context),
-            groups: groups.finish(&context),
-            periods: periods
-                .map(|periods| periods.finish(&context, &self.tickets))
-                .unwrap_or_default(),
+            data_quality: DataQuality::new(folded.findings, rows),
+            first_response_values: folded.first_response_values,
+            resolution_values: folded.resolution_values,
+            overall: folded.overall,
+            groups: folded.groups,
+            periods: folded.periods,
         }
     }
 }

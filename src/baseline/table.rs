@@ -7,7 +7,7 @@ use serde_json::Value;
 
 use super::Baseline;
 use crate::report::trend::{self, HEADLINES, Headline};
-use crate::report::view::Section;
+use crate::report::view::{Column, Section};
 use crate::report::{Style, table};
 
 /// The section, from the report's JSON and the baseline's.
@@ -28,17 +28,16 @@ pub fn section(current: &Value, baseline: &Baseline) -> Section {
             ]
         })
         .collect();
-    Section {
-        title: format!("Since the baseline, {}", baseline.label()),
-        headers: vec![
-            "KPI".into(),
-            "Now".into(),
-            "Baseline".into(),
-            "Change".into(),
+    Section::new(
+        format!("Since the baseline, {}", baseline.label()),
+        vec![
+            Column::label("KPI"),
+            Column::figure("Now"),
+            Column::figure("Baseline"),
+            Column::label("Change"),
         ],
         rows,
-        figures: vec![false, true, true, false],
-    }
+    )
 }
 
 /// `↑ +5m 12s (worse)`, `→ +0`, or `n/a` when either side is not computable.
@@ -72,7 +71,7 @@ pub fn write(
     } else {
         writeln!(out, "{}", section.title)?;
     }
-    table::write_table(&table::render(&section, style), out)
+    table::write_section(&section, style, out)
 }
 
 #[cfg(test)]

@@ -50,6 +50,8 @@ pub fn run(args: &InspectArgs, console: super::Console) -> anyhow::Result<()> {
                 location: reject.location.to_string(),
                 reason: reject.error.reason.as_str().to_owned(),
                 message: reject.error.to_string(),
+                row: reject.raw.clone(),
+                cells: reject.cells.iter().map(|cell| cell.bytes.clone()).collect(),
             })
             .collect(),
     };

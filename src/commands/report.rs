@@ -7,7 +7,7 @@ use serde_json::Value;
 use crate::baseline::{Baseline, annotate, table};
 use crate::cli::ReportArgs;
 use crate::error::DataQualityFailure;
-use crate::metrics::group::check_period_count;
+use crate::metrics::periods::check_period_count;
 use crate::options::{Options, ReportOptions};
 use crate::pipeline;
 use crate::report::{self, Format, Report, Style, html};

@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use super::event::{AuthorType, Event, EventKind};
-use super::mapping::Target;
+use super::mapping::{MappedField, Mapping, Shape};
 use crate::symbols::Sym;
 
 /// How one field of the model is fed by the inputs.
@@ -23,7 +23,7 @@ pub struct Coverage {
     /// The inputs have a row per event (events and threads shapes), not one per ticket.
     pub per_event: bool,
     /// Fields a mapping names; a field no mapping names is not in the map.
-    fields: BTreeMap<Target, Feed>,
+    fields: BTreeMap<MappedField, Feed>,
     /// Notes a preset gives on what a KPI means for its data: KPI key -> text.
     pub caveats: BTreeMap<String, String>,
 }
@@ -32,7 +32,7 @@ impl Coverage {
     /// One input's coverage.
     pub fn new(
         per_event: bool,
-        fields: BTreeMap<Target, Feed>,
+        fields: BTreeMap<MappedField, Feed>,
         caveats: BTreeMap<String, String>,
     ) -> Coverage {
         Coverage {
@@ -46,7 +46,10 @@ impl Coverage {
     pub fn full() -> Coverage {
         Coverage {
             per_event: true,
-            fields: Target::all().into_iter().map(|t| (t, Feed::Fed)).collect(),
+            fields: MappedField::all()
+                .into_iter()
+                .map(|t| (t, Feed::Fed))
+                .collect(),
             caveats: BTreeMap::new(),
         }
     }
@@ -78,22 +81,22 @@ impl Coverage {
         }
     }
 
-    pub fn fed(&self, target: Target) -> bool {
+    pub fn fed(&self, target: MappedField) -> bool {
         self.fields.get(&target) == Some(&Feed::Fed)
     }
 
     /// Whether a mapping names the field at all (fed or absent).
-    pub fn names(&self, target: Target) -> bool {
+    pub fn names(&self, target: MappedField) -> bool {
         self.fields.contains_key(&target)
     }
 
-    pub fn any_fed(&self, targets: &[Target]) -> bool {
+    pub fn any_fed(&self, targets: &[MappedField]) -> bool {
         targets.iter().any(|target| self.fed(*target))
     }
 
     /// Why none of `targets` is fed, in the words of the export: the columns the mapping
     /// looked for, or that no column is mapped to them.
-    pub fn why_not(&self, targets: &[Target]) -> String {
+    pub fn why_not(&self, targets: &[MappedField]) -> String {
         let absent: Vec<String> = targets
             .iter()
             .filter_map(|target| match self.fields.get(target) {
@@ -107,6 +110,36 @@ impl Coverage {
         } else {
             format!("the export has no column {}", absent.join(" or "))
         }
+    }
+}
+
+impl Mapping {
+    /// What this mapping feeds in an input whose columns are `present` (by slot): a field
+    /// whose columns the input lacks is absent, and reads as unmapped.
+    pub fn coverage(&self, present: &[bool]) -> Coverage {
+        let is_present = |slot: &usize| present.get(*slot).copied().unwrap_or(false);
+        let mut fields = BTreeMap::new();
+        for target in MappedField::all() {
+            let sources: Vec<&[usize]> = self.source_slots(target).collect();
+            if sources.is_empty() {
+                continue;
+            }
+            let feed = if sources.iter().any(|slots| slots.iter().all(is_present)) {
+                Feed::Fed
+            } else {
+                let columns: Vec<&str> = sources
+                    .iter()
+                    .flat_map(|slots| slots.iter())
+                    .filter(|slot| !is_present(slot))
+                    .map(|slot| self.columns[*slot].as_str())
+                    .collect();
+                Feed::Absent {
+                    columns: columns.join("', '"),
+                }
+            };
+            fields.insert(target, feed);
+        }
+        Coverage::new(self.shape != Shape::Tickets, fields, self.caveats.clone())
     }
 }
 
@@ -159,14 +192,14 @@ mod tests {
     use super::*;
     use crate::ingest::row::Field;
 
-    fn coverage(fields: &[(Target, Feed)]) -> Coverage {
+    fn coverage(fields: &[(MappedField, Feed)]) -> Coverage {
         Coverage::new(false, fields.iter().cloned().collect(), BTreeMap::new())
     }
 
     #[test]
     fn a_field_is_fed_only_when_every_input_feeds_it() {
-        let csat = Target::Event(Field::Csat);
-        let replies = Target::Replies;
+        let csat = MappedField::Event(Field::Csat);
+        let replies = MappedField::Replies;
         let first = coverage(&[(csat, Feed::Fed), (replies, Feed::Fed)]);
         let second = coverage(&[
             (csat, Feed::Fed),
@@ -185,7 +218,7 @@ mod tests {
             "the export has no column 'Replies'"
         );
         assert_eq!(
-            both.why_not(&[Target::Reopens]),
+            both.why_not(&[MappedField::Reopens]),
             "no column is mapped to reopens"
         );
     }

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use super::mapping::{MappedRow, Mapping};
 use super::records::{Chunk, SplitError, Splitter};
 use super::row::{RejectReason, RowError};
-use super::{IngestError, Ingestor, Location, Position, Sink};
+use super::{Cell, IngestError, Ingestor, Location, Position, RawRow, Sink};
 
 /// Bytes a chunk of the sequential reader aims for: a few reads' worth.
 const CHUNK_BYTES: usize = 256 << 10;
@@ -52,7 +52,7 @@ pub(super) fn read<S: Sink>(
                 },
                 mapped,
                 fingerprint,
-                || render(&record, delimiter),
+                |slots| render(&record, layout, delimiter, slots),
             )?;
         }
     }
@@ -184,12 +184,13 @@ pub(super) fn map_record<'r>(
     layout: &'r Layout,
 ) -> Result<MappedRow<'r>, RowError> {
     check_field_count(record, layout.header_names.len())?;
-    for index in layout.slots.iter().flatten() {
-        if let Some(field) = record.get(*index)
+    for (slot, index) in layout.slots.iter().enumerate() {
+        if let Some(field) = index.and_then(|index| record.get(index))
             && let Err(error) = std::str::from_utf8(field)
         {
-            let column = layout.header_names.get(*index).map(String::as_str);
-            return Err(utf8_error(column, field, error.valid_up_to()));
+            let column = index.and_then(|index| layout.header_names.get(index));
+            let error = utf8_error(column.map(String::as_str), field, error.valid_up_to());
+            return Err(error.in_slots(&[slot]));
         }
     }
     layout.mapping.apply(|slot| {
@@ -232,13 +233,44 @@ pub(super) fn utf8_error(column: Option<&str>, value: &[u8], valid_up_to: usize)
     )
 }
 
-/// The row as read, for the rejects file (invalid bytes shown as U+FFFD).
-pub(super) fn render(record: &csv::ByteRecord, delimiter: u8) -> String {
-    let fields: Vec<String> = record
+/// The row as read, for the rejects file (invalid bytes shown as U+FFFD), and the cells that
+/// hold the mapping's `slots`.
+pub(super) fn render(
+    record: &csv::ByteRecord,
+    layout: &Layout,
+    delimiter: u8,
+    slots: &[usize],
+) -> RawRow {
+    let mut text = String::new();
+    let mut spans = Vec::with_capacity(record.len());
+    for (index, field) in record.iter().enumerate() {
+        if index > 0 {
+            text.push(char::from(delimiter));
+        }
+        let start = text.len();
+        text.push_str(&String::from_utf8_lossy(field));
+        spans.push(value_span(&text, start));
+    }
+    let cells = slots
         .iter()
-        .map(|field| String::from_utf8_lossy(field).into_owned())
+        .filter_map(|slot| {
+            let index = (*layout.slots.get(*slot)?)?;
+            Some(Cell {
+                column: layout.header_names.get(index)?.clone(),
+                bytes: spans.get(index)?.clone(),
+            })
+        })
         .collect();
-    fields.join(&char::from(delimiter).to_string())
+    RawRow { text, cells }
+}
+
+/// The value of the field that starts at `start` and ends `text`, without the spaces around
+/// it (as the mapping reads it); an empty value is empty at the field's start.
+fn value_span(text: &str, start: usize) -> std::ops::Range<usize> {
+    let field = &text[start..];
+    let value_start = start + (field.len() - field.trim_start().len());
+    let value_end = (start + field.trim_end().len()).max(value_start);
+    value_start..value_end
 }
 
 #[cfg(test)]
@@ -288,5 +320,38 @@ mod tests {
         let record = csv::ByteRecord::from(vec![&b"1"[..]]);
         let error = map_record(&record, &layout).expect_err("short");
         assert_eq!(error.reason, RejectReason::FieldCount);
+    }
+
+    #[test]
+    fn a_rendered_row_knows_where_each_cell_of_the_error_is() {
+        let layout = layout(&["ticket_id", "timestamp", "agent"], Mapping::canonical());
+        let record = csv::ByteRecord::from(vec![&b"7"[..], &b"  yesterday "[..], &b""[..]]);
+        let slot_of = |name: &str| {
+            let mapping = &layout.mapping;
+            mapping
+                .columns
+                .iter()
+                .position(|c| c == name)
+                .expect("read")
+        };
+        let raw = render(
+            &record,
+            &layout,
+            b';',
+            &[slot_of("timestamp"), slot_of("agent")],
+        );
+        assert_eq!(raw.text, "7;  yesterday ;");
+        let shown: Vec<(&str, &str)> = raw
+            .cells
+            .iter()
+            .map(|cell| (cell.column.as_str(), &raw.text[cell.bytes.clone()]))
+            .collect();
+        assert_eq!(shown, [("timestamp", "yesterday"), ("agent", "")]);
+        assert_eq!(raw.cells[1].bytes, 15..15, "an empty cell, at its place");
+        assert!(
+            render(&record, &layout, b',', &[slot_of("csat")])
+                .cells
+                .is_empty()
+        );
     }
 }

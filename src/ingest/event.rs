@@ -1,52 +1,48 @@
 //! The canonical event: one validated row of the event log.
 
+use super::names::named_enum;
 use crate::symbols::Sym;
 use crate::time::Instant;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum EventKind {
-    /// A public message (the default when the column is missing or empty).
-    Message,
-    /// An internal note: never a reply, never breaks a run of customer messages.
-    Note,
-    Status,
-    Rating,
+named_enum! {
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    pub enum EventKind {
+        /// A public message (the default when the column is missing or empty).
+        Message = "message",
+        /// An internal note: never a reply, never breaks a run of customer messages.
+        Note = "note",
+        Status = "status",
+        Rating = "rating",
+    }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum AuthorType {
-    Customer,
-    Agent,
-    Bot,
-    System,
+named_enum! {
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    pub enum AuthorType {
+        Customer = "customer",
+        Agent = "agent",
+        Bot = "bot",
+        System = "system",
+    }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Status {
-    New,
-    Open,
-    Pending,
-    OnHold,
-    Solved,
-    Closed,
+named_enum! {
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+    #[serde(rename_all = "snake_case")]
+    pub enum Status {
+        New = "new",
+        Open = "open",
+        Pending = "pending",
+        OnHold = "on_hold",
+        Solved = "solved",
+        Closed = "closed",
+    }
 }
 
 impl Status {
     /// The solved state of the contract: `solved` or `closed`.
     pub fn is_solved(self) -> bool {
         matches!(self, Status::Solved | Status::Closed)
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Status::New => "new",
-            Status::Open => "open",
-            Status::Pending => "pending",
-            Status::OnHold => "on_hold",
-            Status::Solved => "solved",
-            Status::Closed => "closed",
-        }
     }
 }
 
@@ -108,5 +104,18 @@ impl Event {
 
     pub fn is_message_by(&self, author: AuthorType) -> bool {
         self.kind == EventKind::Message && self.author == Some(author)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn statuses_serialize_as_they_are_spelled() {
+        for status in Status::ALL {
+            let json = serde_json::to_string(&status).expect("serializes");
+            assert_eq!(json, format!("\"{}\"", status.as_str()));
+        }
     }
 }

@@ -19,7 +19,10 @@ use super::json_stream::{Budget, Capped, LineError, Lines};
 use super::json_value::Json;
 use super::mapping::{MappedRow, Mapping};
 use super::row::{RejectReason, RowError};
-use super::{IngestError, Ingestor, Location, MappingChoice, Position, Sink, presets};
+use super::{
+    Cell, IngestError, Ingestor, Location, MappingChoice, Position, RawRow, Sink, json_span,
+    presets,
+};
 
 /// One JSON value per line (NDJSON); blank lines are skipped. Lines end at `\n`, `\r\n` or
 /// `\r` (JSON text cannot hold a raw `\r`, so no value is cut). When the first line opens a
@@ -469,6 +472,7 @@ impl<'f> Records<'f> {
             file: self.file.clone(),
             position,
         };
+        let raw = |slots: &[usize]| json_row(raw(), mapping, slots);
         ingestor.row(mapping, location, mapped, fingerprint, raw)
     }
 }
@@ -494,14 +498,15 @@ fn map_members(
             .iter()
             .find(|(name, _)| name.eq_ignore_ascii_case(column))
     };
-    for column in &mapping.columns {
+    for (slot, column) in mapping.columns.iter().enumerate() {
         match find(column) {
             Some((_, None)) => {
                 return Err(RowError::new(
                     RejectReason::NestedValue,
                     Some(column),
                     "holds an array or object, expected a plain value",
-                ));
+                )
+                .in_slots(&[slot]));
             }
             Some((_, Some(text))) if bad_bytes && text.contains('\u{fffd}') => {
                 return Err(RowError::new(
@@ -511,13 +516,30 @@ fn map_members(
                         "invalid UTF-8 in the value \"{text}\"; if the file is not UTF-8, name \
                          its encoding, e.g. --encoding windows-1252 (or latin1)"
                     ),
-                ));
+                )
+                .in_slots(&[slot]));
             }
             _ => {}
         }
     }
     let lookup = |slot: usize| find(&mapping.columns[slot]).and_then(|(_, value)| value.as_deref());
     mapping.apply(lookup).map(MappedRow::into_owned)
+}
+
+/// A rejected record's text, and where in it the members of the mapping's `slots` are.
+fn json_row(text: String, mapping: &Mapping, slots: &[usize]) -> RawRow {
+    let cells = slots
+        .iter()
+        .filter_map(|slot| {
+            let column = mapping.columns.get(*slot)?;
+            let bytes = json_span::member_span(&text, mapping.record_path.as_deref(), column)?;
+            Some(Cell {
+                column: column.clone(),
+                bytes,
+            })
+        })
+        .collect();
+    RawRow { text, cells }
 }
 
 /// Members as (dotted name, text): `None` marks an object or array, whose members follow it

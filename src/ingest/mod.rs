@@ -1,17 +1,22 @@
-//! Ingest: inputs in any supported format become validated canonical events.
+//! Ingest: inputs in any supported format become validated events and ticket records.
 //!
-//! Readers (`csv_input`, `json_input`) turn each row into [`RowValues`]; [`Ingestor`] validates
-//! them, counts every row, and hands events to the caller's sink. Nothing here knows about
-//! tickets or KPIs.
+//! Readers (`csv_input` and `parallel_csv` over the one splitter in `records`, `json_input`)
+//! read each record through a [`Mapping`] into a [`mapping::MappedRow`]; `convert` validates it
+//! into an event, a message of a thread or a [`TicketRecord`]; [`Ingestor`] counts every row
+//! and hands what is valid to the caller's [`Sink`]. Nothing here knows about KPIs. The tour:
+//! docs/architecture.md (Ingest).
 
+mod convert;
 pub mod coverage;
 mod csv_input;
 pub mod event;
 mod json_input;
 mod json_page;
+mod json_span;
 mod json_stream;
 mod json_value;
 pub mod mapping;
+pub mod names;
 mod parallel_csv;
 pub mod presets;
 mod records;
@@ -37,8 +42,8 @@ pub use ticket_record::{DeskFigures, TicketRecord};
 
 use crate::symbols::Symbols;
 use crate::time::Instant;
-use mapping::{MappedRow, Target};
-use row::Field;
+use convert::{Converted, Record, convert};
+use mapping::MappedRow;
 
 /// Where a row came from: `file:line` (CSV, JSON Lines) or `file: record N` (JSON array).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -69,6 +74,24 @@ pub struct Reject {
     pub error: RowError,
     /// The row as read (fields joined by the delimiter, or the JSON text).
     pub raw: String,
+    /// Where in `raw` the bad value is: one cell, or the cells a field joins; none when the
+    /// row as a whole is at fault (a row of the wrong width, text that is not JSON).
+    pub cells: Vec<Cell>,
+}
+
+/// A cell of a rejected row: its column as the input names it, and its bytes in the row's
+/// text (the value without the spaces around it; empty for an empty cell, at its place).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cell {
+    pub column: String,
+    pub bytes: std::ops::Range<usize>,
+}
+
+/// A row rendered for a reject: its text and the cells of the error's slots.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct RawRow {
+    pub text: String,
+    pub cells: Vec<Cell>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -126,7 +149,7 @@ pub enum MappingChoice {
 
 /// How one input was read.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct InputSummary {
+pub struct InputReading {
     pub file: String,
     pub mapping: String,
     pub shape: Shape,
@@ -143,7 +166,7 @@ pub struct InputSummary {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct InputStats {
     pub files: Vec<String>,
-    pub inputs: Vec<InputSummary>,
+    pub inputs: Vec<InputReading>,
     pub rows: u64,
     pub rows_used: u64,
     pub rows_rejected: u64,
@@ -223,110 +246,6 @@ impl IngestOptions {
     fn max_record_bytes(&self) -> u64 {
         self.max_record_bytes.unwrap_or(DEFAULT_MAX_RECORD_BYTES)
     }
-}
-
-/// A valid row, converted to what its shape makes of it, with what it says beyond that.
-#[derive(Debug, Clone)]
-pub(crate) struct Converted<'r> {
-    record: Record<'r>,
-    notes: values::ValueNotes,
-}
-
-#[derive(Debug, Clone)]
-enum Record<'r> {
-    Event {
-        ticket_id: std::borrow::Cow<'r, str>,
-        event: Event,
-    },
-    Message {
-        id: String,
-        parent: Option<String>,
-        event: Event,
-    },
-    Ticket(Box<TicketRecord>),
-}
-
-impl Converted<'_> {
-    /// The same, owning its ticket id (to outlive the row it came from).
-    pub(crate) fn into_owned(self) -> Converted<'static> {
-        let record = match self.record {
-            Record::Event { ticket_id, event } => Record::Event {
-                ticket_id: std::borrow::Cow::Owned(ticket_id.into_owned()),
-                event,
-            },
-            Record::Message { id, parent, event } => Record::Message { id, parent, event },
-            Record::Ticket(record) => Record::Ticket(record),
-        };
-        Converted {
-            record,
-            notes: self.notes,
-        }
-    }
-
-    /// Rewrites interned values from a chunk's own table to the shared one.
-    fn remap(&mut self, map: &[crate::symbols::Sym]) {
-        let attributes = match &mut self.record {
-            Record::Event { event, .. } | Record::Message { event, .. } => &mut event.attributes,
-            Record::Ticket(record) => &mut record.attributes,
-        };
-        attributes.remap(map);
-    }
-}
-
-/// Validates a mapped row into what its shape makes of it. Pure, so chunks of a file can be
-/// converted on several threads.
-pub(crate) fn convert<'r>(
-    mapping: &Mapping,
-    row: &'r MappedRow<'_>,
-    fingerprint: u64,
-    source: u16,
-    rules: &RowRules,
-    symbols: &mut Symbols,
-) -> Result<Converted<'r>, RowError> {
-    let mut notes = row.notes.clone();
-    let unknown_status = mapping.unknown_status;
-    let record = match mapping.shape {
-        Shape::Events => {
-            let (ticket_id, mut event) = row::parse_row_noting(
-                &row.event_values(),
-                rules,
-                unknown_status,
-                symbols,
-                &mut notes,
-            )?;
-            event.fingerprint = fingerprint;
-            event.source = source;
-            Record::Event {
-                ticket_id: std::borrow::Cow::Borrowed(ticket_id),
-                event,
-            }
-        }
-        Shape::Threads => {
-            let mut values = row.event_values();
-            values.set(Field::TicketId, row.get(Target::MessageId));
-            let (id, mut event) =
-                row::parse_row_noting(&values, rules, unknown_status, symbols, &mut notes)?;
-            event.fingerprint = fingerprint;
-            event.source = source;
-            let parent = row.get(Target::ParentId);
-            Record::Message {
-                id: id.to_owned(),
-                parent: (!parent.is_empty()).then(|| parent.to_owned()),
-                event,
-            }
-        }
-        Shape::Tickets => {
-            let ticket = ticket_record::TicketRules {
-                order: row.order,
-                rollover: &mapping.rollover,
-                unknown_status,
-            };
-            Record::Ticket(Box::new(ticket_record::parse_ticket_row(
-                row, ticket, rules, symbols, &mut notes,
-            )?))
-        }
-    };
-    Ok(Converted { record, notes })
 }
 
 /// A message of the threads shape, held until every reply-to link is known.
@@ -443,7 +362,7 @@ impl<'a, S: Sink> Ingestor<'a, S> {
             .last()
             .map_or(file, String::as_str)
             .to_owned();
-        self.stats.inputs.push(InputSummary {
+        self.stats.inputs.push(InputReading {
             file,
             mapping: mapping.name.clone(),
             shape: mapping.shape,
@@ -485,14 +404,15 @@ impl<'a, S: Sink> Ingestor<'a, S> {
 
     /// Takes one row: valid rows become events or ticket records, invalid ones stop the run
     /// or are counted; rows a mapping excludes are counted, never fatal.
-    /// `raw` renders the row only when it is rejected.
+    /// `raw` renders the row, and finds the cells of the error's slots, only when it is
+    /// rejected.
     fn row(
         &mut self,
         mapping: &Mapping,
         location: impl FnOnce() -> Location,
         mapped: Result<MappedRow<'_>, RowError>,
         fingerprint: u64,
-        raw: impl FnOnce() -> String,
+        raw: impl FnOnce(&[usize]) -> RawRow,
     ) -> Result<(), IngestError> {
         self.stats.rows += 1;
         self.tick()?;
@@ -506,7 +426,11 @@ impl<'a, S: Sink> Ingestor<'a, S> {
                 self.exclude(&error);
                 Ok(())
             }
-            Err(error) => self.reject(location(), mapping.explain(error), raw()),
+            Err(error) => {
+                let error = mapping.explain(error);
+                let raw = raw(&error.slots);
+                self.reject(location(), error, raw)
+            }
         }
     }
 
@@ -622,7 +546,7 @@ impl<'a, S: Sink> Ingestor<'a, S> {
         &mut self,
         location: Location,
         error: RowError,
-        raw: String,
+        raw: RawRow,
     ) -> Result<(), IngestError> {
         if !self.options.skip_invalid {
             return Err(IngestError::InvalidRow { location, error });
@@ -645,7 +569,7 @@ impl<'a, S: Sink> Ingestor<'a, S> {
         &mut self,
         location: Location,
         error: RowError,
-        raw: String,
+        raw: RawRow,
     ) -> Result<(), IngestError> {
         self.stats.rows_rejected += 1;
         *self
@@ -656,7 +580,8 @@ impl<'a, S: Sink> Ingestor<'a, S> {
         let reject = Reject {
             location,
             error,
-            raw,
+            raw: raw.text,
+            cells: raw.cells,
         };
         self.sink
             .reject(&reject)

@@ -11,13 +11,14 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
+use super::convert::{Converted, convert};
 use super::csv_input::{
     Layout, chunk_reader, is_blank, line_of, map_record, next_chunk, read_header, read_record,
     render,
 };
 use super::records::{Chunk, Splitter};
 use super::row::{RejectReason, RowError, RowRules};
-use super::{Converted, IngestError, Ingestor, Location, Position, Sink, convert, fingerprint};
+use super::{IngestError, Ingestor, Location, Position, RawRow, Sink, fingerprint};
 use crate::symbols::Symbols;
 
 /// Bytes a chunk aims for: big enough that per-chunk costs vanish, small enough that a few
@@ -30,7 +31,7 @@ enum Outcome {
     Rejected {
         line: u64,
         error: RowError,
-        raw: String,
+        raw: RawRow,
     },
 }
 
@@ -205,11 +206,15 @@ fn parse_chunk(
         });
         outcomes.push(match converted {
             Ok(converted) => Outcome::Converted(converted),
-            Err(error) => Outcome::Rejected {
-                line: line_of(&record, chunk),
-                error: mapping.explain(error),
-                raw: render(&record, context.delimiter),
-            },
+            Err(error) => {
+                let error = mapping.explain(error);
+                let raw = render(&record, context.layout, context.delimiter, &error.slots);
+                Outcome::Rejected {
+                    line: line_of(&record, chunk),
+                    error,
+                    raw,
+                }
+            }
         });
     }
     Ok(ChunkResult { outcomes, symbols })

@@ -8,120 +8,41 @@ use std::fmt;
 use chrono_tz::Tz;
 
 use super::event::{Attributes, AuthorType, Event, EventKind, Status};
+use super::names::{UnknownName, named_enum};
 use super::values::{UnknownStatus, ValueNotes, classify_status};
 use crate::symbols::Symbols;
 use crate::time::{TimestampError, parse_timestamp};
 
-/// The columns of the canonical event log.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Field {
-    TicketId,
-    Timestamp,
-    Event,
-    AuthorType,
-    Channel,
-    Agent,
-    Team,
-    Priority,
-    Category,
-    Status,
-    Csat,
-    HandleSeconds,
-    TalkSeconds,
-    HoldSeconds,
-    AcwSeconds,
-    Nps,
-    Sentiment,
+named_enum! {
+    /// The columns of the canonical event log.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    pub enum Field {
+        TicketId = "ticket_id",
+        Timestamp = "timestamp",
+        Event = "event",
+        AuthorType = "author_type",
+        Channel = "channel",
+        Agent = "agent",
+        Team = "team",
+        Priority = "priority",
+        Category = "category",
+        Status = "status",
+        Csat = "csat",
+        HandleSeconds = "handle_seconds",
+        TalkSeconds = "talk_seconds",
+        HoldSeconds = "hold_seconds",
+        AcwSeconds = "acw_seconds",
+        Nps = "nps",
+        Sentiment = "sentiment",
+    }
 }
 
-pub const FIELD_COUNT: usize = 17;
+pub const FIELD_COUNT: usize = Field::ALL.len();
 
 impl Field {
-    pub const ALL: [Field; FIELD_COUNT] = [
-        Field::TicketId,
-        Field::Timestamp,
-        Field::Event,
-        Field::AuthorType,
-        Field::Channel,
-        Field::Agent,
-        Field::Team,
-        Field::Priority,
-        Field::Category,
-        Field::Status,
-        Field::Csat,
-        Field::HandleSeconds,
-        Field::TalkSeconds,
-        Field::HoldSeconds,
-        Field::AcwSeconds,
-        Field::Nps,
-        Field::Sentiment,
-    ];
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Field::TicketId => "ticket_id",
-            Field::Timestamp => "timestamp",
-            Field::Event => "event",
-            Field::AuthorType => "author_type",
-            Field::Channel => "channel",
-            Field::Agent => "agent",
-            Field::Team => "team",
-            Field::Priority => "priority",
-            Field::Category => "category",
-            Field::Status => "status",
-            Field::Csat => "csat",
-            Field::HandleSeconds => "handle_seconds",
-            Field::TalkSeconds => "talk_seconds",
-            Field::HoldSeconds => "hold_seconds",
-            Field::AcwSeconds => "acw_seconds",
-            Field::Nps => "nps",
-            Field::Sentiment => "sentiment",
-        }
-    }
-
-    /// Header names match case-insensitively (and ignoring surrounding spaces).
-    pub fn from_header(header: &str) -> Option<Field> {
-        let header = header.trim();
-        Field::ALL
-            .into_iter()
-            .find(|field| field.name().eq_ignore_ascii_case(header))
-    }
-
-    fn index(self) -> usize {
+    /// Its position in [`Field::ALL`], so that a row of fields is a plain array.
+    pub(crate) fn index(self) -> usize {
         self as usize
-    }
-}
-
-/// Which source column holds each canonical field.
-#[derive(Debug, Clone, Default)]
-pub struct ColumnMap {
-    columns: [Option<usize>; FIELD_COUNT],
-}
-
-impl ColumnMap {
-    /// Maps header names to fields; unknown columns are ignored and, where a name repeats,
-    /// the first column wins.
-    pub fn from_headers<'h>(headers: impl IntoIterator<Item = &'h str>) -> ColumnMap {
-        let mut map = ColumnMap::default();
-        for (index, header) in headers.into_iter().enumerate() {
-            if let Some(field) = Field::from_header(header) {
-                map.columns[field.index()].get_or_insert(index);
-            }
-        }
-        map
-    }
-
-    pub fn column_of(&self, field: Field) -> Option<usize> {
-        self.columns[field.index()]
-    }
-
-    /// The required columns that the header lacks.
-    pub fn missing_required(&self) -> Vec<&'static str> {
-        [Field::TicketId, Field::Timestamp]
-            .into_iter()
-            .filter(|field| self.column_of(*field).is_none())
-            .map(Field::name)
-            .collect()
     }
 }
 
@@ -143,49 +64,28 @@ impl<'r> RowValues<'r> {
     }
 }
 
-/// Why a row is invalid. The names are stable: they key `rejects_by_reason` in reports.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum RejectReason {
-    FieldCount,
-    InvalidUtf8,
-    BadJson,
-    NotAnObject,
-    NestedValue,
-    EmptyTicketId,
-    BadTimestamp,
-    BadEvent,
-    BadAuthorType,
-    MissingAuthorType,
-    BadStatus,
-    BadNumber,
-    OutOfRange,
-    RatingWithoutCsat,
-    /// A value outside a field's vocabulary (e.g. an SLA verdict that is not met/breached).
-    BadValue,
-    ExcludedByMapping,
-}
-
-impl RejectReason {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            RejectReason::FieldCount => "field_count",
-            RejectReason::InvalidUtf8 => "invalid_utf8",
-            RejectReason::BadJson => "bad_json",
-            RejectReason::NotAnObject => "not_an_object",
-            RejectReason::NestedValue => "nested_value",
-            RejectReason::EmptyTicketId => "empty_ticket_id",
-            RejectReason::BadTimestamp => "bad_timestamp",
-            RejectReason::BadEvent => "bad_event",
-            RejectReason::BadAuthorType => "bad_author_type",
-            RejectReason::MissingAuthorType => "missing_author_type",
-            RejectReason::BadStatus => "bad_status",
-            RejectReason::BadNumber => "bad_number",
-            RejectReason::OutOfRange => "out_of_range",
-            RejectReason::RatingWithoutCsat => "rating_without_csat",
-            RejectReason::BadValue => "bad_value",
-            RejectReason::ExcludedByMapping => "excluded_by_mapping",
-        }
+named_enum! {
+    /// Why a row is invalid. The names are stable: they key `rejects_by_reason` in reports.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+    #[serde(rename_all = "snake_case")]
+    pub enum RejectReason {
+        FieldCount = "field_count",
+        InvalidUtf8 = "invalid_utf8",
+        BadJson = "bad_json",
+        NotAnObject = "not_an_object",
+        NestedValue = "nested_value",
+        EmptyTicketId = "empty_ticket_id",
+        BadTimestamp = "bad_timestamp",
+        BadEvent = "bad_event",
+        BadAuthorType = "bad_author_type",
+        MissingAuthorType = "missing_author_type",
+        BadStatus = "bad_status",
+        BadNumber = "bad_number",
+        OutOfRange = "out_of_range",
+        RatingWithoutCsat = "rating_without_csat",
+        /// A value outside a field's vocabulary (e.g. an SLA verdict that is not met/breached).
+        BadValue = "bad_value",
+        ExcludedByMapping = "excluded_by_mapping",
     }
 }
 
@@ -196,6 +96,9 @@ pub struct RowError {
     /// The column at fault, when one is.
     pub column: Option<String>,
     pub message: String,
+    /// The mapping's columns (by slot) that hold the bad value, so that the reader can point
+    /// at the cell; empty where no cell is at fault (a row of the wrong width).
+    pub slots: Vec<usize>,
 }
 
 impl RowError {
@@ -204,11 +107,18 @@ impl RowError {
             reason,
             column: column.map(str::to_owned),
             message: message.into(),
+            slots: Vec::new(),
         }
     }
 
+    /// The same error, pointing at the cells of these slots of the mapping.
+    pub fn in_slots(mut self, slots: &[usize]) -> Self {
+        self.slots = slots.to_vec();
+        self
+    }
+
     fn in_field(reason: RejectReason, field: Field, message: impl Into<String>) -> Self {
-        RowError::new(reason, Some(field.name()), message)
+        RowError::new(reason, Some(field.as_str()), message)
     }
 }
 
@@ -351,53 +261,26 @@ fn parse_at(text: &str, rules: &RowRules) -> Result<i64, RowError> {
     })
 }
 
-/// Case-insensitive lookup of `text` among `choices`; the empty value is `None`.
-fn one_of<T: Copy>(
+/// A value of a vocabulary (case-insensitive); the empty value is `None`.
+fn one_of<T: std::str::FromStr<Err = UnknownName>>(
     text: &str,
-    choices: &[(&str, T)],
     field: Field,
     reason: RejectReason,
 ) -> Result<Option<T>, RowError> {
     if text.is_empty() {
         return Ok(None);
     }
-    choices
-        .iter()
-        .find(|(name, _)| name.eq_ignore_ascii_case(text))
-        .map(|(_, value)| Some(*value))
-        .ok_or_else(|| {
-            let expected: Vec<&str> = choices.iter().map(|(name, _)| *name).collect();
-            RowError::in_field(
-                reason,
-                field,
-                format!("\"{text}\" is not one of {}", expected.join(", ")),
-            )
-        })
+    text.parse()
+        .map(Some)
+        .map_err(|error: UnknownName| RowError::in_field(reason, field, error.to_string()))
 }
 
 fn parse_kind(text: &str) -> Result<EventKind, RowError> {
-    const KINDS: [(&str, EventKind); 4] = [
-        ("message", EventKind::Message),
-        ("note", EventKind::Note),
-        ("status", EventKind::Status),
-        ("rating", EventKind::Rating),
-    ];
-    Ok(one_of(text, &KINDS, Field::Event, RejectReason::BadEvent)?.unwrap_or(EventKind::Message))
+    Ok(one_of(text, Field::Event, RejectReason::BadEvent)?.unwrap_or(EventKind::Message))
 }
 
 fn parse_author(text: &str) -> Result<Option<AuthorType>, RowError> {
-    const AUTHORS: [(&str, AuthorType); 4] = [
-        ("customer", AuthorType::Customer),
-        ("agent", AuthorType::Agent),
-        ("bot", AuthorType::Bot),
-        ("system", AuthorType::System),
-    ];
-    one_of(
-        text,
-        &AUTHORS,
-        Field::AuthorType,
-        RejectReason::BadAuthorType,
-    )
+    one_of(text, Field::AuthorType, RejectReason::BadAuthorType)
 }
 
 /// A status, through the aliases first; one outside the vocabulary is classified by keyword
@@ -446,15 +329,7 @@ pub(crate) fn csat_of(text: &str, rules: &RowRules) -> Result<Option<f64>, RowEr
 }
 
 fn parse_status(text: &str) -> Result<Option<Status>, RowError> {
-    const STATUSES: [(&str, Status); 6] = [
-        ("new", Status::New),
-        ("open", Status::Open),
-        ("pending", Status::Pending),
-        ("on_hold", Status::OnHold),
-        ("solved", Status::Solved),
-        ("closed", Status::Closed),
-    ];
-    one_of(text, &STATUSES, Field::Status, RejectReason::BadStatus)
+    one_of(text, Field::Status, RejectReason::BadStatus)
 }
 
 /// A finite decimal number within `[min, max]`, or `None` when empty.
@@ -748,14 +623,11 @@ mod tests {
     }
 
     #[test]
-    fn headers_match_case_insensitively_and_first_duplicate_wins() {
-        let map =
-            ColumnMap::from_headers(["Ticket_ID", "TIMESTAMP", "extra", "channel", "Channel"]);
-        assert_eq!(map.column_of(Field::TicketId), Some(0));
-        assert_eq!(map.column_of(Field::Timestamp), Some(1));
-        assert_eq!(map.column_of(Field::Channel), Some(3));
-        assert!(map.missing_required().is_empty());
-        let partial = ColumnMap::from_headers(["id", "time"]);
-        assert_eq!(partial.missing_required(), vec!["ticket_id", "timestamp"]);
+    fn header_names_match_trimmed_and_case_insensitively() {
+        assert_eq!(" Ticket_ID ".parse::<Field>(), Ok(Field::TicketId));
+        assert_eq!("TIMESTAMP".parse::<Field>(), Ok(Field::Timestamp));
+        assert!("id".parse::<Field>().is_err());
+        assert_eq!(FIELD_COUNT, 17);
+        assert!(Field::ALL.iter().enumerate().all(|(i, f)| f.index() == i));
     }
 }

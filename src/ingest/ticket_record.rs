@@ -2,7 +2,7 @@
 //! counts, status), validated into a [`TicketRecord`].
 
 use super::event::{Attributes, Status};
-use super::mapping::{MappedRow, Target};
+use super::mapping::{MappedField, MappedRow};
 use super::row::{Field, RejectReason, RowError, RowRules, csat_of, status_of};
 use super::values::{UnknownStatus, ValueNotes};
 use crate::symbols::Symbols;
@@ -51,7 +51,7 @@ pub struct TicketRules<'m> {
     /// The `order_by` cell of the row.
     pub order: Option<&'m str>,
     /// Instants that roll over to the next day when earlier than the creation.
-    pub rollover: &'m [Target],
+    pub rollover: &'m [MappedField],
     pub unknown_status: UnknownStatus,
 }
 
@@ -69,7 +69,7 @@ pub fn parse_ticket_row(
         rollover,
         unknown_status,
     } = ticket;
-    let id = row.get(Target::Event(Field::TicketId));
+    let id = row.get(MappedField::Event(Field::TicketId));
     if id.is_empty() {
         return Err(RowError::new(
             RejectReason::EmptyTicketId,
@@ -77,10 +77,10 @@ pub fn parse_ticket_row(
             "is empty",
         ));
     }
-    let created_at = instant(row, Target::CreatedAt, rules)?
+    let created_at = instant(row, MappedField::CreatedAt, rules)?
         .ok_or_else(|| RowError::new(RejectReason::BadTimestamp, Some("created_at"), "is empty"))?;
     // A time of day that passed midnight belongs to the next day.
-    let instant = |row: &MappedRow<'_>, target: Target, rules: &RowRules| {
+    let instant = |row: &MappedRow<'_>, target: MappedField, rules: &RowRules| {
         Ok::<_, RowError>(instant(row, target, rules)?.map(|at| {
             if rollover.contains(&target) && at < created_at {
                 at + 86_400 * MICROS_PER_SECOND
@@ -89,7 +89,7 @@ pub fn parse_ticket_row(
             }
         }))
     };
-    let after_creation = |target: Target| -> Result<Option<Instant>, RowError> {
+    let after_creation = |target: MappedField| -> Result<Option<Instant>, RowError> {
         let Some(seconds) = duration(row, target)? else {
             return Ok(None);
         };
@@ -103,19 +103,20 @@ pub fn parse_ticket_row(
         }
         Ok(Some(at))
     };
-    let first_reply_at = match instant(row, Target::FirstReplyAt, rules)? {
+    let first_reply_at = match instant(row, MappedField::FirstReplyAt, rules)? {
         Some(at) => Some(at),
-        None => after_creation(Target::FirstReplySeconds)?,
+        None => after_creation(MappedField::FirstReplySeconds)?,
     };
-    let solved_at = match instant(row, Target::SolvedAt, rules)? {
+    let solved_at = match instant(row, MappedField::SolvedAt, rules)? {
         Some(at) => Some(at),
-        None => after_creation(Target::ResolutionSeconds)?,
+        None => after_creation(MappedField::ResolutionSeconds)?,
     };
-    let first_resolved_at = match instant(row, Target::FirstResolvedAt, rules)? {
+    let first_resolved_at = match instant(row, MappedField::FirstResolvedAt, rules)? {
         Some(at) => Some(at),
-        None => after_creation(Target::FirstResolutionSeconds)?,
+        None => after_creation(MappedField::FirstResolutionSeconds)?,
     };
-    let number = |field: Field, min: f64, max: f64| bounded(row, Target::Event(field), min, max);
+    let number =
+        |field: Field, min: f64, max: f64| bounded(row, MappedField::Event(field), min, max);
     let order = match order.map(str::trim).filter(|text| !text.is_empty()) {
         None => None,
         Some(text) => Some(match text.parse::<f64>() {
@@ -137,43 +138,43 @@ pub fn parse_ticket_row(
         first_reply_at,
         solved_at,
         first_resolved_at,
-        closed_at: instant(row, Target::ClosedAt, rules)?,
+        closed_at: instant(row, MappedField::ClosedAt, rules)?,
         status: status_of(
-            row.get(Target::Event(Field::Status)),
+            row.get(MappedField::Event(Field::Status)),
             rules,
             unknown_status,
             notes,
         )?,
-        reopens: count(row, Target::Reopens)?,
-        replies: count(row, Target::Replies)?,
-        customer_messages: count(row, Target::CustomerMessages)?,
-        csat: csat_of(row.get(Target::Event(Field::Csat)), rules)?,
+        reopens: count(row, MappedField::Reopens)?,
+        replies: count(row, MappedField::Replies)?,
+        customer_messages: count(row, MappedField::CustomerMessages)?,
+        csat: csat_of(row.get(MappedField::Event(Field::Csat)), rules)?,
         nps: number(Field::Nps, 0.0, 10.0)?,
         handle_seconds: number(Field::HandleSeconds, 0.0, MAX_DURATION_SECONDS)?,
         attributes: Attributes {
-            channel: symbols.intern(row.get(Target::Event(Field::Channel))),
-            agent: symbols.intern(row.get(Target::Event(Field::Agent))),
-            team: symbols.intern(row.get(Target::Event(Field::Team))),
-            priority: symbols.intern(row.get(Target::Event(Field::Priority))),
-            category: symbols.intern(row.get(Target::Event(Field::Category))),
+            channel: symbols.intern(row.get(MappedField::Event(Field::Channel))),
+            agent: symbols.intern(row.get(MappedField::Event(Field::Agent))),
+            team: symbols.intern(row.get(MappedField::Event(Field::Team))),
+            priority: symbols.intern(row.get(MappedField::Event(Field::Priority))),
+            category: symbols.intern(row.get(MappedField::Event(Field::Category))),
         },
         order,
         desk: DeskFigures {
-            first_reply_business_seconds: duration(row, Target::FirstReplyBusinessSeconds)?,
+            first_reply_business_seconds: duration(row, MappedField::FirstReplyBusinessSeconds)?,
             first_resolution_business_seconds: duration(
                 row,
-                Target::FirstResolutionBusinessSeconds,
+                MappedField::FirstResolutionBusinessSeconds,
             )?,
-            resolution_business_seconds: duration(row, Target::ResolutionBusinessSeconds)?,
-            sla_first_reply_met: verdict(row, Target::SlaFirstReplyMet)?,
-            sla_resolution_met: verdict(row, Target::SlaResolutionMet)?,
+            resolution_business_seconds: duration(row, MappedField::ResolutionBusinessSeconds)?,
+            sla_first_reply_met: verdict(row, MappedField::SlaFirstReplyMet)?,
+            sla_resolution_met: verdict(row, MappedField::SlaResolutionMet)?,
         },
     })
 }
 
 /// An SLA verdict: met (true, yes, 1, met, within SLA) or breached (false, no, 0, breached,
 /// violated, SLA violated).
-fn verdict(row: &MappedRow<'_>, target: Target) -> Result<Option<bool>, RowError> {
+fn verdict(row: &MappedRow<'_>, target: MappedField) -> Result<Option<bool>, RowError> {
     let text = row.get(target);
     if text.is_empty() {
         return Ok(None);
@@ -196,7 +197,7 @@ fn verdict(row: &MappedRow<'_>, target: Target) -> Result<Option<bool>, RowError
 
 fn instant(
     row: &MappedRow<'_>,
-    target: Target,
+    target: MappedField,
     rules: &RowRules,
 ) -> Result<Option<Instant>, RowError> {
     let text = row.get(target);
@@ -216,7 +217,7 @@ fn instant(
 
 fn bounded(
     row: &MappedRow<'_>,
-    target: Target,
+    target: MappedField,
     min: f64,
     max: f64,
 ) -> Result<Option<f64>, RowError> {
@@ -246,10 +247,10 @@ fn bounded(
 }
 
 /// Seconds, at most `MAX_DURATION_SECONDS` (100 years).
-fn duration(row: &MappedRow<'_>, target: Target) -> Result<Option<f64>, RowError> {
+fn duration(row: &MappedRow<'_>, target: MappedField) -> Result<Option<f64>, RowError> {
     bounded(row, target, 0.0, MAX_DURATION_SECONDS)
 }
 
-fn count(row: &MappedRow<'_>, target: Target) -> Result<Option<u32>, RowError> {
+fn count(row: &MappedRow<'_>, target: MappedField) -> Result<Option<u32>, RowError> {
     Ok(bounded(row, target, 0.0, f64::from(u32::MAX))?.map(|value| value.round() as u32))
 }

@@ -1,13 +1,19 @@
 //! Which KPIs an input can support, and why not. One decision, taken here, serves both the
 //! report (a KPI the input cannot support is null, never 0) and `inspect` (the list a new user
 //! reads before trusting a report), so the two always agree.
+//!
+//! Every null the input decides is decided here: a whole KPI by [`Facts::check`] (the list the
+//! report and `inspect` show), and the few figures within a block or a ticket row that an
+//! export may lack while the KPI stands ([`Facts::knows`], [`Facts::sla_scope`],
+//! [`Facts::allows_response_time_business`]).
 
 use serde::Serialize;
 
 use crate::ingest::coverage::Channels;
-use crate::ingest::mapping::Target;
+use crate::ingest::mapping::MappedField;
 use crate::ingest::row::Field;
 use crate::ingest::{Coverage, RowFacts};
+use crate::metrics::sla::SlaScope;
 
 /// The KPIs whose availability depends on the input.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -115,6 +121,29 @@ impl Kpi {
     }
 }
 
+/// A per-ticket count that a ticket-level export may not carry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Count {
+    CustomerMessages,
+    /// Agent messages (replies).
+    AgentMessages,
+    BotMessages,
+    Notes,
+    Reopens,
+}
+
+impl Count {
+    /// The ticket-table column that feeds it, if any can.
+    fn column(self) -> Option<MappedField> {
+        match self {
+            Count::CustomerMessages => Some(MappedField::CustomerMessages),
+            Count::AgentMessages => Some(MappedField::Replies),
+            Count::Reopens => Some(MappedField::Reopens),
+            Count::BotMessages | Count::Notes => None,
+        }
+    }
+}
+
 /// What decides availability: the inputs' columns, what their rows hold, and the settings.
 #[derive(Debug, Clone, Copy)]
 pub struct Facts<'a> {
@@ -130,11 +159,11 @@ pub struct Facts<'a> {
 
 const NO_STATUS: &str = "no row carries a status (or a solved or closed time)";
 const PER_TICKET: &str = "the export has one row per ticket, not one per message";
-const FIRST_REPLY: [Target; 2] = [Target::FirstReplyAt, Target::FirstReplySeconds];
-const SOLVED: [Target; 3] = [
-    Target::SolvedAt,
-    Target::ResolutionSeconds,
-    Target::ClosedAt,
+const FIRST_REPLY: [MappedField; 2] = [MappedField::FirstReplyAt, MappedField::FirstReplySeconds];
+const SOLVED: [MappedField; 3] = [
+    MappedField::SolvedAt,
+    MappedField::ResolutionSeconds,
+    MappedField::ClosedAt,
 ];
 
 impl Facts<'_> {
@@ -149,7 +178,7 @@ impl Facts<'_> {
                 Err(NO_STATUS.to_owned())
             }
         };
-        let fed = |targets: &[Target]| {
+        let fed = |targets: &[MappedField]| {
             if coverage.any_fed(targets) {
                 Ok(())
             } else {
@@ -187,7 +216,7 @@ impl Facts<'_> {
             Kpi::FirstResponse | Kpi::SlaFirstReply if per_event => customers().and(agents()),
             Kpi::FirstResponse | Kpi::SlaFirstReply => {
                 if !coverage.any_fed(&FIRST_REPLY)
-                    && coverage.fed(Target::FirstReplyBusinessSeconds)
+                    && coverage.fed(MappedField::FirstReplyBusinessSeconds)
                 {
                     return Err(
                         "the export has first-reply times in business hours only (see the \
@@ -198,40 +227,40 @@ impl Facts<'_> {
                 fed(&FIRST_REPLY)
             }
             Kpi::FirstResponseBusiness => {
-                if !per_event && coverage.fed(Target::FirstReplyBusinessSeconds) {
+                if !per_event && coverage.fed(MappedField::FirstReplyBusinessSeconds) {
                     return Ok(());
                 }
-                self.scheduled(Target::FirstReplyBusinessSeconds)?;
+                self.scheduled(MappedField::FirstReplyBusinessSeconds)?;
                 self.check(Kpi::FirstResponse)
             }
             Kpi::ResponseTime if per_event => customers().and(agents()),
             Kpi::ResponseTime => per_ticket(),
             Kpi::ResponseRate if per_event => customers().and(agents()),
             Kpi::ResponseRate => fed(&[
-                Target::FirstReplyAt,
-                Target::FirstReplySeconds,
-                Target::FirstReplyBusinessSeconds,
+                MappedField::FirstReplyAt,
+                MappedField::FirstReplySeconds,
+                MappedField::FirstReplyBusinessSeconds,
             ]),
             Kpi::ResolutionTime | Kpi::SlaResolution | Kpi::Backlog if per_event => status(),
             Kpi::Backlog => status(),
             Kpi::ResolutionTime | Kpi::SlaResolution => status().and(fed(&SOLVED)),
             Kpi::ResolutionTimeBusiness => {
                 status()?;
-                if !per_event && coverage.fed(Target::ResolutionBusinessSeconds) {
+                if !per_event && coverage.fed(MappedField::ResolutionBusinessSeconds) {
                     return Ok(());
                 }
-                self.scheduled(Target::ResolutionBusinessSeconds)?;
+                self.scheduled(MappedField::ResolutionBusinessSeconds)?;
                 self.check(Kpi::ResolutionTime)
             }
             Kpi::FirstResolutionTime if per_event => status(),
             Kpi::FirstResolutionTime => status().and(fed(&[
-                Target::FirstResolvedAt,
-                Target::FirstResolutionSeconds,
+                MappedField::FirstResolvedAt,
+                MappedField::FirstResolutionSeconds,
             ])),
             Kpi::Fcr if per_event => status().and(agents()),
             Kpi::Fcr => status()
-                .and(fed(&[Target::Replies]))
-                .and(fed(&[Target::Reopens])),
+                .and(fed(&[MappedField::Replies]))
+                .and(fed(&[MappedField::Reopens])),
             Kpi::BotResolution if per_event => {
                 status()?;
                 messages()?;
@@ -243,13 +272,13 @@ impl Facts<'_> {
             }
             Kpi::BotResolution => status().and(per_ticket()),
             Kpi::Aht => fed(&[
-                Target::Event(Field::HandleSeconds),
-                Target::Event(Field::TalkSeconds),
-                Target::Event(Field::HoldSeconds),
-                Target::Event(Field::AcwSeconds),
+                MappedField::Event(Field::HandleSeconds),
+                MappedField::Event(Field::TalkSeconds),
+                MappedField::Event(Field::HoldSeconds),
+                MappedField::Event(Field::AcwSeconds),
             ]),
-            Kpi::Csat => fed(&[Target::Event(Field::Csat)]),
-            Kpi::Nps => fed(&[Target::Event(Field::Nps)]),
+            Kpi::Csat => fed(&[MappedField::Event(Field::Csat)]),
+            Kpi::Nps => fed(&[MappedField::Event(Field::Nps)]),
             Kpi::SlaNextReply => {
                 if !self.next_reply_target {
                     return Err("no SLA policy sets a next-reply target".to_owned());
@@ -260,14 +289,14 @@ impl Facts<'_> {
                     per_ticket()
                 }
             }
-            Kpi::DeskSla => fed(&[Target::SlaFirstReplyMet, Target::SlaResolutionMet]),
+            Kpi::DeskSla => fed(&[MappedField::SlaFirstReplyMet, MappedField::SlaResolutionMet]),
             Kpi::RepliesPerSolvedTicket if per_event => status().and(messages()),
-            Kpi::RepliesPerSolvedTicket => status().and(fed(&[Target::Replies])),
+            Kpi::RepliesPerSolvedTicket => status().and(fed(&[MappedField::Replies])),
             Kpi::CustomerMessagesPerTicket if per_event => messages(),
-            Kpi::CustomerMessagesPerTicket => fed(&[Target::CustomerMessages]),
+            Kpi::CustomerMessagesPerTicket => fed(&[MappedField::CustomerMessages]),
             Kpi::Redirects if per_event => {
                 messages()?;
-                fed(&[Target::Event(Field::Channel)])?;
+                fed(&[MappedField::Event(Field::Channel)])?;
                 match self.rows.channels {
                     Channels::Several => Ok(()),
                     Channels::One(_) => Err("every message row has the same channel".to_owned()),
@@ -275,7 +304,9 @@ impl Facts<'_> {
                 }
             }
             Kpi::Redirects => per_ticket(),
-            Kpi::Sentiment if per_event => messages().and(fed(&[Target::Event(Field::Sentiment)])),
+            Kpi::Sentiment if per_event => {
+                messages().and(fed(&[MappedField::Event(Field::Sentiment)]))
+            }
             Kpi::Sentiment => per_ticket(),
         }
     }
@@ -284,9 +315,41 @@ impl Facts<'_> {
         self.check(kpi).is_ok()
     }
 
+    /// Whether the tickets' `count` is known: an event log counts every message itself; a
+    /// ticket table has a count only where a column feeds it, and some (bot messages,
+    /// notes) never.
+    pub fn knows(&self, count: Count) -> bool {
+        self.coverage.per_event
+            || count
+                .column()
+                .is_some_and(|column| self.coverage.fed(column))
+    }
+
+    /// `value`, where the tickets' `count` is known ([`Facts::knows`]).
+    pub fn known<T>(&self, count: Count, value: T) -> Option<T> {
+        self.knows(count).then_some(value)
+    }
+
+    /// Which SLA targets the input can measure: resolution needs a dated resolution, first
+    /// reply the first-reply time, next replies customer and agent messages (as response
+    /// times do).
+    pub fn sla_scope(&self) -> SlaScope {
+        SlaScope {
+            has_status: self.allows(Kpi::SlaResolution),
+            has_first_reply: self.allows(Kpi::SlaFirstReply),
+            has_messages: self.allows(Kpi::ResponseTime),
+        }
+    }
+
+    /// Response times in business hours: response times, and a schedule to count them in
+    /// (no export carries its own).
+    pub fn allows_response_time_business(&self) -> bool {
+        self.schedule && self.allows(Kpi::ResponseTime)
+    }
+
     /// Business-hours figures come from our schedule or, in a ticket table, from the desk's
     /// own column (`desk`): say what is missing, including a column the mapping looked for.
-    fn scheduled(&self, desk: Target) -> Result<(), String> {
+    fn scheduled(&self, desk: MappedField) -> Result<(), String> {
         if self.schedule {
             return Ok(());
         }
@@ -335,8 +398,8 @@ mod tests {
     use super::*;
     use crate::ingest::Feed;
 
-    fn ticket_coverage(fed: &[Target], absent: &[(Target, &str)]) -> Coverage {
-        let mut fields: BTreeMap<Target, Feed> = fed.iter().map(|t| (*t, Feed::Fed)).collect();
+    fn ticket_coverage(fed: &[MappedField], absent: &[(MappedField, &str)]) -> Coverage {
+        let mut fields: BTreeMap<MappedField, Feed> = fed.iter().map(|t| (*t, Feed::Fed)).collect();
         for (target, column) in absent {
             fields.insert(
                 *target,
@@ -361,8 +424,14 @@ mod tests {
     #[test]
     fn an_absent_first_reply_column_makes_frt_unknowable_and_says_which() {
         let coverage = ticket_coverage(
-            &[Target::CreatedAt, Target::FirstReplyBusinessSeconds],
-            &[(Target::FirstReplySeconds, "First reply time in minutes")],
+            &[
+                MappedField::CreatedAt,
+                MappedField::FirstReplyBusinessSeconds,
+            ],
+            &[(
+                MappedField::FirstReplySeconds,
+                "First reply time in minutes",
+            )],
         );
         let rows = RowFacts::default();
         let facts = facts(&coverage, &rows);
@@ -374,8 +443,11 @@ mod tests {
             "a business time is a reply"
         );
         let without = ticket_coverage(
-            &[Target::CreatedAt],
-            &[(Target::FirstReplySeconds, "First reply time in minutes")],
+            &[MappedField::CreatedAt],
+            &[(
+                MappedField::FirstReplySeconds,
+                "First reply time in minutes",
+            )],
         );
         assert_eq!(
             super::Facts {
@@ -439,5 +511,30 @@ mod tests {
             ..facts
         };
         assert_eq!(no_status.check(Kpi::Backlog).unwrap_err(), NO_STATUS);
+    }
+
+    #[test]
+    fn a_ticket_table_knows_the_counts_its_columns_feed_and_no_other() {
+        let coverage = ticket_coverage(&[MappedField::CreatedAt, MappedField::Replies], &[]);
+        let rows = RowFacts::default();
+        let facts = facts(&coverage, &rows);
+        assert!(facts.knows(Count::AgentMessages));
+        for count in [
+            Count::CustomerMessages,
+            Count::BotMessages,
+            Count::Notes,
+            Count::Reopens,
+        ] {
+            assert!(!facts.knows(count), "{count:?}");
+        }
+        let events = Coverage::full();
+        let facts = super::Facts {
+            coverage: &events,
+            ..facts
+        };
+        assert!(
+            facts.knows(Count::BotMessages),
+            "an event log counts them all"
+        );
     }
 }

@@ -5,7 +5,8 @@
 use serde::Serialize;
 
 use super::rate::ratio;
-use crate::model::Ticket;
+use super::{Accumulator, Context, Observed};
+use crate::ingest::mapping::MappedField;
 
 #[derive(Debug, Clone, Default)]
 pub struct DeskSla {
@@ -57,22 +58,30 @@ pub struct DeskSlaReport {
     pub resolution: Option<DeskVerdicts>,
 }
 
-impl DeskSla {
-    pub fn observe(&mut self, ticket: &Ticket) {
-        self.first_reply.observe(ticket.desk.sla_first_reply_met);
-        self.resolution.observe(ticket.desk.sla_resolution_met);
+impl Accumulator for DeskSla {
+    type Output = DeskSlaReport;
+
+    fn observe(&mut self, observed: &Observed<'_>, _: &Context<'_>) {
+        let desk = &observed.ticket.desk;
+        self.first_reply.observe(desk.sla_first_reply_met);
+        self.resolution.observe(desk.sla_resolution_met);
     }
 
-    pub fn merge(&mut self, other: DeskSla) {
+    fn merge(&mut self, other: DeskSla) {
         self.first_reply.merge(other.first_reply);
         self.resolution.merge(other.resolution);
     }
 
-    /// `first_reply` and `resolution` say which verdicts the export carries.
-    pub fn finish(self, first_reply: bool, resolution: bool) -> DeskSlaReport {
+    /// Each verdict where the export has its column.
+    fn finish(self, context: &Context<'_>) -> DeskSlaReport {
+        let coverage = context.facts.coverage;
         DeskSlaReport {
-            first_reply: first_reply.then(|| self.first_reply.finish()),
-            resolution: resolution.then(|| self.resolution.finish()),
+            first_reply: coverage
+                .fed(MappedField::SlaFirstReplyMet)
+                .then(|| self.first_reply.finish()),
+            resolution: coverage
+                .fed(MappedField::SlaResolutionMet)
+                .then(|| self.resolution.finish()),
         }
     }
 }

@@ -2,26 +2,28 @@
 //! that carry any.
 
 use super::distribution::{Distribution, Summary};
-use crate::model::Ticket;
+use super::{Accumulator, Context, Observed};
 
 #[derive(Debug, Clone, Default)]
 pub struct HandleTime {
     per_ticket: Distribution,
 }
 
-impl HandleTime {
-    pub fn observe(&mut self, ticket: &Ticket) {
-        if let Some(seconds) = ticket.handle_seconds {
+impl Accumulator for HandleTime {
+    type Output = Summary;
+
+    fn observe(&mut self, observed: &Observed<'_>, _: &Context<'_>) {
+        if let Some(seconds) = observed.ticket.handle_seconds {
             self.per_ticket.observe(seconds);
         }
     }
 
-    pub fn merge(&mut self, other: HandleTime) {
+    fn merge(&mut self, other: HandleTime) {
         self.per_ticket.merge(other.per_ticket);
     }
 
     /// The distribution of per-ticket handle time; its mean is the AHT.
-    pub fn finish(self) -> Summary {
+    fn finish(self, _: &Context<'_>) -> Summary {
         self.per_ticket.finish()
     }
 }

@@ -5,9 +5,8 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use super::Context;
+use super::{Accumulator, Context, Observed};
 use crate::ingest::values::{KeywordStatus, ValueFindings};
-use crate::model::Ticket;
 use crate::symbols::Sym;
 use rustc_hash::FxHashMap;
 
@@ -25,6 +24,24 @@ pub struct Quality {
     several_priorities: u64,
     /// Tickets by their priority at as_of.
     priorities: FxHashMap<Sym, u64>,
+}
+
+/// What the tickets themselves show (the rest of [`DataQuality`] comes from reading the rows).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TicketFindings {
+    pub negative_durations: NegativeDurations,
+    pub tickets_on_several_channels: u64,
+    pub tickets_with_several_priorities: u64,
+    pub unknown_priorities: BTreeMap<String, u64>,
+}
+
+/// What reading the rows found, before there were tickets.
+#[derive(Debug, Clone, Copy)]
+pub struct RowFindings<'a> {
+    pub rows_rejected: u64,
+    pub duplicate_events: u64,
+    pub repeated_rows: u64,
+    pub values: &'a ValueFindings,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -60,6 +77,20 @@ pub struct DataQuality {
 }
 
 impl DataQuality {
+    pub fn new(tickets: TicketFindings, rows: RowFindings<'_>) -> DataQuality {
+        DataQuality {
+            statuses_by_keyword: rows.values.statuses_by_keyword.clone(),
+            placeholder_dates: rows.values.placeholder_dates.clone(),
+            unknown_priorities: tickets.unknown_priorities,
+            rows_rejected: rows.rows_rejected,
+            duplicate_events: rows.duplicate_events,
+            repeated_rows_within_a_file: rows.repeated_rows,
+            negative_durations: tickets.negative_durations,
+            tickets_on_several_channels: tickets.tickets_on_several_channels,
+            tickets_with_several_priorities: tickets.tickets_with_several_priorities,
+        }
+    }
+
     /// Findings that `--strict` turns into an error (the notes are not among them).
     pub fn problems(&self) -> Vec<String> {
         let mut problems = Vec::new();
@@ -82,8 +113,11 @@ impl DataQuality {
     }
 }
 
-impl Quality {
-    pub fn observe(&mut self, ticket: &Ticket) {
+impl Accumulator for Quality {
+    type Output = TicketFindings;
+
+    fn observe(&mut self, observed: &Observed<'_>, _: &Context<'_>) {
+        let ticket = observed.ticket;
         if ticket
             .first_response_seconds()
             .is_some_and(|s| !is_plausible(s))
@@ -101,22 +135,19 @@ impl Quality {
         }
     }
 
-    pub fn finish(
-        self,
-        rows_rejected: u64,
-        duplicate_events: u64,
-        repeated_rows: u64,
-        values: &ValueFindings,
-        context: &Context<'_>,
-    ) -> DataQuality {
-        let unknown_priorities = self.unknown_priorities(context);
-        DataQuality {
-            statuses_by_keyword: values.statuses_by_keyword.clone(),
-            placeholder_dates: values.placeholder_dates.clone(),
-            unknown_priorities,
-            rows_rejected,
-            duplicate_events,
-            repeated_rows_within_a_file: repeated_rows,
+    fn merge(&mut self, other: Quality) {
+        self.negative_first_response += other.negative_first_response;
+        self.negative_resolution += other.negative_resolution;
+        self.several_channels += other.several_channels;
+        self.several_priorities += other.several_priorities;
+        for (priority, tickets) in other.priorities {
+            *self.priorities.entry(priority).or_default() += tickets;
+        }
+    }
+
+    fn finish(self, context: &Context<'_>) -> TicketFindings {
+        TicketFindings {
+            unknown_priorities: self.unknown_priorities(context),
             negative_durations: NegativeDurations {
                 first_response: self.negative_first_response,
                 resolution: self.negative_resolution,
@@ -125,7 +156,9 @@ impl Quality {
             tickets_with_several_priorities: self.several_priorities,
         }
     }
+}
 
+impl Quality {
     /// The contract reads an empty or unknown priority as normal; a value the SLA policies
     /// name is known to them.
     fn unknown_priorities(&self, context: &Context<'_>) -> BTreeMap<String, u64> {
@@ -150,36 +183,27 @@ impl Quality {
 mod tests {
     use super::*;
     use crate::ingest::{Coverage, RowFacts};
-    use crate::metrics::availability::Facts;
     use crate::metrics::sla::{Conditions, SlaPolicies};
-    use crate::metrics::surveys::CsatScale;
+    use crate::metrics::tests::context;
     use crate::model::tests::build;
 
     fn quality(rows: &[&str], sla: &SlaPolicies) -> DataQuality {
         let (tickets, symbols, as_of) = build(rows, None);
         let coverage = Coverage::full();
         let row_facts = RowFacts::default();
-        let context = Context {
-            as_of,
-            has_status: false,
-            csat: CsatScale::default(),
-            sla,
-            schedule: None,
-            fcr_reopen_window: None,
-            symbols: &symbols,
-            facts: Facts {
-                coverage: &coverage,
-                rows: &row_facts,
-                has_status: false,
-                schedule: false,
-                next_reply_target: false,
-            },
-        };
+        let context = context(as_of, false, sla, &symbols, &coverage, &row_facts);
         let mut quality = Quality::default();
         for ticket in &tickets {
-            quality.observe(ticket);
+            quality.observe(&Observed::new(ticket, &context), &context);
         }
-        quality.finish(0, 0, 0, &ValueFindings::default(), &context)
+        let values = ValueFindings::default();
+        let rows = RowFindings {
+            rows_rejected: 0,
+            duplicate_events: 0,
+            repeated_rows: 0,
+            values: &values,
+        };
+        DataQuality::new(quality.finish(&context), rows)
     }
 
     #[test]

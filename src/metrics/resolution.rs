@@ -6,8 +6,8 @@ use serde::Serialize;
 use super::distribution::{Distribution, Summary};
 use super::quality::is_plausible;
 use super::rate::ratio;
+use super::{Accumulator, Context, Observed};
 use crate::model::Ticket;
-use crate::schedule::Schedule;
 
 #[derive(Debug, Clone, Default)]
 pub struct Resolution {
@@ -54,13 +54,12 @@ pub fn is_first_contact(ticket: &Ticket, reopen_window: Option<f64>) -> bool {
     ticket.replies == 1 && ticket.reopens_within(reopen_window) == 0
 }
 
-impl Resolution {
-    pub fn observe(
-        &mut self,
-        ticket: &Ticket,
-        schedule: Option<&Schedule>,
-        reopen_window: Option<f64>,
-    ) {
+impl Accumulator for Resolution {
+    type Output = ResolutionKpis;
+
+    fn observe(&mut self, observed: &Observed<'_>, context: &Context<'_>) {
+        let ticket = observed.ticket;
+        let (schedule, reopen_window) = (context.schedule, context.fcr_reopen_window);
         if let Some(seconds) = ticket
             .first_resolution_seconds()
             .filter(|s| is_plausible(*s))
@@ -90,7 +89,7 @@ impl Resolution {
         }
     }
 
-    pub fn merge(&mut self, other: Resolution) {
+    fn merge(&mut self, other: Resolution) {
         self.resolution_time.merge(other.resolution_time);
         self.resolution_time_business
             .merge(other.resolution_time_business);
@@ -104,7 +103,7 @@ impl Resolution {
     }
 
     /// Everything here needs the solved state: the caller nulls what the input cannot support.
-    pub fn finish(self) -> ResolutionKpis {
+    fn finish(self, _: &Context<'_>) -> ResolutionKpis {
         ResolutionKpis {
             resolution_time: self.resolution_time.finish(),
             resolution_time_business: self.resolution_time_business.finish(),

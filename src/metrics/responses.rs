@@ -5,8 +5,8 @@ use serde::Serialize;
 use super::distribution::{Distribution, Summary};
 use super::quality::is_plausible;
 use super::rate::ratio;
-use crate::model::{ReplyState, Ticket};
-use crate::schedule::Schedule;
+use super::{Accumulator, Context, Observed};
+use crate::model::ReplyState;
 
 #[derive(Debug, Clone, Default)]
 pub struct Responses {
@@ -36,7 +36,7 @@ pub struct ResponseRate {
     pub rate: Option<f64>,
 }
 
-/// What [`Responses::finish`] gives.
+/// What [`Responses`] finishes into.
 pub struct ResponseKpis {
     pub first_response: FirstResponse,
     pub first_response_business: Summary,
@@ -45,8 +45,11 @@ pub struct ResponseKpis {
     pub response_rate: ResponseRate,
 }
 
-impl Responses {
-    pub fn observe(&mut self, ticket: &Ticket, schedule: Option<&Schedule>) {
+impl Accumulator for Responses {
+    type Output = ResponseKpis;
+
+    fn observe(&mut self, observed: &Observed<'_>, context: &Context<'_>) {
+        let (ticket, schedule) = (observed.ticket, context.schedule);
         if let Some(seconds) = ticket.first_response_seconds().filter(|s| is_plausible(*s)) {
             self.first_response.observe(seconds);
         }
@@ -79,7 +82,7 @@ impl Responses {
         }
     }
 
-    pub fn merge(&mut self, other: Responses) {
+    fn merge(&mut self, other: Responses) {
         self.first_response.merge(other.first_response);
         self.first_response_business
             .merge(other.first_response_business);
@@ -91,7 +94,7 @@ impl Responses {
         self.closed_without_reply += other.closed_without_reply;
     }
 
-    pub fn finish(self) -> ResponseKpis {
+    fn finish(self, _: &Context<'_>) -> ResponseKpis {
         ResponseKpis {
             first_response: FirstResponse {
                 summary: self.first_response.finish(),

@@ -4,7 +4,7 @@ use serde::Serialize;
 
 use super::distribution::Distribution;
 use super::rate::ratio;
-use crate::model::Ticket;
+use super::{Accumulator, Context, Observed};
 
 /// The survey scale and the lowest satisfied score (4 on 1-5, e.g. 8 on 1-10).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -87,11 +87,14 @@ pub struct Nps {
     pub score: Option<f64>,
 }
 
-impl Surveys {
-    pub fn observe(&mut self, ticket: &Ticket, scale: &CsatScale) {
+impl Accumulator for Surveys {
+    type Output = (Csat, Nps);
+
+    fn observe(&mut self, observed: &Observed<'_>, context: &Context<'_>) {
+        let ticket = observed.ticket;
         if let Some(score) = ticket.csat {
             self.csat_responses += 1;
-            self.satisfied += u64::from(is_satisfied(score, scale));
+            self.satisfied += u64::from(is_satisfied(score, &context.csat));
             self.scores.observe(score);
         }
         if ticket.is_solved() {
@@ -106,7 +109,7 @@ impl Surveys {
         }
     }
 
-    pub fn merge(&mut self, other: Surveys) {
+    fn merge(&mut self, other: Surveys) {
         self.csat_responses += other.csat_responses;
         self.satisfied += other.satisfied;
         self.scores.merge(other.scores);
@@ -117,7 +120,9 @@ impl Surveys {
         self.detractors += other.detractors;
     }
 
-    pub fn finish(self, scale: &CsatScale, has_status: bool) -> (Csat, Nps) {
+    /// The response rate counts solved tickets: null without a status.
+    fn finish(self, context: &Context<'_>) -> (Csat, Nps) {
+        let (scale, has_status) = (&context.csat, context.facts.has_status);
         let csat = Csat {
             responses: self.csat_responses,
             satisfied: self.satisfied,

@@ -4,12 +4,12 @@ use std::collections::{BTreeMap, HashMap};
 
 use serde::Serialize;
 
+use super::availability::Count;
 use super::distribution::Distribution;
 use super::rate::ratio;
-use crate::ingest::Coverage;
-use crate::ingest::mapping::Target;
-use crate::model::{Direction, Ticket};
-use crate::symbols::{Sym, Symbols};
+use super::{Accumulator, Context, Observed};
+use crate::model::Direction;
+use crate::symbols::Sym;
 
 #[derive(Debug, Clone, Default)]
 pub struct Volume {
@@ -62,8 +62,11 @@ pub struct VolumeKpis {
     pub sentiment: SentimentChange,
 }
 
-impl Volume {
-    pub fn observe(&mut self, ticket: &Ticket) {
+impl Accumulator for Volume {
+    type Output = VolumeKpis;
+
+    fn observe(&mut self, observed: &Observed<'_>, _: &Context<'_>) {
+        let ticket = observed.ticket;
         self.tickets += 1;
         match ticket.direction {
             Direction::Inbound => self.inbound += 1,
@@ -81,7 +84,7 @@ impl Volume {
         }
     }
 
-    pub fn merge(&mut self, other: Volume) {
+    fn merge(&mut self, other: Volume) {
         self.tickets += other.tickets;
         self.inbound += other.inbound;
         self.outbound += other.outbound;
@@ -96,9 +99,9 @@ impl Volume {
         self.sentiment_changes.merge(other.sentiment_changes);
     }
 
-    pub fn finish(self, symbols: &Symbols, coverage: &Coverage) -> VolumeKpis {
-        // Message counts exist per event; a ticket table has them only as columns.
-        let per_event = coverage.per_event;
+    /// Message counts are null where the export cannot tell them (see `Facts::knows`).
+    fn finish(self, context: &Context<'_>) -> VolumeKpis {
+        let (symbols, facts) = (context.symbols, &context.facts);
         let channel_share = self
             .by_channel
             .iter()
@@ -124,12 +127,10 @@ impl Volume {
                 tickets: self.tickets,
                 inbound: self.inbound,
                 outbound: self.outbound,
-                customer_messages: (per_event || coverage.fed(Target::CustomerMessages))
-                    .then_some(self.customer_messages),
-                agent_messages: (per_event || coverage.fed(Target::Replies))
-                    .then_some(self.agent_messages),
-                bot_messages: per_event.then_some(self.bot_messages),
-                notes: per_event.then_some(self.notes),
+                customer_messages: facts.known(Count::CustomerMessages, self.customer_messages),
+                agent_messages: facts.known(Count::AgentMessages, self.agent_messages),
+                bot_messages: facts.known(Count::BotMessages, self.bot_messages),
+                notes: facts.known(Count::Notes, self.notes),
                 channel_share,
             },
         }

@@ -247,7 +247,7 @@ pub(crate) mod tests {
             let pairs: Vec<(Field, &str)> = parts
                 .map(|pair| {
                     let (key, value) = pair.split_once('=').unwrap();
-                    (Field::from_header(key).unwrap(), value)
+                    (key.parse::<Field>().unwrap(), value)
                 })
                 .collect();
             for (field, value) in &pairs {

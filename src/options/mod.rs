@@ -13,7 +13,7 @@ use std::sync::Arc;
 
 use chrono_tz::Tz;
 
-use crate::ingest::{IngestOptions, InputSummary, Source};
+use crate::ingest::{IngestOptions, InputReading, Source};
 use crate::metrics::group::Dimension;
 use crate::metrics::sla::SlaPolicies;
 use crate::metrics::surveys::CsatScale;
@@ -93,7 +93,7 @@ impl AnalysisOptions {
 
     /// The zone an input's local times (without an offset) were read in: its mapping's,
     /// else `--tz`.
-    pub fn zone_of(&self, input: &InputSummary) -> String {
+    pub fn zone_of(&self, input: &InputReading) -> String {
         input
             .tz
             .clone()

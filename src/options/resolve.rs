@@ -47,7 +47,7 @@ impl Options {
         let max_memory = parse::max_memory(input.max_memory.as_deref())?;
         if let (Some(period), Some(since), Some(until)) = (period, since, until) {
             // Known before anything is read: refuse a period table that cannot be made.
-            crate::metrics::group::check_period_count(period, tz, since, until, max_memory)
+            crate::metrics::periods::check_period_count(period, tz, since, until, max_memory)
                 .map_err(|error| bad("period", period.as_str(), error.to_string()))?;
         }
         let rejects = input.rejects.as_deref().map(Destination::from_arg);

@@ -3,13 +3,17 @@
 //! The rows are the JSON report flattened (`first_response.median`), so the two formats can
 //! never disagree. Columns: `scope` (overall, group or period), one column per `--by`
 //! dimension, `period`, `metric`, `value`. Cells from the input are defused against
-//! spreadsheet formula injection.
+//! spreadsheet formula injection (the spreadsheet policy of `escape`).
+//!
+//! A view's section in CSV ([`write_section`]) is its header and rows, label cells defused
+//! the same way.
 
 use std::io::{self, Write};
 
 use serde_json::Value;
 
-use super::text::defuse_formula;
+use super::escape::spreadsheet as defuse_formula;
+use super::view::Section;
 use super::{Report, csv_io};
 
 pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
@@ -73,5 +77,50 @@ fn flatten(prefix: &str, value: &Value, out: &mut Vec<(String, String)>) {
         Value::Null => out.push((prefix.to_owned(), String::new())),
         Value::String(text) => out.push((prefix.to_owned(), defuse_formula(text).into_owned())),
         other => out.push((prefix.to_owned(), other.to_string())),
+    }
+}
+
+/// A section as CSV records: its headers, then its rows with every label cell defused
+/// (figures stay numbers: `-5` is no formula to a spreadsheet reading a number column).
+/// Titles and notes are for people and stay out of the data.
+pub fn write_section(section: &Section, out: &mut dyn Write) -> io::Result<()> {
+    let mut writer = ::csv::Writer::from_writer(out);
+    writer
+        .write_record(section.columns.iter().map(|column| &column.header))
+        .map_err(csv_io)?;
+    for row in &section.rows {
+        let cells = row.iter().zip(&section.columns).map(|(cell, column)| {
+            if column.figure {
+                cell.into()
+            } else {
+                defuse_formula(cell)
+            }
+        });
+        writer
+            .write_record(cells.map(|cell| cell.into_owned()))
+            .map_err(csv_io)?;
+    }
+    writer.flush()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::view::Column;
+
+    #[test]
+    fn a_section_is_its_header_and_rows_with_labels_defused() {
+        let section = Section::new(
+            "ignored",
+            vec![Column::label("policy"), Column::figure("met")],
+            vec![vec!["=HYPERLINK(1)".to_owned(), "-1".to_owned()]],
+        )
+        .with_notes(vec!["ignored too".to_owned()]);
+        let mut out = Vec::new();
+        write_section(&section, &mut out).unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "policy,met\n'=HYPERLINK(1),-1\n"
+        );
     }
 }

@@ -14,7 +14,7 @@ use maud::{DOCTYPE, Markup, PreEscaped, html};
 
 use super::Report;
 use super::text::{count, duration, percent, sanitize};
-use super::trend;
+use super::trend::{self, HeadlineId};
 use super::view::footer;
 use charts::tickets;
 use charts::{NOT_COMPUTABLE, datum};
@@ -70,7 +70,7 @@ fn page(report: &Report, baseline: Option<&Compared>) -> Markup {
                 }
                 footer {
                     @for line in footer(report) {
-                        p { (line) }
+                        p { (sanitize(&line)) }
                     }
                     p { "Made by " (report.tool.name) " " (report.tool.version) " from the same report as "
                         code { "--format json" } " (schema version " (report.schema_version) ")." }
@@ -381,7 +381,7 @@ fn csat(report: &Report) -> Markup {
                 h2 #csat-title { "CSAT" }
                 p.na data-json="/overall/csat/rate" data-value="null" {
                     (NOT_COMPUTABLE) ": "
-                    (headline::why_not(report, "csat").unwrap_or("no rating")) "."
+                    (headline::why_not(report, HeadlineId::Csat).unwrap_or("no rating")) "."
                 }
             }
         };

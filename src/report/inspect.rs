@@ -2,13 +2,14 @@
 //! a report of it: how it is read, what it holds, which KPIs it can feed, and its bad rows.
 
 use std::io::{self, Write};
+use std::ops::Range;
 
 use serde::Serialize;
 
 use super::Style;
-use super::table::{render, write_table};
+use super::table::write_section;
 use super::text::{count, sanitize};
-use super::view::Section;
+use super::view::{Column, Section};
 use crate::metrics::availability::Availability;
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -45,6 +46,12 @@ pub struct RejectedRow {
     pub location: String,
     pub reason: String,
     pub message: String,
+    /// The row as read, shown with a caret under its bad cells (text output only).
+    #[serde(skip)]
+    pub row: String,
+    /// The bad cells' bytes in `row`; none when the row as a whole is at fault.
+    #[serde(skip)]
+    pub cells: Vec<Range<usize>>,
 }
 
 pub fn write(
@@ -67,22 +74,21 @@ pub fn write(
         };
         writeln!(
             out,
-            "{}: read as {how}, {:?} shape, local times in {}",
+            "{}: read as {how}, {} shape, local times in {}",
             sanitize(&input.file),
-            input.shape,
+            input.shape.as_str(),
             input.tz
         )?;
-        let section = Section {
-            title: String::new(),
-            headers: vec!["Field".into(), "From".into()],
-            rows: input
+        let section = Section::new(
+            "",
+            vec![Column::label("Field"), Column::label("From")],
+            input
                 .fields
                 .iter()
-                .map(|(field, source)| vec![field.clone(), sanitize(source)])
+                .map(|(field, source)| vec![field.clone(), source.clone()])
                 .collect(),
-            figures: vec![false, false],
-        };
-        write_table(&render(&section, style), out)?;
+        );
+        write_section(&section, style, out)?;
         writeln!(out)?;
     }
     writeln!(
@@ -104,10 +110,14 @@ pub fn write(
         writeln!(out, "  excluded, {}: {}", sanitize(value), count(*n))?;
     }
     writeln!(out)?;
-    let section = Section {
-        title: String::new(),
-        headers: vec!["KPI".into(), "Computable".into(), "Note".into()],
-        rows: inspection
+    let section = Section::new(
+        "",
+        vec![
+            Column::label("KPI"),
+            Column::label("Computable"),
+            Column::label("Note"),
+        ],
+        inspection
             .kpis
             .iter()
             .map(|kpi| {
@@ -123,9 +133,8 @@ pub fn write(
                 ]
             })
             .collect(),
-        figures: vec![false, false, false],
-    };
-    write_table(&render(&section, style), out)?;
+    );
+    write_section(&section, style, out)?;
     if !inspection.first_rejected_rows.is_empty() {
         writeln!(out)?;
         writeln!(out, "First rejected rows:")?;
@@ -136,7 +145,124 @@ pub fn write(
                 sanitize(&row.location),
                 sanitize(&row.message)
             )?;
+            if let Some((shown, carets)) = caret_lines(&row.row, &row.cells) {
+                writeln!(out, "    {shown}")?;
+                writeln!(out, "    {carets}")?;
+            }
         }
     }
     Ok(())
+}
+
+/// The characters of a rejected row shown at most: its bad cell and some of what is around.
+const ROW_SHOWN: usize = 100;
+/// Characters shown before the first bad cell of a row too long to show whole.
+const ROW_CONTEXT: usize = 30;
+
+/// A rejected row as a terminal shows it (cut to [`ROW_SHOWN`] characters around its bad
+/// cells, unsafe characters escaped) and a line with a caret under each character of the bad
+/// cells (one at the place of an empty cell); `None` when no cell is known.
+fn caret_lines(row: &str, cells: &[Range<usize>]) -> Option<(String, String)> {
+    let cells: Vec<&Range<usize>> = cells
+        .iter()
+        .filter(|cell| {
+            cell.start <= cell.end
+                && row.is_char_boundary(cell.start)
+                && row.is_char_boundary(cell.end)
+        })
+        .collect();
+    let first = cells.iter().map(|cell| cell.start).min()?;
+    let start = if row.chars().count() <= ROW_SHOWN {
+        0
+    } else {
+        row[..first]
+            .char_indices()
+            .rev()
+            .nth(ROW_CONTEXT.saturating_sub(1))
+            .map_or(0, |(at, _)| at)
+    };
+    let end = row[start..]
+        .char_indices()
+        .nth(ROW_SHOWN)
+        .map_or(row.len(), |(at, _)| start + at);
+    let (mut shown, mut carets) = (String::new(), String::new());
+    if start > 0 {
+        shown.push_str("...");
+        carets.push_str("   ");
+    }
+    let empty_at = |at: usize| cells.iter().any(|cell| cell.is_empty() && cell.start == at);
+    for (offset, c) in row[start..end].char_indices() {
+        let at = start + offset;
+        if empty_at(at) {
+            carets.push('^');
+            shown.push(' ');
+        }
+        let mut buffer = [0; 4];
+        let piece = sanitize(c.encode_utf8(&mut buffer));
+        let width = unicode_width::UnicodeWidthStr::width(piece.as_str());
+        let marked = cells.iter().any(|cell| cell.contains(&at));
+        carets.extend(std::iter::repeat_n(if marked { '^' } else { ' ' }, width));
+        shown.push_str(&piece);
+    }
+    if empty_at(end) {
+        carets.push('^');
+    }
+    if end < row.len() {
+        shown.push_str("...");
+    }
+    Some((shown, carets.trim_end().to_owned()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn drawn(row: &str, cell: Range<usize>) -> (String, String) {
+        caret_lines(row, std::slice::from_ref(&cell)).expect("cell known")
+    }
+
+    #[test]
+    fn carets_go_under_the_bad_cell() {
+        let (shown, carets) = drawn("7,yesterday,open", 2..11);
+        assert_eq!(shown, "7,yesterday,open");
+        assert_eq!(carets, "  ^^^^^^^^^");
+        assert_eq!(caret_lines("7,x", &[]), None);
+        assert_eq!(
+            caret_lines("7,x", &[2..9, 9..12]),
+            None,
+            "out of the row: no caret"
+        );
+    }
+
+    #[test]
+    fn an_empty_cell_gets_one_caret_at_its_place() {
+        // The empty cell sits between the two commas; a space marks its place in the row.
+        let (shown, carets) = drawn("7,,open", 2..2);
+        assert_eq!((shown.as_str(), carets.as_str()), ("7, ,open", "  ^"));
+        let (shown, carets) = drawn("7,open,", 7..7);
+        assert_eq!((shown.as_str(), carets.as_str()), ("7,open,", "       ^"));
+    }
+
+    #[test]
+    fn escapes_and_wide_characters_keep_the_caret_aligned() {
+        // A tab shows as `\t` (two columns), a CJK character takes two columns.
+        let row = "a\t客,bad";
+        let at = row.find("bad").expect("in the row");
+        let (shown, carets) = drawn(row, at..at + 3);
+        assert_eq!(shown, "a\\t客,bad");
+        assert_eq!(carets, "      ^^^");
+    }
+
+    #[test]
+    fn a_long_row_is_cut_around_its_bad_cell() {
+        let row = format!("{},BAD,{}", "x".repeat(500), "y".repeat(500));
+        let (shown, carets) = drawn(&row, 501..504);
+        assert!(
+            shown.starts_with("...") && shown.ends_with("..."),
+            "{shown}"
+        );
+        assert_eq!(shown.chars().count(), ROW_SHOWN + 6);
+        let caret = carets.find('^').expect("a caret");
+        assert_eq!(&shown[caret..caret + 3], "BAD");
+    }
 }

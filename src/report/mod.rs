@@ -5,6 +5,7 @@ pub mod escape;
 pub mod html;
 pub mod inspect;
 pub mod json;
+mod list;
 pub mod markdown;
 pub mod sla;
 pub mod table;
@@ -20,7 +21,8 @@ use serde::Serialize;
 
 use crate::ingest::RejectReason;
 use crate::metrics::KpiBlock;
-use crate::metrics::group::{GroupBlock, PeriodBlock};
+use crate::metrics::group::GroupBlock;
+use crate::metrics::periods::PeriodBlock;
 use crate::names::{self, Named, UnknownName};
 use crate::options::AnalysisOptions;
 use crate::pipeline::{Analysis, Kpis};

@@ -1,4 +1,6 @@
-//! `--format table`: the default, for a support lead at a terminal.
+//! `--format table`: the default, for a support lead at a terminal. Draws the view's
+//! sections; every cell, note and footer line is shown by the terminal policy of `escape`
+//! (input values cannot move the cursor or turn text around).
 
 use std::io::{self, Write};
 
@@ -6,34 +8,48 @@ use comfy_table::{
     Attribute, Cell, CellAlignment, ContentArrangement, LineStyle, Table, TableStyle,
 };
 
-use super::view::{Section, footer, sections};
+use super::escape::terminal;
+use super::view::{Layout, Section, footer, sections};
 use super::{Report, Style};
 
 pub fn write(report: &Report, style: Style, out: &mut dyn Write) -> io::Result<()> {
     for section in sections(report) {
         writeln!(out, "{}", heading(&section.title, style))?;
-        write_table(&render(&section, style), out)?;
+        write_section(&section, style, out)?;
         writeln!(out)?;
     }
-    // The periods table is the last section: its trend goes right under it.
-    super::trend::write(report, style, out)?;
-    let width = usize::from(style.width.unwrap_or(80));
     for line in footer(report) {
-        for part in wrap(&line, width) {
+        for part in wrap(&terminal(&line), line_width(style), "  ") {
             writeln!(out, "{part}")?;
         }
     }
     Ok(())
 }
 
-/// Breaks a footer line at spaces so that it fits `width` columns; continuation lines are
-/// indented by two. A word longer than the width stays whole.
-fn wrap(line: &str, width: usize) -> Vec<String> {
+/// A section as a table that fits `style.width`, then its notes.
+pub fn write_section(section: &Section, style: Style, out: &mut dyn Write) -> io::Result<()> {
+    write_table(&render(section, style), out)?;
+    for note in &section.notes {
+        for line in wrap(&terminal(note), line_width(style), "") {
+            writeln!(out, "{line}")?;
+        }
+    }
+    Ok(())
+}
+
+/// Notes and footer lines are read as prose: 80 columns, even on a wider terminal.
+fn line_width(style: Style) -> usize {
+    usize::from(style.width.unwrap_or(80))
+}
+
+/// Breaks a line at spaces so that it fits `width` columns; continuation lines start with
+/// `indent`. A word longer than the width stays whole.
+fn wrap(line: &str, width: usize, indent: &str) -> Vec<String> {
     let mut lines = vec![String::new()];
     for word in line.split(' ') {
         let current = lines.last_mut().map_or(0, |l| l.chars().count());
         if current > 0 && current + 1 + word.chars().count() > width {
-            lines.push(format!("  {word}"));
+            lines.push(format!("{indent}{word}"));
         } else if let Some(last) = lines.last_mut() {
             if current > 0 {
                 last.push(' ');
@@ -45,7 +61,7 @@ fn wrap(line: &str, width: usize) -> Vec<String> {
 }
 
 /// Writes a table without the padding comfy-table leaves at the end of each line.
-pub fn write_table(table: &Table, out: &mut dyn Write) -> io::Result<()> {
+fn write_table(table: &Table, out: &mut dyn Write) -> io::Result<()> {
     for line in table.lines() {
         writeln!(out, "{}", line.trim_end())?;
     }
@@ -64,12 +80,15 @@ fn heading(title: &str, style: Style) -> String {
 const STYLE: TableStyle =
     TableStyle::new().header_separator(LineStyle::none().fill('─').junction('─'));
 
-/// Draws a section as a table that fits `style.width` (cells wrap rather than overflow).
-pub fn render(section: &Section, style: Style) -> Table {
+/// Draws a section as a table: cells wrap to fit `style.width`, except in a list, whose rows
+/// stay one line each however wide.
+fn render(section: &Section, style: Style) -> Table {
     let mut table = Table::new();
-    table
-        .load_style(STYLE)
-        .set_content_arrangement(ContentArrangement::Dynamic);
+    let arrangement = match section.layout {
+        Layout::Fit => ContentArrangement::Dynamic,
+        Layout::Lines => ContentArrangement::Disabled,
+    };
+    table.load_style(STYLE).set_content_arrangement(arrangement);
     if let Some(width) = style.width {
         table.set_width(width);
     }
@@ -78,24 +97,21 @@ pub fn render(section: &Section, style: Style) -> Table {
     } else {
         table.enforce_styling();
     }
-    let header = section
-        .headers
-        .iter()
-        .zip(&section.figures)
-        .map(|(title, figure)| {
-            let cell = aligned(Cell::new(title), *figure);
-            if style.color {
-                cell.add_attribute(Attribute::Bold)
-            } else {
-                cell
-            }
-        });
+    // Headers are our own words; their line breaks are meant.
+    let header = section.columns.iter().map(|column| {
+        let cell = aligned(Cell::new(&column.header), column.figure);
+        if style.color {
+            cell.add_attribute(Attribute::Bold)
+        } else {
+            cell
+        }
+    });
     table.set_header(header);
     for row in &section.rows {
         table.add_row(
             row.iter()
-                .zip(&section.figures)
-                .map(|(value, figure)| aligned(Cell::new(value), *figure)),
+                .zip(&section.columns)
+                .map(|(value, column)| aligned(Cell::new(terminal(value)), column.figure)),
         );
     }
     // One space of padding (plus the empty rule) between columns: what lets nine columns fit in 80.
@@ -116,9 +132,32 @@ fn aligned(cell: Cell, figure: bool) -> Cell {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+    use crate::report::view::Column;
+
     #[test]
     fn footer_lines_wrap_at_spaces() {
-        assert_eq!(super::wrap("aa bb cc dd", 5), vec!["aa bb", "  cc", "  dd"]);
-        assert_eq!(super::wrap("short", 80), vec!["short"]);
+        assert_eq!(wrap("aa bb cc dd", 5, "  "), vec!["aa bb", "  cc", "  dd"]);
+        assert_eq!(wrap("short", 80, "  "), vec!["short"]);
+        assert_eq!(
+            wrap("a verylongword b", 4, ""),
+            vec!["a", "verylongword", "b"]
+        );
+    }
+
+    #[test]
+    fn cells_and_notes_show_control_and_direction_characters_as_text() {
+        let section = Section::new(
+            "t",
+            vec![Column::label("Agent"), Column::figure("Tickets")],
+            vec![vec!["\u{202e}evil\u{1b}[2J".to_owned(), "3".to_owned()]],
+        )
+        .with_notes(vec!["from \u{7}x".to_owned()]);
+        let mut out = Vec::new();
+        write_section(&section, Style::default(), &mut out).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert!(text.contains("\\u{202e}evil\\u{1b}[2J"), "{text}");
+        assert!(text.contains("from \\u{7}x"), "{text}");
+        assert!(!text.contains(['\u{202e}', '\u{1b}', '\u{7}']), "{text}");
     }
 }

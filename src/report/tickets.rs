@@ -3,18 +3,15 @@
 
 use std::io::{self, Write};
 
-use comfy_table::ContentArrangement;
 use serde::Serialize;
 
 use super::TabularFormat;
-use super::markdown::write_section;
-use super::table::{render, write_table};
-use super::text::{defuse_formula, opt_duration, sanitize};
-use super::view::Section;
+use super::escape::spreadsheet as defuse_formula;
+use super::text::opt_duration;
+use super::view::{Column, Section};
 use super::{Style, csv_io};
-use crate::ingest::mapping::Target as Target_;
 use crate::metrics::Context;
-use crate::metrics::availability::Kpi;
+use crate::metrics::availability::{Count, Kpi};
 use crate::metrics::sla::{SlaState, Target};
 use crate::model::Ticket;
 use crate::time::format_rfc3339;
@@ -56,19 +53,17 @@ pub struct TicketRow {
 impl TicketRow {
     pub fn new(ticket: &Ticket, context: &Context<'_>) -> TicketRow {
         let name = |sym| context.symbols.name(sym).to_owned();
-        let (policy, outcomes) = context.sla_outcomes(ticket);
-        let state = |target: Target| {
-            outcomes
-                .iter()
-                .find(|outcome| outcome.target == target)
-                .map(|outcome| outcome.state.as_str())
+        let clocks = context.sla_clocks(ticket);
+        let facts = &context.facts;
+        // A clock the input cannot read has no state (as the KPI is null).
+        let state = |target: Target, kpi: Kpi| {
+            clocks
+                .as_ref()
+                .and_then(|clocks| clocks.state(target))
+                .filter(|_| facts.allows(kpi))
+                .map(SlaState::as_str)
         };
-        let policy = policy.map(|index| &context.sla.policies[index]);
-        // Counts exist per event; a ticket table has them only as columns.
-        let coverage = context.facts.coverage;
-        let per_event = coverage.per_event;
-        let known = |target| per_event || coverage.fed(target);
-        let allows = |kpi| context.facts.allows(kpi);
+        let policy = clocks.as_ref().map(|clocks| clocks.policy);
         TicketRow {
             ticket_id: ticket.id.clone(),
             channel: name(ticket.channel),
@@ -85,10 +80,10 @@ impl TicketRow {
             first_customer_message_at: ticket.first_customer_message_at.map(format_rfc3339),
             first_reply_at: ticket.first_reply_at.map(format_rfc3339),
             first_response_seconds: ticket.first_response_seconds(),
-            replies: known(Target_::Replies).then_some(ticket.replies),
-            customer_messages: known(Target_::CustomerMessages).then_some(ticket.customer_messages),
-            bot_messages: per_event.then_some(ticket.bot_messages),
-            reopens: known(Target_::Reopens).then_some(ticket.reopens),
+            replies: facts.known(Count::AgentMessages, ticket.replies),
+            customer_messages: facts.known(Count::CustomerMessages, ticket.customer_messages),
+            bot_messages: facts.known(Count::BotMessages, ticket.bot_messages),
+            reopens: facts.known(Count::Reopens, ticket.reopens),
             status: ticket.status.map(|status| status.as_str()),
             first_resolved_at: ticket.first_resolved_at.map(format_rfc3339),
             resolved_at: ticket.resolved_at().map(format_rfc3339),
@@ -97,15 +92,12 @@ impl TicketRow {
             nps: ticket.nps,
             handle_seconds: ticket.handle_seconds,
             sla_policy: policy.map(|policy| policy.name.clone()),
-            // A clock the input cannot read has no state (as the KPI is null).
-            sla_first_reply: state(Target::FirstReply).filter(|_| allows(Kpi::SlaFirstReply)),
-            sla_next_reply_breaches: policy.filter(|p| p.next_reply.is_some()).map(|_| {
-                outcomes
-                    .iter()
-                    .filter(|o| o.target == Target::NextReply && o.state == SlaState::Breached)
-                    .count() as u32
-            }),
-            sla_resolution: state(Target::Resolution).filter(|_| allows(Kpi::SlaResolution)),
+            sla_first_reply: state(Target::FirstReply, Kpi::SlaFirstReply),
+            sla_next_reply_breaches: clocks
+                .as_ref()
+                .filter(|clocks| clocks.policy.next_reply.is_some())
+                .map(|clocks| clocks.count(Target::NextReply, SlaState::Breached) as u32),
+            sla_resolution: state(Target::Resolution, Kpi::SlaResolution),
         }
     }
 }
@@ -116,20 +108,8 @@ pub fn write(
     style: Style,
     out: &mut dyn Write,
 ) -> io::Result<()> {
-    match format {
-        TabularFormat::Json => {
-            serde_json::to_writer_pretty(&mut *out, rows)?;
-            writeln!(out)
-        }
-        TabularFormat::Csv => write_csv(rows, out),
-        TabularFormat::Table => {
-            // A list is read line by line: one ticket per line, however wide, never wrapped.
-            let mut table = render(&summary(rows, sanitize), style);
-            table.set_content_arrangement(ContentArrangement::Disabled);
-            write_table(&table, out)
-        }
-        TabularFormat::Markdown => write_section(&summary(rows, str::to_owned), out),
-    }
+    let csv = |out: &mut dyn Write| write_csv(rows, out);
+    super::list::write(rows, || summary(rows), csv, format, style, out)
 }
 
 /// Every field, formula-safe: ids and names come from the input.
@@ -152,47 +132,41 @@ fn write_csv(rows: &[TicketRow], out: &mut dyn Write) -> io::Result<()> {
     writer.flush()
 }
 
-/// The columns that fit a terminal.
-fn summary(rows: &[TicketRow], label: impl Fn(&str) -> String) -> Section {
-    let headers = [
-        "Ticket",
-        "Channel",
-        "Priority",
-        "Created",
-        "FRT",
-        "Replies",
-        "Reopens",
-        "Status",
-        "Resolution",
-        "CSAT",
-        "SLA 1st",
-        "SLA res",
+/// The columns that fit a terminal, one ticket per line.
+fn summary(rows: &[TicketRow]) -> Section {
+    let columns = vec![
+        Column::label("Ticket"),
+        Column::label("Channel"),
+        Column::label("Priority"),
+        Column::label("Created"),
+        Column::figure("FRT"),
+        Column::figure("Replies"),
+        Column::figure("Reopens"),
+        Column::label("Status"),
+        Column::figure("Resolution"),
+        Column::figure("CSAT"),
+        Column::label("SLA 1st"),
+        Column::label("SLA res"),
     ];
-    Section {
-        title: "Tickets".to_owned(),
-        headers: headers.iter().map(|h| (*h).to_owned()).collect(),
-        figures: vec![
-            false, false, false, false, true, true, true, false, true, true, false, false,
-        ],
-        rows: rows
-            .iter()
-            .map(|row| {
-                vec![
-                    label(&row.ticket_id),
-                    label(&row.channel),
-                    label(&row.priority),
-                    // Minutes are enough to find a ticket; the exact instant is in csv/json.
-                    row.created_at.replace('T', " ").chars().take(16).collect(),
-                    opt_duration(row.first_response_seconds),
-                    row.replies.map(|n| n.to_string()).unwrap_or_default(),
-                    row.reopens.map(|n| n.to_string()).unwrap_or_default(),
-                    row.status.unwrap_or_default().to_owned(),
-                    opt_duration(row.resolution_seconds),
-                    row.csat.map(|score| score.to_string()).unwrap_or_default(),
-                    row.sla_first_reply.unwrap_or_default().to_owned(),
-                    row.sla_resolution.unwrap_or_default().to_owned(),
-                ]
-            })
-            .collect(),
-    }
+    let rows = rows
+        .iter()
+        .map(|row| {
+            vec![
+                row.ticket_id.clone(),
+                row.channel.clone(),
+                row.priority.clone(),
+                // Minutes are enough to find a ticket; the exact instant is in csv/json.
+                row.created_at.replace('T', " ").chars().take(16).collect(),
+                opt_duration(row.first_response_seconds),
+                row.replies.map(|n| n.to_string()).unwrap_or_default(),
+                row.reopens.map(|n| n.to_string()).unwrap_or_default(),
+                row.status.unwrap_or_default().to_owned(),
+                opt_duration(row.resolution_seconds),
+                row.csat.map(|score| score.to_string()).unwrap_or_default(),
+                row.sla_first_reply.unwrap_or_default().to_owned(),
+                row.sla_resolution.unwrap_or_default().to_owned(),
+            ]
+        })
+        .collect();
+    Section::new("Tickets", columns, rows).listed()
 }

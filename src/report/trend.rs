@@ -1,7 +1,7 @@
-//! The headline KPIs across `--period` periods: each one's series, the change of the latest
-//! complete period against the one before, and the terminal's trend section (a sparkline and
-//! an arrow per KPI). The HTML report's tiles read the same definitions, so both show the
-//! same change.
+//! The headline KPIs across `--period` periods: each one's series and the change of the
+//! latest complete period against the one before. The trend section of the tables
+//! (`view`: a sparkline and an arrow per KPI) and the HTML report's tiles read the same
+//! definitions, so both show the same change.
 //!
 //! Like is compared with like. A partial period (the one `as_of` falls in, or the one the data
 //! starts in the middle of) is never compared. And periods group tickets by creation, so a
@@ -10,15 +10,13 @@
 //! youngest tickets are older than the KPI's 90th percentile over the whole report (by then
 //! nine in ten tickets would have reached the event); before, it is "not comparable yet".
 
-use std::io::{self, Write};
-
 use chrono_tz::Tz;
 
+use super::Report;
 use super::text::{count, duration, percent};
-use super::view::Section;
-use super::{Report, Style};
 use crate::metrics::KpiBlock;
-use crate::metrics::group::PeriodBlock;
+use crate::metrics::availability::Kpi;
+use crate::metrics::periods::PeriodBlock;
 use crate::time::{Instant, MICROS_PER_SECOND, format_rfc3339, parse_timestamp};
 
 /// How a KPI's values read.
@@ -50,10 +48,53 @@ pub enum Waits {
     Resolution,
 }
 
+/// Which headline KPI: what the HTML report matches its tiles on (definition, detail line,
+/// why it is null), so that a new headline is a compile error until each has its case.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HeadlineId {
+    Tickets,
+    FrtMedian,
+    FrtP90,
+    ResolutionMedian,
+    Fcr,
+    Csat,
+    SlaFirstReply,
+    Backlog,
+}
+
+impl HeadlineId {
+    /// Its name in the HTML (`data-kpi`, element ids).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HeadlineId::Tickets => "tickets",
+            HeadlineId::FrtMedian => "frt_median",
+            HeadlineId::FrtP90 => "frt_p90",
+            HeadlineId::ResolutionMedian => "resolution_median",
+            HeadlineId::Fcr => "fcr",
+            HeadlineId::Csat => "csat",
+            HeadlineId::SlaFirstReply => "sla_first_reply",
+            HeadlineId::Backlog => "backlog",
+        }
+    }
+
+    /// The KPI whose availability it follows; `None` for the ticket count, always known.
+    pub fn kpi(self) -> Option<Kpi> {
+        match self {
+            HeadlineId::Tickets => None,
+            HeadlineId::FrtMedian | HeadlineId::FrtP90 => Some(Kpi::FirstResponse),
+            HeadlineId::ResolutionMedian => Some(Kpi::ResolutionTime),
+            HeadlineId::Fcr => Some(Kpi::Fcr),
+            HeadlineId::Csat => Some(Kpi::Csat),
+            HeadlineId::SlaFirstReply => Some(Kpi::SlaFirstReply),
+            HeadlineId::Backlog => Some(Kpi::Backlog),
+        }
+    }
+}
+
 /// A headline KPI: how to read it from the overall block and from a period, and where it sits
 /// in the JSON report (JSON Pointers, so that the HTML can name the number it draws).
 pub struct Headline {
-    pub id: &'static str,
+    pub id: HeadlineId,
     pub name: &'static str,
     pub unit: Unit,
     pub better: Better,
@@ -96,7 +137,7 @@ fn sla_first_reply(kpis: &KpiBlock) -> Option<f64> {
 /// The headline KPIs, in the order of the period table's columns.
 pub const HEADLINES: [Headline; 8] = [
     Headline {
-        id: "tickets",
+        id: HeadlineId::Tickets,
         name: "Tickets",
         unit: Unit::Count,
         better: Better::Neither,
@@ -108,7 +149,7 @@ pub const HEADLINES: [Headline; 8] = [
         tile: Some("Tickets"),
     },
     Headline {
-        id: "frt_median",
+        id: HeadlineId::FrtMedian,
         name: "First response (median)",
         unit: Unit::Duration,
         better: Better::Lower,
@@ -120,7 +161,7 @@ pub const HEADLINES: [Headline; 8] = [
         tile: Some("First response (median)"),
     },
     Headline {
-        id: "frt_p90",
+        id: HeadlineId::FrtP90,
         name: "First response (p90)",
         unit: Unit::Duration,
         better: Better::Lower,
@@ -132,7 +173,7 @@ pub const HEADLINES: [Headline; 8] = [
         tile: None,
     },
     Headline {
-        id: "resolution_median",
+        id: HeadlineId::ResolutionMedian,
         name: "Resolution time (median)",
         unit: Unit::Duration,
         better: Better::Lower,
@@ -144,7 +185,7 @@ pub const HEADLINES: [Headline; 8] = [
         tile: None,
     },
     Headline {
-        id: "fcr",
+        id: HeadlineId::Fcr,
         name: "First contact resolution",
         unit: Unit::Rate,
         better: Better::Higher,
@@ -156,7 +197,7 @@ pub const HEADLINES: [Headline; 8] = [
         tile: Some("First contact resolution"),
     },
     Headline {
-        id: "csat",
+        id: HeadlineId::Csat,
         name: "CSAT",
         unit: Unit::Rate,
         better: Better::Higher,
@@ -168,7 +209,7 @@ pub const HEADLINES: [Headline; 8] = [
         tile: Some("CSAT"),
     },
     Headline {
-        id: "sla_first_reply",
+        id: HeadlineId::SlaFirstReply,
         name: "SLA first reply",
         unit: Unit::Rate,
         better: Better::Higher,
@@ -182,7 +223,7 @@ pub const HEADLINES: [Headline; 8] = [
     // A period's own `kpis.backlog` holds only the tickets created in it; the backlog a lead
     // watches is everything open at the period's end.
     Headline {
-        id: "backlog",
+        id: HeadlineId::Backlog,
         name: "Backlog (at end)",
         unit: Unit::Count,
         better: Better::Lower,
@@ -374,28 +415,6 @@ pub fn sparkline(values: &[Option<f64>]) -> String {
         .collect()
 }
 
-/// What a KPI's change cell says: the arrow, the change and the verdict; "not comparable
-/// yet" while the latest period's tickets are too young; "n/a" when a value is unknown.
-fn change_text(change: Option<&Change<'_>>, kpi: &Headline) -> String {
-    let Some(change) = change else {
-        return NOT_COMPARABLE.to_owned();
-    };
-    if change.settles_at.is_some() {
-        return NOT_COMPARABLE.to_owned();
-    }
-    change.delta().map_or_else(
-        || "n/a".to_owned(),
-        |delta| {
-            let mut text = format!("{} {}", arrow(delta), format_delta(delta, kpi.unit));
-            if let Some(word) = verdict(delta, kpi.better) {
-                text.push_str(", ");
-                text.push_str(word);
-            }
-            text
-        },
-    )
-}
-
 pub const NOT_COMPARABLE: &str = "not comparable yet";
 
 /// Why the KPIs marked "not comparable yet" are: the latest compared period's tickets are
@@ -429,108 +448,6 @@ pub fn not_comparable_notes(report: &Report) -> Vec<String> {
     notes
 }
 
-/// At 80 columns the sparkline has room for this many periods; older ones are left out.
-const MAX_SPARK: usize = 24;
-
-/// The trend section: for each headline KPI, its sparkline over the periods, the value of
-/// the latest complete period and its change against the one before. `None` with fewer than
-/// two periods.
-pub fn section(report: &Report) -> Option<Section> {
-    if report.periods.len() < 2 {
-        return None;
-    }
-    let shown = &report.periods[report.periods.len().saturating_sub(MAX_SPARK)..];
-    let pair = compared(report);
-    // Without two complete periods, the value shown is the latest period's, marked partial.
-    let shown_index = pair.map_or(report.periods.len() - 1, |(latest, _)| latest);
-    let shown_period = &report.periods[shown_index];
-    let rows = HEADLINES
-        .iter()
-        .map(|kpi| {
-            let series: Vec<Option<f64>> = shown.iter().map(|p| (kpi.period)(p)).collect();
-            let change = change(report, kpi);
-            vec![
-                kpi.name.to_owned(),
-                sparkline(&series),
-                format_value((kpi.period)(shown_period), kpi.unit),
-                change_text(change.as_ref(), kpi),
-            ]
-        })
-        .collect();
-    let unit = report.period.as_deref().unwrap_or("period");
-    let mut notes = Vec::new();
-    let partial = partial_after(report);
-    if !partial.is_empty() && pair.is_some() {
-        notes.push(format!("{} partial, not compared", partial.join(", ")));
-    }
-    if shown.len() < report.periods.len() {
-        notes.push(format!("last {} shown", shown.len()));
-    }
-    let title = if notes.is_empty() {
-        format!("Trend by {unit}")
-    } else {
-        format!("Trend by {unit} ({})", notes.join("; "))
-    };
-    let change_header = match pair {
-        Some((_, previous)) => format!("Change vs {}", report.periods[previous].period),
-        None => "Change".to_owned(),
-    };
-    Some(Section {
-        title,
-        headers: vec![
-            "KPI".into(),
-            "Trend".into(),
-            period_label(shown_period),
-            change_header,
-        ],
-        rows,
-        figures: vec![false, false, true, false],
-    })
-}
-
-/// Writes the trend section as a table (nothing with fewer than two periods), then why any
-/// KPI is not comparable yet.
-pub fn write(report: &Report, style: Style, out: &mut dyn Write) -> io::Result<()> {
-    let Some(section) = section(report) else {
-        return Ok(());
-    };
-    let title = if style.color {
-        format!("\x1b[1m{}\x1b[0m", section.title)
-    } else {
-        section.title.clone()
-    };
-    writeln!(out, "{title}")?;
-    super::table::write_table(&super::table::render(&section, style), out)?;
-    let marked = section.rows.iter().any(|row| row[3] == NOT_COMPARABLE);
-    if marked {
-        for note in not_comparable_notes(report) {
-            for line in wrap(&note, 80) {
-                writeln!(out, "{line}")?;
-            }
-        }
-    }
-    writeln!(out)
-}
-
-/// Words into lines of at most `width` characters (a longer word stands alone).
-fn wrap(text: &str, width: usize) -> Vec<String> {
-    let mut lines: Vec<String> = Vec::new();
-    let mut line = String::new();
-    for word in text.split_whitespace() {
-        if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > width {
-            lines.push(std::mem::take(&mut line));
-        }
-        if !line.is_empty() {
-            line.push(' ');
-        }
-        line.push_str(word);
-    }
-    if !line.is_empty() {
-        lines.push(line);
-    }
-    lines
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -553,13 +470,6 @@ mod tests {
     }
 
     #[test]
-    fn notes_wrap_at_the_width() {
-        assert_eq!(wrap("aa bb cc", 5), vec!["aa bb", "cc"]);
-        assert_eq!(wrap("a verylongword b", 4), vec!["a", "verylongword", "b"]);
-        assert!(wrap("", 80).is_empty());
-    }
-
-    #[test]
     fn settling_instants_read_to_the_minute() {
         assert_eq!(
             readable_instant("2026-04-03T03:47:12Z"),
@@ -575,5 +485,25 @@ mod tests {
         assert_eq!(verdict(5.0, Better::Neither), None);
         assert_eq!(verdict(0.0, Better::Higher), None);
         assert_eq!(arrow(0.0), '→');
+    }
+
+    #[test]
+    fn each_headline_follows_the_availability_of_the_kpi_it_reads() {
+        let mut names: Vec<&str> = HEADLINES.iter().map(|h| h.id.as_str()).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), HEADLINES.len(), "one name per headline");
+        for headline in &HEADLINES {
+            let read = match headline.id.kpi() {
+                Some(kpi) => format!("/overall/{}/", kpi.key().replace('.', "/")),
+                None => "/overall/tickets".to_owned(),
+            };
+            assert!(
+                headline.overall_path.starts_with(&read),
+                "{} reads {} but follows {read}",
+                headline.id.as_str(),
+                headline.overall_path
+            );
+        }
     }
 }

@@ -1,7 +1,7 @@
 //! Merging accumulators equals one pass.
 
 use proptest::prelude::*;
-use ticketkpi::metrics::KpiAccumulator;
+use ticketkpi::metrics::{Accumulator, KpiAccumulator, Observed};
 
 use crate::logs::{Log, Options, VALUES, log, options};
 use crate::writers::csv_file;
@@ -22,8 +22,9 @@ pub fn merge_of_disjoint_subsets(
     let mut whole = KpiAccumulator::default();
     let mut subsets = vec![KpiAccumulator::default(); 4];
     for (ticket, part) in analysis.tickets.iter().zip(parts.iter().cycle()) {
-        whole.observe(ticket, &context);
-        subsets[usize::from(*part) % 4].observe(ticket, &context);
+        let observed = Observed::new(ticket, &context);
+        whole.observe(&observed, &context);
+        subsets[usize::from(*part) % 4].observe(&observed, &context);
     }
     let mut merged = KpiAccumulator::default();
     for subset in subsets {

@@ -6,7 +6,7 @@ use maud::{Markup, html};
 
 use super::super::Report;
 use super::super::text::{count, duration};
-use super::super::trend::{self, HEADLINES, Headline, Unit};
+use super::super::trend::{self, HEADLINES, Headline, HeadlineId, Unit};
 use super::charts::{self, datum};
 use super::definition;
 use super::definitions::{self, Definition};
@@ -43,7 +43,7 @@ fn headline_lead(report: &Report) -> String {
 /// of each headline KPI in it, by headline id.
 pub struct Compared {
     pub label: String,
-    pub previous: Vec<(&'static str, Option<f64>)>,
+    pub previous: Vec<(HeadlineId, Option<f64>)>,
 }
 
 pub fn headline(report: &Report, baseline: Option<&Compared>) -> Markup {
@@ -78,7 +78,7 @@ pub fn headline(report: &Report, baseline: Option<&Compared>) -> Markup {
                     "Not computable from this input: "
                     @for (k, kpi) in unknown.iter().enumerate() {
                         @if k > 0 { ", " }
-                        span data-json=(kpi.overall_path) data-value="null" data-kpi=(kpi.id) {
+                        span data-json=(kpi.overall_path) data-value="null" data-kpi=(kpi.id.as_str()) {
                             (kpi.tile.unwrap_or(kpi.name))
                         }
                         @if let Some(why) = why_not(report, kpi.id) { " (" (why) ")" }
@@ -98,18 +98,10 @@ pub fn headline(report: &Report, baseline: Option<&Compared>) -> Markup {
 
 /// Why a headline KPI is null: the report's availability reason, else (a computable KPI with
 /// nothing to measure) what is missing.
-pub fn why_not<'r>(report: &'r Report, id: &str) -> Option<&'r str> {
-    let key = match id {
-        "frt_median" | "frt_p90" => "first_response",
-        "resolution_median" => "resolution_time",
-        "fcr" => "fcr",
-        "csat" => "csat",
-        "sla_first_reply" => "sla.first_reply",
-        "backlog" => "backlog",
-        _ => return None,
-    };
-    report.why_not(key).or(match id {
-        "csat" => Some("no ticket has a rating"),
+pub fn why_not(report: &Report, id: HeadlineId) -> Option<&str> {
+    let kpi = id.kpi()?;
+    report.why_not(kpi.key()).or(match id {
+        HeadlineId::Csat => Some("no ticket has a rating"),
         _ => None,
     })
 }
@@ -157,7 +149,6 @@ fn tile_change(report: &Report, kpi: &Headline) -> Markup {
     }
 }
 
-/// A headline KPI's tile; KPIs that are null have none (the headline names them in a line).
 /// The line of a tile that compares it with the baseline.
 fn baseline_change(kpi: &Headline, value: f64, baseline: &Compared) -> Markup {
     let before = baseline
@@ -181,6 +172,7 @@ fn baseline_change(kpi: &Headline, value: f64, baseline: &Compared) -> Markup {
     }
 }
 
+/// A headline KPI's tile; KPIs that are null have none (the headline names them in a line).
 fn tile(
     report: &Report,
     kpi: &Headline,
@@ -188,13 +180,13 @@ fn tile(
     value: f64,
     baseline: Option<&Compared>,
 ) -> Markup {
-    let id = format!("tile-{}", kpi.id);
+    let id = format!("tile-{}", kpi.id.as_str());
     let series: Vec<Option<f64>> = report.periods.iter().map(|p| (kpi.period)(p)).collect();
     let paths: Vec<String> = (0..report.periods.len())
         .map(|i| format!("/periods/{i}{}", kpi.period_path))
         .collect();
     html! {
-        article.tile aria-labelledby=(id) data-kpi=(kpi.id) {
+        article.tile aria-labelledby=(id) data-kpi=(kpi.id.as_str()) {
             h3 id=(id) { (title) }
             p.value data-json=(kpi.overall_path) data-value=(datum(Some(value))) { (format_value(value, kpi.unit)) }
             @if let Some(detail) = tile_detail(report, kpi.id) {
@@ -205,7 +197,7 @@ fn tile(
             }
             @if report.periods.len() >= 2 {
                 (tile_change(report, kpi))
-                (charts::sparkline(&format!("spark-{}", kpi.id), kpi.name, &series, &paths,
+                (charts::sparkline(&format!("spark-{}", kpi.id.as_str()), kpi.name, &series, &paths,
                     &report.periods.iter().map(|p| p.complete).collect::<Vec<_>>()))
                 @if let (Some(first), Some(last)) = (report.periods.first(), report.periods.last()) {
                     p.spark-span aria-hidden="true" {
@@ -218,29 +210,29 @@ fn tile(
     }
 }
 
-fn tile_definition(id: &str) -> &'static Definition {
+fn tile_definition(id: HeadlineId) -> &'static Definition {
     match id {
-        "frt_median" | "frt_p90" => &definitions::FIRST_RESPONSE,
-        "resolution_median" => &definitions::RESOLUTION_TIME,
-        "fcr" => &definitions::FCR,
-        "csat" => &definitions::CSAT,
-        "sla_first_reply" => &definitions::SLA,
-        "backlog" => &definitions::BACKLOG,
-        _ => &definitions::TICKETS,
+        HeadlineId::Tickets => &definitions::TICKETS,
+        HeadlineId::FrtMedian | HeadlineId::FrtP90 => &definitions::FIRST_RESPONSE,
+        HeadlineId::ResolutionMedian => &definitions::RESOLUTION_TIME,
+        HeadlineId::Fcr => &definitions::FCR,
+        HeadlineId::Csat => &definitions::CSAT,
+        HeadlineId::SlaFirstReply => &definitions::SLA,
+        HeadlineId::Backlog => &definitions::BACKLOG,
     }
 }
 
-/// The line under a tile's value: what it is made of.
-fn tile_detail(report: &Report, id: &str) -> Option<Markup> {
+/// The line under a tile's value: what it is made of (the KPIs without a tile have none).
+fn tile_detail(report: &Report, id: HeadlineId) -> Option<Markup> {
     let kpis = &report.overall;
     match id {
-        "tickets" => Some(html! {
+        HeadlineId::Tickets => Some(html! {
             span data-json="/overall/volume/inbound" data-value=(kpis.volume.inbound) { (count(kpis.volume.inbound)) }
             " inbound, "
             span data-json="/overall/volume/outbound" data-value=(kpis.volume.outbound) { (count(kpis.volume.outbound)) }
             " outbound"
         }),
-        "frt_median" => kpis.first_response.as_ref().map(|frt| {
+        HeadlineId::FrtMedian => kpis.first_response.as_ref().map(|frt| {
             let business = kpis.first_response_business.as_ref().and_then(|s| s.median);
             html! {
                 "p90 "
@@ -255,18 +247,18 @@ fn tile_detail(report: &Report, id: &str) -> Option<Markup> {
                 }
             }
         }),
-        "fcr" => kpis.fcr.as_ref().map(|fcr| {
+        HeadlineId::Fcr => kpis.fcr.as_ref().map(|fcr| {
             html! {
                 (count(fcr.first_contact)) " of " (count(fcr.eligible)) " solved with replies"
             }
         }),
-        "csat" => kpis.csat.as_ref().map(|csat| {
+        HeadlineId::Csat => kpis.csat.as_ref().map(|csat| {
             html! {
                 (count(csat.satisfied)) " of " (count(csat.responses)) " satisfied (score ≥ "
                 (csat.satisfied_min) ")"
             }
         }),
-        "sla_first_reply" => kpis.sla.first_reply.as_ref().map(|t| {
+        HeadlineId::SlaFirstReply => kpis.sla.first_reply.as_ref().map(|t| {
             let defaults = report.sla_targets == super::super::SlaTargets::Default;
             html! {
                 (count(t.met)) " met, " (count(t.breached)) " breached, " (count(t.running)) " running"
@@ -278,7 +270,7 @@ fn tile_detail(report: &Report, id: &str) -> Option<Markup> {
                 }
             }
         }),
-        "backlog" => kpis.backlog.as_ref().map(|_| {
+        HeadlineId::Backlog => kpis.backlog.as_ref().map(|_| {
             html! {
                 "open at as-of"
                 @if let Some(overdue) = kpis.sla.overdue_backlog {
@@ -288,6 +280,6 @@ fn tile_detail(report: &Report, id: &str) -> Option<Markup> {
                 }
             }
         }),
-        _ => None,
+        HeadlineId::FrtP90 | HeadlineId::ResolutionMedian => None,
     }
 }

@@ -1,181 +1,14 @@
-//! SLA attainment: policies (first match by priority, channel, team, category) with targets
-//! for first reply, next reply and resolution, measured in calendar or business time, with
-//! the clock paused while the ticket waits in given statuses.
+//! A ticket's SLA clocks: when each starts and stops, how time counts on it (calendar or
+//! business hours, less the paused time), and its state at `as_of`.
 
-use std::sync::Arc;
-
-use serde::Serialize;
-
-use super::rate::ratio;
-use crate::ingest::event::Status;
+use super::{Policy, SlaState, Target, sla_state};
 use crate::model::ticket::Span;
 use crate::model::{ReplyState, Ticket};
 use crate::schedule::Schedule;
-use crate::symbols::Symbols;
 use crate::time::{Instant, MICROS_PER_SECOND, seconds_between};
 
-const HOUR: f64 = 3600.0;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum SlaState {
-    /// Stopped within the target.
-    Met,
-    /// Stopped after the target, or still running and already past it.
-    Breached,
-    /// Still running and within the target.
-    Running,
-}
-
-impl SlaState {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            SlaState::Met => "met",
-            SlaState::Breached => "breached",
-            SlaState::Running => "running",
-        }
-    }
-}
-
-/// The state of one clock: `elapsed` when it stopped, else the time it has been running.
-pub fn sla_state(elapsed: Option<f64>, running_for: f64, target: f64) -> SlaState {
-    match elapsed {
-        Some(elapsed) if elapsed <= target => SlaState::Met,
-        Some(_) => SlaState::Breached,
-        None if running_for > target => SlaState::Breached,
-        None => SlaState::Running,
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Target {
-    FirstReply,
-    NextReply,
-    Resolution,
-}
-
-impl Target {
-    pub const ALL: [Target; 3] = [Target::FirstReply, Target::NextReply, Target::Resolution];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Target::FirstReply => "first_reply",
-            Target::NextReply => "next_reply",
-            Target::Resolution => "resolution",
-        }
-    }
-}
-
-/// Empty or unknown priorities are `normal`, as the contract says.
-pub fn priority_level(name: &str) -> &'static str {
-    match name {
-        "urgent" => "urgent",
-        "high" => "high",
-        "low" => "low",
-        _ => "normal",
-    }
-}
-
-/// Which tickets a policy applies to: every listed attribute must match one of its values
-/// (lowercase); an empty list matches anything.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Conditions {
-    pub priority: Vec<String>,
-    pub channel: Vec<String>,
-    pub team: Vec<String>,
-    pub category: Vec<String>,
-}
-
-impl Conditions {
-    fn matches(&self, ticket: &Ticket, symbols: &Symbols) -> bool {
-        let any = |values: &[String], actual: &str| {
-            values.is_empty() || values.iter().any(|v| v == actual)
-        };
-        let priority = symbols.name(ticket.priority);
-        (self.priority.is_empty()
-            || self
-                .priority
-                .iter()
-                .any(|v| v == priority || v == priority_level(priority)))
-            && any(&self.channel, symbols.name(ticket.channel))
-            && any(&self.team, symbols.name(ticket.team))
-            && any(&self.category, symbols.name(ticket.category))
-    }
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct Policy {
-    pub name: String,
-    pub conditions: Conditions,
-    /// Business hours the clocks run in; `None`: calendar time.
-    pub schedule: Option<Arc<Schedule>>,
-    /// Statuses during which the clocks stop.
-    pub pause_on: Vec<Status>,
-    /// Targets in seconds (of the schedule's time).
-    pub first_reply: Option<f64>,
-    pub next_reply: Option<f64>,
-    pub resolution: Option<f64>,
-}
-
-impl Policy {
-    pub fn target(&self, target: Target) -> Option<f64> {
-        match target {
-            Target::FirstReply => self.first_reply,
-            Target::NextReply => self.next_reply,
-            Target::Resolution => self.resolution,
-        }
-    }
-}
-
-/// An ordered list of policies; the first whose conditions match a ticket applies to it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct SlaPolicies {
-    pub policies: Vec<Policy>,
-}
-
-impl Default for SlaPolicies {
-    /// The contract's defaults, in calendar time without pauses. First reply: urgent 1h,
-    /// high 4h, normal 8h, low 24h. Resolution: urgent 8h, high 24h, normal 72h, low 168h.
-    fn default() -> Self {
-        let policy = |name: &str, first_reply: f64, resolution: f64, catch_all: bool| Policy {
-            name: name.to_owned(),
-            conditions: Conditions {
-                priority: if catch_all {
-                    Vec::new()
-                } else {
-                    vec![name.to_owned()]
-                },
-                ..Conditions::default()
-            },
-            schedule: None,
-            pause_on: Vec::new(),
-            first_reply: Some(first_reply * HOUR),
-            next_reply: None,
-            resolution: Some(resolution * HOUR),
-        };
-        SlaPolicies {
-            policies: vec![
-                policy("urgent", 1.0, 8.0, false),
-                policy("high", 4.0, 24.0, false),
-                policy("low", 24.0, 168.0, false),
-                policy("normal", 8.0, 72.0, true),
-            ],
-        }
-    }
-}
-
-impl SlaPolicies {
-    /// The policy of a ticket, by its attributes at `as_of`.
-    pub fn select(&self, ticket: &Ticket, symbols: &Symbols) -> Option<usize> {
-        self.policies
-            .iter()
-            .position(|policy| policy.conditions.matches(ticket, symbols))
-    }
-}
-
 /// How time counts for one policy and one ticket: calendar or business time, minus pauses.
-pub struct Clock<'a> {
+pub(super) struct Clock<'a> {
     schedule: Option<&'a Schedule>,
     pauses: Vec<Span>,
 }
@@ -329,14 +162,14 @@ fn next_reply_clocks(
 /// not counted); each next-reply clock from a later customer run to its reply or to a solve
 /// before it ([`next_reply_clocks`]); the resolution clock from creation to the last
 /// resolution of a ticket solved at `as_of`.
-pub fn evaluate(
+fn evaluate(
     ticket: &Ticket,
     policy: &Policy,
+    clock: &Clock<'_>,
     as_of: Instant,
     has_status: bool,
     has_messages: bool,
 ) -> Vec<ClockOutcome> {
-    let clock = Clock::new(policy, ticket, as_of);
     let mut outcomes = Vec::new();
     let mut measure = |target: Target, start: Instant, stopped_at: Option<Instant>| {
         let Some(target_seconds) = policy.target(target) else {
@@ -388,213 +221,76 @@ pub fn evaluate(
     outcomes
 }
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-struct Counts {
-    met: u64,
-    breached: u64,
-    running: u64,
+/// The clocks of one ticket under the policy that applies to it, evaluated once per ticket:
+/// the KPI accumulators (overall, the ticket's group and its period), the `tickets` list and
+/// the breach list all read these rather than evaluating them again.
+pub struct SlaClocks<'p> {
+    /// Its place in `SlaPolicies::policies`: attainment is counted per policy.
+    pub policy_index: usize,
+    pub policy: &'p Policy,
+    clock: Clock<'p>,
+    pub outcomes: Vec<ClockOutcome>,
 }
 
-impl Counts {
-    fn count(&mut self, state: SlaState) {
-        match state {
-            SlaState::Met => self.met += 1,
-            SlaState::Breached => self.breached += 1,
-            SlaState::Running => self.running += 1,
+impl<'p> SlaClocks<'p> {
+    /// Every clock of `ticket` under `policy` (see [`evaluate`]); `has_status` and
+    /// `has_messages` say whether the input can tell resolutions and replies at all.
+    pub fn evaluate(
+        ticket: &Ticket,
+        policy_index: usize,
+        policy: &'p Policy,
+        as_of: Instant,
+        has_status: bool,
+        has_messages: bool,
+    ) -> SlaClocks<'p> {
+        let clock = Clock::new(policy, ticket, as_of);
+        let outcomes = evaluate(ticket, policy, &clock, as_of, has_status, has_messages);
+        SlaClocks {
+            policy_index,
+            policy,
+            clock,
+            outcomes,
         }
     }
 
-    fn merge(&mut self, other: Counts) {
-        self.met += other.met;
-        self.breached += other.breached;
-        self.running += other.running;
+    /// The state of the ticket's clock for `target` (its first, for next replies); `None`
+    /// where the ticket has none.
+    pub fn state(&self, target: Target) -> Option<SlaState> {
+        self.outcomes
+            .iter()
+            .find(|outcome| outcome.target == target)
+            .map(|outcome| outcome.state)
     }
 
-    fn finish(self) -> TargetAttainment {
-        TargetAttainment {
-            met: self.met,
-            breached: self.breached,
-            running: self.running,
-            attainment: ratio(self.met, self.met + self.breached),
-        }
-    }
-}
-
-#[derive(Debug, Clone, Default)]
-struct PolicyCounts {
-    tickets: u64,
-    targets: [Counts; 3],
-    overdue: u64,
-}
-
-/// Counts per policy and target.
-#[derive(Debug, Clone, Default)]
-pub struct SlaAttainment {
-    policies: Vec<PolicyCounts>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct TargetAttainment {
-    pub met: u64,
-    pub breached: u64,
-    pub running: u64,
-    /// met / (met + breached).
-    pub attainment: Option<f64>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct PolicyAttainment {
-    pub policy: String,
-    /// The business-hours schedule, or null for calendar time.
-    pub schedule: Option<String>,
-    pub tickets: u64,
-    pub first_reply: Option<TargetAttainment>,
-    pub next_reply: Option<TargetAttainment>,
-    pub resolution: Option<TargetAttainment>,
-    pub overdue_backlog: Option<u64>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct SlaReport {
-    /// All policies together; null when no policy has the target or the input cannot tell.
-    pub first_reply: Option<TargetAttainment>,
-    pub next_reply: Option<TargetAttainment>,
-    pub resolution: Option<TargetAttainment>,
-    /// Open tickets already past their resolution target; null without status.
-    pub overdue_backlog: Option<u64>,
-    pub policies: Vec<PolicyAttainment>,
-}
-
-/// What the input can tell, for the SLA targets.
-#[derive(Debug, Clone, Copy)]
-pub struct SlaScope {
-    pub has_status: bool,
-    pub has_first_reply: bool,
-    pub has_messages: bool,
-}
-
-impl SlaAttainment {
-    pub fn observe(&mut self, policy: Option<usize>, outcomes: &[ClockOutcome], solved: bool) {
-        let Some(policy) = policy else { return };
-        if self.policies.len() <= policy {
-            self.policies.resize(policy + 1, PolicyCounts::default());
-        }
-        let counts = &mut self.policies[policy];
-        counts.tickets += 1;
-        for outcome in outcomes {
-            let index = Target::ALL
-                .iter()
-                .position(|t| *t == outcome.target)
-                .unwrap_or(0);
-            counts.targets[index].count(outcome.state);
-            if outcome.target == Target::Resolution
-                && !solved
-                && outcome.state == SlaState::Breached
-            {
-                counts.overdue += 1;
-            }
-        }
+    /// How many of the ticket's clocks for `target` are in `state`.
+    pub fn count(&self, target: Target, state: SlaState) -> usize {
+        self.outcomes
+            .iter()
+            .filter(|outcome| outcome.target == target && outcome.state == state)
+            .count()
     }
 
-    pub fn merge(&mut self, other: SlaAttainment) {
-        if self.policies.len() < other.policies.len() {
-            self.policies
-                .resize(other.policies.len(), PolicyCounts::default());
-        }
-        for (mine, theirs) in self.policies.iter_mut().zip(other.policies) {
-            mine.tickets += theirs.tickets;
-            mine.overdue += theirs.overdue;
-            for (mine, theirs) in mine.targets.iter_mut().zip(theirs.targets) {
-                mine.merge(theirs);
-            }
-        }
-    }
-
-    pub fn finish(self, policies: &SlaPolicies, scope: SlaScope) -> SlaReport {
-        let known = |target: Target| match target {
-            Target::FirstReply => scope.has_first_reply,
-            Target::NextReply => scope.has_messages,
-            Target::Resolution => scope.has_status,
-        };
-        let mut totals = [Counts::default(); 3];
-        let mut overdue = 0;
-        let mut rows = Vec::new();
-        for (index, policy) in policies.policies.iter().enumerate() {
-            let counts = self.policies.get(index).cloned().unwrap_or_default();
-            for (total, counts) in totals.iter_mut().zip(counts.targets) {
-                total.merge(counts);
-            }
-            overdue += counts.overdue;
-            let attainment = |target: Target| {
-                let i = Target::ALL.iter().position(|t| *t == target).unwrap_or(0);
-                (known(target) && policy.target(target).is_some())
-                    .then(|| counts.targets[i].finish())
-            };
-            rows.push(PolicyAttainment {
-                policy: policy.name.clone(),
-                schedule: policy.schedule.as_ref().map(|s| s.name.clone()),
-                tickets: counts.tickets,
-                first_reply: attainment(Target::FirstReply),
-                next_reply: attainment(Target::NextReply),
-                resolution: attainment(Target::Resolution),
-                overdue_backlog: (scope.has_status && policy.resolution.is_some())
-                    .then_some(counts.overdue),
-            });
-        }
-        let total = |target: Target| {
-            let i = Target::ALL.iter().position(|t| *t == target).unwrap_or(0);
-            let any_policy = policies.policies.iter().any(|p| p.target(target).is_some());
-            (known(target) && any_policy).then(|| totals[i].finish())
-        };
-        SlaReport {
-            first_reply: total(Target::FirstReply),
-            next_reply: total(Target::NextReply),
-            resolution: total(Target::Resolution),
-            overdue_backlog: scope.has_status.then_some(overdue),
-            policies: rows,
-        }
+    /// When `outcome`'s target is (or will be, if nothing pauses it) reached on the clock.
+    pub fn due(&self, outcome: &ClockOutcome) -> Option<Instant> {
+        self.clock.due(outcome.start, outcome.target_seconds)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ingest::event::Status;
+    use crate::metrics::sla::Conditions;
     use crate::model::tests::build;
 
-    #[test]
-    fn met_breached_running() {
-        assert_eq!(
-            sla_state(Some(3600.0), 0.0, 3600.0),
-            SlaState::Met,
-            "at the target is met"
-        );
-        assert_eq!(sla_state(Some(3601.0), 0.0, 3600.0), SlaState::Breached);
-        assert_eq!(sla_state(None, 3600.0, 3600.0), SlaState::Running);
-        assert_eq!(sla_state(None, 3601.0, 3600.0), SlaState::Breached);
-    }
-
-    #[test]
-    fn default_policies_follow_the_priority_and_unknown_is_normal() {
-        let (tickets, symbols, _) = build(
-            &[
-                "A 0 message customer priority=urgent",
-                "B 0 message customer priority=medium",
-                "C 0 message customer",
-                "D 0 message customer priority=Low",
-            ],
-            None,
-        );
-        let policies = SlaPolicies::default();
-        let name = |id: &str| {
-            let ticket = tickets.iter().find(|t| t.id == id).unwrap();
-            policies.policies[policies.select(ticket, &symbols).unwrap()]
-                .name
-                .clone()
-        };
-        assert_eq!(name("A"), "urgent");
-        assert_eq!(name("B"), "normal");
-        assert_eq!(name("C"), "normal");
-        assert_eq!(name("D"), "low");
+    fn evaluate(
+        ticket: &Ticket,
+        policy: &Policy,
+        as_of: Instant,
+        has_status: bool,
+        has_messages: bool,
+    ) -> Vec<ClockOutcome> {
+        SlaClocks::evaluate(ticket, 0, policy, as_of, has_status, has_messages).outcomes
     }
 
     fn policy(first_reply: f64, next_reply: f64, resolution: f64, pause: bool) -> Policy {

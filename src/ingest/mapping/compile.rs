@@ -1,0 +1,398 @@
+//! From a [`MappingSpec`] to a [`Mapping`]: field names resolved to targets, source columns
+//! to slots (one per distinct column, case-insensitively), aliases and null markers folded,
+//! and every rule a spec can break checked once, before any row is read.
+
+use std::collections::HashMap;
+
+use super::spec::{DurationUnit, FieldDetail, FieldSpec, MappingSpec, Shape};
+use super::target::{MappedField, ValueKind};
+use super::{Mapping, MappingError};
+use crate::ingest::row::Field;
+use crate::ingest::values::UnknownStatus;
+
+/// One field of a compiled mapping.
+#[derive(Debug, Clone)]
+pub(super) struct CompiledField {
+    pub source: FieldSource,
+    pub null_values: NullMarkers,
+    pub formats: Vec<String>,
+    pub unit: DurationUnit,
+    pub values: HashMap<String, String>,
+    pub other: Option<String>,
+}
+
+/// Where a field's value comes from.
+#[derive(Debug, Clone)]
+pub(super) enum FieldSource {
+    Column(usize),
+    Columns(Vec<usize>),
+    Constant(String),
+}
+
+impl FieldSource {
+    /// The slots it reads (none for a constant).
+    pub fn slots(&self) -> &[usize] {
+        match self {
+            FieldSource::Column(slot) => std::slice::from_ref(slot),
+            FieldSource::Columns(slots) => slots.as_slice(),
+            FieldSource::Constant(_) => &[],
+        }
+    }
+}
+
+/// Values that mean "no value", top-level or for one field: one rule for both, a cell matches
+/// after trimming and ignoring case (Unicode lowercase, as aliases are matched).
+#[derive(Debug, Clone, Default)]
+pub(super) struct NullMarkers {
+    /// Trimmed and lowercase.
+    folded: Vec<String>,
+    /// The longest, in bytes: a cell more than four times longer matches none (each character
+    /// is at most 4 bytes and lowercases to at least one byte), so long cells cost nothing.
+    longest: usize,
+}
+
+impl NullMarkers {
+    pub fn new(values: &[String]) -> NullMarkers {
+        let folded: Vec<String> = values.iter().map(|value| fold(value)).collect();
+        let longest = folded.iter().map(String::len).max().unwrap_or(0);
+        NullMarkers { folded, longest }
+    }
+
+    /// Whether `text` (trimmed already) is a null marker.
+    pub fn matches(&self, text: &str) -> bool {
+        if self.folded.is_empty() || text.len() > self.longest.saturating_mul(4) {
+            return false;
+        }
+        // An ASCII text lowercases to ASCII: no allocation on the common path.
+        if text.is_ascii() {
+            return self
+                .folded
+                .iter()
+                .any(|null| null.eq_ignore_ascii_case(text));
+        }
+        let lower = text.to_lowercase();
+        self.folded.contains(&lower)
+    }
+}
+
+/// A column whose value sets several fields.
+#[derive(Debug, Clone)]
+pub(super) struct Derivation {
+    pub slot: usize,
+    pub by_value: HashMap<String, Vec<(MappedField, String)>>,
+    pub otherwise: Vec<(MappedField, String)>,
+}
+
+impl Derivation {
+    /// Every (target, value) it may set.
+    pub fn sets(&self) -> impl Iterator<Item = &(MappedField, String)> {
+        self.by_value.values().flatten().chain(&self.otherwise)
+    }
+}
+
+/// The source columns of a mapping, each given a slot the first time it is named.
+#[derive(Debug, Default)]
+struct Columns(Vec<String>);
+
+impl Columns {
+    fn slot(&mut self, column: &str) -> usize {
+        let column = column.trim();
+        match self.0.iter().position(|c| c.eq_ignore_ascii_case(column)) {
+            Some(index) => index,
+            None => {
+                self.0.push(column.to_owned());
+                self.0.len() - 1
+            }
+        }
+    }
+}
+
+impl Mapping {
+    /// The canonical event log, read as it is: its statuses are the contract's vocabulary.
+    pub fn canonical() -> Mapping {
+        let spec = MappingSpec {
+            name: Some("canonical".to_owned()),
+            unknown_status: UnknownStatus::Reject,
+            fields: Field::ALL
+                .iter()
+                .map(|field| {
+                    (
+                        field.as_str().to_owned(),
+                        FieldSpec::Column(field.as_str().to_owned()),
+                    )
+                })
+                .collect(),
+            ..MappingSpec::default()
+        };
+        let mapping = Mapping::compile(&spec)
+            .unwrap_or_else(|_| unreachable!("the canonical mapping is valid"));
+        Mapping {
+            placeholder_dates: false,
+            ..mapping
+        }
+    }
+
+    pub fn from_toml(name: &str, text: &str) -> Result<Mapping, MappingError> {
+        let mut spec: MappingSpec = toml::from_str(text).map_err(|error| MappingError {
+            name: name.to_owned(),
+            message: error.to_string(),
+        })?;
+        spec.name.get_or_insert_with(|| name.to_owned());
+        Mapping::compile(&spec)
+    }
+
+    pub fn compile(spec: &MappingSpec) -> Result<Mapping, MappingError> {
+        let name = spec.name.clone().unwrap_or_else(|| "mapping".to_owned());
+        let error = |message: String| MappingError {
+            name: name.clone(),
+            message,
+        };
+        let mut columns = Columns::default();
+        let mut fields = Vec::new();
+        let mut rollover = Vec::new();
+        for (target_name, field_spec) in &spec.fields {
+            let target = MappedField::parse(spec.shape, target_name).ok_or_else(|| {
+                error(format!(
+                    "unknown field '{target_name}' for shape {}; known: {}",
+                    spec.shape.as_str(),
+                    MappedField::names(spec.shape).join(", ")
+                ))
+            })?;
+            let detail = FieldDetail::of(field_spec);
+            let field = compile_field(spec.shape, target_name, target, &detail, &mut columns)
+                .map_err(error)?;
+            if detail.rollover {
+                rollover.push(target);
+            }
+            fields.push((target, field));
+        }
+        let skip = spec
+            .skip
+            .iter()
+            .map(|(column, values)| {
+                (
+                    columns.slot(column),
+                    values.iter().map(|v| fold(v)).collect(),
+                )
+            })
+            .collect();
+        let mut derive = Vec::new();
+        for (column, table) in &spec.derive {
+            derive
+                .push(compile_derivation(spec.shape, column, table, &mut columns).map_err(error)?);
+        }
+        let order_by = spec.order_by.as_deref().map(|column| columns.slot(column));
+        let mapping = Mapping {
+            name: name.clone(),
+            shape: spec.shape,
+            delimiter: spec
+                .delimiter
+                .as_deref()
+                .map(delimiter)
+                .transpose()
+                .map_err(error)?,
+            record_path: spec.record_path.clone(),
+            columns: columns.0,
+            fields,
+            skip,
+            derive,
+            null_values: NullMarkers::new(&spec.null_values),
+            order_by,
+            rollover,
+            detect: spec.detect.clone(),
+            detect_any: spec.detect_any.clone(),
+            tz: spec
+                .tz
+                .as_deref()
+                .map(time_zone)
+                .transpose()
+                .map_err(error)?,
+            caveats: spec.caveats.clone(),
+            unknown_status: spec.unknown_status,
+            placeholder_dates: true,
+        };
+        for required in mapping.required_targets() {
+            if !mapping.maps(required) {
+                return Err(error(format!(
+                    "the {} shape needs the field '{}'",
+                    mapping.shape.as_str(),
+                    required.name()
+                )));
+            }
+        }
+        Ok(mapping)
+    }
+}
+
+/// A value as aliases, skip values and derivation keys are matched: trimmed, lowercase.
+fn fold(value: &str) -> String {
+    value.trim().to_lowercase()
+}
+
+fn compile_field(
+    shape: Shape,
+    target_name: &str,
+    target: MappedField,
+    detail: &FieldDetail,
+    columns: &mut Columns,
+) -> Result<CompiledField, String> {
+    let source = match (&detail.column, &detail.columns, &detail.value) {
+        (Some(column), None, None) => FieldSource::Column(columns.slot(column)),
+        (None, Some(list), None) if !list.is_empty() => {
+            FieldSource::Columns(list.iter().map(|c| columns.slot(c)).collect())
+        }
+        (None, None, Some(value)) => FieldSource::Constant(value.trim().to_owned()),
+        _ => {
+            return Err(format!(
+                "field '{target_name}' needs exactly one of column, columns or value"
+            ));
+        }
+    };
+    let formats = detail.formats();
+    if !formats.is_empty() && target.kind() != ValueKind::Timestamp {
+        return Err(format!(
+            "field '{target_name}' is not a timestamp: no format"
+        ));
+    }
+    if detail.rollover && (shape != Shape::Tickets || target.kind() != ValueKind::Timestamp) {
+        return Err(format!(
+            "field '{target_name}': rollover applies to timestamps of the tickets shape"
+        ));
+    }
+    if detail.unit.is_some() && target.kind() != ValueKind::Duration {
+        return Err(format!("field '{target_name}' is not a duration: no unit"));
+    }
+    Ok(CompiledField {
+        source,
+        null_values: NullMarkers::new(&detail.null_values),
+        formats,
+        unit: detail.unit.unwrap_or(DurationUnit::Seconds),
+        values: detail
+            .values
+            .iter()
+            .map(|(from, to)| (fold(from), to.trim().to_owned()))
+            .collect(),
+        other: detail.other.as_deref().map(|other| other.trim().to_owned()),
+    })
+}
+
+fn compile_derivation(
+    shape: Shape,
+    column: &str,
+    table: &std::collections::BTreeMap<String, std::collections::BTreeMap<String, String>>,
+    columns: &mut Columns,
+) -> Result<Derivation, String> {
+    let mut by_value = HashMap::new();
+    let mut otherwise = Vec::new();
+    for (value, sets) in table {
+        let mut parsed = Vec::new();
+        for (target_name, set_to) in sets {
+            let target = MappedField::parse(shape, target_name)
+                .ok_or_else(|| format!("derive.{column}: unknown field '{target_name}'"))?;
+            parsed.push((target, set_to.trim().to_owned()));
+        }
+        if value == "*" {
+            otherwise = parsed;
+        } else {
+            by_value.insert(fold(value), parsed);
+        }
+    }
+    Ok(Derivation {
+        slot: columns.slot(column),
+        by_value,
+        otherwise,
+    })
+}
+
+fn time_zone(name: &str) -> Result<chrono_tz::Tz, String> {
+    name.parse::<chrono_tz::Tz>()
+        .map_err(|_| format!("tz \"{name}\" is not an IANA time zone name"))
+}
+
+fn delimiter(text: &str) -> Result<u8, String> {
+    match text {
+        "\t" | "\\t" | "tab" => Ok(b'\t'),
+        _ if text.len() == 1 && text.is_ascii() => Ok(text.as_bytes()[0]),
+        _ => Err(format!("delimiter \"{text}\" is not one ASCII character")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn mapping(text: &str) -> Mapping {
+        Mapping::from_toml("test", text).expect("valid mapping")
+    }
+
+    #[test]
+    fn unknown_statuses_are_classified_unless_the_mapping_rejects_them() {
+        let base = "[fields]\nticket_id = \"id\"\ntimestamp = \"t\"\n";
+        assert_eq!(mapping(base).unknown_status, UnknownStatus::Classify);
+        let strict = mapping(&format!("unknown_status = \"reject\"\n{base}"));
+        assert_eq!(strict.unknown_status, UnknownStatus::Reject);
+        assert_eq!(Mapping::canonical().unknown_status, UnknownStatus::Reject);
+        let typo = Mapping::from_toml("x", &format!("unknown_status = \"guess\"\n{base}"));
+        assert!(typo.is_err());
+    }
+
+    #[test]
+    fn bad_mappings_are_explained() {
+        let unknown =
+            Mapping::from_toml("x", "[fields]\nticket = \"id\"\ntimestamp = \"t\"").unwrap_err();
+        assert!(
+            unknown.to_string().contains("unknown field 'ticket'"),
+            "{unknown}"
+        );
+        let missing = Mapping::from_toml("x", "[fields]\nticket_id = \"id\"").unwrap_err();
+        assert!(
+            missing
+                .to_string()
+                .contains("the events shape needs the field 'timestamp'"),
+            "{missing}"
+        );
+        let both = Mapping::from_toml(
+            "x",
+            "[fields]\nticket_id = { column = \"a\", value = \"b\" }\ntimestamp = \"t\"",
+        )
+        .unwrap_err();
+        assert!(both.to_string().contains("exactly one of"), "{both}");
+        let threads = Mapping::from_toml(
+            "x",
+            "shape = \"threads\"\n[fields]\nticket_id = \"id\"\ntimestamp = \"t\"",
+        )
+        .unwrap_err();
+        assert!(
+            threads
+                .to_string()
+                .contains("for shape threads; known: message_id"),
+            "the user's spelling: {threads}"
+        );
+        let syntax = Mapping::from_toml("x", "[fields\n").unwrap_err();
+        assert!(syntax.to_string().starts_with("mapping x:"));
+    }
+
+    #[test]
+    fn a_column_named_twice_reads_one_slot() {
+        let mapping = mapping(
+            "[fields]\nticket_id = \"Case\"\ntimestamp = \"When\"\n\
+             agent = { columns = [\" case \", \"WHEN\"] }",
+        );
+        assert_eq!(mapping.columns, ["case", "WHEN"], "first named, first slot");
+    }
+
+    #[test]
+    fn null_markers_match_trimmed_and_ignoring_case() {
+        let markers = NullMarkers::new(&[" NULL ".to_owned(), "Néant".to_owned(), "-".to_owned()]);
+        for text in ["null", "NULL", "Null", "-", "NÉANT", "néant"] {
+            assert!(markers.matches(text), "{text}");
+        }
+        for text in ["", "nil", "--", "null value", "Neant"] {
+            assert!(!markers.matches(text), "{text}");
+        }
+        // The Kelvin sign lowercases to an ASCII k: Unicode folding, as aliases are matched.
+        assert!(NullMarkers::new(&["k".to_owned()]).matches("\u{212A}"));
+        assert!(!NullMarkers::default().matches(""));
+        assert!(NullMarkers::new(&[String::new()]).matches(""));
+    }
+}
