@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::str::FromStr;
 
 use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::ingest::InputFormat;
 use crate::metrics::group::Dimension;
@@ -21,15 +21,46 @@ Exit codes:
   1  input error (unreadable file, invalid row without --skip-invalid, missing column)
   2  usage error (unknown option, bad value, a mistake in the config or mapping file)
   3  data-quality failure under --strict (rejected rows, duplicate events, negative durations)
+  4  a threshold holds (report --fail-if, [[alerts]]; unknown ones too with --fail-on-unknown);
+     the report is still written
 A closed output pipe (e.g. `| head`) ends the run quietly with 0.";
 
 /// Customer-support KPIs from help desk exports: first response time, FCR, AHT, CSAT,
-/// backlog, SLA attainment and more, with written-down definitions (docs/metrics.md).
+/// backlog, SLA attainment and more, with written-down definitions (`ticketkpi help metrics`).
 #[derive(Debug, Parser)]
-#[command(name = "ticketkpi", version, after_help = EXIT_CODES)]
+#[command(
+    name = "ticketkpi",
+    version,
+    after_help = EXIT_CODES,
+    disable_help_subcommand = true
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+
+    /// Style standard output (bold headings): `auto` on a terminal only, unless NO_COLOR is
+    /// set (never) or else CLICOLOR_FORCE is set (always); `always` and `never` override both.
+    /// Files written with --output are never styled.
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+}
+
+/// `--color`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+/// The shells `ticketkpi completions` writes a script for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Shell {
+    Bash,
+    Zsh,
+    Fish,
+    #[value(name = "powershell")]
+    PowerShell,
 }
 
 #[derive(Debug, Subcommand)]
@@ -49,6 +80,37 @@ pub enum Command {
     /// time range, which KPIs it can feed and why not, and its first bad rows.
     #[command(after_help = EXIT_CODES)]
     Inspect(InspectArgs),
+    /// Print the JSON Schema (draft 2020-12) of `report --format json`, the contract for
+    /// scripts (compatibility rule: `ticketkpi help json`).
+    Schema,
+    /// Print the help of a command, or a built-in page: metrics (the KPI definitions),
+    /// config (ticketkpi.toml), mappings (reading any export), json (the JSON report).
+    Help(HelpArgs),
+    /// Print a completion script for SHELL, generated from these definitions.
+    Completions(CompletionsArgs),
+    /// Print the man page (roff) of ticketkpi, or of one of its commands.
+    Man(ManArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct HelpArgs {
+    /// A command (report, tickets, ...) or a page (metrics, config, mappings, json); none:
+    /// this help and the list of pages.
+    #[arg(value_name = "TOPIC")]
+    pub topic: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    #[arg(value_enum)]
+    pub shell: Shell,
+}
+
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// The command whose page to print (ticketkpi-COMMAND(1)); default: ticketkpi(1).
+    #[arg(value_name = "COMMAND")]
+    pub command: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -112,6 +174,25 @@ pub struct ReportArgs {
 
     #[command(flatten)]
     pub output: OutputArgs,
+
+    /// Exit with code 4, after writing the report, when EXPR holds: `[SCOPE:] KPI OP VALUE`,
+    /// e.g. 'sla.first_reply.attainment < 90%', 'channel=email: first_response.p90 > 4h',
+    /// 'backlog.open > 50'. KPI: a path of the JSON report's KPI block; SCOPE: a group of
+    /// --by; OP: < <= > >= == !=; VALUE: a number, a percentage or a duration (2h, 1d 4h).
+    /// Repeatable; [[alerts]] in the config file add to them.
+    #[arg(long, value_name = "EXPR")]
+    pub fail_if: Vec<String>,
+
+    /// A threshold that cannot be told (its KPI is null, or its group is not in the report)
+    /// fails the run too (exit code 4); without it, it is only reported on stderr.
+    #[arg(long)]
+    pub fail_on_unknown: bool,
+
+    /// Compare with an earlier JSON report of the same schema version: every KPI gets its
+    /// previous value and change (JSON: `previous` and `change` beside the values; table: an
+    /// arrow and the delta of each headline KPI; HTML: on the tiles). json, table or html.
+    #[arg(long, value_name = "PREVIOUS.json")]
+    pub baseline: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -166,7 +247,7 @@ fn no_help<T>(_: T) -> Option<&'static str> {
 fn format_help(format: Format) -> Option<&'static str> {
     Some(match format {
         Format::Table => "Readable tables for a terminal",
-        Format::Json => "The versioned JSON schema (docs/json-schema.md)",
+        Format::Json => "The versioned JSON schema (`ticketkpi help json`, `ticketkpi schema`)",
         Format::Csv => "Tidy rows: one per group and metric",
         Format::Markdown => "Markdown tables, for issues and wikis",
         Format::Html => "One self-contained HTML page with charts (report only), to share or print",
@@ -212,7 +293,7 @@ pub struct InputArgs {
     pub preset: Option<String>,
 
     /// Read the inputs with the column mapping in FILE (TOML: a mapping, or a ticketkpi.toml
-    /// with a [mapping] table). See docs/mappings.md.
+    /// with a [mapping] table). See `ticketkpi help mappings`.
     #[arg(long, value_name = "FILE", conflicts_with = "preset")]
     pub mapping: Option<PathBuf>,
 
@@ -230,7 +311,7 @@ pub struct InputArgs {
     pub tz: Option<String>,
 
     /// The config file (business hours, SLA policies, aliases, mapping). Default:
-    /// ticketkpi.toml in the working directory, if there is one. See docs/config.md.
+    /// ticketkpi.toml in the working directory, if there is one. See `ticketkpi help config`.
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
 

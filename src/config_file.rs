@@ -16,6 +16,7 @@ use crate::ingest::row::Aliases;
 use crate::metrics::sla::{Conditions, Policy, SlaPolicies};
 use crate::options::parse::{CSAT_SCALE_EXPECTED, csat_bounds};
 use crate::schedule::Schedule;
+use crate::thresholds::{Condition, Threshold};
 
 /// The commented example that `ticketkpi init` writes.
 pub const EXAMPLE: &str = include_str!("../examples/ticketkpi.toml");
@@ -38,6 +39,33 @@ pub struct ConfigFile {
     /// A column mapping (docs/mappings.md), used when no --preset or --mapping is given.
     /// Read with the rest of the file, so that a mistake in it is placed in the file.
     pub mapping: Option<MappingSpec>,
+    /// Thresholds that fail `report` (exit code 4), beside `--fail-if`.
+    #[serde(default)]
+    pub alerts: Vec<AlertSettings>,
+}
+
+/// One `[[alerts]]` entry: a name for messages and a condition (`[SCOPE:] KPI OP VALUE`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AlertSettings {
+    pub name: String,
+    pub condition: ConditionSetting,
+}
+
+/// A condition parsed and its KPI checked while the file is read, so that a mistake is
+/// placed on its line.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(try_from = "String")]
+pub struct ConditionSetting(pub Condition);
+
+impl TryFrom<String> for ConditionSetting {
+    type Error = String;
+
+    fn try_from(text: String) -> Result<ConditionSetting, String> {
+        text.parse()
+            .map(ConditionSetting)
+            .map_err(|error| format!("\"{text}\": {error}"))
+    }
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -187,6 +215,8 @@ pub struct FileSettings {
     pub aliases: Aliases,
     /// The `[mapping]` table, checked whether or not `--preset` or `--mapping` replaces it.
     pub mapping: Option<Mapping>,
+    /// `[[alerts]]`, each condition checked but for its scope (which needs `--by`).
+    pub alerts: Vec<Threshold>,
 }
 
 impl Default for FileSettings {
@@ -202,6 +232,7 @@ impl Default for FileSettings {
             fcr_reopen_window: None,
             aliases: Aliases::default(),
             mapping: None,
+            alerts: Vec::new(),
         }
     }
 }
@@ -284,6 +315,7 @@ impl ConfigFile {
                 aliases.author_type.push((author, AuthorType::Agent));
             }
         }
+        let alerts = alerts(self.alerts)?;
         Ok(FileSettings {
             tz,
             schedule,
@@ -294,8 +326,34 @@ impl ConfigFile {
             fcr_reopen_window,
             aliases,
             mapping,
+            alerts,
         })
     }
+}
+
+/// `[[alerts]]` as thresholds: each named, no name twice.
+fn alerts(settings: Vec<AlertSettings>) -> Result<Vec<Threshold>, String> {
+    let mut alerts: Vec<Threshold> = Vec::new();
+    for alert in settings {
+        let name = alert.name.trim().to_owned();
+        if name.is_empty() {
+            return Err(format!(
+                "alerts: the alert \"{}\" has an empty name",
+                alert.condition.0.text
+            ));
+        }
+        if alerts
+            .iter()
+            .any(|known| known.name.as_deref() == Some(&name))
+        {
+            return Err(format!("alerts: two alerts are named \"{name}\""));
+        }
+        alerts.push(Threshold {
+            name: Some(name),
+            condition: alert.condition.0,
+        });
+    }
+    Ok(alerts)
 }
 
 /// The `[mapping]` table, named `config mapping` unless it names itself.
@@ -470,6 +528,35 @@ mod tests {
         );
         let error = ConfigFile::read("[aliases.status]\nfertig = 'erledigt\\'").unwrap_err();
         assert!(error.contains(r#""erledigt\" is not"#), "{error}");
+    }
+
+    #[test]
+    fn alerts_are_named_conditions_checked_as_the_file_is_read() {
+        let text = "[[alerts]]\nname = \"slow email\"\n\
+                    condition = \"channel=email: first_response.p90 > 4h\"\n\n\
+                    [[alerts]]\nname = \"backlog\"\ncondition = \"backlog.open > 50\"\n";
+        let alerts = ConfigFile::read(text).expect("valid").alerts;
+        assert_eq!(alerts.len(), 2);
+        assert_eq!(alerts[0].name.as_deref(), Some("slow email"));
+        assert_eq!(alerts[0].condition.value, 14_400.0);
+        assert_eq!(alerts[1].condition.path, ["backlog", "open"]);
+    }
+
+    #[test]
+    fn a_mistake_in_an_alert_is_placed_on_its_line_with_a_suggestion() {
+        let text = "[[alerts]]\nname = \"a\"\ncondition = \"backlog.opne > 5\"\n";
+        let error = ConfigFile::read(text).unwrap_err();
+        assert!(error.contains("line 3"), "{error}");
+        assert!(error.contains("did you mean \"backlog.open\""), "{error}");
+        let twice = "[[alerts]]\nname = \"a\"\ncondition = \"backlog.open > 5\"\n\
+                     [[alerts]]\nname = \"a\"\ncondition = \"backlog.open > 9\"\n";
+        assert!(
+            ConfigFile::read(twice)
+                .unwrap_err()
+                .contains("two alerts are named \"a\"")
+        );
+        let unnamed = "[[alerts]]\ncondition = \"backlog.open > 5\"\n";
+        assert!(ConfigFile::read(unnamed).unwrap_err().contains("name"));
     }
 
     /// The `[mapping]` table is read with the rest of the file, never re-serialised first:

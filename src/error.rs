@@ -1,5 +1,6 @@
 //! How a run fails: the errors that are not input errors, and the exit code each error
-//! means (documented in `--help` and README.md).
+//! means (documented in `--help` and README.md; 4, a threshold that holds, is
+//! `thresholds::ThresholdFailure`).
 
 use std::io;
 use std::process::ExitCode;
@@ -9,6 +10,7 @@ use crate::report::escape;
 pub const EXIT_INPUT_ERROR: u8 = 1;
 pub const EXIT_USAGE_ERROR: u8 = 2;
 pub const EXIT_DATA_QUALITY: u8 = 3;
+pub const EXIT_THRESHOLD: u8 = 4;
 
 /// A bad value of an option, or of the file it names: reported like clap's own usage errors.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -58,6 +60,11 @@ pub fn exit_code_for(error: &anyhow::Error) -> ExitCode {
         ExitCode::from(EXIT_USAGE_ERROR)
     } else if error.downcast_ref::<DataQualityFailure>().is_some() {
         ExitCode::from(EXIT_DATA_QUALITY)
+    } else if error
+        .downcast_ref::<crate::thresholds::ThresholdFailure>()
+        .is_some()
+    {
+        ExitCode::from(EXIT_THRESHOLD)
     } else {
         ExitCode::from(EXIT_INPUT_ERROR)
     }

@@ -9,11 +9,12 @@ use crate::report::inspect::{self, InspectedInput, Inspection, RejectedRow};
 use crate::report::named_reasons;
 use crate::time::format_rfc3339;
 
-pub fn run(args: &InspectArgs) -> anyhow::Result<()> {
+pub fn run(args: &InspectArgs, console: super::Console) -> anyhow::Result<()> {
     // The inspection goes to standard output: `inspect` has no --output.
     let Options {
         analysis: mut options,
         output,
+        ..
     } = Options::resolve(&args.input, Vec::new(), None, Destination::Stdout)?;
     // Inspection is for broken exports too: show the bad rows, never stop at one.
     options.ingest.skip_invalid = true;
@@ -54,7 +55,7 @@ pub fn run(args: &InspectArgs) -> anyhow::Result<()> {
             })
             .collect(),
     };
-    super::write(&output, |out, style| {
+    super::write(console, &output, |out, style| {
         inspect::write(&inspection, args.json, style, out)
     })?;
     analysis.commit_rejects()

@@ -6,20 +6,21 @@ use crate::options::Options;
 use crate::pipeline;
 use crate::report::sla::{breaches, write_attainment, write_breaches};
 
-pub fn run(args: &SlaArgs) -> anyhow::Result<()> {
+pub fn run(args: &SlaArgs, console: super::Console) -> anyhow::Result<()> {
     let Options {
         analysis: options,
         output,
+        ..
     } = Options::resolve(&args.input, Vec::new(), None, args.output.destination())?;
     let mut analysis = pipeline::analyse(&options)?;
     if args.breaches {
         let list = breaches(&analysis.tickets, &analysis.context(&options));
-        super::write(&output, |out, style| {
+        super::write(console, &output, |out, style| {
             write_breaches(&list, args.format, style, out)
         })?;
     } else {
         let kpis = analysis.kpis(&options);
-        super::write(&output, |out, style| {
+        super::write(console, &output, |out, style| {
             write_attainment(&kpis.overall.sla, args.format, style, out)
         })?;
     }

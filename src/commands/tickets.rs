@@ -6,10 +6,11 @@ use crate::options::Options;
 use crate::pipeline;
 use crate::report::tickets::{self, TicketRow};
 
-pub fn run(args: &TicketsArgs) -> anyhow::Result<()> {
+pub fn run(args: &TicketsArgs, console: super::Console) -> anyhow::Result<()> {
     let Options {
         analysis: options,
         output,
+        ..
     } = Options::resolve(&args.input, Vec::new(), None, args.output.destination())?;
     let mut analysis = pipeline::analyse(&options)?;
     let context = analysis.context(&options);
@@ -23,7 +24,7 @@ pub fn run(args: &TicketsArgs) -> anyhow::Result<()> {
         .into_iter()
         .map(|ticket| TicketRow::new(ticket, &context))
         .collect();
-    super::write(&output, |out, style| {
+    super::write(console, &output, |out, style| {
         tickets::write(&rows, args.format, style, out)
     })?;
     analysis.commit_rejects()?;

@@ -5,6 +5,7 @@
 //! own argument, typed by clap already.
 
 pub mod parse;
+mod report;
 mod resolve;
 
 use std::path::PathBuf;
@@ -21,6 +22,7 @@ use crate::schedule::Schedule;
 use crate::time::{Instant, Period};
 
 pub use parse::MAX_THREADS;
+pub use report::ReportOptions;
 
 /// A command's options, resolved.
 #[derive(Debug, Clone)]
@@ -28,6 +30,11 @@ pub struct Options {
     pub analysis: AnalysisOptions,
     /// Where the command writes (`--output`; `inspect`: standard output).
     pub output: Destination,
+    /// The config file's `[[alerts]]` (only `report` evaluates them; their scopes are checked
+    /// against its `--by` in [`ReportOptions::resolve`]).
+    pub alerts: Vec<crate::thresholds::Threshold>,
+    /// The config file read, to blame its mistakes found after reading on it.
+    config: Option<resolve::ConfigPath>,
 }
 
 /// What to read and how to compute: everything `pipeline::analyse` and the KPIs need.

@@ -94,13 +94,18 @@ impl Options {
             sla_defaults: settings.sla_defaults,
             schedule: settings.schedule,
             fcr_reopen_window: settings.fcr_reopen_window,
-            config_file: config.map(|config| config.path),
+            config_file: config.as_ref().map(|config| config.path.clone()),
             strict: input.strict,
             max_memory,
             by,
             period,
         };
-        Ok(Options { analysis, output })
+        Ok(Options {
+            analysis,
+            output,
+            alerts: settings.alerts,
+            config,
+        })
     }
 }
 
@@ -216,8 +221,8 @@ fn mapping_file(name: &str, text: &str) -> Result<Mapping, String> {
 }
 
 /// The config file read, and how it was chosen.
-#[derive(Debug)]
-struct ConfigPath {
+#[derive(Debug, Clone)]
+pub(super) struct ConfigPath {
     path: PathBuf,
     /// By `--config`, rather than found in the working directory.
     named: bool,
@@ -244,7 +249,7 @@ impl ConfigPath {
     }
 
     /// A mistake in the file: blamed on `--config` when that named it.
-    fn mistake(&self, reason: impl Into<String>) -> UsageError {
+    pub(super) fn mistake(&self, reason: impl Into<String>) -> UsageError {
         let path = self.path.display().to_string();
         if self.named {
             bad("config", &path, reason).into()

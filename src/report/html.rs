@@ -22,12 +22,23 @@ use definitions::Definition;
 
 const STYLE: &str = include_str!("html/report.css");
 
+pub use headline::Compared;
+
 pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
-    out.write_all(page(report).into_string().as_bytes())?;
+    write_compared(report, None, out)
+}
+
+/// The page, its tiles compared with a baseline report when there is one (`--baseline`).
+pub fn write_compared(
+    report: &Report,
+    baseline: Option<&Compared>,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    out.write_all(page(report, baseline).into_string().as_bytes())?;
     writeln!(out)
 }
 
-fn page(report: &Report) -> Markup {
+fn page(report: &Report, baseline: Option<&Compared>) -> Markup {
     let title = match report.as_of.as_deref() {
         Some(at) => format!("Support KPIs as of {}", readable_time(at)),
         None => "Support KPIs".to_owned(),
@@ -48,7 +59,7 @@ fn page(report: &Report) -> Markup {
                     p.meta { (meta_line(report)) }
                 }
                 main {
-                    (headline::headline(report))
+                    (headline::headline(report, baseline))
                     (frt_by_group(report))
                     (distributions(report))
                     (backlog(report))

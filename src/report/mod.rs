@@ -14,7 +14,7 @@ pub mod table;
 pub mod text;
 pub mod tickets;
 pub mod trend;
-mod view;
+pub(crate) mod view;
 
 use std::collections::BTreeMap;
 use std::io::{self, Write};

@@ -39,7 +39,14 @@ fn headline_lead(report: &Report) -> String {
     lead
 }
 
-pub fn headline(report: &Report) -> Markup {
+/// A baseline the tiles are compared with (`--baseline`): what it is, and the overall value
+/// of each headline KPI in it, by headline id.
+pub struct Compared {
+    pub label: String,
+    pub previous: Vec<(HeadlineId, Option<f64>)>,
+}
+
+pub fn headline(report: &Report, baseline: Option<&Compared>) -> Markup {
     let (tiles, unknown): (Vec<&Headline>, Vec<&Headline>) = HEADLINES
         .iter()
         .filter(|kpi| kpi.tile.is_some())
@@ -61,7 +68,7 @@ pub fn headline(report: &Report) -> Markup {
             div.tiles {
                 @for kpi in &tiles {
                     @if let Some(value) = (kpi.overall)(report) {
-                        (tile(report, kpi, kpi.tile.unwrap_or(kpi.name), value))
+                        (tile(report, kpi, kpi.tile.unwrap_or(kpi.name), value, baseline))
                     }
                 }
             }
@@ -142,8 +149,37 @@ fn tile_change(report: &Report, kpi: &Headline) -> Markup {
     }
 }
 
+/// The line of a tile that compares it with the baseline.
+fn baseline_change(kpi: &Headline, value: f64, baseline: &Compared) -> Markup {
+    let before = baseline
+        .previous
+        .iter()
+        .find(|(id, _)| *id == kpi.id)
+        .and_then(|(_, value)| *value);
+    html! {
+        p.change.baseline {
+            "Baseline: " (trend::format_value(before, kpi.unit))
+            @if let Some(before) = before {
+                @let delta = value - before;
+                @let verdict = trend::verdict(delta, kpi.better);
+                " " span class=(format!("delta {}", verdict.unwrap_or("level"))) {
+                    (trend::arrow(delta)) " " (trend::format_delta(delta, kpi.unit))
+                }
+                @if let Some(word) = verdict { " (" (word) ")" }
+            }
+            " · " (baseline.label)
+        }
+    }
+}
+
 /// A headline KPI's tile; KPIs that are null have none (the headline names them in a line).
-fn tile(report: &Report, kpi: &Headline, title: &str, value: f64) -> Markup {
+fn tile(
+    report: &Report,
+    kpi: &Headline,
+    title: &str,
+    value: f64,
+    baseline: Option<&Compared>,
+) -> Markup {
     let id = format!("tile-{}", kpi.id.as_str());
     let series: Vec<Option<f64>> = report.periods.iter().map(|p| (kpi.period)(p)).collect();
     let paths: Vec<String> = (0..report.periods.len())
@@ -155,6 +191,9 @@ fn tile(report: &Report, kpi: &Headline, title: &str, value: f64) -> Markup {
             p.value data-json=(kpi.overall_path) data-value=(datum(Some(value))) { (format_value(value, kpi.unit)) }
             @if let Some(detail) = tile_detail(report, kpi.id) {
                 p.detail { (detail) }
+            }
+            @if let Some(baseline) = baseline {
+                (baseline_change(kpi, value, baseline))
             }
             @if report.periods.len() >= 2 {
                 (tile_change(report, kpi))

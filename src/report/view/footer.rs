@@ -124,7 +124,9 @@ pub fn footer(report: &Report) -> Vec<String> {
             lines.push(format!("Note on {}: {caveat}.", availability.label));
         }
     }
-    lines.push("Definitions: docs/metrics.md. n/a: not computable from this input.".to_owned());
+    lines.push(
+        "Definitions: ticketkpi help metrics. n/a: not computable from this input.".to_owned(),
+    );
     lines
 }
 
