@@ -259,7 +259,9 @@ fn format_help(format: Format) -> Option<&'static str> {
 fn tabular_format_help(format: TabularFormat) -> Option<&'static str> {
     match format.report_format() {
         Some(format) => format_help(format),
-        None => Some("Apache Parquet with typed columns (tickets only), for Spark, Trino or DuckDB"),
+        None => {
+            Some("Apache Parquet with typed columns (tickets only), for Spark, Trino or DuckDB")
+        }
     }
 }
 

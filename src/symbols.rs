@@ -14,7 +14,17 @@ use rustc_hash::FxHashMap;
 /// carries symbols elsewhere carries that table's [`Symbols::names`] too, and the receiver
 /// re-interns them ([`Symbols::absorb_names`]) and remaps.
 #[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, serde::Serialize, serde::Deserialize,
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Default,
+    serde::Serialize,
+    serde::Deserialize,
 )]
 #[serde(transparent)]
 pub struct Sym(u32);

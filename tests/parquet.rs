@@ -49,14 +49,33 @@ fn tickets_parquet_has_typed_columns_holding_the_json_lists_values() {
     let batches = read_parquet(&out);
     let schema = batches[0].schema();
     let utc = DataType::Timestamp(TimeUnit::Microsecond, Some("UTC".into()));
-    assert_eq!(schema.field_with_name("ticket_id").unwrap().data_type(), &DataType::Utf8);
-    assert_eq!(schema.field_with_name("created_at").unwrap().data_type(), &utc);
-    assert_eq!(schema.field_with_name("first_reply_at").unwrap().data_type(), &utc);
-    for seconds in ["first_response_seconds", "resolution_seconds", "handle_seconds"] {
+    assert_eq!(
+        schema.field_with_name("ticket_id").unwrap().data_type(),
+        &DataType::Utf8
+    );
+    assert_eq!(
+        schema.field_with_name("created_at").unwrap().data_type(),
+        &utc
+    );
+    assert_eq!(
+        schema
+            .field_with_name("first_reply_at")
+            .unwrap()
+            .data_type(),
+        &utc
+    );
+    for seconds in [
+        "first_response_seconds",
+        "resolution_seconds",
+        "handle_seconds",
+    ] {
         let field = schema.field_with_name(seconds).unwrap();
         assert_eq!(field.data_type(), &DataType::Float64, "{seconds}");
     }
-    assert_eq!(schema.field_with_name("replies").unwrap().data_type(), &DataType::UInt32);
+    assert_eq!(
+        schema.field_with_name("replies").unwrap().data_type(),
+        &DataType::UInt32
+    );
     let rows: usize = batches.iter().map(RecordBatch::num_rows).sum();
     assert_eq!(rows, listed.len());
     assert_eq!(rows, 300, "the sample's tickets");
@@ -77,12 +96,17 @@ fn tickets_parquet_has_typed_columns_holding_the_json_lists_values() {
         );
         for i in 0..batch.num_rows() {
             let json = &listed[row];
-            assert_eq!(ids.as_string::<i32>().value(i), json["ticket_id"].as_str().unwrap());
+            assert_eq!(
+                ids.as_string::<i32>().value(i),
+                json["ticket_id"].as_str().unwrap()
+            );
             let created_at = created.as_primitive::<TimestampMicrosecondType>().value(i);
             assert_eq!(created_at, micros(json["created_at"].as_str().unwrap()));
             match json["first_reply_at"].as_str() {
                 Some(text) => assert_eq!(
-                    first_reply.as_primitive::<TimestampMicrosecondType>().value(i),
+                    first_reply
+                        .as_primitive::<TimestampMicrosecondType>()
+                        .value(i),
                     micros(text)
                 ),
                 None => assert!(first_reply.is_null(i), "no reply is null"),
@@ -111,7 +135,12 @@ fn tickets_parquet_has_typed_columns_holding_the_json_lists_values() {
 /// null), in row groups of `group_rows`.
 fn sample_as_parquet(path: &Path, group_rows: usize) {
     let mut reader = csv::Reader::from_path(SAMPLE).unwrap();
-    let headers: Vec<String> = reader.headers().unwrap().iter().map(str::to_owned).collect();
+    let headers: Vec<String> = reader
+        .headers()
+        .unwrap()
+        .iter()
+        .map(str::to_owned)
+        .collect();
     let mut cells: Vec<Vec<Option<String>>> = vec![Vec::new(); headers.len()];
     for record in reader.records() {
         let record = record.unwrap();
@@ -119,12 +148,14 @@ fn sample_as_parquet(path: &Path, group_rows: usize) {
             column.push((!value.is_empty()).then(|| value.to_owned()));
         }
     }
-    let numeric = |name: &str| name.ends_with("_seconds") || ["csat", "nps", "sentiment"].contains(&name);
+    let numeric =
+        |name: &str| name.ends_with("_seconds") || ["csat", "nps", "sentiment"].contains(&name);
     let mut fields = Vec::new();
     let mut arrays: Vec<ArrayRef> = Vec::new();
     for (name, column) in headers.iter().zip(&cells) {
         if name == "timestamp" {
-            let values: Vec<Option<i64>> = column.iter().map(|v| v.as_deref().map(micros)).collect();
+            let values: Vec<Option<i64>> =
+                column.iter().map(|v| v.as_deref().map(micros)).collect();
             let array = TimestampMicrosecondArray::from(values).with_timezone("UTC");
             fields.push(Field::new(name, array.data_type().clone(), true));
             arrays.push(Arc::new(array));
@@ -149,7 +180,8 @@ fn write_batch(path: &Path, fields: Vec<Field>, arrays: Vec<ArrayRef>, group_row
     let properties = WriterProperties::builder()
         .set_max_row_group_size(group_rows)
         .build();
-    let mut writer = ArrowWriter::try_new(File::create(path).unwrap(), schema, Some(properties)).unwrap();
+    let mut writer =
+        ArrowWriter::try_new(File::create(path).unwrap(), schema, Some(properties)).unwrap();
     writer.write(&batch).unwrap();
     writer.close().unwrap();
 }
@@ -171,7 +203,11 @@ fn an_event_log_in_parquet_reports_what_the_same_log_in_csv_reports() {
     sample_as_parquet(&events, 500);
     let from_csv = report_json(SAMPLE, &["--by", "channel"]);
     let from_parquet = report_json(&events, &["--by", "channel"]);
-    assert_eq!(count(&from_parquet, "input.rows"), 2506, "every row of every row group");
+    assert_eq!(
+        count(&from_parquet, "input.rows"),
+        2506,
+        "every row of every row group"
+    );
     assert_eq!(count(&from_parquet, "input.rows_rejected"), 0);
     assert_eq!(without_files(from_parquet), without_files(from_csv));
 }
@@ -182,14 +218,21 @@ fn a_preset_reads_parquet_columns_as_it_reads_csv_columns() {
     let dir = scratch();
     let renamed = dir.path().join("renamed.parquet");
     let names = ["case", "at", "what", "who"];
-    let fields: Vec<Field> = names.iter().map(|n| Field::new(*n, DataType::Utf8, true)).collect();
+    let fields: Vec<Field> = names
+        .iter()
+        .map(|n| Field::new(*n, DataType::Utf8, true))
+        .collect();
     let column = |values: [&str; 3]| Arc::new(StringArray::from(values.to_vec())) as ArrayRef;
     write_batch(
         &renamed,
         fields,
         vec![
             column(["C1", "C1", "C2"]),
-            column(["2026-03-02T10:00:00Z", "2026-03-02T10:30:00Z", "2026-03-02T11:00:00Z"]),
+            column([
+                "2026-03-02T10:00:00Z",
+                "2026-03-02T10:30:00Z",
+                "2026-03-02T11:00:00Z",
+            ]),
             column(["message", "message", "message"]),
             column(["customer", "agent", "customer"]),
         ],
@@ -210,7 +253,10 @@ fn a_bad_value_names_the_file_the_record_the_column_and_the_value() {
     let dir = scratch();
     let bad = dir.path().join("bad.parquet");
     let names = ["ticket_id", "timestamp", "event", "author_type"];
-    let fields: Vec<Field> = names.iter().map(|n| Field::new(*n, DataType::Utf8, true)).collect();
+    let fields: Vec<Field> = names
+        .iter()
+        .map(|n| Field::new(*n, DataType::Utf8, true))
+        .collect();
     let column = |values: [&str; 2]| Arc::new(StringArray::from(values.to_vec())) as ArrayRef;
     write_batch(
         &bad,
@@ -223,7 +269,9 @@ fn a_bad_value_names_the_file_the_record_the_column_and_the_value() {
         ],
         1,
     );
-    let output = ticketkpi(["report", "--strict", "--format", "json"]).arg(&bad).fails_with(3);
+    let output = ticketkpi(["report", "--strict", "--format", "json"])
+        .arg(&bad)
+        .fails_with(3);
     let rejects = dir.path().join("rejects.csv");
     ticketkpi(["report", "--format", "json", "--rejects"])
         .arg(&rejects)
@@ -231,7 +279,10 @@ fn a_bad_value_names_the_file_the_record_the_column_and_the_value() {
         .success();
     let rejects = std::fs::read_to_string(&rejects).unwrap();
     assert!(rejects.contains("bad.parquet"), "{rejects}");
-    assert!(rejects.contains(",,2,"), "the second record (row group 2): {rejects}");
+    assert!(
+        rejects.contains(",,2,"),
+        "the second record (row group 2): {rejects}"
+    );
     assert!(rejects.contains("timestamp"), "the column: {rejects}");
     assert!(rejects.contains("yesterday"), "the value: {rejects}");
     output.stderr_has("rejected");

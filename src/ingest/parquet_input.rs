@@ -68,7 +68,9 @@ pub(super) fn read<S: Sink>(
     let mut row_number = 0u64;
     for batch in batches {
         let batch = batch.map_err(|error| {
-            malformed(format!("reading Parquet after record {row_number}: {error}"))
+            malformed(format!(
+                "reading Parquet after record {row_number}: {error}"
+            ))
         })?;
         let columns = leaf_columns(&batch);
         for row in 0..batch.num_rows() {
@@ -111,10 +113,9 @@ fn leaf_fields(schema: &arrow_schema::Schema) -> Vec<(String, DataType)> {
     out
 }
 
-/// A leaf column: its name (`parent.field` inside structs), its values, and the structs
-/// above it, whose nulls are its own.
+/// A leaf column: its values, and the structs above it, whose nulls are its own. Its name is
+/// [`leaf_fields`]'s, in the same order.
 struct Leaf {
-    name: String,
     values: ArrayRef,
     parents: Vec<ArrayRef>,
 }
@@ -128,23 +129,22 @@ impl Leaf {
 /// The batch's columns, structs flattened into their fields.
 fn leaf_columns(batch: &RecordBatch) -> Vec<Leaf> {
     let mut leaves = Vec::new();
-    for (field, column) in batch.schema().fields().iter().zip(batch.columns()) {
-        flatten(field.name(), column, &[], &mut leaves);
+    for column in batch.columns() {
+        flatten(column, &[], &mut leaves);
     }
     leaves
 }
 
-fn flatten(name: &str, column: &ArrayRef, parents: &[ArrayRef], leaves: &mut Vec<Leaf>) {
+fn flatten(column: &ArrayRef, parents: &[ArrayRef], leaves: &mut Vec<Leaf>) {
     match column.as_any().downcast_ref::<StructArray>() {
         Some(fields) => {
             let mut above = parents.to_vec();
             above.push(column.clone());
-            for (child, values) in fields.fields().iter().zip(fields.columns()) {
-                flatten(&format!("{name}.{}", child.name()), values, &above, leaves);
+            for values in fields.columns() {
+                flatten(values, &above, leaves);
             }
         }
         None => leaves.push(Leaf {
-            name: name.to_owned(),
             values: column.clone(),
             parents: parents.to_vec(),
         }),
@@ -290,9 +290,13 @@ fn try_write_cell(array: &dyn Array, row: usize, out: &mut String) -> std::fmt::
         DataType::Utf8 => out.push_str(array.as_string::<i32>().value(row)),
         DataType::LargeUtf8 => out.push_str(array.as_string::<i64>().value(row)),
         DataType::Utf8View => out.push_str(array.as_string_view().value(row)),
-        DataType::Binary => out.push_str(&String::from_utf8_lossy(array.as_binary::<i32>().value(row))),
+        DataType::Binary => out.push_str(&String::from_utf8_lossy(
+            array.as_binary::<i32>().value(row),
+        )),
         DataType::LargeBinary => {
-            out.push_str(&String::from_utf8_lossy(array.as_binary::<i64>().value(row)));
+            out.push_str(&String::from_utf8_lossy(
+                array.as_binary::<i64>().value(row),
+            ));
         }
         DataType::BinaryView => {
             out.push_str(&String::from_utf8_lossy(array.as_binary_view().value(row)));
@@ -358,8 +362,12 @@ fn try_write_cell(array: &dyn Array, row: usize, out: &mut String) -> std::fmt::
         DataType::Timestamp(unit, zone) => {
             let value = match unit {
                 TimeUnit::Second => array.as_primitive::<TimestampSecondType>().value(row),
-                TimeUnit::Millisecond => array.as_primitive::<TimestampMillisecondType>().value(row),
-                TimeUnit::Microsecond => array.as_primitive::<TimestampMicrosecondType>().value(row),
+                TimeUnit::Millisecond => {
+                    array.as_primitive::<TimestampMillisecondType>().value(row)
+                }
+                TimeUnit::Microsecond => {
+                    array.as_primitive::<TimestampMicrosecondType>().value(row)
+                }
                 TimeUnit::Nanosecond => array.as_primitive::<TimestampNanosecondType>().value(row),
             };
             let at = micros(value, *unit);
@@ -402,8 +410,15 @@ fn write_decimal(value: i128, scale: i8, out: &mut String) -> std::fmt::Result {
     }
     let factor = 10i128.pow(u32::from(scale.unsigned_abs()));
     let sign = if value < 0 { "-" } else { "" };
-    let (whole, fraction) = (value.unsigned_abs() / factor.unsigned_abs(), value.unsigned_abs() % factor.unsigned_abs());
-    write!(out, "{sign}{whole}.{fraction:0width$}", width = scale as usize)
+    let (whole, fraction) = (
+        value.unsigned_abs() / factor.unsigned_abs(),
+        value.unsigned_abs() % factor.unsigned_abs(),
+    );
+    write!(
+        out,
+        "{sign}{whole}.{fraction:0width$}",
+        width = scale as usize
+    )
 }
 
 fn naive(at: Instant) -> Option<chrono::NaiveDateTime> {
@@ -459,14 +474,22 @@ mod tests {
             .with_timezone("UTC");
         assert_eq!(cell(Arc::new(utc.clone()), 0), "2026-03-02T10:00:00Z");
         let local = TimestampSecondArray::from(vec![1_772_445_600]);
-        assert_eq!(cell(Arc::new(local), 0), "2026-03-02T10:00:00", "a local time");
+        assert_eq!(
+            cell(Arc::new(local), 0),
+            "2026-03-02T10:00:00",
+            "a local time"
+        );
         assert_eq!(cell(Arc::new(Float64Array::from(vec![3.0, 2.5])), 0), "3");
         assert_eq!(cell(Arc::new(Float64Array::from(vec![3.0, 2.5])), 1), "2.5");
         assert_eq!(cell(Arc::new(Int64Array::from(vec![-42])), 0), "-42");
         assert_eq!(cell(Arc::new(BooleanArray::from(vec![true])), 0), "true");
         let nulls = StringArray::from(vec![None, Some(" chat ")]);
         assert_eq!(cell(Arc::new(nulls.clone()), 0), "", "null is empty");
-        assert_eq!(cell(Arc::new(nulls), 1), " chat ", "trimmed by the mapping, not here");
+        assert_eq!(
+            cell(Arc::new(nulls), 1),
+            " chat ",
+            "trimmed by the mapping, not here"
+        );
     }
 
     #[test]
@@ -489,15 +512,16 @@ mod tests {
             vec![channel],
             Some(vec![true, false].into()),
         );
-        let schema = arrow_schema::Schema::new(vec![Field::new(
-            "via",
-            via.data_type().clone(),
-            true,
-        )]);
+        let schema =
+            arrow_schema::Schema::new(vec![Field::new("via", via.data_type().clone(), true)]);
         let batch = RecordBatch::try_new(Arc::new(schema), vec![Arc::new(via)]).unwrap();
         let leaves = leaf_columns(&batch);
         assert_eq!(leaves.len(), 1);
-        assert_eq!(leaves[0].name, "via.channel");
+        let names: Vec<String> = leaf_fields(&batch.schema())
+            .into_iter()
+            .map(|(n, _)| n)
+            .collect();
+        assert_eq!(names, ["via.channel"]);
         assert!(!leaves[0].is_null(0));
         assert!(leaves[0].is_null(1), "a null struct nulls its fields");
     }

@@ -278,10 +278,18 @@ mod tests {
         assert_eq!(detect("  [{\"a\":1}]"), InputFormat::Json);
         assert_eq!(detect("{\"a\":1}\n"), InputFormat::Jsonl);
         assert_eq!(detect("ticket_id,timestamp\n"), InputFormat::Csv);
-        assert_eq!(detect("PAR1\x15\x04"), InputFormat::Parquet, "by its magic bytes");
+        assert_eq!(
+            detect("PAR1\x15\x04"),
+            InputFormat::Parquet,
+            "by its magic bytes"
+        );
         let named = Source::Path(PathBuf::from("events.csv"));
         let parquet = detect_format(&named, None, &mut Cursor::new(b"PAR1".to_vec())).unwrap();
-        assert_eq!(parquet, InputFormat::Csv, "an extension that names CSV wins");
+        assert_eq!(
+            parquet,
+            InputFormat::Csv,
+            "an extension that names CSV wins"
+        );
         let csv_file = Source::Path(PathBuf::from("export.CSV.gz"));
         let forced = detect_format(&csv_file, None, &mut Cursor::new(b"[".to_vec())).unwrap();
         assert_eq!(forced, InputFormat::Csv, "the extension names CSV");

@@ -304,7 +304,8 @@ mod tests {
         let as_of = Some(30 * 1440);
         let (tickets_a, symbols_a, at) = build(&first, as_of);
         let (tickets_b, symbols_b, _) = build(&second, as_of);
-        let (all, symbols_all, _) = build(&rows.iter().map(String::as_str).collect::<Vec<_>>(), as_of);
+        let (all, symbols_all, _) =
+            build(&rows.iter().map(String::as_str).collect::<Vec<_>>(), as_of);
         let (policies, coverage) = (SlaPolicies::default(), Coverage::full());
         let facts = row_facts(&all);
         let fold_with = |tickets: &[Ticket], symbols: &Symbols| {
@@ -320,7 +321,10 @@ mod tests {
         let merged = fold_with(&tickets_a, &symbols_a).merge(second_fold);
         // Periods need the tickets for their backlogs: the same tickets either way.
         let finish = |fold: TicketFold, symbols: &Symbols| {
-            fold.finish(&context(at, true, &policies, symbols, &coverage, &facts), &all)
+            fold.finish(
+                &context(at, true, &policies, symbols, &coverage, &facts),
+                &all,
+            )
         };
         let whole = finish(fold_with(&all, &symbols_all), &symbols_all);
         assert!(whole.groups.len() > 3);

@@ -11,7 +11,9 @@ use crate::names::{self, Named, UnknownName};
 use crate::symbols::Sym;
 
 /// A ticket attribute to group by.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub enum Dimension {
     Channel,
     Agent,

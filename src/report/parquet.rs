@@ -97,9 +97,9 @@ impl Column {
     fn new(kind: Kind, rows: usize) -> Column {
         match kind {
             Kind::Text => Column::Text(StringBuilder::with_capacity(rows, rows * 8)),
-            Kind::Instant => Column::Instant(
-                TimestampMicrosecondBuilder::with_capacity(rows).with_timezone(UTC),
-            ),
+            Kind::Instant => {
+                Column::Instant(TimestampMicrosecondBuilder::with_capacity(rows).with_timezone(UTC))
+            }
             Kind::Seconds | Kind::Number => Column::Float(Float64Builder::with_capacity(rows)),
             Kind::Count => Column::Count(UInt32Builder::with_capacity(rows)),
         }
@@ -214,9 +214,7 @@ fn append(columns: &mut [Column], row: &TicketRow) -> io::Result<()> {
     category.text(Some(&row.category));
     direction.text(Some(row.direction));
     created_at.instant(Some(instant(&row.created_at)?));
-    first_customer_message_at.instant(optional_instant(
-        row.first_customer_message_at.as_deref(),
-    )?);
+    first_customer_message_at.instant(optional_instant(row.first_customer_message_at.as_deref())?);
     first_reply_at.instant(optional_instant(row.first_reply_at.as_deref())?);
     first_response_seconds.float(row.first_response_seconds);
     replies.count(row.replies);

@@ -54,7 +54,11 @@ impl Definitions {
             .transpose()?;
         Ok(Definitions {
             as_of: options.as_of.or(stats.latest).unwrap_or_default(),
-            csat: [options.csat.min, options.csat.max, options.csat.satisfied_min],
+            csat: [
+                options.csat.min,
+                options.csat.max,
+                options.csat.satisfied_min,
+            ],
             config,
             has_status: stats.has_status,
             coverage: stats.coverage.clone(),
@@ -153,7 +157,12 @@ impl Resolved {
                 rows: &definitions.rows,
                 has_status: definitions.has_status,
                 schedule: self.file.schedule.is_some(),
-                next_reply_target: self.file.sla.policies.iter().any(|p| p.next_reply.is_some()),
+                next_reply_target: self
+                    .file
+                    .sla
+                    .policies
+                    .iter()
+                    .any(|p| p.next_reply.is_some()),
             },
         }
     }
@@ -176,9 +185,8 @@ mod tests {
     #[test]
     fn definitions_travel_and_read_the_config_file() {
         let mut definitions = Definitions::defaults(42);
-        definitions.config = Some(
-            "[sla]\n[[sla.policies]]\nname = \"vip\"\nfirst_reply = \"30m\"\n".to_owned(),
-        );
+        definitions.config =
+            Some("[sla]\n[[sla.policies]]\nname = \"vip\"\nfirst_reply = \"30m\"\n".to_owned());
         let bytes = definitions.encode().unwrap();
         let back = Definitions::decode(&bytes).unwrap();
         assert_eq!(back, definitions);

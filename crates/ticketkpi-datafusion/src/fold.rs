@@ -270,7 +270,8 @@ impl Groups {
             .map(|array| columns::floats(array))
             .into_iter()
             .collect::<Result<Vec<_>>>()?;
-        let (fingerprints, sources) = (columns::unsigned(fingerprints)?, columns::sources(sources)?);
+        let (fingerprints, sources) =
+            (columns::unsigned(fingerprints)?, columns::sources(sources)?);
         for row in 0..ids.len() {
             if !columns::passes(filter, row) {
                 continue;
@@ -281,10 +282,14 @@ impl Groups {
                     columns::text(&ids, row).unwrap_or_default()
                 )));
             };
-            let kind = vocabulary::<EventKind>("event", columns::text(&kinds, row), &EventKind::NAMES)?
-                .unwrap_or(EventKind::Message);
-            let author =
-                vocabulary("author_type", columns::text(&authors, row), &AuthorType::NAMES)?;
+            let kind =
+                vocabulary::<EventKind>("event", columns::text(&kinds, row), &EventKind::NAMES)?
+                    .unwrap_or(EventKind::Message);
+            let author = vocabulary(
+                "author_type",
+                columns::text(&authors, row),
+                &AuthorType::NAMES,
+            )?;
             let status = vocabulary("status", columns::text(&statuses, row), &Status::NAMES)?;
             let mut sym = |index: usize| {
                 let text = columns::text(&labels[index], row).unwrap_or_default();
@@ -350,7 +355,10 @@ impl Groups {
     /// The emitted groups' events, as the partial state.
     fn state(&mut self, emit_to: EmitTo) -> Vec<Option<Vec<u8>>> {
         let emitted = emit_to.take_needed(&mut self.groups);
-        self.events -= emitted.iter().map(|group| group.events.len()).sum::<usize>();
+        self.events -= emitted
+            .iter()
+            .map(|group| group.events.len())
+            .sum::<usize>();
         emitted
             .into_iter()
             .map(|group| postcard::to_stdvec(&wire(group, &self.symbols)).ok())
@@ -360,7 +368,10 @@ impl Groups {
     /// The emitted groups folded into their tickets.
     fn evaluate(&mut self, emit_to: EmitTo) -> Result<Vec<Option<Vec<u8>>>> {
         let emitted = emit_to.take_needed(&mut self.groups);
-        self.events -= emitted.iter().map(|group| group.events.len()).sum::<usize>();
+        self.events -= emitted
+            .iter()
+            .map(|group| group.events.len())
+            .sum::<usize>();
         emitted
             .into_iter()
             .map(|group| self.fold(group).map(Some))
@@ -405,7 +416,9 @@ fn wire(group: Collected, symbols: &Symbols) -> WireTicket {
                 seq,
                 at: event.at,
                 kind: position(&EventKind::ALL, event.kind),
-                author: event.author.map(|author| position(&AuthorType::ALL, author)),
+                author: event
+                    .author
+                    .map(|author| position(&AuthorType::ALL, author)),
                 status: event.status.map(|status| position(&Status::ALL, status)),
                 labels: [
                     local(a.channel),

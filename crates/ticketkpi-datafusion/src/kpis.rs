@@ -179,22 +179,30 @@ impl Kpis {
 
     /// The state so far, its labels beside it, leaving this accumulator empty.
     fn take(&mut self) -> ReportState {
-        let mut state = std::mem::replace(&mut self.state, Kpis::new(self.shared.clone(), self.output).state);
+        let mut state = std::mem::replace(
+            &mut self.state,
+            Kpis::new(self.shared.clone(), self.output).state,
+        );
         state.labels = self.symbols.names().map(str::to_owned).collect();
         self.symbols = Symbols::default();
         state
     }
 
     fn encoded(&mut self) -> Result<Vec<u8>> {
-        postcard::to_stdvec(&self.take())
-            .map_err(|error| DataFusionError::Internal(format!("encoding a {REPORT} state: {error}")))
+        postcard::to_stdvec(&self.take()).map_err(|error| {
+            DataFusionError::Internal(format!("encoding a {REPORT} state: {error}"))
+        })
     }
 }
 
 impl Accumulator for Kpis {
     fn update_batch(&mut self, values: &[ArrayRef]) -> Result<()> {
         let [facts] = values else {
-            return Err(columns::arity_error(REPORT, "one argument (ticket facts)", values.len()));
+            return Err(columns::arity_error(
+                REPORT,
+                "one argument (ticket facts)",
+                values.len(),
+            ));
         };
         let facts = columns::binary(facts)?;
         for row in 0..facts.len() {
@@ -207,7 +215,11 @@ impl Accumulator for Kpis {
 
     fn merge_batch(&mut self, states: &[ArrayRef]) -> Result<()> {
         let [state] = states else {
-            return Err(columns::arity_error(REPORT, "one state column", states.len()));
+            return Err(columns::arity_error(
+                REPORT,
+                "one state column",
+                states.len(),
+            ));
         };
         let state = columns::binary(state)?;
         for row in 0..state.len() {

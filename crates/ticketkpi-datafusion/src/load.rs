@@ -99,15 +99,14 @@ pub fn load(options: &AnalysisOptions) -> std::result::Result<Loaded, IngestErro
             },
             message: error.to_string(),
         })?;
-    let records = record_batches(collector.records, &symbols).map_err(|error| {
-        IngestError::Malformed {
+    let records =
+        record_batches(collector.records, &symbols).map_err(|error| IngestError::Malformed {
             location: ticketkpi::ingest::Location {
                 file: Arc::from("(ticket rows)"),
                 position: ticketkpi::ingest::Position::Record(0),
             },
             message: error.to_string(),
-        }
-    })?;
+        })?;
     Ok(Loaded {
         stats,
         events,
@@ -144,9 +143,10 @@ fn event_batch(rows: &[(Box<str>, Event)], first: u64, symbols: &Symbols) -> Res
         {
             builder.append_value(symbols.name(sym));
         }
-        for (builder, value) in numbers
-            .iter_mut()
-            .zip([event.csat, event.nps, event.sentiment, event.handle_seconds])
+        for (builder, value) in
+            numbers
+                .iter_mut()
+                .zip([event.csat, event.nps, event.sentiment, event.handle_seconds])
         {
             builder.append_option(value);
         }

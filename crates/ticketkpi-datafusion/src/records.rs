@@ -149,7 +149,8 @@ impl Accumulator for Rows {
         let (seqs, records) = (columns::unsigned(seqs)?, columns::binary(records)?);
         for row in 0..records.len() {
             if !records.is_null(row) {
-                self.rows.push((seqs.value(row), records.value(row).to_vec()));
+                self.rows
+                    .push((seqs.value(row), records.value(row).to_vec()));
             }
         }
         Ok(())

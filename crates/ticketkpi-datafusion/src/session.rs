@@ -126,7 +126,11 @@ async fn ballista_local(
     let events = stage.join("events");
     let records = stage.join("ticket_rows");
     write_parquet(&events, &deal(&loaded.events, partitions), &event_schema())?;
-    write_parquet(&records, &deal(&loaded.records, partitions), &record_schema())?;
+    write_parquet(
+        &records,
+        &deal(&loaded.records, partitions),
+        &record_schema(),
+    )?;
     let config = SessionConfig::new_with_ballista().with_target_partitions(partitions);
     let mut state = SessionStateBuilder::new()
         .with_config(config)

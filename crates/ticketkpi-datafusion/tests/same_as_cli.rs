@@ -34,7 +34,11 @@ fn cli_json(args: &[&str], by: &[Dimension]) -> Value {
 fn engine_json(args: &[&str], by: &[Dimension], engine: &Engine) -> Value {
     let runtime = tokio::runtime::Runtime::new().expect("runtime");
     let report = runtime
-        .block_on(ticketkpi_datafusion::report::report(&inputs(args), by.to_vec(), engine))
+        .block_on(ticketkpi_datafusion::report::report(
+            &inputs(args),
+            by.to_vec(),
+            engine,
+        ))
         .expect("engine report");
     serde_json::to_value(report).expect("json")
 }
@@ -49,7 +53,10 @@ fn difference(cli: &Value, engine: &Value, path: &str) -> Option<String> {
         (Value::Object(a), Value::Object(b)) => {
             let keys: std::collections::BTreeSet<_> = a.keys().chain(b.keys()).collect();
             keys.into_iter().find_map(|key| {
-                let (x, y) = (a.get(key).unwrap_or(&Value::Null), b.get(key).unwrap_or(&Value::Null));
+                let (x, y) = (
+                    a.get(key).unwrap_or(&Value::Null),
+                    b.get(key).unwrap_or(&Value::Null),
+                );
                 difference(x, y, &format!("{path}.{key}"))
             })
         }
@@ -65,7 +72,10 @@ fn difference(cli: &Value, engine: &Value, path: &str) -> Option<String> {
 
 fn assert_same(args: &[&str], by: &[Dimension], engines: &[Engine]) {
     let cli = cli_json(args, by);
-    assert!(cli["overall"]["tickets"].as_u64().unwrap_or(0) > 0, "tickets to compare");
+    assert!(
+        cli["overall"]["tickets"].as_u64().unwrap_or(0) > 0,
+        "tickets to compare"
+    );
     for engine in engines {
         let engine_report = engine_json(args, by, engine);
         if let Some(difference) = difference(&cli, &engine_report, "") {
@@ -99,14 +109,20 @@ fn sample_data_on_a_local_ballista_cluster() {
         partitions: 4,
         stage: stage.path().to_owned(),
     };
-    assert_same(&[sample.to_str().expect("utf-8")], &[Dimension::Channel], &[engine]);
+    assert_same(
+        &[sample.to_str().expect("utf-8")],
+        &[Dimension::Channel],
+        &[engine],
+    );
 }
 
 /// examples/generate, built by the main crate's `cargo test` (or here if it was not).
 fn generator() -> PathBuf {
     let exe = std::env::current_exe().expect("test binary");
     let profile = exe.parent().and_then(Path::parent).expect("target/debug");
-    let generator = profile.join("examples").join(format!("generate{}", std::env::consts::EXE_SUFFIX));
+    let generator = profile
+        .join("examples")
+        .join(format!("generate{}", std::env::consts::EXE_SUFFIX));
     if !generator.exists() {
         let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
         let status = Command::new(cargo)
@@ -124,14 +140,30 @@ fn a_generated_dirty_export_on_every_engine() {
     let folder = tempfile::tempdir().expect("scratch");
     let export = folder.path().join("generated.csv");
     let output = Command::new(generator())
-        .args(["--tickets", "3000", "--seed", "5", "--dirty", "0.02", "--order", "time"])
+        .args([
+            "--tickets",
+            "3000",
+            "--seed",
+            "5",
+            "--dirty",
+            "0.02",
+            "--order",
+            "time",
+        ])
         .output()
         .expect("generate");
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     std::fs::write(&export, output.stdout).expect("write export");
     let export = export.to_str().expect("utf-8");
     let cli = cli_json(&[export], &[Dimension::Channel]);
-    assert!(cli["input"]["rows_rejected"].as_u64().unwrap_or(0) > 0, "dirty rows counted");
+    assert!(
+        cli["input"]["rows_rejected"].as_u64().unwrap_or(0) > 0,
+        "dirty rows counted"
+    );
     let stage = tempfile::tempdir().expect("stage");
     assert_same(
         &[export],
