@@ -65,7 +65,7 @@ struct Collector {
 impl Sink for Collector {
     fn event(&mut self, ticket_id: &str, event: Event) {
         if let Some(captured) = self.captured.as_mut() {
-            captured.push((ticket_id.into(), event.clone()));
+            captured.events.push((ticket_id.into(), event.clone()));
         }
         self.store.push(ticket_id, event);
     }
@@ -89,6 +89,9 @@ impl Sink for Collector {
     }
 
     fn reject(&mut self, reject: &Reject) -> io::Result<()> {
+        if let Some(captured) = self.captured.as_mut() {
+            captured.rejected(reject);
+        }
         if self.samples.len() < REJECT_SAMPLES {
             self.samples.push(reject.clone());
         }
@@ -154,8 +157,23 @@ pub struct Resumed {
     pub store: TicketStore,
 }
 
-/// The events a run read, by ticket id, in the order read: what `--state` keeps.
-pub type ReadEvents = Vec<(Box<str>, Event)>;
+/// What a run read, for `--state`: its events by ticket id, in the order read (what the
+/// state keeps), and its rejected rows as a count and an order-free sum of their hashes (so
+/// that a night of invalid rows only is recognised when it comes again).
+#[derive(Debug, Default)]
+pub struct ReadEvents {
+    pub events: Vec<(Box<str>, Event)>,
+    pub rejected: u64,
+    pub rejected_sum: u64,
+}
+
+impl ReadEvents {
+    fn rejected(&mut self, reject: &Reject) {
+        let row = crate::ingest::fingerprint([reject.raw.as_bytes()]);
+        self.rejected += 1;
+        self.rejected_sum = self.rejected_sum.wrapping_add(row);
+    }
+}
 
 pub fn analyse(config: &AnalysisOptions) -> anyhow::Result<Analysis> {
     analyse_from(config, None).map(|(analysis, _)| analysis)
@@ -174,7 +192,7 @@ pub fn analyse_from(
     };
     let mut collector = Collector {
         store,
-        captured: capture.then(Vec::new),
+        captured: capture.then(ReadEvents::default),
         memory_limit: config.max_memory,
         rejects: config
             .rejects

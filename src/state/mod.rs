@@ -34,6 +34,9 @@ use crate::symbols::{Sym, Symbols};
 /// The manifest's format; another one is refused.
 pub const FORMAT: u32 = 1;
 const MANIFEST: &str = "state.json";
+/// How to get on after a damaged state: nothing in it can be trusted any more.
+const RESTORE: &str = "restore the folder from a backup, or start a new state folder and \
+                       run once over every export";
 
 /// What decides how rows become events: setting name -> its value (or a hash of its text).
 pub type Key = BTreeMap<String, String>;
@@ -137,7 +140,7 @@ impl State {
             if sym.index() != index {
                 return Err(refused(
                     &self.dir,
-                    format!("its table of values is damaged (\"{name}\" twice)"),
+                    format!("its table of values is damaged (\"{name}\" twice); {RESTORE}"),
                 )
                 .into());
             }
@@ -148,15 +151,20 @@ impl State {
             let path = self.dir.join(&night.events_file);
             let bytes =
                 std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
-            let events = events::decode(&bytes, &table)
-                .map_err(|reason| anyhow::anyhow!("{}: {reason}", path.display()))?;
+            let damaged = |reason: String| {
+                refused(
+                    &self.dir,
+                    format!("its events file {}: {reason}; {RESTORE}", night.events_file),
+                )
+            };
+            let events = events::decode(&bytes, &table).map_err(damaged)?;
             if events.len() as u64 != night.events {
-                anyhow::bail!(
-                    "{}: it holds {} events, and the manifest says {}",
-                    path.display(),
+                return Err(damaged(format!(
+                    "it holds {} events, and the manifest says {}",
                     events.len(),
                     night.events
-                );
+                ))
+                .into());
             }
             for (id, event) in events {
                 store.push(&id, event);
@@ -171,7 +179,7 @@ impl State {
 
     /// The night already in the state whose rows are exactly `read`'s, if any.
     pub fn already_added(&self, read: &ReadEvents) -> Option<&Night> {
-        if read.is_empty() {
+        if read.events.is_empty() && read.rejected == 0 {
             return None;
         }
         let digest = digest(read);
@@ -192,12 +200,12 @@ impl State {
         let mut nights = self.nights().to_vec();
         let earlier_rows = self.manifest.as_ref().map_or(0, |m| m.stats.rows);
         let events_file = format!("night-{:06}.events", nights.len() + 1);
-        write_atomically(&self.dir.join(&events_file), &events::encode(read))?;
+        write_atomically(&self.dir.join(&events_file), &events::encode(&read.events))?;
         nights.push(Night {
             events_file,
             inputs,
             rows: stats.rows.saturating_sub(earlier_rows),
-            events: read.len() as u64,
+            events: read.events.len() as u64,
             digest: digest(read),
         });
         let manifest = Manifest {
@@ -253,7 +261,7 @@ pub fn check_shapes(dir: &Path, stats: &InputStats) -> Result<(), BadValue> {
 
 fn read_manifest(dir: &Path, bytes: &[u8]) -> anyhow::Result<Manifest> {
     let value: serde_json::Value = serde_json::from_slice(bytes)
-        .map_err(|e| refused(dir, format!("its {MANIFEST} is not JSON ({e})")))?;
+        .map_err(|e| refused(dir, format!("its {MANIFEST} is not JSON ({e}); {RESTORE}")))?;
     let number = |name: &str| value.get(name).and_then(serde_json::Value::as_u64);
     match (number("format"), number("schema_version")) {
         (Some(format), _) if format != u64::from(FORMAT) => {
@@ -278,11 +286,15 @@ fn read_manifest(dir: &Path, bytes: &[u8]) -> anyhow::Result<Manifest> {
         }
         (Some(_), Some(_)) => {}
         _ => {
-            return Err(refused(dir, format!("its {MANIFEST} is no ticketkpi state")).into());
+            return Err(refused(
+                dir,
+                format!("its {MANIFEST} is no ticketkpi state (no format or schema_version): name another folder"),
+            )
+            .into());
         }
     }
     serde_json::from_value(value)
-        .map_err(|e| refused(dir, format!("its {MANIFEST} is damaged ({e})")).into())
+        .map_err(|e| refused(dir, format!("its {MANIFEST} is damaged ({e}); {RESTORE}")).into())
 }
 
 /// The state's settings against this run's: every difference named, with both values.
@@ -315,14 +327,17 @@ fn check_key(dir: &Path, made: &Key, now: &Key) -> Result<(), BadValue> {
 
 /// Order-independent: the sum of the rows' hashes, and their count.
 fn digest(read: &ReadEvents) -> String {
-    let sum = read.iter().fold(0u64, |sum, (id, event)| {
-        let mut hasher = FxHasher::default();
-        hasher.write(id.as_bytes());
-        hasher.write_i64(event.at);
-        hasher.write_u64(event.fingerprint);
-        sum.wrapping_add(hasher.finish())
-    });
-    format!("{}:{sum:016x}", read.len())
+    let sum = read
+        .events
+        .iter()
+        .fold(read.rejected_sum, |sum, (id, event)| {
+            let mut hasher = FxHasher::default();
+            hasher.write(id.as_bytes());
+            hasher.write_i64(event.at);
+            hasher.write_u64(event.fingerprint);
+            sum.wrapping_add(hasher.finish())
+        });
+    format!("{}:{}:{sum:016x}", read.events.len(), read.rejected)
 }
 
 fn write_atomically(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
@@ -384,11 +399,34 @@ mod tests {
             fingerprint,
             source: 0,
         };
-        let a: ReadEvents = vec![("A".into(), event(1, 7)), ("B".into(), event(2, 8))];
-        let b: ReadEvents = vec![("B".into(), event(2, 8)), ("A".into(), event(1, 7))];
-        let c: ReadEvents = vec![("A".into(), event(1, 7)), ("B".into(), event(2, 9))];
+        let read = |events: Vec<(Box<str>, Event)>, rejected: u64| ReadEvents {
+            events,
+            rejected,
+            rejected_sum: rejected * 31,
+        };
+        let a = read(
+            vec![("A".into(), event(1, 7)), ("B".into(), event(2, 8))],
+            0,
+        );
+        let b = read(
+            vec![("B".into(), event(2, 8)), ("A".into(), event(1, 7))],
+            0,
+        );
+        let c = read(
+            vec![("A".into(), event(1, 7)), ("B".into(), event(2, 9))],
+            0,
+        );
+        let d = read(
+            vec![("A".into(), event(1, 7)), ("B".into(), event(2, 8))],
+            1,
+        );
         assert_eq!(digest(&a), digest(&b));
         assert_ne!(digest(&a), digest(&c));
+        assert_ne!(
+            digest(&a),
+            digest(&d),
+            "a rejected row more is another night"
+        );
     }
 
     #[test]
