@@ -445,12 +445,32 @@ mod tests {
 
     #[test]
     fn input_statistics_survive_the_manifest() {
-        let mut stats = InputStats::default();
-        stats.rows = 12;
+        use crate::ingest::coverage::{Coverage, Feed};
+        use crate::ingest::mapping::MappedField;
+        use crate::ingest::row::Field;
+        // The coverage's fields are keyed by a field, no text: they travel as pairs.
+        let fields = [
+            (MappedField::Event(Field::Channel), Feed::Fed),
+            (
+                MappedField::FirstReplyAt,
+                Feed::Absent {
+                    columns: "First reply".to_owned(),
+                },
+            ),
+        ];
+        let mut stats = InputStats {
+            rows: 12,
+            coverage: Coverage::new(true, fields.into_iter().collect(), BTreeMap::new()),
+            latest: Some(1_772_442_000_000_000),
+            ..InputStats::default()
+        };
         stats
             .rejects_by_reason
             .insert(crate::ingest::RejectReason::BadTimestamp, 2);
-        stats.coverage = crate::ingest::Coverage::full();
+        stats
+            .values
+            .placeholder_dates
+            .insert("Solved at".to_owned(), 3);
         let text = serde_json::to_string(&stats).expect("serialises");
         let back: InputStats = serde_json::from_str(&text).expect("deserialises");
         assert_eq!(back, stats);
