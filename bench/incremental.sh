@@ -6,12 +6,13 @@
 #
 # Environment: CARGO_TARGET_DIR (honoured), BENCH_DAYS=365 (nights), BENCH_TICKETS (default:
 # the generator's default rate, 1000 tickets a 30 days, over BENCH_DAYS), BENCH_RUNS=5 (runs
-# per measurement), BENCH_WORK (scratch dir, default bench/work-incremental, deleted at the
+# per measurement), BENCH_PROFILE=release (or debug: the binaries of target/debug, whose
+# dependencies are optimised), BENCH_NO_BUILD=1 (use the binaries as they are), BENCH_WORK (scratch dir, default bench/work-incremental, deleted at the
 # end unless BENCH_KEEP=1).
 #
 # For night 2 and for the last night it measures, BENCH_RUNS times and interleaved: adding the
 # night to a copy of the state of the nights before it, and one run over the exports of all
-# the nights up to it. Each pair runs back to back, so their ratio is measured under the same
+# the nights up to it (and over the same rows as one file). Each round runs back to back, so their ratios are measured under the same
 # machine load; the medians and ranges (min-max) are printed with the load average. It also
 # checks that the last night's report equals the full recompute's, byte for byte.
 #
@@ -27,8 +28,9 @@ DAYS=${BENCH_DAYS:-365}
 TICKETS=${BENCH_TICKETS:-$(( DAYS * 1000 / 30 ))}
 RUNS=${BENCH_RUNS:-5}
 SEED=7
-TK=$TARGET/release/ticketkpi
-GEN=$TARGET/release/examples/generate
+PROFILE=${BENCH_PROFILE:-release}
+TK=$TARGET/$PROFILE/ticketkpi
+GEN=$TARGET/$PROFILE/examples/generate
 
 log() { printf '[%s] %s\n' "$(date +%T)" "$*" >&2; }
 
@@ -36,8 +38,14 @@ if [[ ! -x /usr/bin/time ]]; then
     echo "incremental.sh: GNU time (/usr/bin/time) is needed: apt-get install time" >&2
     exit 1
 fi
-log "building (release): ticketkpi and the generator"
-(cd "$ROOT" && CARGO_TARGET_DIR=$TARGET cargo build --release --quiet --bin ticketkpi --example generate)
+if [[ ${BENCH_NO_BUILD:-0} != 1 ]]; then
+    log "building ($PROFILE): ticketkpi and the generator"
+    if [[ $PROFILE == release ]]; then
+        (cd "$ROOT" && CARGO_TARGET_DIR=$TARGET cargo build --release --quiet --bin ticketkpi --example generate)
+    else
+        (cd "$ROOT" && CARGO_TARGET_DIR=$TARGET cargo build --quiet --bin ticketkpi --example generate)
+    fi
+fi
 
 rm -rf "$WORK"
 mkdir -p "$WORK/nights" "$BENCH/results"
@@ -72,6 +80,9 @@ log "state of $(( COUNT - 1 )) nights built in ${BUILD_SECONDS}s, $(( STATE_BYTE
 measure() {
     local index=$1 before=$2 run
     local files=("${NIGHTS[@]:0:$(( index + 1 ))}")
+    # The same rows as one file: a recompute without the cost of opening many inputs.
+    head -n 1 "${files[0]}" > "$WORK/through.csv"
+    for file in "${files[@]}"; do tail -n +2 "$file" >> "$WORK/through.csv"; done
     for (( run = 0; run < RUNS; run++ )); do
         rm -rf "$WORK/try"
         cp -r "$before" "$WORK/try"
@@ -80,6 +91,9 @@ measure() {
         cat "$WORK/t"
         /usr/bin/time -f "full %e %M" -o "$WORK/t" \
             "$TK" report "${files[@]}" --format json -q -o "$WORK/full.json"
+        cat "$WORK/t"
+        /usr/bin/time -f "one %e %M" -o "$WORK/t" \
+            "$TK" report "$WORK/through.csv" --format json -q -o /dev/null
         cat "$WORK/t"
     done
 }
@@ -98,9 +112,9 @@ summary() {
         awk '{ v[NR] = $1 } END { m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
               printf "%g (%g-%g)", m, v[1], v[NR] }'
 }
-# ratios FILE FIELD: the state run over the full run of each pair, "median (min-max)"
+# ratios FILE FIELD OTHER: the state run over the OTHER run of each round, "median (min-max)"
 ratios() {
-    awk -v field="$2" '$1 == "state" { s = $field } $1 == "full" { printf "%.3f\n", s / $field }' "$1" |
+    awk -v field="$2" -v other="$3" '$1 == "state" { s = $field } $1 == other { printf "%.3f\n", s / $field }' "$1" |
         sort -g | awk '{ v[NR] = $1 } END { m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
               printf "%.2f (%.2f-%.2f)", m, v[1], v[NR] }'
 }
@@ -113,13 +127,13 @@ OUT=$BENCH/results/incremental-$(date -u +%F).md
     echo "cut into $COUNT nightly exports. State of $(( COUNT - 1 )) nights: $(( STATE_BYTES / 1024 )) KiB,"
     echo "built night by night in $BUILD_SECONDS s. Machine: $(nproc) cores, load average $LOAD_START"
     echo "at the start and $LOAD_END at the end (other builds share the machine). $RUNS runs each;"
-    echo "median (min-max); ratios are state/full of runs made back to back."
+    echo "median (min-max); ratios are state/full of runs made back to back. Profile: $PROFILE."
     echo
-    echo "| night | --state: seconds | --state: peak RSS KiB | full: seconds | full: peak RSS KiB | time ratio | RSS ratio |"
-    echo "|---|---|---|---|---|---|---|"
+    echo "| night | --state: s | --state: peak RSS KiB | full, the nights' files: s | KiB | full, one file: s | KiB | time ratio state/files | state/one file | RSS ratio state/files |"
+    echo "|---|---|---|---|---|---|---|---|---|---|"
     for pair in "2:$WORK/night2.txt" "$COUNT:$WORK/late.txt"; do
         file=${pair#*:}
-        echo "| ${pair%%:*} | $(summary "$file" state 2) | $(summary "$file" state 3) | $(summary "$file" full 2) | $(summary "$file" full 3) | $(ratios "$file" 2) | $(ratios "$file" 3) |"
+        echo "| ${pair%%:*} | $(summary "$file" state 2) | $(summary "$file" state 3) | $(summary "$file" full 2) | $(summary "$file" full 3) | $(summary "$file" one 2) | $(summary "$file" one 3) | $(ratios "$file" 2 full) | $(ratios "$file" 2 one) | $(ratios "$file" 3 full) |"
     done
     echo
     echo "Last night's report equals the full recompute's, byte for byte: $SAME."
