@@ -7,7 +7,8 @@
 # Environment: CARGO_TARGET_DIR (honoured), BENCH_DAYS=365 (nights), BENCH_TICKETS (default:
 # the generator's default rate, 1000 tickets a 30 days, over BENCH_DAYS), BENCH_RUNS=5 (runs
 # per measurement), BENCH_PROFILE=release (or debug: the binaries of target/debug, whose
-# dependencies are optimised), BENCH_NO_BUILD=1 (use the binaries as they are), BENCH_WORK (scratch dir, default bench/work-incremental, deleted at the
+# dependencies are optimised), BENCH_NO_BUILD=1 (use the binaries as they are), BENCH_GENERATOR
+# (the generator binary to use), BENCH_WORK (scratch dir, default bench/work-incremental, deleted at the
 # end unless BENCH_KEEP=1).
 #
 # For night 2 and for the last night it measures, BENCH_RUNS times and interleaved: adding the
@@ -30,7 +31,8 @@ RUNS=${BENCH_RUNS:-5}
 SEED=7
 PROFILE=${BENCH_PROFILE:-release}
 TK=$TARGET/$PROFILE/ticketkpi
-GEN=$TARGET/$PROFILE/examples/generate
+# The generator's output does not depend on how it was built.
+GEN=${BENCH_GENERATOR:-$TARGET/$PROFILE/examples/generate}
 
 log() { printf '[%s] %s\n' "$(date +%T)" "$*" >&2; }
 
