@@ -193,6 +193,12 @@ pub struct ReportArgs {
     /// arrow and the delta of each headline KPI; HTML: on the tiles). json, table or html.
     #[arg(long, value_name = "PREVIOUS.json")]
     pub baseline: Option<PathBuf>,
+
+    /// Keep what the next night needs in DIR and go on from it: the inputs are tonight's
+    /// export only, and the report is that of one run over every export added so far. A
+    /// night whose rows are already in the state is not added again. Event logs only.
+    #[arg(long, value_name = "DIR")]
+    pub state: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

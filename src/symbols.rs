@@ -9,7 +9,19 @@ use std::sync::Arc;
 use rustc_hash::FxHashMap;
 
 /// An interned value; `Sym::NONE` is the empty value.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Default,
+    serde::Serialize,
+    serde::Deserialize,
+)]
 pub struct Sym(u32);
 
 impl Sym {
@@ -120,6 +132,12 @@ impl Symbols {
     /// new: how a table built on another thread joins this one.
     pub fn absorb(&mut self, other: &Symbols) -> Vec<Sym> {
         other.names.iter().map(|name| self.intern(name)).collect()
+    }
+
+    /// Every value's text, in symbol order (the empty value first): interned again in this
+    /// order into an empty table, they get the same symbols (`--state`).
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        self.names.iter().map(|name| &**name)
     }
 
     pub fn lookup(&self, raw: &str) -> Option<Sym> {

@@ -9,7 +9,7 @@ use super::mapping::{MappedField, Mapping, Shape};
 use crate::symbols::Sym;
 
 /// How one field of the model is fed by the inputs.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Feed {
     /// From columns every input has (or a constant, or a derivation of a present column).
     Fed,
@@ -18,11 +18,12 @@ pub enum Feed {
 }
 
 /// The fields the inputs feed, together: a field is fed only when every input feeds it.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Coverage {
     /// The inputs have a row per event (events and threads shapes), not one per ticket.
     pub per_event: bool,
     /// Fields a mapping names; a field no mapping names is not in the map.
+    #[serde(with = "pairs")]
     fields: BTreeMap<MappedField, Feed>,
     /// Notes a preset gives on what a KPI means for its data: KPI key -> text.
     pub caveats: BTreeMap<String, String>,
@@ -146,7 +147,7 @@ impl Mapping {
 /// What the valid rows hold, beyond their columns: a KPI whose numerator the data can never
 /// fill (bot resolution without any bot message, redirects with one channel) is unknowable,
 /// not 0.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct RowFacts {
     pub message_rows: u64,
     pub customer_messages: u64,
@@ -156,7 +157,7 @@ pub struct RowFacts {
     pub channels: Channels,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub enum Channels {
     #[default]
     None,
@@ -184,6 +185,31 @@ impl RowFacts {
                 _ => Channels::Several,
             };
         }
+    }
+}
+
+/// `fields` as a list of pairs when serialised (`--state`): a field is no text, so it cannot
+/// key a JSON object.
+mod pairs {
+    use std::collections::BTreeMap;
+
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    use super::{Feed, MappedField};
+
+    pub fn serialize<S: Serializer>(
+        fields: &BTreeMap<MappedField, Feed>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        fields.iter().collect::<Vec<_>>().serialize(serializer)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<BTreeMap<MappedField, Feed>, D::Error> {
+        Ok(Vec::<(MappedField, Feed)>::deserialize(deserializer)?
+            .into_iter()
+            .collect())
     }
 }
 

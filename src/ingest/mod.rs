@@ -148,7 +148,7 @@ pub enum MappingChoice {
 }
 
 /// How one input was read.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct InputReading {
     pub file: String,
     pub mapping: String,
@@ -163,7 +163,7 @@ pub struct InputReading {
 
 /// What was read, for the report's `input` block.
 /// Invariant: `rows = rows_used + rows_rejected + rows_excluded`.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct InputStats {
     pub files: Vec<String>,
     pub inputs: Vec<InputReading>,
@@ -284,6 +284,23 @@ impl<'a, S: Sink> Ingestor<'a, S> {
             coverage: None,
             input_rules: options.rules.clone(),
             thread_bytes: 0,
+        }
+    }
+
+    /// An ingestor that goes on from the inputs `stats` describes, read by an earlier run
+    /// (`--state`): the sources read now are counted, indexed and covered as if they followed
+    /// those inputs in one run.
+    pub fn resume(
+        options: &'a IngestOptions,
+        symbols: &'a mut Symbols,
+        sink: &'a mut S,
+        stats: InputStats,
+    ) -> Self {
+        let coverage = (!stats.inputs.is_empty()).then(|| stats.coverage.clone());
+        Ingestor {
+            stats,
+            coverage,
+            ..Ingestor::new(options, symbols, sink)
         }
     }
 
