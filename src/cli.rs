@@ -94,7 +94,7 @@ pub enum Command {
 
 #[derive(Debug, Args)]
 pub struct HelpArgs {
-    /// A command (report, tickets, ...) or a page (metrics, config, mappings, json); none:
+    /// A command (report, tickets, ...) or a page (metrics, config, mappings, json, state); none:
     /// this help and the list of pages.
     #[arg(value_name = "TOPIC")]
     pub topic: Option<String>,
