@@ -65,7 +65,10 @@ impl ContactCentreFile {
         let defaults = ContactCentreSettings::default();
         let seconds = |setting: Option<DurationSetting>, key: &str| {
             setting
-                .map(|s| s.seconds().map_err(|e| format!("contact_centre.{key}: {e}")))
+                .map(|s| {
+                    s.seconds()
+                        .map_err(|e| format!("contact_centre.{key}: {e}"))
+                })
                 .transpose()
         };
         let abandon_policy = match self.abandon_policy {

@@ -7,7 +7,9 @@ mod common;
 
 use std::process::Command;
 
-use common::{assert_close, at, count, number, present, real_data, report_json, scratch, ticketkpi};
+use common::{
+    assert_close, at, count, number, present, real_data, report_json, scratch, ticketkpi,
+};
 use serde_json::Value;
 
 const MAPPING: &str = "examples/mappings/call-log.toml";
@@ -29,10 +31,14 @@ C6,2026-03-02 09:25:00,sales,,N,,,,
 fn calls_report(config: Option<&str>, extra: &[&str]) -> Value {
     let dir = scratch();
     let file = dir.write("calls.csv", CALLS);
-    let mut run = ticketkpi(["report"]).arg(&file).args(["--mapping", MAPPING]);
+    let mut run = ticketkpi(["report"])
+        .arg(&file)
+        .args(["--mapping", MAPPING]);
     run = run.args(["--format", "json"]).args(extra);
     if let Some(config) = config {
-        run = run.args(["--config"]).arg(dir.write("ticketkpi.toml", config));
+        run = run
+            .args(["--config"])
+            .arg(dir.write("ticketkpi.toml", config));
     }
     run.json()
 }
@@ -89,12 +95,20 @@ fn each_abandon_policy_is_applied_and_printed() {
         let report = calls_report(Some(&config), &[]);
         let level = present(&report, "overall.contact_centre.service_level");
         assert_eq!(at(level, "abandon_policy"), policy);
-        assert_eq!((count(level, "met"), count(level, "considered")), (met, considered));
+        assert_eq!(
+            (count(level, "met"), count(level, "considered")),
+            (met, considered)
+        );
+        let dir = scratch();
         let table = ticketkpi(["report"])
-            .arg(scratch().write("calls.csv", CALLS))
-            .args(["--mapping", MAPPING])
+            .arg(dir.write("calls.csv", CALLS))
+            .args(["--mapping", MAPPING, "--config"])
+            .arg(dir.write("ticketkpi.toml", &config))
             .text();
-        assert!(table.contains("Service level (20 s)"), "{table}");
+        assert!(
+            common::flat(&table).contains(&format!("abandon policy {policy}:")),
+            "{table}"
+        );
     }
 }
 
@@ -134,7 +148,10 @@ fn short_abandons_are_counted_apart_and_left_out_of_offered() {
 fn a_bad_abandon_policy_is_refused_with_the_choices() {
     let dir = scratch();
     let file = dir.write("calls.csv", CALLS);
-    let config = dir.write("ticketkpi.toml", "[contact_centre]\nabandon_policy = \"ignore\"\n");
+    let config = dir.write(
+        "ticketkpi.toml",
+        "[contact_centre]\nabandon_policy = \"ignore\"\n",
+    );
     let output = ticketkpi(["report"])
         .arg(&file)
         .args(["--mapping", MAPPING, "--config"])
@@ -160,12 +177,21 @@ fn per_agent_calls_and_asa() {
     // ann: C1 (5 s) and C3 (never queued): ASA 2.5 s; AHT (130 + 50) / 2.
     let ann = agent("ann");
     assert_eq!(count(ann, "kpis.contact_centre.answered"), 2);
-    assert_close(number(ann, "kpis.contact_centre.asa.mean"), 2.5, "ann's ASA");
+    assert_close(
+        number(ann, "kpis.contact_centre.asa.mean"),
+        2.5,
+        "ann's ASA",
+    );
     assert_close(number(ann, "kpis.aht.mean"), 90.0, "ann's AHT");
     let bob = agent("bob");
-    assert_close(number(bob, "kpis.contact_centre.asa.mean"), 30.0, "bob's ASA");
+    assert_close(
+        number(bob, "kpis.contact_centre.asa.mean"),
+        30.0,
+        "bob's ASA",
+    );
+    let dir = scratch();
     let text = ticketkpi(["report"])
-        .arg(scratch().write("calls.csv", CALLS))
+        .arg(dir.write("calls.csv", CALLS))
         .args(["--mapping", MAPPING, "--by", "agent"])
         .text();
     assert!(text.contains("Calls by agent"), "{text}");
@@ -206,9 +232,7 @@ fn python_reference(file: &std::path::Path) -> Option<Value> {
 
 #[test]
 fn the_real_call_log_matches_the_reference_figures() {
-    let Some(file) =
-        real_data("anonymous-bank-callcenter/data_anonymous_bank_february.txt")
-    else {
+    let Some(file) = real_data("anonymous-bank-callcenter/data_anonymous_bank_february.txt") else {
         return;
     };
     let pinned: Value = serde_json::from_str(REFERENCE).expect("pinned JSON");
@@ -247,4 +271,31 @@ fn the_real_call_log_matches_the_reference_figures() {
     assert!(at(&report, "overall.response_rate").is_null());
     // Ticket SLAs do not apply to calls.
     assert_eq!(count(&report, "overall.sla.first_reply.met"), 0);
+}
+
+#[test]
+fn ticket_slas_apply_to_calls_only_when_a_policy_names_their_channel() {
+    let calls = "tests/fixtures/periods/callcenter.txt";
+    let dir = scratch();
+    let config = dir.write(
+        "ticketkpi.toml",
+        "[[sla.policies]]\nname = \"phone\"\nwhen = { channel = \"ps\" }\nresolution = \"1h\"\n\n\
+         [[sla.policies]]\nname = \"default\"\nresolution = \"1h\"\n",
+    );
+    let report = ticketkpi(["report", calls, "--format", "json", "--config"])
+        .arg(&config)
+        .json();
+    let policies = present(&report, "overall.sla.policies")
+        .as_array()
+        .expect("policies");
+    let tickets = |name: &str| {
+        policies
+            .iter()
+            .find(|p| p["policy"] == name)
+            .map(|p| count(p, "tickets"))
+            .unwrap_or_else(|| panic!("policy {name}"))
+    };
+    // Five of the six calls are PS; the NW call matches no policy naming its channel.
+    assert_eq!(tickets("phone"), 5);
+    assert_eq!(tickets("default"), 0, "a policy without a channel skips calls");
 }

@@ -267,9 +267,9 @@ impl Facts<'_> {
             Kpi::ContactCentre => calls(),
             Kpi::Asa | Kpi::ServiceLevel | Kpi::AbandonPlace => calls().and(fed(&QUEUE)),
             Kpi::StatusDurations if per_event => status(),
-            Kpi::StatusDurations => Err(
-                "the export has one row per ticket, without its status history".to_owned(),
-            ),
+            Kpi::StatusDurations => {
+                Err("the export has one row per ticket, without its status history".to_owned())
+            }
             Kpi::StatusDurationsBusiness => {
                 self.check(Kpi::StatusDurations)?;
                 if self.schedule {
@@ -517,7 +517,12 @@ mod tests {
         let rows = RowFacts::default();
         let facts = facts(&coverage, &rows);
         assert!(facts.is_call_log());
-        for kpi in [Kpi::ContactCentre, Kpi::Asa, Kpi::ServiceLevel, Kpi::AbandonPlace] {
+        for kpi in [
+            Kpi::ContactCentre,
+            Kpi::Asa,
+            Kpi::ServiceLevel,
+            Kpi::AbandonPlace,
+        ] {
             assert!(facts.allows(kpi), "{kpi:?}");
         }
         for kpi in [Kpi::FirstResponse, Kpi::ResponseRate] {

@@ -7,13 +7,13 @@ use serde::Serialize;
 use super::availability::Kpi;
 use super::backlog::{Backlog, BacklogReport};
 use super::contact_centre::{ContactCentre, ContactCentreReport};
-use super::status_durations::{StatusDurations, StatusDurationsReport};
 use super::desk_sla::{DeskSla, DeskSlaReport};
 use super::distribution::Summary;
 use super::handle::HandleTime;
 use super::resolution::{BotResolution, Fcr, Resolution};
 use super::responses::{FirstResponse, ResponseRate, Responses};
 use super::sla::{SlaAttainment, SlaReport};
+use super::status_durations::{StatusDurations, StatusDurationsReport};
 use super::surveys::{Csat, Nps, Surveys};
 use super::volume::{Redirects, SentimentChange, Volume, VolumeReport};
 use super::{Accumulator, Context, Observed};
@@ -152,8 +152,7 @@ impl Accumulator for KpiAccumulator {
             },
             redirects: known(Kpi::Redirects).then_some(volume.redirects),
             sentiment: known(Kpi::Sentiment).then_some(volume.sentiment),
-            contact_centre: known(Kpi::ContactCentre)
-                .then(|| self.contact_centre.finish(context)),
+            contact_centre: known(Kpi::ContactCentre).then(|| self.contact_centre.finish(context)),
             status_durations: status_durations.calendar,
             status_durations_business: status_durations.business,
         }

@@ -39,7 +39,11 @@ impl StatusTimes {
 /// The ticket's status times up to `as_of`, in calendar seconds or, with a schedule, in its
 /// business hours. `None` without a status history. Until its first status the ticket is new
 /// (a ticket is created new).
-pub fn status_times(ticket: &Ticket, as_of: Instant, schedule: Option<&Schedule>) -> Option<StatusTimes> {
+pub fn status_times(
+    ticket: &Ticket,
+    as_of: Instant,
+    schedule: Option<&Schedule>,
+) -> Option<StatusTimes> {
     if ticket.status_changes.is_empty() {
         return None;
     }
@@ -173,7 +177,10 @@ mod tests {
     #[test]
     fn an_unsolved_ticket_waits_until_as_of() {
         let (tickets, _, as_of) = build(
-            &["A 0 message customer status=open", "A 20 message agent status=pending"],
+            &[
+                "A 0 message customer status=open",
+                "A 20 message agent status=pending",
+            ],
             Some(50),
         );
         let times = status_times(&tickets[0], as_of, None).unwrap();

@@ -7,8 +7,8 @@ use crate::time::{Instant, MICROS_PER_SECOND, seconds_between};
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Call {
     pub answered: bool,
-    /// Whether the call reached the queue for an agent (an abandoned call that did not hung
-    /// up in the menu, the IVR).
+    /// Whether the call reached the queue for an agent (an abandoned call that did not is
+    /// one that hung up in the menu, the IVR).
     pub queued: bool,
     /// Queue entry to the answer, or to the hang-up; 0 for an answered call never queued;
     /// `None` when the call was not queued and not answered, or when the log's instants

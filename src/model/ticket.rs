@@ -1,8 +1,8 @@
 //! A ticket's derived facts: one ordered walk over its events up to `as_of`.
 
+use super::call::Call;
 use crate::ingest::event::{AuthorType, Event, EventKind, Status};
 use crate::ingest::{DeskFigures, TicketRecord};
-use super::call::Call;
 use crate::symbols::Sym;
 use crate::time::{Instant, seconds_between};
 

@@ -123,9 +123,13 @@ impl TicketRow {
             requester_wait_business_seconds: business.map(|t| t.requester_wait),
             agent_wait_business_seconds: business.map(|t| t.agent_wait),
             on_hold_business_seconds: business.map(|t| t.on_hold),
-            call_outcome: ticket
-                .call
-                .map(|call| if call.answered { "answered" } else { "abandoned" }),
+            call_outcome: ticket.call.map(|call| {
+                if call.answered {
+                    "answered"
+                } else {
+                    "abandoned"
+                }
+            }),
             call_wait_seconds: ticket.call.and_then(|call| call.wait_seconds),
         }
     }

@@ -82,7 +82,11 @@ pub(super) fn status_durations(report: &Report) -> Markup {
     };
     let base = "/overall/status_durations";
     let rows = [
-        ("Requester wait (new, open, on hold)", "requester_wait", &durations.requester_wait),
+        (
+            "Requester wait (new, open, on hold)",
+            "requester_wait",
+            &durations.requester_wait,
+        ),
         ("Agent wait (pending)", "agent_wait", &durations.agent_wait),
         ("On hold", "on_hold", &durations.on_hold),
     ];

@@ -33,7 +33,12 @@ fn ratio_detail(part: u64, whole: u64, what: &str) -> String {
 /// The calls overall, with the service level's formula under the table.
 pub(super) fn overall(report: &Report) -> Option<Section> {
     let calls = report.overall.contact_centre.as_ref()?;
-    let why = |key: &str| report.why_not(key).unwrap_or("not in this input").to_owned();
+    let why = |key: &str| {
+        report
+            .why_not(key)
+            .unwrap_or("not in this input")
+            .to_owned()
+    };
     let mut rows = vec![
         vec![
             "Offered".to_owned(),
@@ -121,7 +126,13 @@ pub(super) fn by_group(report: &Report) -> Option<Section> {
         return None;
     }
     let mut columns: Vec<Column> = report.group_by.iter().map(|d| Column::label(d)).collect();
-    for header in ["Offered", "Answered", "Abandoned", "ASA mean", "Service\nlevel"] {
+    for header in [
+        "Offered",
+        "Answered",
+        "Abandoned",
+        "ASA mean",
+        "Service\nlevel",
+    ] {
         columns.push(Column::figure(header));
     }
     let rows = report
