@@ -265,6 +265,7 @@ impl Analysis {
             fcr_reopen_window: config.fcr_reopen_window,
             symbols: &self.symbols,
             facts: self.facts(config),
+            contact_centre: config.contact_centre,
         }
     }
 

@@ -6,12 +6,14 @@ use serde::Serialize;
 
 use super::availability::Kpi;
 use super::backlog::{Backlog, BacklogReport};
+use super::contact_centre::{ContactCentre, ContactCentreReport};
 use super::desk_sla::{DeskSla, DeskSlaReport};
 use super::distribution::Summary;
 use super::handle::HandleTime;
 use super::resolution::{BotResolution, Fcr, Resolution};
 use super::responses::{FirstResponse, ResponseRate, Responses};
 use super::sla::{SlaAttainment, SlaReport};
+use super::status_durations::{StatusDurations, StatusDurationsReport};
 use super::surveys::{Csat, Nps, Surveys};
 use super::volume::{Redirects, SentimentChange, Volume, VolumeReport};
 use super::{Accumulator, Context, Observed};
@@ -26,6 +28,8 @@ pub struct KpiAccumulator {
     backlog: Backlog,
     sla: SlaAttainment,
     desk_sla: DeskSla,
+    contact_centre: ContactCentre,
+    status_durations: StatusDurations,
 }
 
 /// Every KPI of one group of tickets. Serialises to the `kpis` block of the JSON schema.
@@ -60,6 +64,13 @@ pub struct KpiBlock {
     pub interactions: Interactions,
     pub redirects: Option<Redirects>,
     pub sentiment: Option<SentimentChange>,
+    /// Calls: offered, answered, abandoned, ASA, service level. Null without calls.
+    pub contact_centre: Option<ContactCentreReport>,
+    /// Requester wait, agent wait, on hold. Null without a status history.
+    pub status_durations: Option<StatusDurationsReport>,
+    /// The same in business hours (present when a report schedule is configured).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status_durations_business: Option<StatusDurationsReport>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -81,6 +92,8 @@ impl Accumulator for KpiAccumulator {
         self.backlog.observe(ticket, context);
         self.sla.observe(ticket, context);
         self.desk_sla.observe(ticket, context);
+        self.contact_centre.observe(ticket, context);
+        self.status_durations.observe(ticket, context);
     }
 
     fn merge(&mut self, other: KpiAccumulator) {
@@ -92,6 +105,8 @@ impl Accumulator for KpiAccumulator {
         self.backlog.merge(other.backlog);
         self.sla.merge(other.sla);
         self.desk_sla.merge(other.desk_sla);
+        self.contact_centre.merge(other.contact_centre);
+        self.status_durations.merge(other.status_durations);
     }
 
     fn finish(self, context: &Context<'_>) -> KpiBlock {
@@ -102,6 +117,7 @@ impl Accumulator for KpiAccumulator {
         let responses = self.responses.finish(context);
         let resolution = self.resolution.finish(context);
         let (csat, nps) = self.surveys.finish(context);
+        let status_durations = self.status_durations.finish(context);
         KpiBlock {
             tickets: volume.volume.tickets,
             volume: volume.volume,
@@ -136,6 +152,9 @@ impl Accumulator for KpiAccumulator {
             },
             redirects: known(Kpi::Redirects).then_some(volume.redirects),
             sentiment: known(Kpi::Sentiment).then_some(volume.sentiment),
+            contact_centre: known(Kpi::ContactCentre).then(|| self.contact_centre.finish(context)),
+            status_durations: status_durations.calendar,
+            status_durations_business: status_durations.business,
         }
     }
 }

@@ -14,6 +14,7 @@ use std::sync::Arc;
 use chrono_tz::Tz;
 
 use crate::ingest::{IngestOptions, InputReading, Source};
+use crate::metrics::contact_centre::ContactCentreSettings;
 use crate::metrics::group::Dimension;
 use crate::metrics::sla::SlaPolicies;
 use crate::metrics::surveys::CsatScale;
@@ -56,6 +57,8 @@ pub struct AnalysisOptions {
     /// Business hours for the `*_business` durations.
     pub schedule: Option<Arc<Schedule>>,
     pub fcr_reopen_window: Option<f64>,
+    /// `[contact_centre]`: the calls' service level and abandons.
+    pub contact_centre: ContactCentreSettings,
     /// The config file read, if any.
     pub config_file: Option<PathBuf>,
     /// Data-quality findings are errors (exit code 3).
@@ -83,6 +86,7 @@ impl AnalysisOptions {
             sla_defaults: true,
             schedule: None,
             fcr_reopen_window: None,
+            contact_centre: ContactCentreSettings::default(),
             config_file: None,
             strict: false,
             max_memory: None,

@@ -5,6 +5,7 @@
 //! report) and `data-value`; tests/html.rs reads them back and compares.
 
 mod charts;
+mod contact_centre;
 mod definitions;
 mod headline;
 
@@ -60,11 +61,13 @@ fn page(report: &Report, baseline: Option<&Compared>) -> Markup {
                 }
                 main {
                     (headline::headline(report, baseline))
+                    (contact_centre::calls(report))
                     (frt_by_group(report))
                     (distributions(report))
                     (backlog(report))
                     (sla(report))
                     (csat(report))
+                    (contact_centre::status_durations(report))
                     (data_quality(report))
                     (glossary())
                 }
