@@ -10,7 +10,8 @@
 # Environment: CARGO_TARGET_DIR (honoured), BENCH_SIZES="14000 140000" (tickets, overrides the
 # size list), BENCH_RUNS=5 (runs per tool and size), BENCH_WORK (scratch dir, default bench/work),
 # BENCH_JSONL_SIZE (tickets of the JSON Lines point, default the largest size),
-# BENCH_STREAM_TICKETS (the streamed point, default 7000000 = ~5 GB, 0 = none; none with --quick).
+# BENCH_STREAM_TICKETS (the streamed point, default 7000000 = ~5 GB, 0 = none; none with --quick),
+# BENCH_NO_BUILD=1 (use the release binaries already built).
 #
 # Writes bench/results/<date>.md (<date>-quick.md with --quick) and prints it. Exit status 1 if
 # ticketkpi and DuckDB disagree on any KPI or a tool fails.
@@ -26,7 +27,7 @@ for arg in "$@"; do
     case $arg in
         --quick) QUICK=1 ;;
         --keep) KEEP=1 ;;
-        -h|--help) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "run.sh: unknown argument '$arg' (try --help)" >&2; exit 2 ;;
     esac
 done
@@ -83,7 +84,10 @@ fi
 
 log "building ticketkpi and the generator (release, CARGO_TARGET_DIR=$TARGET)"
 built=0
-for attempt in 1 2 3 4 5; do
+# BENCH_NO_BUILD=1: measure the release binaries already in $TARGET (while another build of the
+# tree holds cargo's lock, say).
+[[ ${BENCH_NO_BUILD:-0} == 1 && -x $TARGET/release/ticketkpi && -x $TARGET/release/examples/generate ]] && built=1
+for (( attempt = 1; attempt <= 5 && built == 0; attempt++ )); do
     if (cd "$ROOT" && CARGO_TARGET_DIR=$TARGET cargo build --release --quiet --bins --example generate); then
         built=1; break
     fi
