@@ -39,7 +39,8 @@ def table(cases):
             mbs = c["csv"] / 1e6 / wall if wall > 0 else float("inf")
             rps = c["rows"] / wall if wall > 0 else float("inf")
             ratios = [f"{wall / base[t]:.2f}×" if t in base else "–" for t in ("duckdb", "duckdb simple")]
-            print(f"| {case} | {c['rows']:,} | {c['disk'] / 1e6:,.1f} | {tool} | {wall:.3f} | {spread} | "
+            cell = tool.replace("|", "\\|")
+            print(f"| {case} | {c['rows']:,} | {c['disk'] / 1e6:,.1f} | {cell} | {wall:.3f} | {spread} | "
                   f"{mbs:,.0f} | {rps:,.0f} | {rss / 1024:,.0f} | {cpu:.2f} | {ratios[0]} | {ratios[1]} |")
     print()
     print("MB = size of the input on disk (10^6 bytes; 0 for a pipe); MB/s = uncompressed MB / median "
