@@ -235,14 +235,14 @@ mod tests {
     fn gzip_is_detected_by_magic_and_members_are_concatenated() {
         let mut data = gzip(b"a,b\n");
         data.extend(gzip(b"1,2\n"));
-        let reader: Box<dyn BufRead> = Box::new(Cursor::new(data));
+        let reader: Box<dyn BufRead + Send> = Box::new(Cursor::new(data));
         let mut plain = decompress(reader).unwrap();
         assert_eq!(read_all(&mut plain), b"a,b\n1,2\n");
     }
 
     #[test]
     fn plain_input_passes_through() {
-        let reader: Box<dyn BufRead> = Box::new(Cursor::new(b"x".to_vec()));
+        let reader: Box<dyn BufRead + Send> = Box::new(Cursor::new(b"x".to_vec()));
         assert_eq!(read_all(&mut decompress(reader).unwrap()), b"x");
     }
 
