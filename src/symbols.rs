@@ -80,7 +80,14 @@ impl Default for Symbols {
 
 impl Symbols {
     pub fn intern(&mut self, raw: &str) -> Sym {
-        let trimmed = raw.trim();
+        // Values arrive trimmed from every reader but the JSON ones: skip the Unicode scan
+        // when both ends are printable ASCII.
+        let printable = |byte: Option<&u8>| byte.is_some_and(u8::is_ascii_graphic);
+        let trimmed = if printable(raw.as_bytes().first()) && printable(raw.as_bytes().last()) {
+            raw
+        } else {
+            raw.trim()
+        };
         if trimmed.is_empty() {
             return Sym::NONE;
         }
@@ -141,7 +148,14 @@ impl Symbols {
     }
 
     pub fn lookup(&self, raw: &str) -> Option<Sym> {
-        let trimmed = raw.trim();
+        // Values arrive trimmed from every reader but the JSON ones: skip the Unicode scan
+        // when both ends are printable ASCII.
+        let printable = |byte: Option<&u8>| byte.is_some_and(u8::is_ascii_graphic);
+        let trimmed = if printable(raw.as_bytes().first()) && printable(raw.as_bytes().last()) {
+            raw
+        } else {
+            raw.trim()
+        };
         if trimmed.is_empty() {
             return Some(Sym::NONE);
         }

@@ -10,6 +10,7 @@ mod convert;
 pub mod coverage;
 mod csv_input;
 pub mod event;
+mod inflate;
 mod json_input;
 mod json_page;
 mod json_span;
