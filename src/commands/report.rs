@@ -10,7 +10,7 @@ use crate::error::DataQualityFailure;
 use crate::metrics::periods::check_period_count;
 use crate::options::{Options, ReportOptions};
 use crate::pipeline;
-use crate::report::{self, Format, Report, Style, html};
+use crate::report::{self, Format, Report, Style, html, view};
 use crate::thresholds::{self, Threshold};
 
 pub fn run(args: &ReportArgs, console: super::Console) -> anyhow::Result<()> {
@@ -24,8 +24,12 @@ pub fn run(args: &ReportArgs, console: super::Console) -> anyhow::Result<()> {
         thresholds,
         fail_on_unknown,
         baseline,
+        filter,
+        columns,
+        sort,
     } = ReportOptions::resolve(args)?;
     let mut analysis = pipeline::analyse(&options)?;
+    let left_out = filter.select(&mut analysis.tickets, &analysis.symbols, options.tz);
     if let Some(period) = options.period {
         // The period table must fit, now that the tickets' span is known (--since and
         // --until were checked before reading).
@@ -35,7 +39,12 @@ pub fn run(args: &ReportArgs, console: super::Console) -> anyhow::Result<()> {
         }
     }
     let kpis = analysis.kpis(&options);
-    let report = Report::new(&analysis, kpis, &options);
+    let mut report = Report::new(&analysis, kpis, &options);
+    report.filter = filter.summary(left_out);
+    report.columns = columns;
+    if let Some(sort) = sort {
+        view::columns::sort_groups(&mut report.groups, sort.column, sort.descending);
+    }
     // The report as JSON, compared with the baseline: what thresholds read, and what the
     // comparison is drawn from.
     let value = if thresholds.is_empty() && baseline.is_none() {

@@ -26,6 +26,7 @@ pub enum Kpi {
     ResolutionTimeBusiness,
     FirstResolutionTime,
     Fcr,
+    Reopens,
     BotResolution,
     Aht,
     Csat,
@@ -42,7 +43,7 @@ pub enum Kpi {
 }
 
 impl Kpi {
-    pub const ALL: [Kpi; 21] = [
+    pub const ALL: [Kpi; 22] = [
         Kpi::FirstResponse,
         Kpi::FirstResponseBusiness,
         Kpi::ResponseTime,
@@ -51,6 +52,7 @@ impl Kpi {
         Kpi::ResolutionTimeBusiness,
         Kpi::FirstResolutionTime,
         Kpi::Fcr,
+        Kpi::Reopens,
         Kpi::BotResolution,
         Kpi::Aht,
         Kpi::Csat,
@@ -77,6 +79,7 @@ impl Kpi {
             Kpi::ResolutionTimeBusiness => "resolution_time_business",
             Kpi::FirstResolutionTime => "first_resolution_time",
             Kpi::Fcr => "fcr",
+            Kpi::Reopens => "reopens",
             Kpi::BotResolution => "bot_resolution",
             Kpi::Aht => "aht",
             Kpi::Csat => "csat",
@@ -104,6 +107,7 @@ impl Kpi {
             Kpi::ResolutionTimeBusiness => "resolution time, business hours",
             Kpi::FirstResolutionTime => "first resolution time",
             Kpi::Fcr => "first contact resolution",
+            Kpi::Reopens => "reopens",
             Kpi::BotResolution => "bot resolution",
             Kpi::Aht => "average handle time",
             Kpi::Csat => "CSAT",
@@ -261,6 +265,8 @@ impl Facts<'_> {
             Kpi::Fcr => status()
                 .and(fed(&[MappedField::Replies]))
                 .and(fed(&[MappedField::Reopens])),
+            Kpi::Reopens if per_event => status(),
+            Kpi::Reopens => status().and(fed(&[MappedField::Reopens])),
             Kpi::BotResolution if per_event => {
                 status()?;
                 messages()?;

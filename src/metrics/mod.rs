@@ -20,6 +20,7 @@ pub mod resolution;
 pub mod responses;
 pub mod sla;
 pub mod surveys;
+pub mod time_of_day;
 pub mod volume;
 
 pub use kpis::{Interactions, KpiAccumulator, KpiBlock};
