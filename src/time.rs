@@ -545,9 +545,16 @@ mod tests {
         assert_eq!(q2.label, "2026-Q2");
         assert_eq!(q2.start, at("2026-03-31T15:00:00Z"));
         let q4 = Period::Quarter.bucket_of(at("2025-12-31T23:59:59Z"), Tz::UTC);
-        assert_eq!((q4.label.as_str(), q4.end), ("2025-Q4", at("2026-01-01T00:00:00Z")));
         assert_eq!(
-            Period::Quarter.count(at("2025-11-01T00:00:00Z"), at("2026-04-01T00:00:00Z"), Tz::UTC),
+            (q4.label.as_str(), q4.end),
+            ("2025-Q4", at("2026-01-01T00:00:00Z"))
+        );
+        assert_eq!(
+            Period::Quarter.count(
+                at("2025-11-01T00:00:00Z"),
+                at("2026-04-01T00:00:00Z"),
+                Tz::UTC
+            ),
             3,
             "2025-Q4, 2026-Q1, 2026-Q2"
         );

@@ -66,10 +66,18 @@ fn repeated_conditions_must_all_hold() {
         .filter(|r| r["channel"] == "email" && r["agent"] == "marco")
         .count() as u64;
     assert!(expected > 0);
-    let json = report_json(SAMPLE, &["--where", "channel=email", "--where", "agent=marco"]);
+    let json = report_json(
+        SAMPLE,
+        &["--where", "channel=email", "--where", "agent=marco"],
+    );
     assert_eq!(count(&json, "overall.tickets"), expected);
     let table = ticketkpi([
-        "report", SAMPLE, "--where", "channel=email", "--where", "agent=marco",
+        "report",
+        SAMPLE,
+        "--where",
+        "channel=email",
+        "--where",
+        "agent=marco",
     ])
     .text();
     assert!(
@@ -97,12 +105,19 @@ fn tickets_select_on_their_derived_facts() {
     assert!(expected > 0);
     assert_eq!(reopened.len(), expected);
     // A numeric comparison on a duration in seconds, with an attribute.
-    let slow = rows(&["--where", "first_response_seconds>=3600", "--where", "priority=high"]);
+    let slow = rows(&[
+        "--where",
+        "first_response_seconds>=3600",
+        "--where",
+        "priority=high",
+    ]);
     let expected = listed
         .iter()
         .filter(|r| {
             r["priority"] == "high"
-                && r["first_response_seconds"].as_f64().is_some_and(|s| s >= 3600.0)
+                && r["first_response_seconds"]
+                    .as_f64()
+                    .is_some_and(|s| s >= 3600.0)
         })
         .count();
     assert_eq!(slow.len(), expected);
@@ -126,11 +141,24 @@ fn every_column_of_the_ticket_list_can_be_selected_on() {
 #[test]
 fn the_sla_command_filters_too() {
     let all = ticketkpi(["sla", SAMPLE, "--format", "json"]).json();
-    let urgent = ticketkpi(["sla", SAMPLE, "--format", "json", "--where", "priority=urgent"])
-        .json();
+    let urgent = ticketkpi([
+        "sla",
+        SAMPLE,
+        "--format",
+        "json",
+        "--where",
+        "priority=urgent",
+    ])
+    .json();
     assert_ne!(all, urgent);
     let breaches = ticketkpi([
-        "sla", SAMPLE, "--breaches", "--format", "json", "--where", "priority=urgent",
+        "sla",
+        SAMPLE,
+        "--breaches",
+        "--format",
+        "json",
+        "--where",
+        "priority=urgent",
     ])
     .json();
     let ids: Vec<&str> = breaches
@@ -144,7 +172,10 @@ fn the_sla_command_filters_too() {
         .filter_map(|r| r["ticket_id"].as_str().map(str::to_owned))
         .collect();
     assert!(!ids.is_empty());
-    assert!(ids.iter().all(|id| urgent_ids.iter().any(|u| u == id)), "{ids:?}");
+    assert!(
+        ids.iter().all(|id| urgent_ids.iter().any(|u| u == id)),
+        "{ids:?}"
+    );
 }
 
 #[test]
@@ -164,14 +195,37 @@ fn an_unknown_field_is_a_usage_error_naming_the_fields() {
 #[test]
 fn where_works_in_every_format() {
     for format in FORMATS {
-        let text = ticketkpi(["report", SAMPLE, "--where", "channel=chat", "--format", format])
-            .text();
+        let text = ticketkpi([
+            "report",
+            SAMPLE,
+            "--where",
+            "channel=chat",
+            "--format",
+            format,
+        ])
+        .text();
         if format != "json" && format != "csv" {
             assert!(text.contains("channel=chat"), "{format}");
         }
     }
     for format in ["table", "markdown", "csv", "json"] {
-        ticketkpi(["tickets", SAMPLE, "--where", "status=solved", "--format", format]).success();
-        ticketkpi(["sla", SAMPLE, "--where", "team!=billing", "--format", format]).success();
+        ticketkpi([
+            "tickets",
+            SAMPLE,
+            "--where",
+            "status=solved",
+            "--format",
+            format,
+        ])
+        .success();
+        ticketkpi([
+            "sla",
+            SAMPLE,
+            "--where",
+            "team!=billing",
+            "--format",
+            format,
+        ])
+        .success();
     }
 }

@@ -43,8 +43,16 @@ fn the_sample_scorecard_shows_every_kpi_it_supports() {
     assert_eq!(
         header,
         [
-            "Agent", "Tickets", "Solved", "Re- plies", "FRT med.", "FCR", "Re- opens", "CSAT",
-            "AHT", "SLA 1st"
+            "Agent",
+            "Tickets",
+            "Solved",
+            "Re- plies",
+            "FRT med.",
+            "FCR",
+            "Re- opens",
+            "CSAT",
+            "AHT",
+            "SLA 1st"
         ]
     );
     assert!(text.contains("A ticket counts for its assignee"), "{text}");
@@ -68,7 +76,10 @@ fn the_sample_scorecard_shows_every_kpi_it_supports() {
     let cells: Vec<&str> = row.trim_matches('|').split('|').map(str::trim).collect();
     assert_eq!(cells[1], count(marco, "kpis.tickets").to_string());
     assert_eq!(cells[2], solved.to_string());
-    assert_eq!(cells[3], count(marco, "kpis.volume.agent_messages").to_string());
+    assert_eq!(
+        cells[3],
+        count(marco, "kpis.volume.agent_messages").to_string()
+    );
 }
 
 #[test]
@@ -79,7 +90,10 @@ fn the_call_log_scorecard_has_no_column_it_cannot_support() {
         .args(["--by", "agent", "--format", "markdown", "--quiet"])
         .text();
     let header = markdown_header(&text, "By agent");
-    assert_eq!(header, ["Agent", "Tickets", "Solved", "FRT med.", "AHT", "SLA 1st"]);
+    assert_eq!(
+        header,
+        ["Agent", "Tickets", "Solved", "FRT med.", "AHT", "SLA 1st"]
+    );
     for absent in ["FCR", "CSAT", "Re- opens", "Re- plies", "n/a"] {
         assert!(
             !header.iter().any(|h| h == absent),
@@ -108,7 +122,13 @@ fn the_call_log_scorecard_has_no_column_it_cannot_support() {
 #[test]
 fn columns_choose_and_sort_orders_in_every_format() {
     let args = [
-        "report", SAMPLE, "--by", "agent", "--columns", "tickets,csat", "--sort=-tickets",
+        "report",
+        SAMPLE,
+        "--by",
+        "agent",
+        "--columns",
+        "tickets,csat",
+        "--sort=-tickets",
     ];
     let markdown = ticketkpi(args).args(["--format", "markdown"]).text();
     assert_eq!(
@@ -132,17 +152,25 @@ fn columns_choose_and_sort_orders_in_every_format() {
         .collect();
     let known: Vec<f64> = rates.iter().flatten().copied().collect();
     assert!(known.windows(2).all(|w| w[0] <= w[1]), "{rates:?}");
-    let first_null = rates.iter().position(Option::is_none).unwrap_or(rates.len());
+    let first_null = rates
+        .iter()
+        .position(Option::is_none)
+        .unwrap_or(rates.len());
     assert!(rates[first_null..].iter().all(Option::is_none), "{rates:?}");
     // The CSV rows follow the same order as the JSON groups.
-    let csv = ticketkpi(["report", SAMPLE, "--by", "agent", "--sort", "csat:asc", "--format", "csv"])
-        .text();
+    let csv = ticketkpi([
+        "report", SAMPLE, "--by", "agent", "--sort", "csat:asc", "--format", "csv",
+    ])
+    .text();
     let first = groups(&json)[0]["by"]["agent"].as_str().unwrap_or("(none)");
     let first_group_row = csv
         .lines()
         .find(|l| l.starts_with("group,"))
         .expect("a group row");
-    assert!(first_group_row.contains(first), "{first}: {first_group_row}");
+    assert!(
+        first_group_row.contains(first),
+        "{first}: {first_group_row}"
+    );
 }
 
 #[test]
@@ -169,9 +197,16 @@ fn hours_and_weekdays_are_the_grid_s_columns_and_rows() {
         .map(|g| g["by"]["hour"].as_str().expect("an hour"))
         .collect();
     let numbers: Vec<u32> = hours.iter().map(|h| h.parse().expect("0-23")).collect();
-    assert!(numbers.windows(2).all(|w| w[0] < w[1]), "time order: {hours:?}");
+    assert!(
+        numbers.windows(2).all(|w| w[0] < w[1]),
+        "time order: {hours:?}"
+    );
     for group in groups(&by_hour) {
-        let hour: usize = group["by"]["hour"].as_str().unwrap_or("x").parse().expect("hour");
+        let hour: usize = group["by"]["hour"]
+            .as_str()
+            .unwrap_or("x")
+            .parse()
+            .expect("hour");
         let column: u64 = (0..7).map(|d| grid[d][hour].as_u64().expect("count")).sum();
         assert_eq!(count(group, "kpis.tickets"), column, "hour {hour}");
     }
@@ -182,7 +217,15 @@ fn hours_and_weekdays_are_the_grid_s_columns_and_rows() {
         .collect();
     assert_eq!(
         names,
-        ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+        [
+            "monday",
+            "tuesday",
+            "wednesday",
+            "thursday",
+            "friday",
+            "saturday",
+            "sunday"
+        ]
     );
     for (d, group) in groups(&by_weekday).iter().enumerate() {
         let row: u64 = grid[d]
@@ -240,7 +283,10 @@ fn time_of_day_breakdowns_and_quarters_work_in_every_format() {
     let json = report_json(SAMPLE, &["--period", "quarter"]);
     assert_eq!(json["period"], "quarter");
     assert_eq!(json["periods"][0]["period"], "2026-Q1");
-    assert_eq!(count(&json, "periods.0.kpis.tickets"), count(&json, "overall.tickets"));
+    assert_eq!(
+        count(&json, "periods.0.kpis.tickets"),
+        count(&json, "overall.tickets")
+    );
 }
 
 /// The threshold reads alice's group: its FRT median, from the same report.
@@ -256,12 +302,28 @@ fn a_threshold_scoped_to_an_agent_reads_the_agent_s_group() {
         .expect("alice's FRT median");
     assert!(median < 4.0 * 3600.0, "{median}");
     ticketkpi([
-        "report", SAMPLE, "--by", "agent", "--fail-if", "agent=alice: first_response.median > 4h",
+        "report",
+        SAMPLE,
+        "--by",
+        "agent",
+        "--fail-if",
+        "agent=alice: first_response.median > 4h",
     ])
     .success();
-    let below = format!("agent=alice: first_response.median > {}s", (median - 1.0).floor());
+    let below = format!(
+        "agent=alice: first_response.median > {}s",
+        (median - 1.0).floor()
+    );
     ticketkpi(["report", SAMPLE, "--by", "agent", "--fail-if", &below])
         .fails_with(4)
         .stderr_has("agent=alice");
-    ticketkpi(["report", SAMPLE, "--by", "hour", "--fail-if", "hour=9: tickets > 1000"]).success();
+    ticketkpi([
+        "report",
+        SAMPLE,
+        "--by",
+        "hour",
+        "--fail-if",
+        "hour=9: tickets > 1000",
+    ])
+    .success();
 }

@@ -2,8 +2,8 @@
 //! clock, worst first.
 
 use crate::cli::SlaArgs;
-use crate::options::Options;
 use crate::error::UsageError;
+use crate::options::Options;
 use crate::options::filter::Filter;
 use crate::pipeline;
 use crate::report::sla::{breaches, write_attainment, write_breaches};

@@ -1,9 +1,9 @@
 //! `ticketkpi tickets`: one row per ticket with its derived facts.
 
 use crate::cli::TicketsArgs;
+use crate::error::UsageError;
 use crate::model::Ticket;
 use crate::options::Options;
-use crate::error::UsageError;
 use crate::options::filter::Filter;
 use crate::pipeline;
 use crate::report::tickets::{self, TicketRow};

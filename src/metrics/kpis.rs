@@ -246,7 +246,10 @@ mod tests {
             Some(100),
         );
         let reopens = kpis.reopens.unwrap();
-        assert_eq!((reopens.resolved, reopens.reopened_tickets, reopens.reopens), (4, 1, 1));
+        assert_eq!(
+            (reopens.resolved, reopens.reopened_tickets, reopens.reopens),
+            (4, 1, 1)
+        );
         assert_eq!(reopens.rate, Some(0.25));
     }
 

@@ -192,7 +192,9 @@ impl Condition {
         let values: Vec<String> = value.split(',').map(|v| v.trim().to_owned()).collect();
         if op.compares_numbers() {
             if values.len() != 1 || values[0].parse::<f64>().is_err() {
-                return Err(fail(format!("{written} compares with one number, e.g. reopens>0")));
+                return Err(fail(format!(
+                    "{written} compares with one number, e.g. reopens>0"
+                )));
             }
         } else if values.iter().any(String::is_empty) {
             return Err(fail(format!(
@@ -308,7 +310,11 @@ mod tests {
     fn conditions_all_hold_and_a_comma_list_means_any_of() {
         assert_eq!(kept(&["channel=email,chat"], ROWS), ["A", "B"]);
         assert_eq!(kept(&["channel=email,chat", "agent!=alice"], ROWS), ["B"]);
-        assert_eq!(kept(&["Channel = EMAIL"], ROWS), ["A"], "no case, spaces trimmed");
+        assert_eq!(
+            kept(&["Channel = EMAIL"], ROWS),
+            ["A"],
+            "no case, spaces trimmed"
+        );
         assert_eq!(kept(&["channel!=email,chat"], ROWS), ["C"]);
     }
 
@@ -316,7 +322,11 @@ mod tests {
     fn none_selects_tickets_without_a_value_and_status_is_a_field() {
         assert_eq!(kept(&["agent=(none)"], ROWS), ["C"]);
         assert_eq!(kept(&["status=solved"], ROWS), ["C"]);
-        assert_eq!(kept(&["status!=solved"], ROWS), ["A", "B"], "no status is not solved");
+        assert_eq!(
+            kept(&["status!=solved"], ROWS),
+            ["A", "B"],
+            "no status is not solved"
+        );
     }
 
     #[test]
@@ -333,18 +343,45 @@ mod tests {
     fn an_unknown_field_names_the_fields_and_the_nearest() {
         let error = filter(&["chanel=email"], false).unwrap_err();
         assert_eq!(error.option, "where");
-        assert!(error.reason.contains("did you mean \"channel\""), "{}", error.reason);
-        assert!(error.reason.contains("Fields: channel, agent"), "{}", error.reason);
+        assert!(
+            error.reason.contains("did you mean \"channel\""),
+            "{}",
+            error.reason
+        );
+        assert!(
+            error.reason.contains("Fields: channel, agent"),
+            "{}",
+            error.reason
+        );
         let error = filter(&["reopens>0"], false).unwrap_err();
-        assert!(error.reason.contains("tickets` command"), "{}", error.reason);
+        assert!(
+            error.reason.contains("tickets` command"),
+            "{}",
+            error.reason
+        );
         assert!(filter(&["reopens>0"], true).is_ok());
     }
 
     #[test]
     fn malformed_conditions_say_what_is_expected() {
-        assert!(filter(&["channel"], false).unwrap_err().reason.contains("FIELD=VALUE"));
-        assert!(filter(&["hour>nine"], false).unwrap_err().reason.contains("one number"));
-        assert!(filter(&["channel="], false).unwrap_err().reason.contains("(none)"));
+        assert!(
+            filter(&["channel"], false)
+                .unwrap_err()
+                .reason
+                .contains("FIELD=VALUE")
+        );
+        assert!(
+            filter(&["hour>nine"], false)
+                .unwrap_err()
+                .reason
+                .contains("one number")
+        );
+        assert!(
+            filter(&["channel="], false)
+                .unwrap_err()
+                .reason
+                .contains("(none)")
+        );
     }
 
     #[test]
@@ -357,6 +394,9 @@ mod tests {
         let row = serde_json::json!({"reopens": null, "sla_first_reply": "breached"});
         assert!(!f.keeps_row(&row), "an unknown count is not > 0");
         let csat = filter(&["csat=4"], true).unwrap();
-        assert!(csat.keeps_row(&serde_json::json!({"csat": 4.0})), "4 is 4.0");
+        assert!(
+            csat.keeps_row(&serde_json::json!({"csat": 4.0})),
+            "4 is 4.0"
+        );
     }
 }

@@ -5,9 +5,9 @@
 use std::path::Path;
 
 use super::Options;
+use super::filter::Filter;
 use crate::baseline::Baseline;
 use crate::cli::ReportArgs;
-use super::filter::Filter;
 use crate::error::{BadValue, UsageError};
 use crate::metrics::group::Dimension;
 use crate::options::parse::bad;
@@ -137,7 +137,10 @@ fn column_name(option: &'static str, text: &str, name: &str) -> Result<&'static 
     Err(bad(
         option,
         text,
-        format!("no KPI column \"{name}\"; {nearest}Columns: {}", known.join(", ")),
+        format!(
+            "no KPI column \"{name}\"; {nearest}Columns: {}",
+            known.join(", ")
+        ),
     ))
 }
 
@@ -161,22 +164,41 @@ mod tests {
 
     #[test]
     fn sort_reads_a_leading_minus_or_an_order_suffix() {
-        let asc = Sort { column: "csat", descending: false };
-        let desc = Sort { column: "csat", descending: true };
+        let asc = Sort {
+            column: "csat",
+            descending: false,
+        };
+        let desc = Sort {
+            column: "csat",
+            descending: true,
+        };
         assert_eq!(sort("csat"), Ok(asc));
         assert_eq!(sort("csat:asc"), Ok(asc));
         assert_eq!(sort("-csat"), Ok(desc));
         assert_eq!(sort("csat:desc"), Ok(desc));
-        assert!(sort("csat:down").unwrap_err().reason.contains("asc or desc"));
+        assert!(
+            sort("csat:down")
+                .unwrap_err()
+                .reason
+                .contains("asc or desc")
+        );
     }
 
     #[test]
     fn an_unknown_column_gets_the_nearest_name() {
         let error = sort("frt_medain").unwrap_err();
-        assert!(error.reason.contains("did you mean \"frt_median\""), "{}", error.reason);
+        assert!(
+            error.reason.contains("did you mean \"frt_median\""),
+            "{}",
+            error.reason
+        );
         let error = columns(&["tickets".to_owned(), "cast".to_owned()]).unwrap_err();
         assert_eq!(error.option, "columns");
-        assert!(error.reason.contains("did you mean \"csat\""), "{}", error.reason);
+        assert!(
+            error.reason.contains("did you mean \"csat\""),
+            "{}",
+            error.reason
+        );
         assert_eq!(columns(&[]), Ok(None));
     }
 }

@@ -140,7 +140,9 @@ impl Report {
             time_of_day: crate::metrics::time_of_day::TimeOfDay::of(
                 &analysis.tickets,
                 options.tz,
-                analysis.facts(options).allows(crate::metrics::availability::Kpi::FirstResponse),
+                analysis
+                    .facts(options)
+                    .allows(crate::metrics::availability::Kpi::FirstResponse),
             ),
             filter: None,
             columns: None,

@@ -236,15 +236,15 @@ pub fn sort_groups(groups: &mut [GroupBlock], name: &str, descending: bool) {
     let Some(column) = column(name) else {
         return;
     };
-    groups.sort_by(|a, b| {
-        match ((column.value)(&a.kpis), (column.value)(&b.kpis)) {
+    groups.sort_by(
+        |a, b| match ((column.value)(&a.kpis), (column.value)(&b.kpis)) {
             (Some(x), Some(y)) if descending => y.total_cmp(&x),
             (Some(x), Some(y)) => x.total_cmp(&y),
             (Some(_), None) => std::cmp::Ordering::Less,
             (None, Some(_)) => std::cmp::Ordering::Greater,
             (None, None) => std::cmp::Ordering::Equal,
-        }
-    });
+        },
+    );
 }
 
 #[cfg(test)]

@@ -122,7 +122,10 @@ fn breakdown_notes(report: &Report) -> Vec<String> {
 pub(super) fn periods(report: &Report) -> Section {
     // Room for the period's label and its backlog at the end, in 80 columns.
     let kpis = kpi_columns(report, "backlog", &["replies"]);
-    let backlog = report.availability.iter().all(|a| a.kpi != "backlog" || a.computable);
+    let backlog = report
+        .availability
+        .iter()
+        .all(|a| a.kpi != "backlog" || a.computable);
     let mut columns = vec![Column::label("Period")];
     columns.extend(kpis.iter().map(|c| Column::figure(c.header)));
     if backlog {
