@@ -262,7 +262,7 @@ fn subject(field: &str, row_facts: bool) -> Result<Subject, String> {
     }
     let nearest = known
         .iter()
-        .map(|name| (strsim::levenshtein(field, name), *name))
+        .map(|name| (strsim::osa_distance(field, name), *name))
         .min()
         .filter(|(distance, _)| *distance <= 3)
         .map(|(_, name)| format!("; did you mean \"{name}\"?"))

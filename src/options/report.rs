@@ -129,7 +129,7 @@ fn column_name(option: &'static str, text: &str, name: &str) -> Result<&'static 
     let known = columns::names();
     let nearest = known
         .iter()
-        .map(|known| (strsim::levenshtein(name, known), *known))
+        .map(|known| (strsim::osa_distance(name, known), *known))
         .min()
         .filter(|(distance, _)| *distance <= 4)
         .map(|(_, known)| format!("did you mean \"{known}\"? "))
