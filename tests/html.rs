@@ -457,8 +457,8 @@ fn the_page_is_self_contained() {
     // Charts are labelled for assistive technology and have real text.
     let charts = html.matches("<svg class=\"chart\"").count();
     assert_eq!(
-        charts, 6,
-        "FRT by channel, two histograms, backlog, SLA, CSAT"
+        charts, 8,
+        "FRT by channel, two heatmaps, two histograms, backlog, SLA, CSAT"
     );
     assert_eq!(
         html.matches("role=\"img\" aria-labelledby=").count(),
