@@ -300,9 +300,12 @@ mod tests {
         ids
     }
 
+    /// A ticket's agent is that of its last agent message (the assignee).
     const ROWS: &[&str] = &[
-        "A 0 message customer channel=email agent=alice status=new",
-        "B 60 message customer channel=chat agent=bob",
+        "A 0 message customer channel=email status=new",
+        "A 1 message agent agent=alice",
+        "B 60 message customer channel=chat",
+        "B 61 message agent agent=bob",
         "C 600 message customer channel=phone status=solved",
     ];
 
