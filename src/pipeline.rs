@@ -287,7 +287,7 @@ impl Analysis {
         let periods = config
             .period
             .map(|period| Periods::new(period, config.tz).within(config.since, config.until));
-        let folded = TicketFold::new(config.by.clone(), periods)
+        let folded = TicketFold::new(config.by.clone(), config.tz, periods)
             .fold(&self.tickets, &context, config.ingest.threads)
             .finish(&context, &self.tickets);
         let rows = RowFindings {

@@ -197,6 +197,15 @@ fn expected_marks(json: &Value) -> Vec<String> {
     for i in 0..len(json, "/groups") {
         expected.push(format!("/groups/{i}/kpis/first_response/median"));
     }
+    // The heatmaps: a cell per weekday and hour, of volume and (where known) median FRT.
+    for day in 0..7 {
+        for hour in 0..24 {
+            expected.push(format!("/time_of_day/tickets/{day}/{hour}"));
+            if !json["time_of_day"]["first_response_median"].is_null() {
+                expected.push(format!("/time_of_day/first_response_median/{day}/{hour}"));
+            }
+        }
+    }
     for i in 0..len(json, "/periods") {
         expected.push(format!("/periods/{i}/backlog_at_end"));
         expected.push(format!("/periods/{i}/kpis/csat/rate"));
@@ -445,8 +454,8 @@ fn the_page_is_self_contained() {
     // Charts are labelled for assistive technology and have real text.
     let charts = html.matches("<svg class=\"chart\"").count();
     assert_eq!(
-        charts, 6,
-        "FRT by channel, two histograms, backlog, SLA, CSAT"
+        charts, 8,
+        "FRT by channel, two heatmaps, two histograms, backlog, SLA, CSAT"
     );
     assert_eq!(
         html.matches("role=\"img\" aria-labelledby=").count(),

@@ -11,7 +11,7 @@ use crate::metrics::periods::check_period_count;
 use crate::options::{AnalysisOptions, Options, ReportOptions};
 use crate::pipeline::{self, Analysis, ReadEvents};
 use crate::report::escape;
-use crate::report::{self, Format, Report, Style, html};
+use crate::report::{self, Format, Report, Style, html, view};
 use crate::state::{self, State};
 use crate::thresholds::{self, Threshold};
 
@@ -27,9 +27,13 @@ pub fn run(args: &ReportArgs, console: super::Console) -> anyhow::Result<()> {
         fail_on_unknown,
         baseline,
         state,
+        filter,
+        columns,
+        sort,
     } = ReportOptions::resolve(args)?;
     let state = state.map(|(dir, key)| State::open(&dir, key)).transpose()?;
     let (mut analysis, night) = analyse(&options, state.as_ref())?;
+    let left_out = filter.select(&mut analysis.tickets, &analysis.symbols, options.tz);
     if let Some(period) = options.period {
         // The period table must fit, now that the tickets' span is known (--since and
         // --until were checked before reading).
@@ -39,7 +43,12 @@ pub fn run(args: &ReportArgs, console: super::Console) -> anyhow::Result<()> {
         }
     }
     let kpis = analysis.kpis(&options);
-    let report = Report::new(&analysis, kpis, &options);
+    let mut report = Report::new(&analysis, kpis, &options);
+    report.filter = filter.summary(left_out);
+    report.columns = columns;
+    if let Some(sort) = sort {
+        view::columns::sort_groups(&mut report.groups, sort.column, sort.descending);
+    }
     // The report as JSON, compared with the baseline: what thresholds read, and what the
     // comparison is drawn from.
     let value = if thresholds.is_empty() && baseline.is_none() {

@@ -26,6 +26,7 @@ pub enum Kpi {
     ResolutionTimeBusiness,
     FirstResolutionTime,
     Fcr,
+    Reopens,
     BotResolution,
     Aht,
     Csat,
@@ -49,7 +50,7 @@ pub enum Kpi {
 }
 
 impl Kpi {
-    pub const ALL: [Kpi; 27] = [
+    pub const ALL: [Kpi; 28] = [
         Kpi::FirstResponse,
         Kpi::FirstResponseBusiness,
         Kpi::ResponseTime,
@@ -58,6 +59,7 @@ impl Kpi {
         Kpi::ResolutionTimeBusiness,
         Kpi::FirstResolutionTime,
         Kpi::Fcr,
+        Kpi::Reopens,
         Kpi::BotResolution,
         Kpi::Aht,
         Kpi::Csat,
@@ -90,6 +92,7 @@ impl Kpi {
             Kpi::ResolutionTimeBusiness => "resolution_time_business",
             Kpi::FirstResolutionTime => "first_resolution_time",
             Kpi::Fcr => "fcr",
+            Kpi::Reopens => "reopens",
             Kpi::BotResolution => "bot_resolution",
             Kpi::Aht => "aht",
             Kpi::Csat => "csat",
@@ -123,6 +126,7 @@ impl Kpi {
             Kpi::ResolutionTimeBusiness => "resolution time, business hours",
             Kpi::FirstResolutionTime => "first resolution time",
             Kpi::Fcr => "first contact resolution",
+            Kpi::Reopens => "reopens",
             Kpi::BotResolution => "bot resolution",
             Kpi::Aht => "average handle time",
             Kpi::Csat => "CSAT",
@@ -264,6 +268,11 @@ impl Facts<'_> {
             {
                 replies_measured()
             }
+            // A call has no first reply for a first-reply target to measure: the phone's
+            // SLA is the service level.
+            Kpi::SlaFirstReply if self.is_call_log() => Err(
+                "a call log: the phone's SLA is the service level (see contact_centre)".to_owned(),
+            ),
             Kpi::ContactCentre => calls(),
             Kpi::Asa | Kpi::ServiceLevel | Kpi::AbandonPlace => calls().and(fed(&QUEUE)),
             Kpi::StatusDurations if per_event => status(),
@@ -326,6 +335,8 @@ impl Facts<'_> {
             Kpi::Fcr => status()
                 .and(fed(&[MappedField::Replies]))
                 .and(fed(&[MappedField::Reopens])),
+            Kpi::Reopens if per_event => status(),
+            Kpi::Reopens => status().and(fed(&[MappedField::Reopens])),
             Kpi::BotResolution if per_event => {
                 status()?;
                 messages()?;

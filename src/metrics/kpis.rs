@@ -10,7 +10,7 @@ use super::contact_centre::{ContactCentre, ContactCentreReport};
 use super::desk_sla::{DeskSla, DeskSlaReport};
 use super::distribution::Summary;
 use super::handle::HandleTime;
-use super::resolution::{BotResolution, Fcr, Resolution};
+use super::resolution::{BotResolution, Fcr, Reopens, Resolution};
 use super::responses::{FirstResponse, ResponseRate, Responses};
 use super::sla::{SlaAttainment, SlaReport};
 use super::status_durations::{StatusDurations, StatusDurationsReport};
@@ -49,6 +49,8 @@ pub struct KpiBlock {
     pub resolution_time_business: Option<Summary>,
     pub first_resolution_time: Option<Summary>,
     pub fcr: Option<Fcr>,
+    /// Null without a status (and, for a ticket table, a reopen count).
+    pub reopens: Option<Reopens>,
     pub bot_resolution: Option<BotResolution>,
     /// Null without a handle-time column.
     pub aht: Option<Summary>,
@@ -134,6 +136,7 @@ impl Accumulator for KpiAccumulator {
             first_resolution_time: known(Kpi::FirstResolutionTime)
                 .then_some(resolution.first_resolution_time),
             fcr: known(Kpi::Fcr).then_some(resolution.fcr),
+            reopens: known(Kpi::Reopens).then_some(resolution.reopens),
             bot_resolution: known(Kpi::BotResolution).then_some(resolution.bot_resolution),
             aht: known(Kpi::Aht).then(|| self.handle.finish(context)),
             csat: known(Kpi::Csat).then_some(csat),
@@ -194,6 +197,7 @@ mod tests {
         assert_eq!(kpis.resolution_time, None);
         assert_eq!(kpis.first_resolution_time, None);
         assert_eq!(kpis.fcr, None);
+        assert_eq!(kpis.reopens, None);
         assert_eq!(kpis.bot_resolution, None);
         assert_eq!(kpis.backlog, None);
         assert_eq!(kpis.sla.resolution, None);
@@ -238,6 +242,34 @@ mod tests {
         assert_eq!(rate.closed_without_reply, 1);
         assert_eq!(rate.unanswered, 1);
         assert_eq!(rate.rate, Some(0.75));
+    }
+
+    /// B was solved, reopened by the customer's message and solved again: one of the four
+    /// tickets resolved at least once was reopened, once; E was never resolved.
+    #[test]
+    fn reopens_count_resolved_tickets_that_came_back() {
+        let kpis = block(
+            &[
+                "A 0 message customer",
+                "A 10 message agent status=solved",
+                "B 0 message customer",
+                "B 10 message agent status=solved",
+                "B 20 message customer",
+                "B 30 message agent status=solved",
+                "C 0 message customer",
+                "C 10 message agent status=solved",
+                "D 0 message customer",
+                "D 1 message bot status=solved",
+                "E 0 message customer status=open",
+            ],
+            Some(100),
+        );
+        let reopens = kpis.reopens.unwrap();
+        assert_eq!(
+            (reopens.resolved, reopens.reopened_tickets, reopens.reopens),
+            (4, 1, 1)
+        );
+        assert_eq!(reopens.rate, Some(0.25));
     }
 
     #[test]

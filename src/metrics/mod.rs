@@ -22,6 +22,7 @@ pub mod responses;
 pub mod sla;
 pub mod status_durations;
 pub mod surveys;
+pub mod time_of_day;
 pub mod volume;
 
 pub use kpis::{Interactions, KpiAccumulator, KpiBlock};

@@ -4,6 +4,7 @@
 //! ([`AnalysisOptions`]) is kept apart from where it writes it; the format is the command's
 //! own argument, typed by clap already.
 
+pub mod filter;
 pub mod parse;
 mod report;
 mod resolve;
@@ -23,7 +24,7 @@ use crate::schedule::Schedule;
 use crate::time::{Instant, Period};
 
 pub use parse::MAX_THREADS;
-pub use report::ReportOptions;
+pub use report::{ReportOptions, Sort};
 
 /// A command's options, resolved.
 #[derive(Debug, Clone)]

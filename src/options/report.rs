@@ -1,6 +1,6 @@
 //! [`ReportOptions::resolve`]: what `report` adds to the common options: its default
-//! breakdown, and the thresholds of `--fail-if` and `[[alerts]]`, each checked against the
-//! KPI block and the report's `--by`.
+//! breakdown, `--where`, `--columns` and `--sort`, and the thresholds of `--fail-if` and
+//! `[[alerts]]`, each checked against the KPI block and the report's `--by`.
 
 use std::hash::Hasher;
 use std::path::{Path, PathBuf};
@@ -8,13 +8,15 @@ use std::path::{Path, PathBuf};
 use rustc_hash::FxHasher;
 
 use super::Options;
+use super::filter::Filter;
 use crate::baseline::Baseline;
 use crate::cli::ReportArgs;
-use crate::error::UsageError;
+use crate::error::{BadValue, UsageError};
 use crate::metrics::group::Dimension;
 use crate::names::Named;
 use crate::options::parse::bad;
 use crate::report::Format;
+use crate::report::view::columns;
 use crate::state::Key;
 use crate::thresholds::{Condition, Threshold};
 
@@ -30,6 +32,19 @@ pub struct ReportOptions {
     pub baseline: Option<Baseline>,
     /// `--state DIR` and the settings its events depend on.
     pub state: Option<(PathBuf, Key)>,
+    /// `--where`.
+    pub filter: Filter,
+    /// `--columns`, by name, checked; `None`: every KPI the export supports.
+    pub columns: Option<Vec<String>>,
+    /// `--sort`.
+    pub sort: Option<Sort>,
+}
+
+/// `--sort KPI`: the groups ordered by a breakdown column's value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Sort {
+    pub column: &'static str,
+    pub descending: bool,
 }
 
 impl ReportOptions {
@@ -81,8 +96,64 @@ impl ReportOptions {
             fail_on_unknown: args.fail_on_unknown,
             baseline,
             state,
+            filter: Filter::parse(&args.filter, false)?,
+            columns: columns(&args.columns)?,
+            sort: args.sort.as_deref().map(sort).transpose()?,
         })
     }
+}
+
+/// `--columns a,b`: each a column of the breakdown tables.
+fn columns(names: &[String]) -> Result<Option<Vec<String>>, BadValue> {
+    if names.is_empty() {
+        return Ok(None);
+    }
+    names
+        .iter()
+        .map(|name| column_name("columns", name, name.trim()).map(str::to_owned))
+        .collect::<Result<Vec<_>, _>>()
+        .map(Some)
+}
+
+/// `--sort KPI`, `--sort -KPI`, `--sort KPI:desc` (or `:asc`).
+fn sort(text: &str) -> Result<Sort, BadValue> {
+    let trimmed = text.trim();
+    let (name, descending) = if let Some(name) = trimmed.strip_prefix('-') {
+        (name, true)
+    } else if let Some((name, order)) = trimmed.split_once(':') {
+        match order.trim() {
+            "desc" => (name, true),
+            "asc" => (name, false),
+            _ => return Err(bad("sort", text, "the order after `:` is asc or desc")),
+        }
+    } else {
+        (trimmed, false)
+    };
+    let column = column_name("sort", text, name.trim())?;
+    Ok(Sort { column, descending })
+}
+
+/// A column of `view::columns`, or a usage error naming the nearest and the others.
+fn column_name(option: &'static str, text: &str, name: &str) -> Result<&'static str, BadValue> {
+    if let Some(column) = columns::column(name) {
+        return Ok(column.name);
+    }
+    let known = columns::names();
+    let nearest = known
+        .iter()
+        .map(|known| (strsim::osa_distance(name, known), *known))
+        .min()
+        .filter(|(distance, _)| *distance <= 4)
+        .map(|(_, known)| format!("did you mean \"{known}\"? "))
+        .unwrap_or_default();
+    Err(bad(
+        option,
+        text,
+        format!(
+            "no KPI column \"{name}\"; {nearest}Columns: {}",
+            known.join(", ")
+        ),
+    ))
 }
 
 /// `--baseline FILE`: read whole before anything is written, so that it may be the file the
@@ -199,5 +270,45 @@ mod tests {
         assert_ne!(reading_settings(base), reading_settings(&other_alias));
         let other_zone = base.replace("UTC", "Europe/Paris");
         assert_ne!(reading_settings(base), reading_settings(&other_zone));
+    }
+
+    #[test]
+    fn sort_reads_a_leading_minus_or_an_order_suffix() {
+        let asc = Sort {
+            column: "csat",
+            descending: false,
+        };
+        let desc = Sort {
+            column: "csat",
+            descending: true,
+        };
+        assert_eq!(sort("csat"), Ok(asc));
+        assert_eq!(sort("csat:asc"), Ok(asc));
+        assert_eq!(sort("-csat"), Ok(desc));
+        assert_eq!(sort("csat:desc"), Ok(desc));
+        assert!(
+            sort("csat:down")
+                .unwrap_err()
+                .reason
+                .contains("asc or desc")
+        );
+    }
+
+    #[test]
+    fn an_unknown_column_gets_the_nearest_name() {
+        let error = sort("frt_medain").unwrap_err();
+        assert!(
+            error.reason.contains("did you mean \"frt_median\""),
+            "{}",
+            error.reason
+        );
+        let error = columns(&["tickets".to_owned(), "cast".to_owned()]).unwrap_err();
+        assert_eq!(error.option, "columns");
+        assert!(
+            error.reason.contains("did you mean \"csat\""),
+            "{}",
+            error.reason
+        );
+        assert_eq!(columns(&[]), Ok(None));
     }
 }

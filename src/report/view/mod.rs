@@ -4,6 +4,7 @@
 //! `markdown`, `csv`) only decide how a section is drawn, and each makes the text safe for
 //! its medium (`escape`): cells hold values as they are, input values included.
 
+pub mod columns;
 mod contact_centre;
 mod footer;
 mod overall;
