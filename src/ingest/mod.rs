@@ -10,6 +10,7 @@ mod convert;
 pub mod coverage;
 mod csv_input;
 pub mod event;
+mod json_events;
 mod json_input;
 mod json_page;
 mod json_span;
@@ -56,6 +57,10 @@ pub struct Location {
 pub enum Position {
     Line(u64),
     Record(u64),
+    /// The nth event (from 1) of the JSON record on a line: an `events_path` element.
+    EventAtLine(u64, u64),
+    /// The nth event (from 1) of the nth record.
+    EventOfRecord(u64, u64),
 }
 
 impl fmt::Display for Location {
@@ -63,6 +68,10 @@ impl fmt::Display for Location {
         match self.position {
             Position::Line(line) => write!(f, "{}:{line}", self.file),
             Position::Record(record) => write!(f, "{}: record {record}", self.file),
+            Position::EventAtLine(line, event) => write!(f, "{}:{line}, event {event}", self.file),
+            Position::EventOfRecord(record, event) => {
+                write!(f, "{}: record {record}, event {event}", self.file)
+            }
         }
     }
 }

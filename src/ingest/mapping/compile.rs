@@ -2,7 +2,7 @@
 //! to slots (one per distinct column, case-insensitively), aliases and null markers folded,
 //! and every rule a spec can break checked once, before any row is read.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use super::spec::{DurationUnit, FieldDetail, FieldSpec, MappingSpec, Shape};
 use super::target::{MappedField, ValueKind};
@@ -182,6 +182,16 @@ impl Mapping {
                 .push(compile_derivation(spec.shape, column, table, &mut columns).map_err(error)?);
         }
         let order_by = spec.order_by.as_deref().map(|column| columns.slot(column));
+        let record_events = record_events(spec)?;
+        // Their columns are the input's too, so that coverage sees what they feed.
+        let mut record_sources = Vec::new();
+        for own in &record_events {
+            for (target, field) in &own.fields {
+                let slots = field.source.slots().iter();
+                let slots = slots.map(|slot| columns.slot(&own.columns[*slot])).collect();
+                record_sources.push((*target, slots));
+            }
+        }
         let mapping = Mapping {
             name: name.clone(),
             shape: spec.shape,
@@ -192,6 +202,9 @@ impl Mapping {
                 .transpose()
                 .map_err(error)?,
             record_path: spec.record_path.clone(),
+            events_path: events_path(spec).map_err(error)?,
+            record_events,
+            record_sources,
             columns: columns.0,
             fields,
             skip,
@@ -222,6 +235,73 @@ impl Mapping {
         }
         Ok(mapping)
     }
+}
+
+/// `events_path`, checked: events shape only, a dotted path of names.
+fn events_path(spec: &MappingSpec) -> Result<Option<String>, String> {
+    let Some(path) = spec.events_path.as_deref() else {
+        return match spec.record_events.is_empty() {
+            true => Ok(None),
+            false => Err("record_events needs events_path (the array of the events)".to_owned()),
+        };
+    };
+    let path = path.trim();
+    if spec.shape != Shape::Events {
+        return Err(format!(
+            "events_path applies to the events shape, not {}",
+            spec.shape.as_str()
+        ));
+    }
+    if path.is_empty() || path.split('.').any(|name| name.trim().is_empty()) {
+        return Err(format!(
+            "events_path \"{path}\" is not a dotted path of member names, e.g. \"_embedded.threads\""
+        ));
+    }
+    Ok(Some(path.to_owned()))
+}
+
+/// The mappings of the events a record makes of itself: each `record_events` table over the
+/// fields that read no member of the events, with the spec's zone, null markers and status
+/// rule.
+fn record_events(spec: &MappingSpec) -> Result<Vec<Mapping>, MappingError> {
+    let Some(path) = spec.events_path.as_deref() else {
+        return Ok(Vec::new());
+    };
+    let prefix = format!("{}.", path.trim().to_lowercase());
+    let reads_events = |field: &FieldSpec| {
+        let detail = FieldDetail::of(field);
+        detail
+            .column
+            .iter()
+            .chain(detail.columns.iter().flatten())
+            .any(|column| column.trim().to_lowercase().starts_with(&prefix))
+    };
+    let inherited: BTreeMap<String, FieldSpec> = spec
+        .fields
+        .iter()
+        .filter(|(_, field)| !reads_events(field))
+        .map(|(name, field)| (name.clone(), field.clone()))
+        .collect();
+    let name = spec.name.as_deref().unwrap_or("mapping");
+    spec.record_events
+        .iter()
+        .enumerate()
+        .map(|(index, own)| {
+            let mut fields = inherited.clone();
+            fields.extend(own.iter().map(|(name, field)| (name.clone(), field.clone())));
+            let spec = MappingSpec {
+                name: Some(format!("{name} (record_events {})", index + 1)),
+                shape: spec.shape,
+                tz: spec.tz.clone(),
+                null_values: spec.null_values.clone(),
+                record_path: spec.record_path.clone(),
+                fields,
+                unknown_status: spec.unknown_status,
+                ..MappingSpec::default()
+            };
+            Mapping::compile(&spec)
+        })
+        .collect()
 }
 
 /// A value as aliases, skip values and derivation keys are matched: trimmed, lowercase.
