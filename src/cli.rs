@@ -152,6 +152,11 @@ pub struct InspectArgs {
     /// Print the inspection as JSON.
     #[arg(long)]
     pub json: bool,
+
+    /// Print a commented mapping (TOML) guessed from the first input's columns, for
+    /// `report FILE --mapping ours.toml`: `inspect FILE --suggest-mapping > ours.toml`.
+    #[arg(long, conflicts_with = "json")]
+    pub suggest_mapping: bool,
 }
 
 #[derive(Debug, Args)]

@@ -53,10 +53,8 @@ pub(super) fn read<S: Sink>(
             continue;
         }
         event += 1;
-        let fingerprint = super::fingerprint([
-            &record.fingerprint.to_le_bytes()[..],
-            own.name.as_bytes(),
-        ]);
+        let fingerprint =
+            super::fingerprint([&record.fingerprint.to_le_bytes()[..], own.name.as_bytes()]);
         let location = || record.location(event);
         let raw = |slots: &[usize]| json_row(record.raw.clone(), own, slots);
         ingestor.row(own, location, mapped, fingerprint, raw)?;

@@ -14,7 +14,6 @@ use std::sync::Arc;
 
 use serde::de::{self, DeserializeSeed, SeqAccess, Visitor};
 
-use super::{json_events, json_page};
 use super::json_stream::{Budget, Capped, LineError, Lines};
 use super::json_value::Json;
 use super::mapping::{MappedRow, Mapping};
@@ -23,6 +22,7 @@ use super::{
     Cell, IngestError, Ingestor, Location, MappingChoice, Position, RawRow, Sink, json_span,
     presets,
 };
+use super::{json_events, json_page};
 
 /// One JSON value per line (NDJSON); blank lines are skipped. Lines end at `\n`, `\r\n` or
 /// `\r` (JSON text cannot hold a raw `\r`, so no value is cut). When the first line opens a

@@ -185,7 +185,10 @@ mod tests {
         let record = parse(r#"{"type": "conversation", "id": "1", "tags": [{"id": 3}]}"#);
         assert!(into_records(record).is_err(), "a conversation is a record");
         let embedded = parse(r#"{"id": 1, "_embedded": {"threads": [{"id": 2}]}}"#);
-        assert!(into_records(embedded).is_err(), "a record with embeds is a record");
+        assert!(
+            into_records(embedded).is_err(),
+            "a record with embeds is a record"
+        );
     }
 
     #[test]

@@ -22,6 +22,7 @@ mod parallel_csv;
 pub mod presets;
 mod records;
 pub mod row;
+pub mod sample;
 pub mod source;
 mod threads;
 pub mod ticket_record;

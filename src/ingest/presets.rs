@@ -13,7 +13,10 @@ const PRESETS: [(&str, &str); 11] = [
     ("twitter", include_str!("presets/twitter.toml")),
     ("callcenter", include_str!("presets/callcenter.toml")),
     ("servicenow", include_str!("presets/servicenow.toml")),
-    ("servicenow-list", include_str!("presets/servicenow-list.toml")),
+    (
+        "servicenow-list",
+        include_str!("presets/servicenow-list.toml"),
+    ),
     ("jira", include_str!("presets/jira.toml")),
     ("helpdesk", include_str!("presets/helpdesk.toml")),
 ];

@@ -188,7 +188,9 @@ impl Mapping {
         for own in &record_events {
             for (target, field) in &own.fields {
                 let slots = field.source.slots().iter();
-                let slots = slots.map(|slot| columns.slot(&own.columns[*slot])).collect();
+                let slots = slots
+                    .map(|slot| columns.slot(&own.columns[*slot]))
+                    .collect();
                 record_sources.push((*target, slots));
             }
         }
@@ -288,7 +290,10 @@ fn record_events(spec: &MappingSpec) -> Result<Vec<Mapping>, MappingError> {
         .enumerate()
         .map(|(index, own)| {
             let mut fields = inherited.clone();
-            fields.extend(own.iter().map(|(name, field)| (name.clone(), field.clone())));
+            fields.extend(
+                own.iter()
+                    .map(|(name, field)| (name.clone(), field.clone())),
+            );
             let spec = MappingSpec {
                 name: Some(format!("{name} (record_events {})", index + 1)),
                 shape: spec.shape,

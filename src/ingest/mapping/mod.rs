@@ -10,6 +10,7 @@
 
 mod apply;
 mod compile;
+pub mod profile;
 pub mod spec;
 pub mod target;
 
