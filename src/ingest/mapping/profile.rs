@@ -193,7 +193,10 @@ fn value_type(values: &[&str]) -> ValueType {
     for value in values {
         *counts.entry(value).or_default() += 1;
     }
-    let few = counts.len() <= ENUM_MAX && counts.len() * 2 <= values.len();
+    // A value that repeats makes a vocabulary; a small sample needs only one repeat.
+    let repeats =
+        counts.len() * 2 <= values.len() || (values.len() <= 20 && counts.len() < values.len());
+    let few = counts.len() <= ENUM_MAX && repeats;
     if numbers && !few {
         return ValueType::Number;
     }
