@@ -104,6 +104,24 @@ pub(crate) struct RawRow {
     pub cells: Vec<Cell>,
 }
 
+/// What a user does about a row that stops the run: the fix for its kind of error, and the
+/// way on (`--skip-invalid`), said once under the error.
+fn fix_of(error: &RowError) -> String {
+    let fix = match error.reason {
+        RejectReason::BadTimestamp if error.message.contains("cannot parse") => {
+            "\n  accepted: RFC 3339 / ISO 8601 (2024-03-04T09:05:00Z, 2024-03-04 09:05:00, with \
+             or without an offset) and Unix seconds; for another layout give the column a \
+             chrono `format` in a mapping, e.g. timestamp = { column = \"When\", format = \
+             \"%d/%m/%Y %H:%M\" } (ticketkpi help mappings)"
+        }
+        _ => "",
+    };
+    format!(
+        "{fix}\n  to leave out invalid rows (counted by reason) and go on: --skip-invalid \
+         (--rejects FILE keeps them)"
+    )
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum IngestError {
     #[error("{file}: {source}")]
@@ -112,7 +130,7 @@ pub enum IngestError {
         #[source]
         source: io::Error,
     },
-    #[error("{location}: {error}")]
+    #[error("{location}: {error}{}", fix_of(error))]
     InvalidRow { location: Location, error: RowError },
     #[error(
         "{file}: missing required column{} {} (reading it as {mapping}; columns found: {})",
@@ -437,11 +455,31 @@ impl<'a, S: Sink> Ingestor<'a, S> {
                 Ok(())
             }
             Err(error) => {
-                let error = mapping.explain(error);
+                let error = self.absent_column(mapping.explain(error));
                 let raw = raw(&error.slots);
                 self.reject(location(), error, raw)
             }
         }
+    }
+
+    /// An error about a value whose column the input lacks is about the column: it was
+    /// renamed or left out of the export, and saying its value is empty would mislead.
+    fn absent_column(&self, mut error: RowError) -> RowError {
+        let Some((mapping, present)) = &self.current else {
+            return error;
+        };
+        let absent = !error.slots.is_empty()
+            && error
+                .slots
+                .iter()
+                .all(|slot| !present.get(*slot).copied().unwrap_or(true));
+        if absent && let Some(column) = error.slots.first().and_then(|s| mapping.columns.get(*s)) {
+            error.message = format!(
+                "the input has no column \"{column}\" (renamed, or left out of the export?): \
+                 name the export's column in the mapping's [fields]"
+            );
+        }
+        error
     }
 
     fn accept(

@@ -422,6 +422,55 @@ mod tests {
     }
 
     #[test]
+    fn events_path_is_checked_and_record_events_inherit_the_record_fields() {
+        let nested = mapping(
+            r#"
+events_path = "parts.list"
+[fields]
+ticket_id = "id"
+timestamp = "parts.list.at"
+channel = "source.type"
+author_type = "parts.list.by"
+[[record_events]]
+timestamp = "created_at"
+event = { value = "message" }
+author_type = { value = "customer" }
+"#,
+        );
+        assert_eq!(nested.events_path.as_deref(), Some("parts.list"));
+        let own = &nested.record_events[0];
+        // ticket_id and channel read the record: inherited; the parts' columns are not.
+        assert!(own.maps(MappedField::Event(Field::TicketId)));
+        assert!(own.maps(MappedField::Event(Field::Channel)));
+        assert_eq!(
+            own.source_of(MappedField::Event(Field::Timestamp))
+                .as_deref(),
+            Some("created_at")
+        );
+        assert_eq!(
+            own.source_of(MappedField::Event(Field::AuthorType))
+                .as_deref(),
+            Some("= \"customer\"")
+        );
+        // Their columns are the mapping's too, for coverage.
+        assert!(nested.columns.iter().any(|c| c == "created_at"));
+        let error = |text: &str| Mapping::from_toml("x", text).unwrap_err().to_string();
+        let base = "[fields]\nticket_id = \"id\"\ncreated_at = \"t\"\n";
+        assert!(
+            error(&format!("shape = \"tickets\"\nevents_path = \"m\"\n{base}"))
+                .contains("events_path applies to the events shape"),
+        );
+        let events = "[fields]\nticket_id = \"id\"\ntimestamp = \"t\"\n";
+        assert!(error(&format!("events_path = \"a..b\"\n{events}")).contains("dotted path"));
+        assert!(
+            error(&format!(
+                "{events}[[record_events]]\nevent = {{ value = \"note\" }}\n"
+            ))
+            .contains("record_events needs events_path")
+        );
+    }
+
+    #[test]
     fn bad_mappings_are_explained() {
         let unknown =
             Mapping::from_toml("x", "[fields]\nticket = \"id\"\ntimestamp = \"t\"").unwrap_err();
