@@ -283,8 +283,19 @@ fn fits(column: &ColumnProfile, role: Role) -> bool {
     }
 }
 
-/// The column that best plays `role`: the earliest keyword matched, then the first column.
+/// The column that best plays `role`: the earliest keyword matched, then the first column;
+/// for the instant a ticket or event needs, else the first column of timestamps.
 fn pick(columns: &[ColumnProfile], role: Role) -> Option<usize> {
+    let named = pick_by_name(columns, role);
+    if named.is_some() || !matches!(role, Role::Timestamp | Role::CreatedAt) {
+        return named;
+    }
+    columns
+        .iter()
+        .position(|column| column.role.is_none() && fits(column, role))
+}
+
+fn pick_by_name(columns: &[ColumnProfile], role: Role) -> Option<usize> {
     let words = keywords(role);
     columns
         .iter()
