@@ -74,3 +74,38 @@ fn an_unreadable_file_is_said_once() {
     let said = out.stderr.matches("No such file").count();
     assert_eq!(said, 1, "{}", out.stderr);
 }
+
+#[test]
+fn a_renamed_column_is_reported_missing_and_row_errors_give_the_way_on() {
+    let dir = scratch();
+    let mapping = dir.write(
+        "ours.toml",
+        "[fields]\nticket_id = \"Case\"\ntimestamp = \"When\"\nevent = { value = \"message\" }\n\
+         author_type = \"Who\"\n",
+    );
+    // "Who" was renamed "Sender" in this export.
+    let file = dir.write(
+        "export.csv",
+        "Case,When,Sender\nA,2024-01-01T10:00:00Z,customer\n",
+    );
+    let out = ticketkpi(["report".as_ref(), file.as_os_str()])
+        .arg("--mapping")
+        .arg(&mapping)
+        .fails_with(1);
+    out.stderr_has("export.csv:2: column 'Who': the input has no column \"Who\" (renamed")
+        .stderr_has("--skip-invalid");
+    assert!(
+        !out.stderr.contains("is empty on a message row"),
+        "{}",
+        out.stderr
+    );
+    let dates = dir.write(
+        "dates.csv",
+        "ticket_id,timestamp,event,author_type\nA,03.01.2024,message,customer\n",
+    );
+    ticketkpi(["report".as_ref(), dates.as_os_str()])
+        .fails_with(1)
+        .stderr_has("cannot parse \"03.01.2024\" as a timestamp")
+        .stderr_has("chrono `format` in a mapping")
+        .stderr_has("--skip-invalid");
+}
