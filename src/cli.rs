@@ -159,6 +159,11 @@ pub struct InspectArgs {
     /// Print the inspection as JSON.
     #[arg(long)]
     pub json: bool,
+
+    /// Print a commented mapping (TOML) guessed from the first input's columns, for
+    /// `report FILE --mapping ours.toml`: `inspect FILE --suggest-mapping > ours.toml`.
+    #[arg(long, conflicts_with = "json")]
+    pub suggest_mapping: bool,
 }
 
 #[derive(Debug, Args)]
@@ -331,7 +336,7 @@ pub struct InputArgs {
     pub inputs: Vec<PathBuf>,
 
     /// Read the inputs with a built-in preset: zendesk, zendesk-json, freshdesk, twitter,
-    /// callcenter, servicenow, helpdesk. By default a preset is detected from the header,
+    /// callcenter, servicenow, servicenow-list, jira, intercom, helpscout, helpdesk. By default a preset is detected from the header,
     /// else the canonical event log is expected.
     #[arg(long, value_name = "NAME")]
     pub preset: Option<String>,

@@ -101,6 +101,12 @@ impl Sink for Collector {
         let (line, record) = match reject.location.position {
             crate::ingest::Position::Line(line) => (line.to_string(), String::new()),
             crate::ingest::Position::Record(record) => (String::new(), record.to_string()),
+            crate::ingest::Position::EventAtLine(line, event) => {
+                (line.to_string(), format!("event {event}"))
+            }
+            crate::ingest::Position::EventOfRecord(record, event) => {
+                (String::new(), format!("{record}, event {event}"))
+            }
         };
         writer.write([
             reject.location.file.as_ref(),

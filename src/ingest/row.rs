@@ -78,6 +78,8 @@ named_enum! {
         BadJson = "bad_json",
         NotAnObject = "not_an_object",
         NestedValue = "nested_value",
+        /// A JSON record whose `events_path` holds no event (missing, empty, not an array).
+        NoEvents = "no_events",
         EmptyTicketId = "empty_ticket_id",
         BadTimestamp = "bad_timestamp",
         BadEvent = "bad_event",

@@ -174,7 +174,7 @@ pub fn detect_format(
 }
 
 /// The delimiter of a CSV input: `--delimiter`, tab for `.tsv`, else the most frequent of
-/// comma, tab and semicolon in the header line (outside quotes); comma on a tie.
+/// comma, tab, semicolon and pipe in the header line (outside quotes); comma on a tie.
 pub fn detect_delimiter(
     source: &Source,
     forced: Option<u8>,
@@ -190,7 +190,7 @@ pub fn detect_delimiter(
 }
 
 pub fn sniff_delimiter(head: &[u8]) -> u8 {
-    let mut counts = [(b',', 0usize), (b'\t', 0), (b';', 0)];
+    let mut counts = [(b',', 0usize), (b'\t', 0), (b';', 0), (b'|', 0)];
     let mut quoted = false;
     for byte in head {
         match byte {

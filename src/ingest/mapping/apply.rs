@@ -213,7 +213,7 @@ impl Mapping {
 
 /// A source timestamp in one of `formats`, rewritten in a canonical format: RFC 3339 when the
 /// source had an offset, else a naive `YYYY-MM-DDTHH:MM:SS.ffffff` that `--tz` then places.
-fn reformat_timestamp(text: &str, formats: &[String]) -> Option<String> {
+pub(super) fn reformat_timestamp(text: &str, formats: &[String]) -> Option<String> {
     for format in formats {
         match format.as_str() {
             "unix" => {
