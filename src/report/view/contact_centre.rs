@@ -2,7 +2,7 @@
 //! per-queue numbers: answered, ASA, service level), and the status durations. Each is shown
 //! only where the report has it; JSON's `availability` says why not elsewhere.
 
-use super::{Column, Section};
+use super::{Column, Section, tables};
 use crate::metrics::KpiBlock;
 use crate::metrics::contact_centre::ContactCentreReport;
 use crate::metrics::distribution::Summary;
@@ -125,7 +125,7 @@ pub(super) fn by_group(report: &Report) -> Option<Section> {
     if report.groups.is_empty() {
         return None;
     }
-    let mut columns: Vec<Column> = report.group_by.iter().map(|d| Column::label(d)).collect();
+    let mut columns = tables::group_columns(report);
     for header in [
         "Offered",
         "Answered",
@@ -139,11 +139,7 @@ pub(super) fn by_group(report: &Report) -> Option<Section> {
         .groups
         .iter()
         .map(|group| {
-            let mut row: Vec<String> = report
-                .group_by
-                .iter()
-                .map(|d| group.label(d).into_owned())
-                .collect();
+            let mut row = tables::group_labels(report, group);
             row.extend(group_cells(&group.kpis));
             row
         })

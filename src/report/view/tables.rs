@@ -3,6 +3,7 @@
 
 use super::columns::{self, ColumnDef};
 use super::{Column, Section};
+use crate::metrics::group::GroupBlock;
 use crate::metrics::sla::{SlaReport, TargetAttainment};
 use crate::report::Report;
 use crate::report::text::{count, percent};
@@ -70,21 +71,13 @@ fn kpi_columns(report: &Report, skip: &str, narrower: &[&str]) -> Vec<&'static C
 
 pub(super) fn breakdown(report: &Report) -> Section {
     let kpis = kpi_columns(report, "", &[]);
-    let mut columns: Vec<Column> = report
-        .group_by
-        .iter()
-        .map(|d| Column::label(&capitalize(d)))
-        .collect();
+    let mut columns = group_columns(report);
     columns.extend(kpis.iter().map(|c| Column::figure(c.header)));
     let rows = report
         .groups
         .iter()
         .map(|group| {
-            let mut row: Vec<String> = report
-                .group_by
-                .iter()
-                .map(|d| group.label(d).into_owned())
-                .collect();
+            let mut row = group_labels(report, group);
             row.extend(kpis.iter().map(|c| (c.cell)(&group.kpis)));
             row
         })
@@ -155,6 +148,24 @@ pub(super) fn periods(report: &Report) -> Section {
         columns,
         rows,
     )
+}
+
+/// The label columns of a table by group: one per `--by` dimension.
+pub(super) fn group_columns(report: &Report) -> Vec<Column> {
+    report
+        .group_by
+        .iter()
+        .map(|d| Column::label(&capitalize(d)))
+        .collect()
+}
+
+/// A group's labels, in the order of [`group_columns`].
+pub(super) fn group_labels(report: &Report, group: &GroupBlock) -> Vec<String> {
+    report
+        .group_by
+        .iter()
+        .map(|d| group.label(d).into_owned())
+        .collect()
 }
 
 fn capitalize(text: &str) -> String {
