@@ -8,7 +8,11 @@
 #   --keep   keep the generated exports in bench/work/ (deleted at the end by default)
 #
 # Environment: CARGO_TARGET_DIR (honoured), BENCH_SIZES="14000 140000" (tickets, overrides the
-# size list), BENCH_RUNS=5 (runs per tool and size), BENCH_WORK (scratch dir, default bench/work).
+# size list), BENCH_RUNS=5 (runs per tool and size), BENCH_WORK (scratch dir, default bench/work),
+# BENCH_JSONL_SIZE (tickets of the JSON Lines point, default the largest size), BENCH_GZ_SIZE
+# (tickets of the gzip point, default the middle size, 0 for none),
+# BENCH_STREAM_TICKETS (the streamed point, default 7000000 = ~5 GB, 0 = none; none with --quick),
+# BENCH_NO_BUILD=1 (use the release binaries already built).
 #
 # Writes bench/results/<date>.md (<date>-quick.md with --quick) and prints it. Exit status 1 if
 # ticketkpi and DuckDB disagree on any KPI or a tool fails.
@@ -24,7 +28,7 @@ for arg in "$@"; do
     case $arg in
         --quick) QUICK=1 ;;
         --keep) KEEP=1 ;;
-        -h|--help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "run.sh: unknown argument '$arg' (try --help)" >&2; exit 2 ;;
     esac
 done
@@ -32,13 +36,16 @@ done
 if [[ $QUICK == 1 ]]; then
     SIZES=${BENCH_SIZES:-"14000 70000"}
     RUNS=${BENCH_RUNS:-3}
+    STREAM_TICKETS=${BENCH_STREAM_TICKETS:-0}
 else
     SIZES=${BENCH_SIZES:-"14000 140000 1400000"}   # ~10 MB, ~100 MB, ~1 GB of CSV
     RUNS=${BENCH_RUNS:-5}
+    STREAM_TICKETS=${BENCH_STREAM_TICKETS:-7000000}  # ~5 GB, generated into a pipe
 fi
 read -r -a SIZE_LIST <<<"$SIZES"
-# The gzip variant uses the middle size (the larger one of two).
-GZ_SIZE=${SIZE_LIST[$(( ${#SIZE_LIST[@]} / 2 ))]}
+# The gzip variant uses the middle size (the larger one of two); JSON Lines the largest.
+GZ_SIZE=${BENCH_GZ_SIZE:-${SIZE_LIST[$(( ${#SIZE_LIST[@]} / 2 ))]}}
+JSONL_SIZE=${BENCH_JSONL_SIZE:-${SIZE_LIST[$(( ${#SIZE_LIST[@]} - 1 ))]}}
 SEED=7
 
 log() { printf '[%s] %s\n' "$(date +%T)" "$*" >&2; }
@@ -78,7 +85,10 @@ fi
 
 log "building ticketkpi and the generator (release, CARGO_TARGET_DIR=$TARGET)"
 built=0
-for attempt in 1 2 3 4 5; do
+# BENCH_NO_BUILD=1: measure the release binaries already in $TARGET (while another build of the
+# tree holds cargo's lock, say).
+[[ ${BENCH_NO_BUILD:-0} == 1 && -x $TARGET/release/ticketkpi && -x $TARGET/release/examples/generate ]] && built=1
+for (( attempt = 1; attempt <= 5 && built == 0; attempt++ )); do
     if (cd "$ROOT" && CARGO_TARGET_DIR=$TARGET cargo build --release --quiet --bins --example generate); then
         built=1; break
     fi
@@ -152,10 +162,13 @@ wait_for_memory() {
     done
 }
 
-# bench_case CASE TICKETS FILE CSV_BYTES ROWS GZIP(0/1)
+# bench_case CASE TICKETS FILE CSV_BYTES ROWS KIND(csv/gz/jsonl)
+# Per run, interleaved: ticketkpi on both threads (the default) and on one; DuckDB's exact query
+# (duckdb_kpis.sql, compared) and its straightforward one (duckdb_simple.sql, timed only) on CSV;
+# the floors: `xsv count` on CSV, `gzip -dc` alone and `gzip -dc |` into ticketkpi on gzip.
 LOADS=()
 bench_case() {
-    local case=$1 tickets=$2 file=$3 csv_bytes=$4 rows=$5 gz=$6 i tag
+    local case=$1 tickets=$2 file=$3 csv_bytes=$4 rows=$5 kind=$6 i tag
     tag=$(echo "$case" | tr -c 'A-Za-z0-9.\n' '_')
     wait_for_memory "$tickets"
     LOADS+=("$case: $(cut -d' ' -f1 /proc/loadavg)")
@@ -163,16 +176,64 @@ bench_case() {
     for (( i = 1; i <= RUNS; i++ )); do
         measure "$case" "$tickets" "$rows" "$file" "$csv_bytes" ticketkpi "$i" "$WORK/out/$tag.ticketkpi.json" -- \
             "$TK" report "$file" --format json
-        measure "$case" "$tickets" "$rows" "$file" "$csv_bytes" "duckdb" "$i" "$WORK/out/$tag.duckdb.json" -- \
-            "$PYTHON" "$BENCH/duckdb_kpis.py" "$file" --threads 2
-        if [[ $gz == 1 ]]; then
+        measure "$case" "$tickets" "$rows" "$file" "$csv_bytes" "ticketkpi 1 thread" "$i" "$WORK/out/$tag.ticketkpi1.json" -- \
+            "$TK" report "$file" --format json --threads 1
+        if [[ $kind != jsonl ]]; then
+            measure "$case" "$tickets" "$rows" "$file" "$csv_bytes" "duckdb" "$i" "$WORK/out/$tag.duckdb.json" -- \
+                "$PYTHON" "$BENCH/duckdb_kpis.py" "$file" --threads 2
+        fi
+        if [[ $kind == csv ]]; then
+            measure "$case" "$tickets" "$rows" "$file" "$csv_bytes" "duckdb simple" "$i" "$WORK/out/$tag.simple.json" -- \
+                "$PYTHON" "$BENCH/duckdb_simple.py" "$file" --threads 2
+        fi
+        if [[ $kind == gz ]]; then
             measure "$case" "$tickets" "$rows" "$file" "$csv_bytes" "gzip -dc" "$i" /dev/null -- gzip -dc "$file"
-        elif [[ -n $XSV ]]; then
+            measure "$case" "$tickets" "$rows" "$file" "$csv_bytes" "gzip -dc | ticketkpi" "$i" "$WORK/out/$tag.piped.json" -- \
+                bash -c 'gzip -dc "$1" | "$2" report - --format json' _ "$file" "$TK"
+        elif [[ $kind == csv && -n $XSV ]]; then
             measure "$case" "$tickets" "$rows" "$file" "$csv_bytes" "xsv count" "$i" "$WORK/out/$tag.xsv.txt" -- \
                 "$XSV" count "$file"
         fi
     done
-    check "$case" "$WORK/out/$tag.duckdb.json" "$WORK/out/$tag.ticketkpi.json"
+    # One thread and two give the same report, byte for byte.
+    if ! cmp -s "$WORK/out/$tag.ticketkpi.json" "$WORK/out/$tag.ticketkpi1.json"; then
+        CHECKS+=("$case: the reports of 1 and 2 threads differ"); FAILED=1
+    fi
+    if [[ $kind != jsonl ]]; then
+        check "$case" "$WORK/out/$tag.duckdb.json" "$WORK/out/$tag.ticketkpi.json"
+    else
+        # The same rows as CSV: DuckDB's numbers for the CSV must hold for the JSON Lines.
+        check "$case (vs DuckDB on the CSV)" "$WORK/out/$(echo "$7" | tr -c 'A-Za-z0-9.\n' '_').duckdb.json" \
+            "$WORK/out/$tag.ticketkpi.json"
+    fi
+}
+
+# stream_case TICKETS: the largest point, generated and piped straight into ticketkpi (never
+# kept on disk), once; `generate` alone is timed too, since the pipe includes it.
+stream_case() {
+    local n=$1 case rows_file=$WORK/stream-rows.txt
+    case="$(human "$n") tickets streamed"
+    wait_for_memory "$(( n / 4 ))"
+    LOADS+=("$case: $(cut -d' ' -f1 /proc/loadavg)")
+    log "$case: generate --tickets $n | ticketkpi report - (once)"
+    measure "$case" "$n" 0 /dev/null 0 "generate | wc" 1 "$rows_file" -- \
+        bash -c '"$1" --tickets "$2" --seed "$3" | wc -lc' _ "$GEN" "$n" "$SEED"
+    local rows bytes
+    read -r rows bytes <"$rows_file"
+    rows=$(( rows - 1 ))
+    measure "$case" "$n" "$rows" /dev/null "$bytes" "generate | ticketkpi" 1 "$WORK/out/stream.ticketkpi.json" -- \
+        bash -c '"$1" --tickets "$2" --seed "$3" | "$4" report - --format json' _ "$GEN" "$n" "$SEED" "$TK"
+    # Rows and sizes were unknown when measured: fill them in.
+    awk -F'\t' -v OFS='\t' -v c="$case" -v r="$rows" -v b="$bytes" \
+        '$1 == c { $3 = r; $5 = b } { print }' "$RAW" >"$RAW.tmp" && mv "$RAW.tmp" "$RAW"
+    "$PYTHON" - "$WORK/out/stream.ticketkpi.json" "$rows" "$n" <<'PY' >>"$WORK/stream-check.txt" || FAILED=1
+import json, sys
+report, rows, tickets = json.load(open(sys.argv[1])), int(sys.argv[2]), int(sys.argv[3])
+got = (report["input"]["rows"], report["input"]["tickets"])
+print(f"streamed: ticketkpi read {got[0]:,} rows, {got[1]:,} tickets (generated: {rows:,}, {tickets:,})")
+sys.exit(0 if got == (rows, tickets) else 1)
+PY
+    CHECKS+=("$(tail -n1 "$WORK/stream-check.txt") (no DuckDB run: the file is not kept, and DuckDB's exact query would need ~6 KB per ticket)")
 }
 
 # --- extra differential checks (not timed) -------------------------------------------------------
@@ -201,19 +262,28 @@ for n in "${SIZE_LIST[@]}"; do
     "$GEN" --tickets "$n" --seed $SEED >"$file"
     rows=$(( $(wc -l <"$file") - 1 ))
     bytes=$(stat -c %s "$file")
-    # The row order of the smallest export is checked against Python's csv module once.
-    if [[ $n == "${SIZE_LIST[0]}" ]]; then
+    # The row order of the smallest export is checked against Python's csv module once (not
+    # past 200k tickets: Python's csv module would take minutes).
+    if [[ $n == "${SIZE_LIST[0]}" && $n -le 200000 ]]; then
         "$PYTHON" "$BENCH/duckdb_kpis.py" "$file" --verify-order >/dev/null
     fi
-    bench_case "$(human "$n") tickets" "$n" "$file" "$bytes" "$rows" 0
+    bench_case "$(human "$n") tickets" "$n" "$file" "$bytes" "$rows" csv
     if [[ $n == "$GZ_SIZE" ]]; then
         log "compressing $(human "$n") tickets with gzip -6"
         DATA_FILES+=("$file.gz")
         gzip -6 -c "$file" >"$file.gz"
-        bench_case "$(human "$n") tickets .gz" "$n" "$file.gz" "$bytes" "$rows" 1
+        bench_case "$(human "$n") tickets .gz" "$n" "$file.gz" "$bytes" "$rows" gz
     fi
-    [[ $KEEP == 1 ]] || rm -f "$file" "$file.gz"
+    if [[ $n == "$JSONL_SIZE" ]]; then
+        log "generating $(human "$n") tickets as JSON Lines"
+        DATA_FILES+=("$WORK/events-$n.jsonl")
+        "$GEN" --tickets "$n" --seed $SEED --format jsonl >"$WORK/events-$n.jsonl"
+        bench_case "$(human "$n") tickets .jsonl" "$n" "$WORK/events-$n.jsonl" \
+            "$(stat -c %s "$WORK/events-$n.jsonl")" "$rows" jsonl "$(human "$n") tickets"
+    fi
+    [[ $KEEP == 1 ]] || rm -f "$file" "$file.gz" "$WORK/events-$n.jsonl"
 done
+[[ -n $STREAM_TICKETS && $STREAM_TICKETS != 0 ]] && stream_case "$STREAM_TICKETS"
 
 # --- report --------------------------------------------------------------------------------------
 ELAPSED=$(( $(date +%s) - STARTED ))

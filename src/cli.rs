@@ -94,7 +94,7 @@ pub enum Command {
 
 #[derive(Debug, Args)]
 pub struct HelpArgs {
-    /// A command (report, tickets, ...) or a page (metrics, config, mappings, json); none:
+    /// A command (report, tickets, ...) or a page (metrics, config, mappings, json, state); none:
     /// this help and the list of pages.
     #[arg(value_name = "TOPIC")]
     pub topic: Option<String>,
@@ -137,6 +137,13 @@ pub struct SlaArgs {
     #[arg(long)]
     pub breaches: bool,
 
+    /// Only the tickets where FIELD=VALUE holds; repeat for all of several to hold. `!=`
+    /// excludes; a comma list means any of (`channel=email,chat`); `(none)` is no value;
+    /// `<`, `<=`, `>`, `>=` compare numbers (`hour>=18`). FIELD: channel, agent, team,
+    /// priority, category, status, hour, weekday.
+    #[arg(long = "where", value_name = "FIELD=VALUE")]
+    pub filter: Vec<String>,
+
     #[arg(long, value_parser = named(tabular_format_help), default_value = "table")]
     pub format: TabularFormat,
 
@@ -152,6 +159,11 @@ pub struct InspectArgs {
     /// Print the inspection as JSON.
     #[arg(long)]
     pub json: bool,
+
+    /// Print a commented mapping (TOML) guessed from the first input's columns, for
+    /// `report FILE --mapping ours.toml`: `inspect FILE --suggest-mapping > ours.toml`.
+    #[arg(long, conflicts_with = "json")]
+    pub suggest_mapping: bool,
 }
 
 #[derive(Debug, Args)]
@@ -161,8 +173,29 @@ pub struct ReportArgs {
 
     /// Break the KPIs down by this ticket attribute; repeat to group by a combination.
     /// Default: channel.
-    #[arg(long, value_name = "DIMENSION", value_parser = named(no_help::<Dimension>))]
+    #[arg(long, value_name = "DIMENSION", value_parser = named(dimension_help))]
     pub by: Vec<Dimension>,
+
+    /// Only the tickets where FIELD=VALUE holds; repeat for all of several to hold. `!=`
+    /// excludes; a comma list means any of (`channel=email,chat`); `(none)` is no value;
+    /// `<`, `<=`, `>`, `>=` compare numbers (`hour>=18`). FIELD: channel, agent, team,
+    /// priority, category, status, hour, weekday. The report says which filter applied.
+    #[arg(long = "where", value_name = "FIELD=VALUE")]
+    pub filter: Vec<String>,
+
+    /// The KPI columns of the breakdown tables (by group, by period), in this order, e.g.
+    /// `tickets,frt_median,csat`. Default: the main KPIs the export supports. Names: tickets,
+    /// solved, replies, frt_median, frt_p90, resolution_median, fcr, reopens, reopen_rate,
+    /// csat, aht, answered, asa, service_level, abandonment, sla_first_reply,
+    /// sla_resolution, backlog. JSON and CSV keep every KPI.
+    #[arg(long, value_name = "LIST", value_delimiter = ',')]
+    pub columns: Vec<String>,
+
+    /// Order the groups by this KPI column (a --columns name), ascending; `-KPI` or
+    /// `KPI:desc` for descending (`--sort=-csat`). Groups without a value come last. In
+    /// every format. Default: time order for hour and weekday, else the most tickets first.
+    #[arg(long, value_name = "KPI", allow_hyphen_values = true)]
+    pub sort: Option<String>,
 
     /// Also report each calendar period (by ticket creation, in --tz), with the backlog at
     /// its end; at most 10,000 periods.
@@ -193,12 +226,27 @@ pub struct ReportArgs {
     /// arrow and the delta of each headline KPI; HTML: on the tiles). json, table or html.
     #[arg(long, value_name = "PREVIOUS.json")]
     pub baseline: Option<PathBuf>,
+
+    /// Keep what the next night needs in DIR and go on from it: the inputs are tonight's
+    /// export only, and the report is that of one run over every export added so far. A
+    /// night whose rows are already in the state is not added again. Event logs only.
+    #[arg(long, value_name = "DIR")]
+    pub state: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
 pub struct TicketsArgs {
     #[command(flatten)]
     pub input: InputArgs,
+
+    /// Only the tickets where FIELD=VALUE holds; repeat for all of several to hold. `!=`
+    /// excludes; a comma list means any of (`channel=email,chat`); `(none)` is no value;
+    /// `<`, `<=`, `>`, `>=` compare numbers (`hour>=18`). FIELD: channel, agent, team,
+    /// priority, category, status, hour, weekday; and
+    /// the facts the list shows: reopens, replies, first_response_seconds, csat, status,
+    /// sla_first_reply, sla_resolution, ... (`--where sla_first_reply=breached`, `reopens>0`).
+    #[arg(long = "where", value_name = "FIELD=VALUE")]
+    pub filter: Vec<String>,
 
     #[arg(long, value_parser = named(tabular_format_help), default_value = "table")]
     pub format: TabularFormat,
@@ -240,8 +288,13 @@ where
     PossibleValuesParser::new(values).try_map(|name| name.parse::<T>())
 }
 
-fn no_help<T>(_: T) -> Option<&'static str> {
-    None
+fn dimension_help(dimension: Dimension) -> Option<&'static str> {
+    match dimension {
+        Dimension::Agent => Some("The assignee: the agent of the last agent message"),
+        Dimension::Hour => Some("Hour of creation, 0-23, in --tz"),
+        Dimension::Weekday => Some("Weekday of creation in --tz, Monday first"),
+        _ => None,
+    }
 }
 
 fn format_help(format: Format) -> Option<&'static str> {
@@ -268,6 +321,7 @@ fn tabular_format_help(format: TabularFormat) -> Option<&'static str> {
 fn period_help(period: Period) -> Option<&'static str> {
     match period {
         Period::Week => Some("ISO weeks, starting on Monday"),
+        Period::Quarter => Some("Calendar quarters, labelled 2026-Q1"),
         Period::Day | Period::Month => None,
     }
 }
@@ -289,7 +343,7 @@ pub struct InputArgs {
     pub inputs: Vec<PathBuf>,
 
     /// Read the inputs with a built-in preset: zendesk, zendesk-json, freshdesk, twitter,
-    /// callcenter, servicenow, helpdesk. By default a preset is detected from the header,
+    /// callcenter, servicenow, servicenow-list, jira, intercom, helpscout, helpdesk. By default a preset is detected from the header,
     /// else the canonical event log is expected.
     #[arg(long, value_name = "NAME")]
     pub preset: Option<String>,

@@ -13,6 +13,7 @@ use crate::ingest::Mapping;
 use crate::ingest::event::{AuthorType, Status};
 use crate::ingest::mapping::MappingSpec;
 use crate::ingest::row::Aliases;
+use crate::metrics::contact_centre::{AbandonPolicy, ContactCentreSettings};
 use crate::metrics::sla::{Conditions, Policy, SlaPolicies};
 use crate::options::parse::{CSAT_SCALE_EXPECTED, csat_bounds};
 use crate::schedule::Schedule;
@@ -42,6 +43,50 @@ pub struct ConfigFile {
     /// Thresholds that fail `report` (exit code 4), beside `--fail-if`.
     #[serde(default)]
     pub alerts: Vec<AlertSettings>,
+    /// Calls: the service level's threshold, short abandons and the abandon policy.
+    #[serde(default)]
+    pub contact_centre: ContactCentreFile,
+}
+
+/// The `[contact_centre]` table as written.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ContactCentreFile {
+    /// T of the service level (default 20 s).
+    pub service_level: Option<DurationSetting>,
+    /// Abandons in the queue within this are short abandons (default: off).
+    pub short_abandon: Option<DurationSetting>,
+    /// `count`, `exclude` or `met-if-within-T` (default `count`).
+    pub abandon_policy: Option<String>,
+}
+
+impl ContactCentreFile {
+    fn resolve(self) -> Result<ContactCentreSettings, String> {
+        let defaults = ContactCentreSettings::default();
+        let seconds = |setting: Option<DurationSetting>, key: &str| {
+            setting
+                .map(|s| {
+                    s.seconds()
+                        .map_err(|e| format!("contact_centre.{key}: {e}"))
+                })
+                .transpose()
+        };
+        let abandon_policy = match self.abandon_policy {
+            None => defaults.abandon_policy,
+            Some(text) => text.parse::<AbandonPolicy>().map_err(|_| {
+                format!(
+                    "contact_centre.abandon_policy: \"{text}\" is not a policy (one of: {})",
+                    AbandonPolicy::NAMES.join(", ")
+                )
+            })?,
+        };
+        Ok(ContactCentreSettings {
+            service_level_seconds: seconds(self.service_level, "service_level")?
+                .unwrap_or(defaults.service_level_seconds),
+            short_abandon: seconds(self.short_abandon, "short_abandon")?,
+            abandon_policy,
+        })
+    }
 }
 
 /// One `[[alerts]]` entry: a name for messages and a condition (`[SCOPE:] KPI OP VALUE`).
@@ -217,6 +262,7 @@ pub struct FileSettings {
     pub mapping: Option<Mapping>,
     /// `[[alerts]]`, each condition checked but for its scope (which needs `--by`).
     pub alerts: Vec<Threshold>,
+    pub contact_centre: ContactCentreSettings,
 }
 
 impl Default for FileSettings {
@@ -233,6 +279,7 @@ impl Default for FileSettings {
             aliases: Aliases::default(),
             mapping: None,
             alerts: Vec::new(),
+            contact_centre: ContactCentreSettings::default(),
         }
     }
 }
@@ -316,6 +363,7 @@ impl ConfigFile {
             }
         }
         let alerts = alerts(self.alerts)?;
+        let contact_centre = self.contact_centre.resolve()?;
         Ok(FileSettings {
             tz,
             schedule,
@@ -327,6 +375,7 @@ impl ConfigFile {
             aliases,
             mapping,
             alerts,
+            contact_centre,
         })
     }
 }

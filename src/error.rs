@@ -40,6 +40,23 @@ pub struct DataQualityFailure(pub Vec<String>);
 /// The longest error message printed; the rest is counted.
 const MAX_MESSAGE_CHARS: usize = 4_000;
 
+/// The error and its causes, joined as anyhow's `{:#}` does, each said once: an I/O error
+/// that its wrapper quotes already is not repeated ("x.csv: No such file: No such file").
+fn said_once(error: &anyhow::Error) -> String {
+    let mut message = String::new();
+    for cause in error.chain() {
+        let text = cause.to_string();
+        if message.contains(&text) {
+            continue;
+        }
+        if !message.is_empty() {
+            message.push_str(": ");
+        }
+        message.push_str(&text);
+    }
+    message
+}
+
 /// Maps an error to its documented exit code, printing it unless the output pipe was closed
 /// (`ticketkpi ... | head` is not a failure).
 pub fn exit_code_for(error: &anyhow::Error) -> ExitCode {
@@ -53,7 +70,7 @@ pub fn exit_code_for(error: &anyhow::Error) -> ExitCode {
     }
     // Messages quote file, column and mapping names and values from the input: shown as on
     // a terminal, and one value cannot make a message of megabytes.
-    let message = format!("{error:#}");
+    let message = said_once(error);
     let message = escape::elide(&message, MAX_MESSAGE_CHARS);
     eprintln!("ticketkpi: error: {}", escape::message(&message));
     if error.downcast_ref::<UsageError>().is_some() || error.downcast_ref::<BadValue>().is_some() {

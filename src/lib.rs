@@ -21,6 +21,7 @@ pub mod progress;
 pub mod report;
 pub mod schedule;
 pub mod schema;
+pub mod state;
 pub mod symbols;
 pub mod thresholds;
 pub mod time;

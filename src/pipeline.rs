@@ -54,6 +54,8 @@ pub struct Kpis {
 
 struct Collector {
     store: TicketStore,
+    /// With `--state`: the events read now, by ticket id, in the order read.
+    captured: Option<ReadEvents>,
     /// Bytes the store may take (`--max-memory`).
     memory_limit: Option<u64>,
     rejects: Option<RejectsWriter>,
@@ -62,6 +64,9 @@ struct Collector {
 
 impl Sink for Collector {
     fn event(&mut self, ticket_id: &str, event: Event) {
+        if let Some(captured) = self.captured.as_mut() {
+            captured.events.push((ticket_id.into(), event.clone()));
+        }
         self.store.push(ticket_id, event);
     }
 
@@ -84,6 +89,9 @@ impl Sink for Collector {
     }
 
     fn reject(&mut self, reject: &Reject) -> io::Result<()> {
+        if let Some(captured) = self.captured.as_mut() {
+            captured.rejected(reject);
+        }
         if self.samples.len() < REJECT_SAMPLES {
             self.samples.push(reject.clone());
         }
@@ -93,6 +101,12 @@ impl Sink for Collector {
         let (line, record) = match reject.location.position {
             crate::ingest::Position::Line(line) => (line.to_string(), String::new()),
             crate::ingest::Position::Record(record) => (String::new(), record.to_string()),
+            crate::ingest::Position::EventAtLine(line, event) => {
+                (line.to_string(), format!("event {event}"))
+            }
+            crate::ingest::Position::EventOfRecord(record, event) => {
+                (String::new(), format!("{record}, event {event}"))
+            }
         };
         writer.write([
             reject.location.file.as_ref(),
@@ -141,9 +155,50 @@ impl RejectsWriter {
     }
 }
 
+/// What an incremental run (`--state`) goes on from: the inputs read by earlier runs, as
+/// their statistics, their values' symbols and their events in a store.
+pub struct Resumed {
+    pub stats: InputStats,
+    pub symbols: Symbols,
+    pub store: TicketStore,
+}
+
+/// What a run read, for `--state`: its events by ticket id, in the order read (what the
+/// state keeps), and its rejected rows as a count and an order-free sum of their hashes (so
+/// that a night of invalid rows only is recognised when it comes again).
+#[derive(Debug, Default)]
+pub struct ReadEvents {
+    pub events: Vec<(Box<str>, Event)>,
+    pub rejected: u64,
+    pub rejected_sum: u64,
+}
+
+impl ReadEvents {
+    fn rejected(&mut self, reject: &Reject) {
+        let row = crate::ingest::fingerprint([reject.raw.as_bytes()]);
+        self.rejected += 1;
+        self.rejected_sum = self.rejected_sum.wrapping_add(row);
+    }
+}
+
 pub fn analyse(config: &AnalysisOptions) -> anyhow::Result<Analysis> {
+    analyse_from(config, None).map(|(analysis, _)| analysis)
+}
+
+/// [`analyse`], going on from earlier inputs when `resumed` holds them (their events are in
+/// its store, their statistics are counted on); with it, also the events this run read.
+pub fn analyse_from(
+    config: &AnalysisOptions,
+    resumed: Option<Resumed>,
+) -> anyhow::Result<(Analysis, ReadEvents)> {
+    let capture = resumed.is_some();
+    let (prior, mut symbols, store) = match resumed {
+        Some(resumed) => (Some(resumed.stats), resumed.symbols, resumed.store),
+        None => (None, Symbols::default(), TicketStore::default()),
+    };
     let mut collector = Collector {
-        store: TicketStore::default(),
+        store,
+        captured: capture.then(ReadEvents::default),
         memory_limit: config.max_memory,
         rejects: config
             .rejects
@@ -152,9 +207,12 @@ pub fn analyse(config: &AnalysisOptions) -> anyhow::Result<Analysis> {
             .transpose()?,
         samples: Vec::new(),
     };
-    let mut symbols = Symbols::default();
-    let stats =
-        Ingestor::new(&config.ingest, &mut symbols, &mut collector).read_all(&config.sources)?;
+    let ingestor = match prior {
+        Some(stats) => Ingestor::resume(&config.ingest, &mut symbols, &mut collector, stats),
+        None => Ingestor::new(&config.ingest, &mut symbols, &mut collector),
+    };
+    let stats = ingestor.read_all(&config.sources)?;
+    let read = collector.captured.take().unwrap_or_default();
     let rejects = collector.rejects.take().map(|writer| writer.out);
 
     let as_of = config.as_of.or(stats.latest);
@@ -178,7 +236,7 @@ pub fn analyse(config: &AnalysisOptions) -> anyhow::Result<Analysis> {
                 && config.until.is_none_or(|until| ticket.created_at <= until)
         })
         .collect();
-    Ok(Analysis {
+    let analysis = Analysis {
         stats,
         events_after_as_of,
         duplicate_events,
@@ -189,7 +247,8 @@ pub fn analyse(config: &AnalysisOptions) -> anyhow::Result<Analysis> {
         symbols,
         reject_samples: collector.samples,
         rejects,
-    })
+    };
+    Ok((analysis, read))
 }
 
 impl Analysis {
@@ -212,6 +271,7 @@ impl Analysis {
             fcr_reopen_window: config.fcr_reopen_window,
             symbols: &self.symbols,
             facts: self.facts(config),
+            contact_centre: config.contact_centre,
         }
     }
 
@@ -233,7 +293,7 @@ impl Analysis {
         let periods = config
             .period
             .map(|period| Periods::new(period, config.tz).within(config.since, config.until));
-        let folded = TicketFold::new(config.by.clone(), periods)
+        let folded = TicketFold::new(config.by.clone(), config.tz, periods)
             .fold(&self.tickets, &context, config.ingest.threads)
             .finish(&context, &self.tickets);
         self.kpis_of(folded)

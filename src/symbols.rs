@@ -91,7 +91,14 @@ impl Default for Symbols {
 
 impl Symbols {
     pub fn intern(&mut self, raw: &str) -> Sym {
-        let trimmed = raw.trim();
+        // Values arrive trimmed from every reader but the JSON ones: skip the Unicode scan
+        // when both ends are printable ASCII.
+        let printable = |byte: Option<&u8>| byte.is_some_and(u8::is_ascii_graphic);
+        let trimmed = if printable(raw.as_bytes().first()) && printable(raw.as_bytes().last()) {
+            raw
+        } else {
+            raw.trim()
+        };
         if trimmed.is_empty() {
             return Sym::NONE;
         }
@@ -145,8 +152,8 @@ impl Symbols {
         other.names.iter().map(|name| self.intern(name)).collect()
     }
 
-    /// Every symbol's text, by index (the first is the empty value's): what another table
-    /// needs to read this one's symbols ([`Symbols::absorb_names`]).
+    /// Every value's text, in symbol order (the empty value first): interned again in this
+    /// order into an empty table, they get the same symbols (`--state`).
     pub fn names(&self) -> impl Iterator<Item = &str> {
         self.names.iter().map(|name| &**name)
     }
@@ -158,7 +165,14 @@ impl Symbols {
     }
 
     pub fn lookup(&self, raw: &str) -> Option<Sym> {
-        let trimmed = raw.trim();
+        // Values arrive trimmed from every reader but the JSON ones: skip the Unicode scan
+        // when both ends are printable ASCII.
+        let printable = |byte: Option<&u8>| byte.is_some_and(u8::is_ascii_graphic);
+        let trimmed = if printable(raw.as_bytes().first()) && printable(raw.as_bytes().last()) {
+            raw
+        } else {
+            raw.trim()
+        };
         if trimmed.is_empty() {
             return Some(Sym::NONE);
         }

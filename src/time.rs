@@ -172,10 +172,12 @@ pub enum Period {
     /// ISO weeks, starting on Monday.
     Week,
     Month,
+    /// Calendar quarters: January, April, July and October first.
+    Quarter,
 }
 
 impl Named for Period {
-    const ALL: &'static [Period] = &[Period::Day, Period::Week, Period::Month];
+    const ALL: &'static [Period] = &[Period::Day, Period::Week, Period::Month, Period::Quarter];
     const WHAT: &'static str = "period";
 
     /// The name `--period` takes.
@@ -184,6 +186,7 @@ impl Named for Period {
             Period::Day => "day",
             Period::Week => "week",
             Period::Month => "month",
+            Period::Quarter => "quarter",
         }
     }
 }
@@ -196,7 +199,8 @@ impl std::str::FromStr for Period {
     }
 }
 
-/// One calendar bucket: `[start, end)` plus its label (`2026-03-02`, `2026-W10`, `2026-03`).
+/// One calendar bucket: `[start, end)` plus its label (`2026-03-02`, `2026-W10`, `2026-03`,
+/// `2026-Q1`).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct PeriodBucket {
     pub label: String,
@@ -246,6 +250,10 @@ impl Period {
                 )))
                 .unwrap_or(date),
             Period::Month => date.with_day(1).unwrap_or(date),
+            Period::Quarter => {
+                let month = (date.month0() / 3) * 3 + 1;
+                NaiveDate::from_ymd_opt(date.year(), month, 1).unwrap_or(date)
+            }
         }
     }
 
@@ -256,6 +264,7 @@ impl Period {
             Period::Day => first_day.succ_opt(),
             Period::Week => first_day.checked_add_signed(Duration::days(7)),
             Period::Month => first_day.checked_add_months(chrono::Months::new(1)),
+            Period::Quarter => first_day.checked_add_months(chrono::Months::new(3)),
         }
         .unwrap_or(NaiveDate::MAX)
     }
@@ -268,6 +277,7 @@ impl Period {
                 format!("{}-W{:02}", week.year(), week.week())
             }
             Period::Month => first_day.format("%Y-%m").to_string(),
+            Period::Quarter => format!("{}-Q{}", first_day.year(), first_day.month0() / 3 + 1),
         }
     }
 
@@ -283,13 +293,16 @@ impl Period {
         let periods = match self {
             Period::Day => (to - from).num_days(),
             Period::Week => (to - from).num_days() / 7,
-            Period::Month => {
-                i64::from(to.year() - from.year()) * 12 + i64::from(to.month())
-                    - i64::from(from.month())
-            }
+            Period::Month => months_between(from, to),
+            Period::Quarter => months_between(from, to) / 3,
         };
         u64::try_from(periods).unwrap_or(0) + 1
     }
+}
+
+/// Whole months from the month of `from` to the month of `to`.
+fn months_between(from: NaiveDate, to: NaiveDate) -> i64 {
+    i64::from(to.year() - from.year()) * 12 + i64::from(to.month()) - i64::from(from.month())
 }
 
 /// The first instant of `date` in `tz`, where the day before ends: just after the last
@@ -509,7 +522,7 @@ mod tests {
             "2018-11-04",
             "00:30, the second time round"
         );
-        for period in [Period::Day, Period::Week, Period::Month] {
+        for period in Period::ALL.iter().copied() {
             assert_tiles(
                 period,
                 havana,
@@ -518,6 +531,33 @@ mod tests {
             )
             .unwrap();
         }
+    }
+
+    #[test]
+    fn quarters_are_calendar_quarters_in_the_report_zone() {
+        let q1 = Period::Quarter.bucket_of(at("2026-03-31T12:00:00Z"), Tz::UTC);
+        assert_eq!(q1.label, "2026-Q1");
+        assert_eq!(q1.start, at("2026-01-01T00:00:00Z"));
+        assert_eq!(q1.end, at("2026-04-01T00:00:00Z"));
+        // 20:00 UTC on 31 March is already 1 April in Tokyo: the second quarter there.
+        let tokyo: Tz = "Asia/Tokyo".parse().unwrap();
+        let q2 = Period::Quarter.bucket_of(at("2026-03-31T20:00:00Z"), tokyo);
+        assert_eq!(q2.label, "2026-Q2");
+        assert_eq!(q2.start, at("2026-03-31T15:00:00Z"));
+        let q4 = Period::Quarter.bucket_of(at("2025-12-31T23:59:59Z"), Tz::UTC);
+        assert_eq!(
+            (q4.label.as_str(), q4.end),
+            ("2025-Q4", at("2026-01-01T00:00:00Z"))
+        );
+        assert_eq!(
+            Period::Quarter.count(
+                at("2025-11-01T00:00:00Z"),
+                at("2026-04-01T00:00:00Z"),
+                Tz::UTC
+            ),
+            3,
+            "2025-Q4, 2026-Q1, 2026-Q2"
+        );
     }
 
     #[test]
@@ -533,10 +573,10 @@ mod tests {
         fn periods_tile_time_in_any_zone_and_year(
             zone in 0..chrono_tz::TZ_VARIANTS.len(),
             year in 1850i32..2100,
-            period in prop::sample::select(vec![Period::Day, Period::Week, Period::Month]),
+            period in prop::sample::select(Period::ALL.to_vec()),
         ) {
             let tz = chrono_tz::TZ_VARIANTS[zone];
-            let years = if period == Period::Month { 10 } else { 1 };
+            let years = if matches!(period, Period::Month | Period::Quarter) { 10 } else { 1 };
             let tiled = assert_tiles(period, tz, new_year(year, tz), new_year(year + years, tz));
             prop_assert!(tiled.is_ok(), "{}", tiled.unwrap_err());
         }
@@ -546,7 +586,7 @@ mod tests {
             zone in 0..chrono_tz::TZ_VARIANTS.len(),
             first in EARLIEST..LATEST,
             span in 0i64..(400 * 86_400 * MICROS_PER_SECOND),
-            period in prop::sample::select(vec![Period::Day, Period::Week, Period::Month]),
+            period in prop::sample::select(Period::ALL.to_vec()),
         ) {
             let tz = chrono_tz::TZ_VARIANTS[zone];
             let last = (first + span).min(LATEST);

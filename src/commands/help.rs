@@ -10,7 +10,7 @@ use crate::cli::{Cli, HelpArgs};
 use crate::error::BadValue;
 
 /// The built-in pages: topic, what it is, the text.
-pub const PAGES: [(&str, &str, &str); 4] = [
+pub const PAGES: [(&str, &str, &str); 5] = [
     (
         "metrics",
         "the KPI definitions (docs/metrics.md)",
@@ -30,6 +30,11 @@ pub const PAGES: [(&str, &str, &str); 4] = [
         "json",
         "the JSON report and its compatibility rule (docs/json-schema.md)",
         include_str!("../../docs/json-schema.md"),
+    ),
+    (
+        "state",
+        "nightly runs with --state DIR: what the folder holds and its checks (docs/state.md)",
+        include_str!("../../docs/state.md"),
     ),
 ];
 

@@ -1,5 +1,9 @@
 //! `ticketkpi inspect`: how an unknown export is read, what it holds, which KPIs it can feed
-//! and its first bad rows.
+//! and its first bad rows. When no preset fits and the input is not the canonical event log,
+//! it profiles the columns instead (never failing on a readable file), and
+//! `--suggest-mapping` writes a mapping of those guesses.
+
+mod unknown;
 
 use crate::cli::InspectArgs;
 use crate::options::Options;
@@ -18,7 +22,17 @@ pub fn run(args: &InspectArgs, console: super::Console) -> anyhow::Result<()> {
     } = Options::resolve(&args.input, Vec::new(), None, Destination::Stdout)?;
     // Inspection is for broken exports too: show the bad rows, never stop at one.
     options.ingest.skip_invalid = true;
-    let mut analysis = pipeline::analyse(&options)?;
+    if args.suggest_mapping {
+        return unknown::suggest(&options, console, &output);
+    }
+    let mut analysis = match pipeline::analyse(&options) {
+        Ok(analysis) if !unknown::unread(&options, &analysis) => analysis,
+        Ok(_) => return unknown::describe(&options, None, args.json, console, &output),
+        Err(error) if unknown::profiles(&options, &error) => {
+            return unknown::describe(&options, Some(&error), args.json, console, &output);
+        }
+        Err(error) => return Err(error),
+    };
     let stats = &analysis.stats;
     let inspection = Inspection {
         inputs: stats

@@ -8,9 +8,11 @@ use crate::baseline::{Baseline, annotate, table};
 use crate::cli::ReportArgs;
 use crate::error::DataQualityFailure;
 use crate::metrics::periods::check_period_count;
-use crate::options::{Options, ReportOptions};
-use crate::pipeline;
-use crate::report::{self, Format, Report, Style, html};
+use crate::options::{AnalysisOptions, Options, ReportOptions};
+use crate::pipeline::{self, Analysis, ReadEvents};
+use crate::report::escape;
+use crate::report::{self, Format, Report, Style, html, view};
+use crate::state::{self, State};
 use crate::thresholds::{self, Threshold};
 
 pub fn run(args: &ReportArgs, console: super::Console) -> anyhow::Result<()> {
@@ -24,8 +26,14 @@ pub fn run(args: &ReportArgs, console: super::Console) -> anyhow::Result<()> {
         thresholds,
         fail_on_unknown,
         baseline,
+        state,
+        filter,
+        columns,
+        sort,
     } = ReportOptions::resolve(args)?;
-    let mut analysis = pipeline::analyse(&options)?;
+    let state = state.map(|(dir, key)| State::open(&dir, key)).transpose()?;
+    let (mut analysis, night) = analyse(&options, state.as_ref())?;
+    let left_out = filter.select(&mut analysis.tickets, &analysis.symbols, options.tz);
     if let Some(period) = options.period {
         // The period table must fit, now that the tickets' span is known (--since and
         // --until were checked before reading).
@@ -35,7 +43,12 @@ pub fn run(args: &ReportArgs, console: super::Console) -> anyhow::Result<()> {
         }
     }
     let kpis = analysis.kpis(&options);
-    let report = Report::new(&analysis, kpis, &options);
+    let mut report = Report::new(&analysis, kpis, &options);
+    report.filter = filter.summary(left_out);
+    report.columns = columns;
+    if let Some(sort) = sort {
+        view::columns::sort_groups(&mut report.groups, sort.column, sort.descending);
+    }
     // The report as JSON, compared with the baseline: what thresholds read, and what the
     // comparison is drawn from.
     let value = if thresholds.is_empty() && baseline.is_none() {
@@ -54,6 +67,16 @@ pub fn run(args: &ReportArgs, console: super::Console) -> anyhow::Result<()> {
         _ => report::write_report(&report, args.format, style, out),
     })?;
     analysis.commit_rejects()?;
+    // The state goes on only once the report is written: a failed run leaves it as it was.
+    if let (Some(state), Some(night)) = (&state, &night) {
+        let inputs = analysis
+            .stats
+            .files
+            .get(state.earlier_files()..)
+            .unwrap_or_default()
+            .to_vec();
+        state.add_night(inputs, night, &analysis.stats, &analysis.symbols)?;
+    }
     // Thresholds are told even when --strict fails the run: both are news to the reader.
     let outcome = value
         .as_ref()
@@ -67,6 +90,34 @@ pub fn run(args: &ReportArgs, console: super::Console) -> anyhow::Result<()> {
         Some(failure) => Err(failure.into()),
         None => Ok(()),
     }
+}
+
+/// The analysis; with a state, going on from its nights, and tonight's events to add unless
+/// the state holds them already (then the report is the state's, without tonight's export).
+fn analyse(
+    options: &AnalysisOptions,
+    state: Option<&State>,
+) -> anyhow::Result<(Analysis, Option<ReadEvents>)> {
+    let Some(state) = state else {
+        return Ok((pipeline::analyse(options)?, None));
+    };
+    let (analysis, read) = pipeline::analyse_from(options, Some(state.resumed()?))?;
+    state::check_shapes(state.dir(), &analysis.stats)?;
+    let Some(night) = state.already_added(&read) else {
+        return Ok((analysis, Some(read)));
+    };
+    eprintln!(
+        "ticketkpi: the state already holds these rows (night {}, read from {}): not added \
+         again; the report is the state's",
+        night.events_file,
+        escape::terminal(&night.inputs.join(", "))
+    );
+    let without_tonight = AnalysisOptions {
+        sources: Vec::new(),
+        ..options.clone()
+    };
+    let (analysis, _) = pipeline::analyse_from(&without_tonight, Some(state.resumed()?))?;
+    Ok((analysis, None))
 }
 
 /// Evaluates the thresholds on the report's JSON value and prints, on stderr, each that

@@ -2,7 +2,9 @@
 //! clock, worst first.
 
 use crate::cli::SlaArgs;
+use crate::error::UsageError;
 use crate::options::Options;
+use crate::options::filter::Filter;
 use crate::pipeline;
 use crate::report::sla::{breaches, write_attainment, write_breaches};
 
@@ -12,7 +14,9 @@ pub fn run(args: &SlaArgs, console: super::Console) -> anyhow::Result<()> {
         output,
         ..
     } = Options::resolve(&args.input, Vec::new(), None, args.output.destination())?;
+    let filter = Filter::parse(&args.filter, false).map_err(UsageError::from)?;
     let mut analysis = pipeline::analyse(&options)?;
+    let left_out = filter.select(&mut analysis.tickets, &analysis.symbols, options.tz);
     if args.breaches {
         let list = breaches(&analysis.tickets, &analysis.context(&options));
         super::write(console, &output, |out, style| {
@@ -24,5 +28,9 @@ pub fn run(args: &SlaArgs, console: super::Console) -> anyhow::Result<()> {
             write_attainment(&kpis.overall.sla, args.format, style, out)
         })?;
     }
-    analysis.commit_rejects()
+    analysis.commit_rejects()?;
+    if !filter.is_empty() {
+        eprintln!("ticketkpi: --where left out {left_out} tickets");
+    }
+    Ok(())
 }

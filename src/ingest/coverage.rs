@@ -23,6 +23,7 @@ pub struct Coverage {
     /// The inputs have a row per event (events and threads shapes), not one per ticket.
     pub per_event: bool,
     /// Fields a mapping names; a field no mapping names is not in the map.
+    #[serde(with = "pairs")]
     fields: BTreeMap<MappedField, Feed>,
     /// Notes a preset gives on what a KPI means for its data: KPI key -> text.
     pub caveats: BTreeMap<String, String>,
@@ -184,6 +185,31 @@ impl RowFacts {
                 _ => Channels::Several,
             };
         }
+    }
+}
+
+/// `fields` as a list of pairs when serialised (`--state`): a field is no text, so it cannot
+/// key a JSON object.
+mod pairs {
+    use std::collections::BTreeMap;
+
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    use super::{Feed, MappedField};
+
+    pub fn serialize<S: Serializer>(
+        fields: &BTreeMap<MappedField, Feed>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        fields.iter().collect::<Vec<_>>().serialize(serializer)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<BTreeMap<MappedField, Feed>, D::Error> {
+        Ok(Vec::<(MappedField, Feed)>::deserialize(deserializer)?
+            .into_iter()
+            .collect())
     }
 }
 

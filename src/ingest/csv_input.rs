@@ -184,13 +184,22 @@ pub(super) fn map_record<'r>(
     layout: &'r Layout,
 ) -> Result<MappedRow<'r>, RowError> {
     check_field_count(record, layout.header_names.len())?;
+    // Each used cell is validated once, here; the mapping then reads the checked text. A
+    // mapping of more columns than the array holds (none of the presets) validates twice.
+    if layout.slots.len() <= MAX_INLINE_SLOTS {
+        let mut cells: [Option<&'r str>; MAX_INLINE_SLOTS] = [None; MAX_INLINE_SLOTS];
+        for (slot, index) in layout.slots.iter().enumerate() {
+            if let Some(index) = *index {
+                cells[slot] = checked_cell(record, layout, slot, index)?;
+            }
+        }
+        return layout
+            .mapping
+            .apply(|slot| cells.get(slot).copied().flatten());
+    }
     for (slot, index) in layout.slots.iter().enumerate() {
-        if let Some(field) = index.and_then(|index| record.get(index))
-            && let Err(error) = std::str::from_utf8(field)
-        {
-            let column = index.and_then(|index| layout.header_names.get(index));
-            let error = utf8_error(column.map(String::as_str), field, error.valid_up_to());
-            return Err(error.in_slots(&[slot]));
+        if let Some(index) = *index {
+            checked_cell(record, layout, slot, index)?;
         }
     }
     layout.mapping.apply(|slot| {
@@ -198,6 +207,28 @@ pub(super) fn map_record<'r>(
             .and_then(|index| record.get(index))
             .and_then(|bytes| std::str::from_utf8(bytes).ok())
     })
+}
+
+/// Mapping columns whose checked cells live on the stack while a row is mapped.
+const MAX_INLINE_SLOTS: usize = 48;
+
+/// The cell at `index` as text, or the error naming its column and the invalid byte.
+fn checked_cell<'r>(
+    record: &'r csv::ByteRecord,
+    layout: &Layout,
+    slot: usize,
+    index: usize,
+) -> Result<Option<&'r str>, RowError> {
+    let Some(field) = record.get(index) else {
+        return Ok(None);
+    };
+    match std::str::from_utf8(field) {
+        Ok(text) => Ok(Some(text)),
+        Err(error) => {
+            let column = layout.header_names.get(index).map(String::as_str);
+            Err(utf8_error(column, field, error.valid_up_to()).in_slots(&[slot]))
+        }
+    }
 }
 
 fn check_field_count(record: &csv::ByteRecord, header_len: usize) -> Result<(), RowError> {

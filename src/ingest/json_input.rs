@@ -14,7 +14,6 @@ use std::sync::Arc;
 
 use serde::de::{self, DeserializeSeed, SeqAccess, Visitor};
 
-use super::json_page;
 use super::json_stream::{Budget, Capped, LineError, Lines};
 use super::json_value::Json;
 use super::mapping::{MappedRow, Mapping};
@@ -23,6 +22,7 @@ use super::{
     Cell, IngestError, Ingestor, Location, MappingChoice, Position, RawRow, Sink, json_span,
     presets,
 };
+use super::{json_events, json_page};
 
 /// One JSON value per line (NDJSON); blank lines are skipped. Lines end at `\n`, `\r\n` or
 /// `\r` (JSON text cannot hold a raw `\r`, so no value is cut). When the first line opens a
@@ -422,7 +422,7 @@ impl<'f> Records<'f> {
             MappingChoice::Auto => {
                 let members: Vec<String> = records
                     .iter()
-                    .flat_map(|record| flatten(record).into_iter().map(|(name, _)| name))
+                    .flat_map(|record| json_events::member_names(record))
                     .collect();
                 let names: Vec<&str> = members.iter().map(String::as_str).collect();
                 presets::json_record_path(&names)
@@ -431,7 +431,7 @@ impl<'f> Records<'f> {
         let mut seen = std::collections::HashSet::new();
         let mut names: Vec<String> = Vec::new();
         for record in records {
-            for (name, _) in flatten(root(record, record_path.as_deref())) {
+            for name in json_events::member_names(root(record, record_path.as_deref())) {
                 if seen.insert(name.clone()) {
                     names.push(name);
                 }
@@ -463,6 +463,16 @@ impl<'f> Records<'f> {
             Json::Object(_) => Ok(value),
             other => Err(not_an_object(&other)),
         });
+        if let (Some(path), Ok(object)) = (mapping.events_path.as_deref(), &object) {
+            let record = json_events::Record {
+                file: self.file,
+                position,
+                fingerprint,
+                raw: raw(),
+                bad_bytes,
+            };
+            return json_events::read(ingestor, mapping, path, object, record);
+        }
         let members = object.map(|object| flatten(root(&object, mapping.record_path.as_deref())));
         if let Ok(members) = &members {
             ingestor.saw_columns(members.iter().map(|(name, _)| name.as_str()));
@@ -479,7 +489,7 @@ impl<'f> Records<'f> {
 
 /// The record inside `object`: its `record_path` member when that is an object, else the
 /// object itself (bare records read with the same mapping as wrapped ones).
-fn root<'a>(object: &'a Json, record_path: Option<&str>) -> &'a Json {
+pub(super) fn root<'a>(object: &'a Json, record_path: Option<&str>) -> &'a Json {
     match record_path.and_then(|path| object.get(path)) {
         Some(inner @ Json::Object(_)) => inner,
         _ => object,
@@ -488,7 +498,7 @@ fn root<'a>(object: &'a Json, record_path: Option<&str>) -> &'a Json {
 
 /// The members a mapping reads, checked: plain values, and valid UTF-8 where the line had
 /// bytes that are not (only the members read matter).
-fn map_members(
+pub(super) fn map_members(
     mapping: &Mapping,
     members: &[(String, Option<String>)],
     bad_bytes: bool,
@@ -527,7 +537,7 @@ fn map_members(
 }
 
 /// A rejected record's text, and where in it the members of the mapping's `slots` are.
-fn json_row(text: String, mapping: &Mapping, slots: &[usize]) -> RawRow {
+pub(super) fn json_row(text: String, mapping: &Mapping, slots: &[usize]) -> RawRow {
     let cells = slots
         .iter()
         .filter_map(|slot| {
@@ -544,7 +554,7 @@ fn json_row(text: String, mapping: &Mapping, slots: &[usize]) -> RawRow {
 
 /// Members as (dotted name, text): `None` marks an object or array, whose members follow it
 /// (objects) or which has none a mapping can read (arrays).
-fn flatten(object: &Json) -> Vec<(String, Option<String>)> {
+pub(super) fn flatten(object: &Json) -> Vec<(String, Option<String>)> {
     let mut members = Vec::new();
     if let Json::Object(fields) = object {
         flatten_into("", fields, &mut members);

@@ -7,8 +7,9 @@ use std::collections::HashMap;
 use super::json_value::Json;
 
 /// Members that paginate a response (Zendesk offset and cursor pagination, incremental
-/// exports): they say nothing about any record.
-const PAGINATION: [&str; 12] = [
+/// exports; Intercom's `pages` and `total_count`; Help Scout's HAL `page` and `_links`): they
+/// say nothing about any record.
+const PAGINATION: [&str; 16] = [
     "next_page",
     "previous_page",
     "count",
@@ -21,6 +22,10 @@ const PAGINATION: [&str; 12] = [
     "meta",
     "links",
     "has_more",
+    "pages",
+    "total_count",
+    "page",
+    "_links",
 ];
 
 /// The records of a page, with side-loaded objects joined in; the value itself back when it
@@ -30,6 +35,7 @@ const PAGINATION: [&str; 12] = [
 /// of objects (the records: the first such array, as APIs list the resource before its
 /// side-loads) that is not empty, or beside a pagination member (an empty last page).
 pub(super) fn into_records(value: Json) -> Result<Vec<Json>, Json> {
+    let value = unwrap_hal(value);
     let Some(at) = page_records_at(&value) else {
         return Err(value);
     };
@@ -42,6 +48,39 @@ pub(super) fn into_records(value: Json) -> Result<Vec<Json>, Json> {
     };
     join_side_loads(&name, &mut records, &members);
     Ok(records)
+}
+
+/// A HAL page (Help Scout: `{"_embedded": {"conversations": [...]}, "page": {...}, "_links":
+/// {...}}`) as a plain page: the members of `_embedded` beside the pagination members. Any
+/// other value is returned as it is.
+fn unwrap_hal(value: Json) -> Json {
+    let Json::Object(members) = &value else {
+        return value;
+    };
+    let hal = members.iter().any(|(name, member)| {
+        name == "_embedded" && matches!(member, Json::Object(inner) if !inner.is_empty())
+    }) && members
+        .iter()
+        .all(|(name, _)| name == "_embedded" || PAGINATION.contains(&name.as_str()));
+    if !hal {
+        return value;
+    }
+    let Json::Object(members) = value else {
+        return value;
+    };
+    let mut flat = Vec::new();
+    for (name, member) in members {
+        match (name.as_str(), member) {
+            ("_embedded", Json::Object(inner)) => flat.extend(inner),
+            (_, member) => flat.push((name, member)),
+        }
+    }
+    Json::Object(flat)
+}
+
+/// Whether a member is a list response's type tag (Intercom's `"type": "conversation.list"`).
+fn is_list_type(name: &str, member: &Json) -> bool {
+    name == "type" && matches!(member, Json::String(text) if text.ends_with(".list"))
 }
 
 fn page_records_at(value: &Json) -> Option<usize> {
@@ -58,7 +97,9 @@ fn page_records_at(value: &Json) -> Option<usize> {
                     records_at = Some(index);
                 }
             }
-            _ if PAGINATION.contains(&name.as_str()) => paginated = true,
+            _ if PAGINATION.contains(&name.as_str()) || is_list_type(name, member) => {
+                paginated = true
+            }
             _ => return None,
         }
     }
@@ -126,6 +167,27 @@ mod tests {
         assert!(
             into_records(bare_list).is_err(),
             "an empty list alone is no page"
+        );
+    }
+
+    #[test]
+    fn intercom_lists_and_help_scout_hal_pages_give_their_records() {
+        let intercom = parse(
+            r#"{"type": "conversation.list", "pages": {"type": "pages", "page": 1},
+                "total_count": 2, "conversations": [{"id": "1"}, {"id": "2"}]}"#,
+        );
+        assert_eq!(into_records(intercom).expect("a page").len(), 2);
+        let help_scout = parse(
+            r#"{"_embedded": {"conversations": [{"id": 1}]}, "_links": {"self": {"href": "x"}},
+                "page": {"size": 25, "totalElements": 1, "totalPages": 1, "number": 1}}"#,
+        );
+        assert_eq!(into_records(help_scout).expect("a page").len(), 1);
+        let record = parse(r#"{"type": "conversation", "id": "1", "tags": [{"id": 3}]}"#);
+        assert!(into_records(record).is_err(), "a conversation is a record");
+        let embedded = parse(r#"{"id": 1, "_embedded": {"threads": [{"id": 2}]}}"#);
+        assert!(
+            into_records(embedded).is_err(),
+            "a record with embeds is a record"
         );
     }
 

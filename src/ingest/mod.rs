@@ -10,6 +10,8 @@ mod convert;
 pub mod coverage;
 mod csv_input;
 pub mod event;
+mod inflate;
+mod json_events;
 mod json_input;
 mod json_page;
 mod json_span;
@@ -23,6 +25,7 @@ mod parquet_input;
 pub mod presets;
 mod records;
 pub mod row;
+pub mod sample;
 pub mod source;
 mod threads;
 pub mod ticket_record;
@@ -58,6 +61,10 @@ pub struct Location {
 pub enum Position {
     Line(u64),
     Record(u64),
+    /// The nth event (from 1) of the JSON record on a line: an `events_path` element.
+    EventAtLine(u64, u64),
+    /// The nth event (from 1) of the nth record.
+    EventOfRecord(u64, u64),
 }
 
 impl fmt::Display for Location {
@@ -65,6 +72,10 @@ impl fmt::Display for Location {
         match self.position {
             Position::Line(line) => write!(f, "{}:{line}", self.file),
             Position::Record(record) => write!(f, "{}: record {record}", self.file),
+            Position::EventAtLine(line, event) => write!(f, "{}:{line}, event {event}", self.file),
+            Position::EventOfRecord(record, event) => {
+                write!(f, "{}: record {record}, event {event}", self.file)
+            }
         }
     }
 }
@@ -96,6 +107,24 @@ pub(crate) struct RawRow {
     pub cells: Vec<Cell>,
 }
 
+/// What a user does about a row that stops the run: the fix for its kind of error, and the
+/// way on (`--skip-invalid`), said once under the error.
+fn fix_of(error: &RowError) -> String {
+    let fix = match error.reason {
+        RejectReason::BadTimestamp if error.message.contains("cannot parse") => {
+            "\n  accepted: RFC 3339 / ISO 8601 (2024-03-04T09:05:00Z, 2024-03-04 09:05:00, with \
+             or without an offset) and Unix seconds; for another layout give the column a \
+             chrono `format` in a mapping, e.g. timestamp = { column = \"When\", format = \
+             \"%d/%m/%Y %H:%M\" } (ticketkpi help mappings)"
+        }
+        _ => "",
+    };
+    format!(
+        "{fix}\n  to leave out invalid rows (counted by reason) and go on: --skip-invalid \
+         (--rejects FILE keeps them)"
+    )
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum IngestError {
     #[error("{file}: {source}")]
@@ -104,7 +133,7 @@ pub enum IngestError {
         #[source]
         source: io::Error,
     },
-    #[error("{location}: {error}")]
+    #[error("{location}: {error}{}", fix_of(error))]
     InvalidRow { location: Location, error: RowError },
     #[error(
         "{file}: missing required column{} {} (reading it as {mapping}; columns found: {})",
@@ -150,7 +179,7 @@ pub enum MappingChoice {
 }
 
 /// How one input was read.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct InputReading {
     pub file: String,
     pub mapping: String,
@@ -165,7 +194,7 @@ pub struct InputReading {
 
 /// What was read, for the report's `input` block.
 /// Invariant: `rows = rows_used + rows_rejected + rows_excluded`.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct InputStats {
     pub files: Vec<String>,
     pub inputs: Vec<InputReading>,
@@ -286,6 +315,23 @@ impl<'a, S: Sink> Ingestor<'a, S> {
             coverage: None,
             input_rules: options.rules.clone(),
             thread_bytes: 0,
+        }
+    }
+
+    /// An ingestor that goes on from the inputs `stats` describes, read by an earlier run
+    /// (`--state`): the sources read now are counted, indexed and covered as if they followed
+    /// those inputs in one run.
+    pub fn resume(
+        options: &'a IngestOptions,
+        symbols: &'a mut Symbols,
+        sink: &'a mut S,
+        stats: InputStats,
+    ) -> Self {
+        let coverage = (!stats.inputs.is_empty()).then(|| stats.coverage.clone());
+        Ingestor {
+            stats,
+            coverage,
+            ..Ingestor::new(options, symbols, sink)
         }
     }
 
@@ -441,11 +487,31 @@ impl<'a, S: Sink> Ingestor<'a, S> {
                 Ok(())
             }
             Err(error) => {
-                let error = mapping.explain(error);
+                let error = self.absent_column(mapping.explain(error));
                 let raw = raw(&error.slots);
                 self.reject(location(), error, raw)
             }
         }
+    }
+
+    /// An error about a value whose column the input lacks is about the column: it was
+    /// renamed or left out of the export, and saying its value is empty would mislead.
+    fn absent_column(&self, mut error: RowError) -> RowError {
+        let Some((mapping, present)) = &self.current else {
+            return error;
+        };
+        let absent = !error.slots.is_empty()
+            && error
+                .slots
+                .iter()
+                .all(|slot| !present.get(*slot).copied().unwrap_or(true));
+        if absent && let Some(column) = error.slots.first().and_then(|s| mapping.columns.get(*s)) {
+            error.message = format!(
+                "the input has no column \"{column}\" (renamed, or left out of the export?): \
+                 name the export's column in the mapping's [fields]"
+            );
+        }
+        error
     }
 
     fn accept(

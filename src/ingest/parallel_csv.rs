@@ -163,6 +163,7 @@ fn book<S: Sink>(
                     if error.reason == RejectReason::ExcludedByMapping {
                         ingestor.exclude(&error);
                     } else {
+                        let error = ingestor.absent_column(error);
                         ingestor.reject(location, error, raw)?;
                     }
                 }

@@ -4,13 +4,20 @@
 use super::mapping::{Mapping, MappingError};
 
 /// Name and TOML of every preset, in detection order (most specific first).
-const PRESETS: [(&str, &str); 7] = [
+const PRESETS: [(&str, &str); 11] = [
     ("zendesk", include_str!("presets/zendesk.toml")),
+    ("intercom", include_str!("presets/intercom.toml")),
+    ("helpscout", include_str!("presets/helpscout.toml")),
     ("zendesk-json", include_str!("presets/zendesk-json.toml")),
     ("freshdesk", include_str!("presets/freshdesk.toml")),
     ("twitter", include_str!("presets/twitter.toml")),
     ("callcenter", include_str!("presets/callcenter.toml")),
     ("servicenow", include_str!("presets/servicenow.toml")),
+    (
+        "servicenow-list",
+        include_str!("presets/servicenow-list.toml"),
+    ),
+    ("jira", include_str!("presets/jira.toml")),
     ("helpdesk", include_str!("presets/helpdesk.toml")),
 ];
 

@@ -15,7 +15,9 @@ use crate::time::{TimestampError, parse_timestamp};
 
 named_enum! {
     /// The columns of the canonical event log.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[derive(
+        Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+    )]
     pub enum Field {
         TicketId = "ticket_id",
         Timestamp = "timestamp",
@@ -66,7 +68,9 @@ impl<'r> RowValues<'r> {
 
 named_enum! {
     /// Why a row is invalid. The names are stable: they key `rejects_by_reason` in reports.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+    #[derive(
+        Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+    )]
     #[serde(rename_all = "snake_case")]
     pub enum RejectReason {
         FieldCount = "field_count",
@@ -74,6 +78,8 @@ named_enum! {
         BadJson = "bad_json",
         NotAnObject = "not_an_object",
         NestedValue = "nested_value",
+        /// A JSON record whose `events_path` holds no event (missing, empty, not an array).
+        NoEvents = "no_events",
         EmptyTicketId = "empty_ticket_id",
         BadTimestamp = "bad_timestamp",
         BadEvent = "bad_event",

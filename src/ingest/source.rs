@@ -6,8 +6,6 @@ use std::io::{self, BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use flate2::bufread::MultiGzDecoder;
-
 use crate::names::{self, Named, UnknownName};
 use crate::progress::Progress;
 
@@ -61,7 +59,7 @@ impl Source {
     ) -> io::Result<Box<dyn BufRead>> {
         // Progress counts the bytes of the file itself, compressed or not, so its total and
         // time left are right for gzip inputs too.
-        let counted = |reader: Box<dyn io::Read>| -> Box<dyn BufRead> {
+        let counted = |reader: Box<dyn io::Read + Send>| -> Box<dyn BufRead + Send> {
             match progress {
                 Some(progress) => {
                     Box::new(BufReader::with_capacity(BUFFER_SIZE, progress.wrap(reader)))
@@ -69,7 +67,7 @@ impl Source {
                 None => Box::new(BufReader::with_capacity(BUFFER_SIZE, reader)),
             }
         };
-        let raw: Box<dyn BufRead> = match self {
+        let raw: Box<dyn BufRead + Send> = match self {
             Source::Stdin => counted(Box::new(io::stdin())),
             Source::Path(path) => counted(Box::new(File::open(path)?)),
             Source::Memory { bytes, .. } => Box::new(io::Cursor::new(bytes.clone())),
@@ -97,10 +95,10 @@ impl fmt::Display for Source {
     }
 }
 
-fn decompress(mut raw: Box<dyn BufRead>) -> io::Result<Box<dyn BufRead>> {
+/// gzip is inflated on a thread of its own (`inflate`), beside the parsing.
+fn decompress(mut raw: Box<dyn BufRead + Send>) -> io::Result<Box<dyn BufRead>> {
     if starts_with(&mut raw, &GZIP_MAGIC)? {
-        let decoder = MultiGzDecoder::new(raw);
-        Ok(Box::new(BufReader::with_capacity(BUFFER_SIZE, decoder)))
+        Ok(Box::new(super::inflate::gunzip_on_thread(raw)?))
     } else {
         Ok(raw)
     }
@@ -189,7 +187,7 @@ pub fn detect_format(
 }
 
 /// The delimiter of a CSV input: `--delimiter`, tab for `.tsv`, else the most frequent of
-/// comma, tab and semicolon in the header line (outside quotes); comma on a tie.
+/// comma, tab, semicolon and pipe in the header line (outside quotes); comma on a tie.
 pub fn detect_delimiter(
     source: &Source,
     forced: Option<u8>,
@@ -205,7 +203,7 @@ pub fn detect_delimiter(
 }
 
 pub fn sniff_delimiter(head: &[u8]) -> u8 {
-    let mut counts = [(b',', 0usize), (b'\t', 0), (b';', 0)];
+    let mut counts = [(b',', 0usize), (b'\t', 0), (b';', 0), (b'|', 0)];
     let mut quoted = false;
     for byte in head {
         match byte {
@@ -250,14 +248,14 @@ mod tests {
     fn gzip_is_detected_by_magic_and_members_are_concatenated() {
         let mut data = gzip(b"a,b\n");
         data.extend(gzip(b"1,2\n"));
-        let reader: Box<dyn BufRead> = Box::new(Cursor::new(data));
+        let reader: Box<dyn BufRead + Send> = Box::new(Cursor::new(data));
         let mut plain = decompress(reader).unwrap();
         assert_eq!(read_all(&mut plain), b"a,b\n1,2\n");
     }
 
     #[test]
     fn plain_input_passes_through() {
-        let reader: Box<dyn BufRead> = Box::new(Cursor::new(b"x".to_vec()));
+        let reader: Box<dyn BufRead + Send> = Box::new(Cursor::new(b"x".to_vec()));
         assert_eq!(read_all(&mut decompress(reader).unwrap()), b"x");
     }
 

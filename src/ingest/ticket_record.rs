@@ -31,6 +31,17 @@ pub struct TicketRecord {
     /// Which row of a ticket wins when an export repeats it (audit rows): the greatest.
     pub order: Option<f64>,
     pub desk: DeskFigures,
+    /// A call's outcome and queue, when the row is a call (it has an `answered` value).
+    pub call: Option<CallRecord>,
+}
+
+/// What a call log says about one call.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct CallRecord {
+    pub answered: bool,
+    pub queued_at: Option<Instant>,
+    pub queue_exit_at: Option<Instant>,
+    pub speed_of_answer_seconds: Option<f64>,
 }
 
 /// What the help desk itself measured, as its export says: used where the export has no
@@ -132,6 +143,15 @@ pub fn parse_ticket_row(
                 })?,
         }),
     };
+    let call = match outcome(row)? {
+        None => None,
+        Some(answered) => Some(CallRecord {
+            answered,
+            queued_at: instant(row, MappedField::QueuedAt, rules)?,
+            queue_exit_at: instant(row, MappedField::QueueExitAt, rules)?,
+            speed_of_answer_seconds: duration(row, MappedField::SpeedOfAnswerSeconds)?,
+        }),
+    };
     Ok(TicketRecord {
         id: id.to_owned(),
         created_at,
@@ -150,7 +170,7 @@ pub fn parse_ticket_row(
         customer_messages: count(row, MappedField::CustomerMessages)?,
         csat: csat_of(row.get(MappedField::Event(Field::Csat)), rules)?,
         nps: number(Field::Nps, 0.0, 10.0)?,
-        handle_seconds: number(Field::HandleSeconds, 0.0, MAX_DURATION_SECONDS)?,
+        handle_seconds: handle_seconds(row)?,
         attributes: Attributes {
             channel: symbols.intern(row.get(MappedField::Event(Field::Channel))),
             agent: symbols.intern(row.get(MappedField::Event(Field::Agent))),
@@ -169,7 +189,45 @@ pub fn parse_ticket_row(
             sla_first_reply_met: verdict(row, MappedField::SlaFirstReplyMet)?,
             sla_resolution_met: verdict(row, MappedField::SlaResolutionMet)?,
         },
+        call,
     })
+}
+
+/// A call's outcome: answered (true, yes, 1, answered, agent, served, handled) or abandoned
+/// (false, no, 0, abandoned, hang, hangup, missed).
+fn outcome(row: &MappedRow<'_>) -> Result<Option<bool>, RowError> {
+    let text = row.get(MappedField::Answered);
+    if text.is_empty() {
+        return Ok(None);
+    }
+    match text.to_ascii_lowercase().as_str() {
+        "true" | "yes" | "1" | "answered" | "agent" | "served" | "handled" => Ok(Some(true)),
+        "false" | "no" | "0" | "abandoned" | "hang" | "hangup" | "hung up" | "missed" => {
+            Ok(Some(false))
+        }
+        _ => Err(RowError::new(
+            RejectReason::BadValue,
+            Some(MappedField::Answered.name()),
+            format!(
+                "\"{text}\" is not a call outcome (answered/abandoned, true/false); map \
+                 other values with `values` in the mapping"
+            ),
+        )),
+    }
+}
+
+/// `handle_seconds`, or where it is empty the sum of talk, hold and after-call work (a call
+/// log's parts).
+fn handle_seconds(row: &MappedRow<'_>) -> Result<Option<f64>, RowError> {
+    let handle = duration(row, MappedField::Event(Field::HandleSeconds))?;
+    let mut parts = None;
+    for field in [Field::TalkSeconds, Field::HoldSeconds, Field::AcwSeconds] {
+        // Validated even when handle_seconds is given: a bad value is a bad row.
+        if let Some(part) = duration(row, MappedField::Event(field))? {
+            *parts.get_or_insert(0.0) += part;
+        }
+    }
+    Ok(handle.or(parts))
 }
 
 /// An SLA verdict: met (true, yes, 1, met, within SLA) or breached (false, no, 0, breached,

@@ -100,14 +100,14 @@ impl ValueNotes {
 }
 
 /// A status value read by keyword, and how many rows carried it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct KeywordStatus {
     pub status: Status,
     pub rows: u64,
 }
 
 /// The notes of all rows, counted.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ValueFindings {
     /// Status value as written -> its category and rows.
     pub statuses_by_keyword: BTreeMap<String, KeywordStatus>,

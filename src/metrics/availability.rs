@@ -26,6 +26,7 @@ pub enum Kpi {
     ResolutionTimeBusiness,
     FirstResolutionTime,
     Fcr,
+    Reopens,
     BotResolution,
     Aht,
     Csat,
@@ -39,10 +40,17 @@ pub enum Kpi {
     CustomerMessagesPerTicket,
     Redirects,
     Sentiment,
+    ContactCentre,
+    Asa,
+    ServiceLevel,
+    /// Whether an abandoned call hung up in the menu (IVR) or in the queue.
+    AbandonPlace,
+    StatusDurations,
+    StatusDurationsBusiness,
 }
 
 impl Kpi {
-    pub const ALL: [Kpi; 21] = [
+    pub const ALL: [Kpi; 28] = [
         Kpi::FirstResponse,
         Kpi::FirstResponseBusiness,
         Kpi::ResponseTime,
@@ -51,6 +59,7 @@ impl Kpi {
         Kpi::ResolutionTimeBusiness,
         Kpi::FirstResolutionTime,
         Kpi::Fcr,
+        Kpi::Reopens,
         Kpi::BotResolution,
         Kpi::Aht,
         Kpi::Csat,
@@ -64,6 +73,12 @@ impl Kpi {
         Kpi::CustomerMessagesPerTicket,
         Kpi::Redirects,
         Kpi::Sentiment,
+        Kpi::ContactCentre,
+        Kpi::Asa,
+        Kpi::ServiceLevel,
+        Kpi::AbandonPlace,
+        Kpi::StatusDurations,
+        Kpi::StatusDurationsBusiness,
     ];
 
     /// Its path in a KPI block of the JSON report.
@@ -77,6 +92,7 @@ impl Kpi {
             Kpi::ResolutionTimeBusiness => "resolution_time_business",
             Kpi::FirstResolutionTime => "first_resolution_time",
             Kpi::Fcr => "fcr",
+            Kpi::Reopens => "reopens",
             Kpi::BotResolution => "bot_resolution",
             Kpi::Aht => "aht",
             Kpi::Csat => "csat",
@@ -90,6 +106,12 @@ impl Kpi {
             Kpi::CustomerMessagesPerTicket => "interactions.customer_messages_per_ticket",
             Kpi::Redirects => "redirects",
             Kpi::Sentiment => "sentiment",
+            Kpi::ContactCentre => "contact_centre",
+            Kpi::Asa => "contact_centre.asa",
+            Kpi::ServiceLevel => "contact_centre.service_level",
+            Kpi::AbandonPlace => "contact_centre.abandonment.in_queue",
+            Kpi::StatusDurations => "status_durations",
+            Kpi::StatusDurationsBusiness => "status_durations_business",
         }
     }
 
@@ -104,6 +126,7 @@ impl Kpi {
             Kpi::ResolutionTimeBusiness => "resolution time, business hours",
             Kpi::FirstResolutionTime => "first resolution time",
             Kpi::Fcr => "first contact resolution",
+            Kpi::Reopens => "reopens",
             Kpi::BotResolution => "bot resolution",
             Kpi::Aht => "average handle time",
             Kpi::Csat => "CSAT",
@@ -117,6 +140,12 @@ impl Kpi {
             Kpi::CustomerMessagesPerTicket => "customer messages per ticket",
             Kpi::Redirects => "redirect rate",
             Kpi::Sentiment => "sentiment change",
+            Kpi::ContactCentre => "contact centre (offered, answered, abandoned)",
+            Kpi::Asa => "average speed of answer",
+            Kpi::ServiceLevel => "service level",
+            Kpi::AbandonPlace => "abandoned in the menu or in the queue",
+            Kpi::StatusDurations => "status durations (requester wait, agent wait, on hold)",
+            Kpi::StatusDurationsBusiness => "status durations, business hours",
         }
     }
 }
@@ -157,6 +186,10 @@ pub struct Facts<'a> {
     pub next_reply_target: bool,
 }
 
+/// Fields that say when a call entered the queue, or how long it waited there.
+const QUEUE: [MappedField; 2] = [MappedField::QueuedAt, MappedField::SpeedOfAnswerSeconds];
+const CALL_LOG: &str = "a call log: calls are answered or abandoned, not replied to (see \
+                        contact_centre: answered, ASA, service level)";
 const NO_STATUS: &str = "no row carries a status (or a solved or closed time)";
 const PER_TICKET: &str = "the export has one row per ticket, not one per message";
 const FIRST_REPLY: [MappedField; 2] = [MappedField::FirstReplyAt, MappedField::FirstReplySeconds];
@@ -212,7 +245,48 @@ impl Facts<'_> {
             }
         };
         let per_ticket = || Err(PER_TICKET.to_owned());
+        let calls = || {
+            if self.is_call_log() {
+                Ok(())
+            } else {
+                Err(format!(
+                    "no call outcome: {}",
+                    coverage.why_not(&[MappedField::Answered])
+                ))
+            }
+        };
+        let replies_measured = || {
+            if self.is_call_log() {
+                Err(CALL_LOG.to_owned())
+            } else {
+                Ok(())
+            }
+        };
         match kpi {
+            Kpi::FirstResponse | Kpi::FirstResponseBusiness | Kpi::ResponseRate
+                if self.is_call_log() =>
+            {
+                replies_measured()
+            }
+            // A call has no first reply for a first-reply target to measure: the phone's
+            // SLA is the service level.
+            Kpi::SlaFirstReply if self.is_call_log() => Err(
+                "a call log: the phone's SLA is the service level (see contact_centre)".to_owned(),
+            ),
+            Kpi::ContactCentre => calls(),
+            Kpi::Asa | Kpi::ServiceLevel | Kpi::AbandonPlace => calls().and(fed(&QUEUE)),
+            Kpi::StatusDurations if per_event => status(),
+            Kpi::StatusDurations => {
+                Err("the export has one row per ticket, without its status history".to_owned())
+            }
+            Kpi::StatusDurationsBusiness => {
+                self.check(Kpi::StatusDurations)?;
+                if self.schedule {
+                    Ok(())
+                } else {
+                    Err("no business-hours schedule is configured (report.schedule)".to_owned())
+                }
+            }
             Kpi::FirstResponse | Kpi::SlaFirstReply if per_event => customers().and(agents()),
             Kpi::FirstResponse | Kpi::SlaFirstReply => {
                 if !coverage.any_fed(&FIRST_REPLY)
@@ -261,6 +335,8 @@ impl Facts<'_> {
             Kpi::Fcr => status()
                 .and(fed(&[MappedField::Replies]))
                 .and(fed(&[MappedField::Reopens])),
+            Kpi::Reopens if per_event => status(),
+            Kpi::Reopens => status().and(fed(&[MappedField::Reopens])),
             Kpi::BotResolution if per_event => {
                 status()?;
                 messages()?;
@@ -309,6 +385,12 @@ impl Facts<'_> {
             }
             Kpi::Sentiment => per_ticket(),
         }
+    }
+
+    /// Every input is a call log: one row per call, with its outcome (the `answered` field
+    /// fed). Messaging KPIs (first response, response rate) do not apply to it.
+    pub fn is_call_log(&self) -> bool {
+        !self.coverage.per_event && self.coverage.fed(MappedField::Answered)
     }
 
     pub fn allows(&self, kpi: Kpi) -> bool {
@@ -419,6 +501,79 @@ mod tests {
             schedule: false,
             next_reply_target: false,
         }
+    }
+
+    #[test]
+    fn a_ticket_export_has_no_contact_centre_block_and_says_why() {
+        let coverage = ticket_coverage(&[MappedField::CreatedAt, MappedField::FirstReplyAt], &[]);
+        let rows = RowFacts::default();
+        let facts = facts(&coverage, &rows);
+        let reason = facts.check(Kpi::ContactCentre).unwrap_err();
+        assert!(reason.contains("no call outcome"), "{reason}");
+        assert!(facts.check(Kpi::Asa).is_err());
+        assert!(facts.allows(Kpi::FirstResponse), "not a call log");
+    }
+
+    #[test]
+    fn a_call_log_has_calls_not_replies() {
+        let coverage = ticket_coverage(
+            &[
+                MappedField::CreatedAt,
+                MappedField::FirstReplyAt,
+                MappedField::Answered,
+                MappedField::QueuedAt,
+            ],
+            &[],
+        );
+        let rows = RowFacts::default();
+        let facts = facts(&coverage, &rows);
+        assert!(facts.is_call_log());
+        for kpi in [
+            Kpi::ContactCentre,
+            Kpi::Asa,
+            Kpi::ServiceLevel,
+            Kpi::AbandonPlace,
+        ] {
+            assert!(facts.allows(kpi), "{kpi:?}");
+        }
+        for kpi in [Kpi::FirstResponse, Kpi::ResponseRate] {
+            let reason = facts.check(kpi).unwrap_err();
+            assert!(reason.contains("call log"), "{reason}");
+        }
+    }
+
+    #[test]
+    fn a_call_log_without_queue_data_has_no_asa_or_service_level() {
+        let coverage = ticket_coverage(
+            &[MappedField::CreatedAt, MappedField::Answered],
+            &[(MappedField::QueuedAt, "Queue start")],
+        );
+        let rows = RowFacts::default();
+        let facts = facts(&coverage, &rows);
+        assert!(facts.allows(Kpi::ContactCentre));
+        let reason = facts.check(Kpi::ServiceLevel).unwrap_err();
+        assert!(reason.contains("Queue start"), "{reason}");
+        assert!(facts.check(Kpi::Asa).is_err());
+        assert!(facts.check(Kpi::AbandonPlace).is_err());
+    }
+
+    #[test]
+    fn status_durations_need_a_status_history() {
+        let coverage = ticket_coverage(&[MappedField::CreatedAt], &[]);
+        let rows = RowFacts::default();
+        let reason = facts(&coverage, &rows)
+            .check(Kpi::StatusDurations)
+            .unwrap_err();
+        assert!(reason.contains("status history"), "{reason}");
+        let events = Coverage::full();
+        let with_status = facts(&events, &rows);
+        assert!(with_status.allows(Kpi::StatusDurations));
+        assert!(with_status.check(Kpi::StatusDurationsBusiness).is_err());
+        let no_status = Facts {
+            has_status: false,
+            ..with_status
+        };
+        assert!(no_status.check(Kpi::StatusDurations).is_err());
     }
 
     #[test]

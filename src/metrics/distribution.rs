@@ -27,6 +27,15 @@ impl Distribution {
         self.values.extend_from_slice(values);
     }
 
+    /// How many values it holds.
+    pub fn len(&self) -> usize {
+        self.values.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.values.is_empty()
+    }
+
     pub fn merge(&mut self, other: Distribution) {
         self.values.extend(other.values);
     }

@@ -39,13 +39,14 @@ pub struct Folded {
 }
 
 impl TicketFold {
-    /// An empty fold grouping by `by` (none: no groups) and by `periods`, if given.
-    pub fn new(by: Vec<Dimension>, periods: Option<Periods>) -> TicketFold {
+    /// An empty fold grouping by `by` (none: no groups; times of day in `tz`) and by
+    /// `periods`, if given.
+    pub fn new(by: Vec<Dimension>, tz: chrono_tz::Tz, periods: Option<Periods>) -> TicketFold {
         TicketFold {
             quality: Quality::default(),
             durations: Durations::default(),
             overall: KpiAccumulator::default(),
-            groups: Breakdown::new(by),
+            groups: Breakdown::new(by, tz),
             periods,
         }
     }
@@ -241,7 +242,11 @@ mod tests {
         fold: impl Fn(TicketFold) -> TicketFold,
     ) -> Folded {
         let periods = Periods::new(Period::Week, Tz::UTC);
-        let empty = TicketFold::new(vec![Dimension::Channel, Dimension::Priority], Some(periods));
+        let empty = TicketFold::new(
+            vec![Dimension::Channel, Dimension::Priority],
+            chrono_tz::Tz::UTC,
+            Some(periods),
+        );
         fold(empty).finish(context, tickets)
     }
 

@@ -3,12 +3,15 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use chrono::{Datelike, Timelike};
+use chrono_tz::Tz;
 use serde::Serialize;
 
 use super::{Accumulator, Context, KpiAccumulator, KpiBlock, Observed};
 use crate::model::Ticket;
 use crate::names::{self, Named, UnknownName};
-use crate::symbols::Sym;
+use crate::symbols::{Sym, Symbols};
+use crate::time::{Instant, to_datetime};
 
 /// A ticket attribute to group by.
 #[derive(
@@ -16,10 +19,64 @@ use crate::symbols::Sym;
 )]
 pub enum Dimension {
     Channel,
+    /// The assignee: the agent of the ticket's last agent message (a ticket row's agent).
     Agent,
     Team,
     Priority,
     Category,
+    /// The hour of creation, 0-23, on the wall clock of `--tz`.
+    Hour,
+    /// The weekday of creation in `--tz`, Monday first.
+    Weekday,
+}
+
+/// The weekdays as groups are named, Monday first (ISO 8601).
+pub const WEEKDAYS: [&str; 7] = [
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+];
+
+/// A ticket's value of one dimension: an attribute's symbol, or a time of day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum GroupValue {
+    Attribute(Sym),
+    /// 0-23.
+    Hour(u8),
+    /// 0 (Monday) to 6 (Sunday).
+    Weekday(u8),
+}
+
+impl GroupValue {
+    /// The value as the report writes it (lowercase; `None` for an empty attribute).
+    pub fn name(self, symbols: &Symbols) -> Option<String> {
+        match self {
+            GroupValue::Attribute(sym) => sym.non_empty().map(|sym| symbols.name(sym).to_owned()),
+            GroupValue::Hour(hour) => Some(hour.to_string()),
+            GroupValue::Weekday(day) => WEEKDAYS.get(usize::from(day)).map(|d| (*d).to_owned()),
+        }
+    }
+
+    /// Where a time of day falls in the day or the week; attributes have no such order.
+    fn time_order(self) -> Option<u8> {
+        match self {
+            GroupValue::Attribute(_) => None,
+            GroupValue::Hour(n) | GroupValue::Weekday(n) => Some(n),
+        }
+    }
+}
+
+/// The local hour (0-23) and weekday (0 = Monday) of `at` in `tz`.
+pub fn hour_and_weekday(at: Instant, tz: Tz) -> (u8, u8) {
+    let local = to_datetime(at).with_timezone(&tz);
+    // Both are small by construction (hour < 24, weekday < 7).
+    let hour = u8::try_from(local.hour()).unwrap_or(0);
+    let day = u8::try_from(local.weekday().num_days_from_monday()).unwrap_or(0);
+    (hour, day)
 }
 
 impl Named for Dimension {
@@ -29,6 +86,8 @@ impl Named for Dimension {
         Dimension::Team,
         Dimension::Priority,
         Dimension::Category,
+        Dimension::Hour,
+        Dimension::Weekday,
     ];
     const WHAT: &'static str = "dimension";
 
@@ -39,6 +98,8 @@ impl Named for Dimension {
             Dimension::Team => "team",
             Dimension::Priority => "priority",
             Dimension::Category => "category",
+            Dimension::Hour => "hour",
+            Dimension::Weekday => "weekday",
         }
     }
 }
@@ -52,14 +113,23 @@ impl std::str::FromStr for Dimension {
 }
 
 impl Dimension {
-    pub fn of(self, ticket: &Ticket) -> Sym {
+    /// The ticket's value; times of day are those of its creation in `tz`.
+    pub fn of(self, ticket: &Ticket, tz: Tz) -> GroupValue {
+        let attribute = GroupValue::Attribute;
         match self {
-            Dimension::Channel => ticket.channel,
-            Dimension::Agent => ticket.agent,
-            Dimension::Team => ticket.team,
-            Dimension::Priority => ticket.priority,
-            Dimension::Category => ticket.category,
+            Dimension::Channel => attribute(ticket.channel),
+            Dimension::Agent => attribute(ticket.agent),
+            Dimension::Team => attribute(ticket.team),
+            Dimension::Priority => attribute(ticket.priority),
+            Dimension::Category => attribute(ticket.category),
+            Dimension::Hour => GroupValue::Hour(hour_and_weekday(ticket.created_at, tz).0),
+            Dimension::Weekday => GroupValue::Weekday(hour_and_weekday(ticket.created_at, tz).1),
         }
+    }
+
+    /// A time of day rather than an attribute: its groups come in time order.
+    pub fn is_time_of_day(self) -> bool {
+        matches!(self, Dimension::Hour | Dimension::Weekday)
     }
 }
 
@@ -68,7 +138,9 @@ impl Dimension {
 #[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct Breakdown {
     dimensions: Vec<Dimension>,
-    groups: HashMap<Vec<Sym>, KpiAccumulator>,
+    /// The zone of the times of day.
+    tz: Tz,
+    groups: HashMap<Vec<GroupValue>, KpiAccumulator>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -87,9 +159,10 @@ impl GroupBlock {
 }
 
 impl Breakdown {
-    pub fn new(dimensions: Vec<Dimension>) -> Breakdown {
+    pub fn new(dimensions: Vec<Dimension>, tz: Tz) -> Breakdown {
         Breakdown {
             dimensions,
+            tz,
             groups: HashMap::new(),
         }
     }
@@ -120,10 +193,10 @@ impl Accumulator for Breakdown {
         if self.dimensions.is_empty() {
             return;
         }
-        let key: Vec<Sym> = self
+        let key: Vec<GroupValue> = self
             .dimensions
             .iter()
-            .map(|d| d.of(observed.ticket))
+            .map(|d| d.of(observed.ticket, self.tz))
             .collect();
         self.groups
             .entry(key)
@@ -143,30 +216,31 @@ impl Accumulator for Breakdown {
         }
     }
 
-    /// Groups with the most tickets first; ties by their labels, so output is stable.
+    /// Groups in time order of their times of day (hour 0 first, Monday first), then with
+    /// the most tickets first; ties by their labels, so output is stable.
     fn finish(self, context: &Context<'_>) -> Vec<GroupBlock> {
-        let mut groups: Vec<GroupBlock> = self
+        let mut groups: Vec<(Vec<Option<u8>>, GroupBlock)> = self
             .groups
             .into_iter()
-            .map(|(key, accumulator)| GroupBlock {
-                by: self
-                    .dimensions
-                    .iter()
-                    .zip(&key)
-                    .map(|(d, sym)| {
-                        let value = sym.non_empty().map(|sym| context.symbols.name(sym));
-                        (d.as_str().to_owned(), value.map(str::to_owned))
-                    })
-                    .collect(),
-                kpis: accumulator.finish(context),
+            .map(|(key, accumulator)| {
+                let block = GroupBlock {
+                    by: self
+                        .dimensions
+                        .iter()
+                        .zip(&key)
+                        .map(|(d, value)| (d.as_str().to_owned(), value.name(context.symbols)))
+                        .collect(),
+                    kpis: accumulator.finish(context),
+                };
+                (key.iter().map(|v| v.time_order()).collect(), block)
             })
             .collect();
-        groups.sort_by(|a, b| {
-            b.kpis
-                .tickets
-                .cmp(&a.kpis.tickets)
+        groups.sort_by(|(a_time, a), (b_time, b)| {
+            a_time
+                .cmp(b_time)
+                .then_with(|| b.kpis.tickets.cmp(&a.kpis.tickets))
                 .then_with(|| a.by.cmp(&b.by))
         });
-        groups
+        groups.into_iter().map(|(_, block)| block).collect()
     }
 }

@@ -6,12 +6,14 @@ use serde::Serialize;
 
 use super::availability::Kpi;
 use super::backlog::{Backlog, BacklogReport};
+use super::contact_centre::{ContactCentre, ContactCentreReport};
 use super::desk_sla::{DeskSla, DeskSlaReport};
 use super::distribution::Summary;
 use super::handle::HandleTime;
-use super::resolution::{BotResolution, Fcr, Resolution};
+use super::resolution::{BotResolution, Fcr, Reopens, Resolution};
 use super::responses::{FirstResponse, ResponseRate, Responses};
 use super::sla::{SlaAttainment, SlaReport};
+use super::status_durations::{StatusDurations, StatusDurationsReport};
 use super::surveys::{Csat, Nps, Surveys};
 use super::volume::{Redirects, SentimentChange, Volume, VolumeReport};
 use super::{Accumulator, Context, Observed};
@@ -26,6 +28,8 @@ pub struct KpiAccumulator {
     backlog: Backlog,
     sla: SlaAttainment,
     desk_sla: DeskSla,
+    contact_centre: ContactCentre,
+    status_durations: StatusDurations,
 }
 
 /// Every KPI of one group of tickets. Serialises to the `kpis` block of the JSON schema.
@@ -45,6 +49,8 @@ pub struct KpiBlock {
     pub resolution_time_business: Option<Summary>,
     pub first_resolution_time: Option<Summary>,
     pub fcr: Option<Fcr>,
+    /// Null without a status (and, for a ticket table, a reopen count).
+    pub reopens: Option<Reopens>,
     pub bot_resolution: Option<BotResolution>,
     /// Null without a handle-time column.
     pub aht: Option<Summary>,
@@ -60,6 +66,13 @@ pub struct KpiBlock {
     pub interactions: Interactions,
     pub redirects: Option<Redirects>,
     pub sentiment: Option<SentimentChange>,
+    /// Calls: offered, answered, abandoned, ASA, service level. Null without calls.
+    pub contact_centre: Option<ContactCentreReport>,
+    /// Requester wait, agent wait, on hold. Null without a status history.
+    pub status_durations: Option<StatusDurationsReport>,
+    /// The same in business hours (present when a report schedule is configured).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status_durations_business: Option<StatusDurationsReport>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -90,6 +103,8 @@ impl Accumulator for KpiAccumulator {
         self.backlog.observe(ticket, context);
         self.sla.observe(ticket, context);
         self.desk_sla.observe(ticket, context);
+        self.contact_centre.observe(ticket, context);
+        self.status_durations.observe(ticket, context);
     }
 
     fn merge(&mut self, other: KpiAccumulator) {
@@ -101,6 +116,8 @@ impl Accumulator for KpiAccumulator {
         self.backlog.merge(other.backlog);
         self.sla.merge(other.sla);
         self.desk_sla.merge(other.desk_sla);
+        self.contact_centre.merge(other.contact_centre);
+        self.status_durations.merge(other.status_durations);
     }
 
     fn finish(self, context: &Context<'_>) -> KpiBlock {
@@ -111,6 +128,7 @@ impl Accumulator for KpiAccumulator {
         let responses = self.responses.finish(context);
         let resolution = self.resolution.finish(context);
         let (csat, nps) = self.surveys.finish(context);
+        let status_durations = self.status_durations.finish(context);
         KpiBlock {
             tickets: volume.volume.tickets,
             volume: volume.volume,
@@ -127,6 +145,7 @@ impl Accumulator for KpiAccumulator {
             first_resolution_time: known(Kpi::FirstResolutionTime)
                 .then_some(resolution.first_resolution_time),
             fcr: known(Kpi::Fcr).then_some(resolution.fcr),
+            reopens: known(Kpi::Reopens).then_some(resolution.reopens),
             bot_resolution: known(Kpi::BotResolution).then_some(resolution.bot_resolution),
             aht: known(Kpi::Aht).then(|| self.handle.finish(context)),
             csat: known(Kpi::Csat).then_some(csat),
@@ -145,6 +164,9 @@ impl Accumulator for KpiAccumulator {
             },
             redirects: known(Kpi::Redirects).then_some(volume.redirects),
             sentiment: known(Kpi::Sentiment).then_some(volume.sentiment),
+            contact_centre: known(Kpi::ContactCentre).then(|| self.contact_centre.finish(context)),
+            status_durations: status_durations.calendar,
+            status_durations_business: status_durations.business,
         }
     }
 }
@@ -184,6 +206,7 @@ mod tests {
         assert_eq!(kpis.resolution_time, None);
         assert_eq!(kpis.first_resolution_time, None);
         assert_eq!(kpis.fcr, None);
+        assert_eq!(kpis.reopens, None);
         assert_eq!(kpis.bot_resolution, None);
         assert_eq!(kpis.backlog, None);
         assert_eq!(kpis.sla.resolution, None);
@@ -228,6 +251,34 @@ mod tests {
         assert_eq!(rate.closed_without_reply, 1);
         assert_eq!(rate.unanswered, 1);
         assert_eq!(rate.rate, Some(0.75));
+    }
+
+    /// B was solved, reopened by the customer's message and solved again: one of the four
+    /// tickets resolved at least once was reopened, once; E was never resolved.
+    #[test]
+    fn reopens_count_resolved_tickets_that_came_back() {
+        let kpis = block(
+            &[
+                "A 0 message customer",
+                "A 10 message agent status=solved",
+                "B 0 message customer",
+                "B 10 message agent status=solved",
+                "B 20 message customer",
+                "B 30 message agent status=solved",
+                "C 0 message customer",
+                "C 10 message agent status=solved",
+                "D 0 message customer",
+                "D 1 message bot status=solved",
+                "E 0 message customer status=open",
+            ],
+            Some(100),
+        );
+        let reopens = kpis.reopens.unwrap();
+        assert_eq!(
+            (reopens.resolved, reopens.reopened_tickets, reopens.reopens),
+            (4, 1, 1)
+        );
+        assert_eq!(reopens.rate, Some(0.25));
     }
 
     #[test]

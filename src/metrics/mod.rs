@@ -7,6 +7,7 @@
 
 pub mod availability;
 pub mod backlog;
+pub mod contact_centre;
 pub mod desk_sla;
 pub mod distribution;
 pub mod fold;
@@ -19,7 +20,9 @@ pub mod rate;
 pub mod resolution;
 pub mod responses;
 pub mod sla;
+pub mod status_durations;
 pub mod surveys;
+pub mod time_of_day;
 pub mod volume;
 
 pub use kpis::{Interactions, KpiAccumulator, KpiBlock};
@@ -29,6 +32,7 @@ use crate::schedule::Schedule;
 use crate::symbols::Symbols;
 use crate::time::Instant;
 use availability::Facts;
+use contact_centre::ContactCentreSettings;
 use sla::{SlaClocks, SlaPolicies};
 use surveys::CsatScale;
 
@@ -45,6 +49,8 @@ pub struct Context<'a> {
     pub symbols: &'a Symbols,
     /// What the input can tell: a KPI it cannot support is null.
     pub facts: Facts<'a>,
+    /// Service level threshold, short abandons and abandon policy of the calls.
+    pub contact_centre: ContactCentreSettings,
 }
 
 impl<'a> Context<'a> {
@@ -141,6 +147,7 @@ pub(crate) mod tests {
                 schedule: false,
                 next_reply_target: false,
             },
+            contact_centre: ContactCentreSettings::default(),
         }
     }
 }

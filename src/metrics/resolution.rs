@@ -19,6 +19,15 @@ pub struct Resolution {
     first_contact: u64,
     bot_resolved: u64,
     replies_on_solved: u64,
+    reopens: ReopenCounts,
+}
+
+/// What the reopens figure counts, folded.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+struct ReopenCounts {
+    resolved: u64,
+    reopened: u64,
+    reopens: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -38,6 +47,19 @@ pub struct BotResolution {
     pub rate: Option<f64>,
 }
 
+/// Reopens: how often a resolution was undone (by a status or a customer message).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Reopens {
+    /// Tickets resolved at least once by as_of.
+    pub resolved: u64,
+    /// Of those, tickets reopened at least once.
+    pub reopened_tickets: u64,
+    /// Every reopen, all tickets.
+    pub reopens: u64,
+    /// reopened_tickets / resolved; null when none was resolved.
+    pub rate: Option<f64>,
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct ResolutionKpis {
     pub resolution_time: Summary,
@@ -46,6 +68,7 @@ pub struct ResolutionKpis {
     pub fcr: Fcr,
     pub bot_resolution: BotResolution,
     pub replies_per_solved_ticket: Option<f64>,
+    pub reopens: Reopens,
 }
 
 /// First contact: one reply solved it and it stayed solved (a reopen later than the window,
@@ -65,6 +88,11 @@ impl Accumulator for Resolution {
             .filter(|s| is_plausible(*s))
         {
             self.first_resolution_time.observe(seconds);
+        }
+        if ticket.first_resolved_at.is_some() {
+            self.reopens.resolved += 1;
+            self.reopens.reopened += u64::from(ticket.reopens > 0);
+            self.reopens.reopens += u64::from(ticket.reopens);
         }
         if !ticket.is_solved() {
             return;
@@ -100,6 +128,9 @@ impl Accumulator for Resolution {
         self.first_contact += other.first_contact;
         self.bot_resolved += other.bot_resolved;
         self.replies_on_solved += other.replies_on_solved;
+        self.reopens.resolved += other.reopens.resolved;
+        self.reopens.reopened += other.reopens.reopened;
+        self.reopens.reopens += other.reopens.reopens;
     }
 
     /// Everything here needs the solved state: the caller nulls what the input cannot support.
@@ -119,6 +150,12 @@ impl Accumulator for Resolution {
                 rate: ratio(self.bot_resolved, self.solved),
             },
             replies_per_solved_ticket: ratio(self.replies_on_solved, self.solved),
+            reopens: Reopens {
+                resolved: self.reopens.resolved,
+                reopened_tickets: self.reopens.reopened,
+                reopens: self.reopens.reopens,
+                rate: ratio(self.reopens.reopened, self.reopens.resolved),
+            },
         }
     }
 }

@@ -50,6 +50,11 @@ impl Accumulator for Responses {
 
     fn observe(&mut self, observed: &Observed<'_>, context: &Context<'_>) {
         let (ticket, schedule) = (observed.ticket, context.schedule);
+        // A call is answered or abandoned, not replied to: the contact-centre KPIs measure it
+        // (an abandoned call is no ticket closed without a reply).
+        if ticket.call.is_some() {
+            return;
+        }
         if let Some(seconds) = ticket.first_response_seconds().filter(|s| is_plausible(*s)) {
             self.first_response.observe(seconds);
         }

@@ -1,5 +1,6 @@
 //! The ticket model: events grouped by ticket, ordered, cut at `as_of`, folded into facts.
 
+pub mod call;
 mod stored;
 pub mod ticket;
 
@@ -7,6 +8,7 @@ use std::collections::HashMap;
 
 use rustc_hash::FxHashMap;
 
+pub use call::Call;
 pub use ticket::{Direction, ReplyState, Ticket};
 
 use crate::ingest::{Event, TicketRecord};

@@ -1,5 +1,6 @@
 //! A ticket's derived facts: one ordered walk over its events up to `as_of`.
 
+use super::call::Call;
 use crate::ingest::event::{AuthorType, Event, EventKind, Status};
 use crate::ingest::{DeskFigures, TicketRecord};
 use crate::symbols::Sym;
@@ -97,6 +98,8 @@ pub struct Ticket {
     pub priorities: u32,
     /// What the help desk measured itself (ticket-level exports only).
     pub desk: DeskFigures,
+    /// The call, when the ticket is one row of a call log with an outcome.
+    pub call: Option<Call>,
 }
 
 impl Ticket {
@@ -121,8 +124,22 @@ impl Ticket {
         let first_reply_at = known(record.first_reply_at);
         let solved_at = known(record.solved_at);
         let closed_at = known(record.closed_at);
+        let call = record
+            .call
+            .map(|call| Call::from_record(call, record.created_at, first_reply_at, solved_at));
+        // A call's outcome is its status where the log has none: answered calls are solved,
+        // abandoned ones closed.
+        let record_status = record.status.or_else(|| {
+            call.map(|call| {
+                if call.answered {
+                    Status::Solved
+                } else {
+                    Status::Closed
+                }
+            })
+        });
         let dated = record.solved_at.is_some() || record.closed_at.is_some();
-        let status = match record.status {
+        let status = match record_status {
             // Solved in the export, but only after as_of: open at as_of.
             Some(status) if status.is_solved() && dated && solved_at.or(closed_at).is_none() => {
                 Some(Status::Open)
@@ -163,7 +180,12 @@ impl Ticket {
             first_resolved_at: known(record.first_resolved_at),
             last_resolved_at,
             reopens: record.reopens.unwrap_or(0),
+            // A finished call is over when it ends, even when its log dates no resolution.
             solved_changes: last_resolved_at
+                .or_else(|| {
+                    call.filter(|call| solved && call.ended_at <= as_of)
+                        .map(|call| call.ended_at)
+                })
                 .map(|at| vec![SolvedChange { at, solved: true }])
                 .unwrap_or_default(),
             handle_seconds: record.handle_seconds,
@@ -175,6 +197,7 @@ impl Ticket {
             message_channels: 0,
             priorities: u32::from(!record.attributes.priority.is_none()),
             desk: record.desk,
+            call,
         })
     }
 
@@ -439,6 +462,7 @@ impl Walk {
             message_channels: u32::try_from(self.message_channels.len()).unwrap_or(u32::MAX),
             priorities: u32::try_from(self.priorities.len()).unwrap_or(u32::MAX),
             desk: DeskFigures::default(),
+            call: None,
         }
     }
 }

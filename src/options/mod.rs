@@ -4,6 +4,7 @@
 //! ([`AnalysisOptions`]) is kept apart from where it writes it; the format is the command's
 //! own argument, typed by clap already.
 
+pub mod filter;
 pub mod parse;
 mod report;
 mod resolve;
@@ -14,6 +15,7 @@ use std::sync::Arc;
 use chrono_tz::Tz;
 
 use crate::ingest::{IngestOptions, InputReading, Source};
+use crate::metrics::contact_centre::ContactCentreSettings;
 use crate::metrics::group::Dimension;
 use crate::metrics::sla::SlaPolicies;
 use crate::metrics::surveys::CsatScale;
@@ -22,7 +24,7 @@ use crate::schedule::Schedule;
 use crate::time::{Instant, Period};
 
 pub use parse::MAX_THREADS;
-pub use report::ReportOptions;
+pub use report::{ReportOptions, Sort};
 
 /// A command's options, resolved.
 #[derive(Debug, Clone)]
@@ -56,6 +58,8 @@ pub struct AnalysisOptions {
     /// Business hours for the `*_business` durations.
     pub schedule: Option<Arc<Schedule>>,
     pub fcr_reopen_window: Option<f64>,
+    /// `[contact_centre]`: the calls' service level and abandons.
+    pub contact_centre: ContactCentreSettings,
     /// The config file read, if any.
     pub config_file: Option<PathBuf>,
     /// Data-quality findings are errors (exit code 3).
@@ -83,6 +87,7 @@ impl AnalysisOptions {
             sla_defaults: true,
             schedule: None,
             fcr_reopen_window: None,
+            contact_centre: ContactCentreSettings::default(),
             config_file: None,
             strict: false,
             max_memory: None,

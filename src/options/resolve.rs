@@ -94,6 +94,7 @@ impl Options {
             sla_defaults: settings.sla_defaults,
             schedule: settings.schedule,
             fcr_reopen_window: settings.fcr_reopen_window,
+            contact_centre: settings.contact_centre,
             config_file: config.as_ref().map(|config| config.path.clone()),
             strict: input.strict,
             max_memory,

@@ -5,6 +5,7 @@
 //! report) and `data-value`; tests/html.rs reads them back and compares.
 
 mod charts;
+mod contact_centre;
 mod definitions;
 mod headline;
 
@@ -60,11 +61,14 @@ fn page(report: &Report, baseline: Option<&Compared>) -> Markup {
                 }
                 main {
                     (headline::headline(report, baseline))
+                    (contact_centre::calls(report))
                     (frt_by_group(report))
+                    (time_of_day(report))
                     (distributions(report))
                     (backlog(report))
                     (sla(report))
                     (csat(report))
+                    (contact_centre::status_durations(report))
                     (data_quality(report))
                     (glossary())
                 }
@@ -193,6 +197,35 @@ fn frt_by_group(report: &Report) -> Markup {
                                 td.num { (frt.and_then(|f| f.summary.p90).map_or_else(|| "n/a".to_owned(), duration)) }
                             }
                         }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// When tickets arrive and how fast they are answered, by weekday and hour: what staffing
+/// is planned from.
+fn time_of_day(report: &Report) -> Markup {
+    use charts::heatmap;
+    let grid = &report.time_of_day;
+    let volume = heatmap::volume(grid);
+    let frt = heatmap::first_response(grid);
+    html! {
+        section #time-of-day aria-labelledby="time-of-day-title" {
+            h2 #time-of-day-title { "By weekday and hour" }
+            p.lead { "Tickets by the weekday and hour of their creation, in " (report.tz)
+                     ", and their median first response time: darker is more." }
+            h3 { (volume.title) }
+            (heatmap::heatmap(grid, &volume, &report.tz))
+            @match &frt {
+                Some(frt) => {
+                    h3 { (frt.title) }
+                    (heatmap::heatmap(grid, frt, &report.tz))
+                }
+                None => {
+                    p.na data-json="/time_of_day/first_response_median" data-value="null" {
+                        "Median first response: " (NOT_COMPUTABLE)
                     }
                 }
             }

@@ -56,6 +56,15 @@ pub struct Report {
     pub periods: Vec<PeriodBlock>,
     /// Overall distributions for charts, on log-spaced buckets; null where the KPI is.
     pub histograms: Histograms,
+    /// Tickets and median first response by weekday and hour of creation, in `tz`.
+    pub time_of_day: crate::metrics::time_of_day::TimeOfDay,
+    /// The `--where` conditions the tickets were selected by; absent without any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub filter: Option<crate::options::filter::FilterSummary>,
+    /// The KPI columns of the breakdown tables (`--columns`), by name; `None`: those the
+    /// export supports (`view::columns`). Not part of the JSON: it holds every KPI.
+    #[serde(skip)]
+    pub columns: Option<Vec<String>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -130,6 +139,15 @@ impl Report {
             groups: kpis.groups,
             periods: kpis.periods,
             histograms,
+            time_of_day: crate::metrics::time_of_day::TimeOfDay::of(
+                &analysis.tickets,
+                options.tz,
+                analysis
+                    .facts(options)
+                    .allows(crate::metrics::availability::Kpi::FirstResponse),
+            ),
+            filter: None,
+            columns: None,
         }
     }
 

@@ -5,7 +5,8 @@
 use std::io::{self, Write};
 
 use comfy_table::{
-    Attribute, Cell, CellAlignment, ContentArrangement, LineStyle, Table, TableStyle,
+    Attribute, Cell, CellAlignment, ColumnConstraint, ContentArrangement, LineStyle, Table,
+    TableStyle, Width,
 };
 
 use super::escape::terminal;
@@ -118,8 +119,29 @@ fn render(section: &Section, style: Style) -> Table {
     for column in table.column_iter_mut() {
         column.set_padding((0, 1));
     }
+    // The first column names the row (a period, an agent): it keeps its width up to a
+    // point, so that a wide table wraps its figures' headers, not `2026-W1` / `4`.
+    if let (Some(first), Some(column)) = (section.columns.first(), table.column_mut(0))
+        && !first.figure
+    {
+        let widest = section
+            .rows
+            .iter()
+            .filter_map(|row| row.first())
+            .map(|label| terminal(label).chars().count())
+            .max()
+            .unwrap_or(0)
+            .min(LABEL_KEPT_WIDTH);
+        // The width counts the padding of one space.
+        column.set_constraint(ColumnConstraint::LowerBoundary(Width::Fixed(
+            (widest + 1) as u16,
+        )));
+    }
     table
 }
+
+/// How wide a row's label stays before it may wrap.
+const LABEL_KEPT_WIDTH: usize = 16;
 
 /// Figures line up on the right, labels on the left.
 fn aligned(cell: Cell, figure: bool) -> Cell {

@@ -13,6 +13,7 @@ use super::{Style, csv_io};
 use crate::metrics::Context;
 use crate::metrics::availability::{Count, Kpi};
 use crate::metrics::sla::{SlaState, Target};
+use crate::metrics::status_durations::status_times;
 use crate::model::Ticket;
 use crate::time::format_rfc3339;
 
@@ -48,6 +49,17 @@ pub struct TicketRow {
     /// Next-reply clocks breached (of all customer runs after the first reply).
     pub sla_next_reply_breaches: Option<u32>,
     pub sla_resolution: Option<&'static str>,
+    /// Seconds in new + open + on hold, in pending, in on hold (null without a status
+    /// history), and the same in business hours (with a report schedule).
+    pub requester_wait_seconds: Option<f64>,
+    pub agent_wait_seconds: Option<f64>,
+    pub on_hold_seconds: Option<f64>,
+    pub requester_wait_business_seconds: Option<f64>,
+    pub agent_wait_business_seconds: Option<f64>,
+    pub on_hold_business_seconds: Option<f64>,
+    /// A call's outcome (`answered` or `abandoned`) and its queue wait.
+    pub call_outcome: Option<&'static str>,
+    pub call_wait_seconds: Option<f64>,
 }
 
 impl TicketRow {
@@ -64,6 +76,13 @@ impl TicketRow {
                 .map(SlaState::as_str)
         };
         let policy = clocks.as_ref().map(|clocks| clocks.policy);
+        let times = |kpi: Kpi, schedule| {
+            status_times(ticket, context.as_of, schedule).filter(|_| facts.allows(kpi))
+        };
+        let calendar = times(Kpi::StatusDurations, None);
+        let business = context
+            .schedule
+            .and_then(|schedule| times(Kpi::StatusDurationsBusiness, Some(schedule)));
         TicketRow {
             ticket_id: ticket.id.clone(),
             channel: name(ticket.channel),
@@ -98,6 +117,20 @@ impl TicketRow {
                 .filter(|clocks| clocks.policy.next_reply.is_some())
                 .map(|clocks| clocks.count(Target::NextReply, SlaState::Breached) as u32),
             sla_resolution: state(Target::Resolution, Kpi::SlaResolution),
+            requester_wait_seconds: calendar.map(|t| t.requester_wait),
+            agent_wait_seconds: calendar.map(|t| t.agent_wait),
+            on_hold_seconds: calendar.map(|t| t.on_hold),
+            requester_wait_business_seconds: business.map(|t| t.requester_wait),
+            agent_wait_business_seconds: business.map(|t| t.agent_wait),
+            on_hold_business_seconds: business.map(|t| t.on_hold),
+            call_outcome: ticket.call.map(|call| {
+                if call.answered {
+                    "answered"
+                } else {
+                    "abandoned"
+                }
+            }),
+            call_wait_seconds: ticket.call.and_then(|call| call.wait_seconds),
         }
     }
 }

@@ -103,10 +103,11 @@ pub fn check_ranges(log: &Log, options: &Options) -> Result<(), TestCaseError> {
 }
 
 /// What the contract makes null in every block when no row has a status.
-pub const STATUS_BASED: [&str; 8] = [
+pub const STATUS_BASED: [&str; 9] = [
     "/resolution_time",
     "/first_resolution_time",
     "/fcr",
+    "/reopens",
     "/bot_resolution",
     "/backlog",
     "/sla/resolution",

@@ -21,7 +21,7 @@ impl Mapping {
         cell: impl Fn(usize) -> Option<&'r str>,
     ) -> Result<MappedRow<'r>, RowError> {
         let read = |slot: usize| -> &'r str {
-            let text = cell(slot).unwrap_or("").trim();
+            let text = trim_cell(cell(slot).unwrap_or(""));
             if self.null_values.matches(text) {
                 ""
             } else {
@@ -213,7 +213,7 @@ impl Mapping {
 
 /// A source timestamp in one of `formats`, rewritten in a canonical format: RFC 3339 when the
 /// source had an offset, else a naive `YYYY-MM-DDTHH:MM:SS.ffffff` that `--tz` then places.
-fn reformat_timestamp(text: &str, formats: &[String]) -> Option<String> {
+pub(super) fn reformat_timestamp(text: &str, formats: &[String]) -> Option<String> {
     for format in formats {
         match format.as_str() {
             "unix" => {
@@ -241,6 +241,17 @@ fn reformat_timestamp(text: &str, formats: &[String]) -> Option<String> {
         }
     }
     None
+}
+
+/// `text.trim()`, without the Unicode scan for the common cell that starts and ends with a
+/// printable ASCII byte (a non-ASCII last byte may end a Unicode space, so it takes the scan).
+fn trim_cell(text: &str) -> &str {
+    let clean = |byte: &u8| byte.is_ascii_graphic();
+    match (text.as_bytes().first(), text.as_bytes().last()) {
+        (None, _) => text,
+        (Some(first), Some(last)) if clean(first) && clean(last) => text,
+        _ => text.trim(),
+    }
 }
 
 fn duration_seconds(text: &str, unit: DurationUnit) -> Option<f64> {
@@ -344,6 +355,26 @@ mod tests {
 
     fn apply<'m>(mapping: &'m Mapping, header: &[&str], row: &'m [&'m str]) -> MappedRow<'m> {
         try_apply(mapping, header, row).expect("maps")
+    }
+
+    #[test]
+    fn cells_are_trimmed_of_unicode_spaces_as_str_trim_does() {
+        for text in [
+            "",
+            " ",
+            "a",
+            " a ",
+            "a\t",
+            "\u{3000}a\u{3000}",
+            "a\u{a0}",
+            "\u{85}x",
+            "é",
+            "ab c",
+            "\u{b}a\u{b}",
+            "\u{1c}",
+        ] {
+            assert_eq!(trim_cell(text), text.trim(), "{text:?}");
+        }
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! to slots (one per distinct column, case-insensitively), aliases and null markers folded,
 //! and every rule a spec can break checked once, before any row is read.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use super::spec::{DurationUnit, FieldDetail, FieldSpec, MappingSpec, Shape};
 use super::target::{MappedField, ValueKind};
@@ -182,6 +182,18 @@ impl Mapping {
                 .push(compile_derivation(spec.shape, column, table, &mut columns).map_err(error)?);
         }
         let order_by = spec.order_by.as_deref().map(|column| columns.slot(column));
+        let record_events = record_events(spec)?;
+        // Their columns are the input's too, so that coverage sees what they feed.
+        let mut record_sources = Vec::new();
+        for own in &record_events {
+            for (target, field) in &own.fields {
+                let slots = field.source.slots().iter();
+                let slots = slots
+                    .map(|slot| columns.slot(&own.columns[*slot]))
+                    .collect();
+                record_sources.push((*target, slots));
+            }
+        }
         let mapping = Mapping {
             name: name.clone(),
             shape: spec.shape,
@@ -192,6 +204,9 @@ impl Mapping {
                 .transpose()
                 .map_err(error)?,
             record_path: spec.record_path.clone(),
+            events_path: events_path(spec).map_err(error)?,
+            record_events,
+            record_sources,
             columns: columns.0,
             fields,
             skip,
@@ -222,6 +237,76 @@ impl Mapping {
         }
         Ok(mapping)
     }
+}
+
+/// `events_path`, checked: events shape only, a dotted path of names.
+fn events_path(spec: &MappingSpec) -> Result<Option<String>, String> {
+    let Some(path) = spec.events_path.as_deref() else {
+        return match spec.record_events.is_empty() {
+            true => Ok(None),
+            false => Err("record_events needs events_path (the array of the events)".to_owned()),
+        };
+    };
+    let path = path.trim();
+    if spec.shape != Shape::Events {
+        return Err(format!(
+            "events_path applies to the events shape, not {}",
+            spec.shape.as_str()
+        ));
+    }
+    if path.is_empty() || path.split('.').any(|name| name.trim().is_empty()) {
+        return Err(format!(
+            "events_path \"{path}\" is not a dotted path of member names, e.g. \"_embedded.threads\""
+        ));
+    }
+    Ok(Some(path.to_owned()))
+}
+
+/// The mappings of the events a record makes of itself: each `record_events` table over the
+/// fields that read no member of the events, with the spec's zone, null markers and status
+/// rule.
+fn record_events(spec: &MappingSpec) -> Result<Vec<Mapping>, MappingError> {
+    let Some(path) = spec.events_path.as_deref() else {
+        return Ok(Vec::new());
+    };
+    let prefix = format!("{}.", path.trim().to_lowercase());
+    let reads_events = |field: &FieldSpec| {
+        let detail = FieldDetail::of(field);
+        detail
+            .column
+            .iter()
+            .chain(detail.columns.iter().flatten())
+            .any(|column| column.trim().to_lowercase().starts_with(&prefix))
+    };
+    let inherited: BTreeMap<String, FieldSpec> = spec
+        .fields
+        .iter()
+        .filter(|(_, field)| !reads_events(field))
+        .map(|(name, field)| (name.clone(), field.clone()))
+        .collect();
+    let name = spec.name.as_deref().unwrap_or("mapping");
+    spec.record_events
+        .iter()
+        .enumerate()
+        .map(|(index, own)| {
+            let mut fields = inherited.clone();
+            fields.extend(
+                own.iter()
+                    .map(|(name, field)| (name.clone(), field.clone())),
+            );
+            let spec = MappingSpec {
+                name: Some(format!("{name} (record_events {})", index + 1)),
+                shape: spec.shape,
+                tz: spec.tz.clone(),
+                null_values: spec.null_values.clone(),
+                record_path: spec.record_path.clone(),
+                fields,
+                unknown_status: spec.unknown_status,
+                ..MappingSpec::default()
+            };
+            Mapping::compile(&spec)
+        })
+        .collect()
 }
 
 /// A value as aliases, skip values and derivation keys are matched: trimmed, lowercase.
@@ -334,6 +419,55 @@ mod tests {
         assert_eq!(Mapping::canonical().unknown_status, UnknownStatus::Reject);
         let typo = Mapping::from_toml("x", &format!("unknown_status = \"guess\"\n{base}"));
         assert!(typo.is_err());
+    }
+
+    #[test]
+    fn events_path_is_checked_and_record_events_inherit_the_record_fields() {
+        let nested = mapping(
+            r#"
+events_path = "parts.list"
+[fields]
+ticket_id = "id"
+timestamp = "parts.list.at"
+channel = "source.type"
+author_type = "parts.list.by"
+[[record_events]]
+timestamp = "created_at"
+event = { value = "message" }
+author_type = { value = "customer" }
+"#,
+        );
+        assert_eq!(nested.events_path.as_deref(), Some("parts.list"));
+        let own = &nested.record_events[0];
+        // ticket_id and channel read the record: inherited; the parts' columns are not.
+        assert!(own.maps(MappedField::Event(Field::TicketId)));
+        assert!(own.maps(MappedField::Event(Field::Channel)));
+        assert_eq!(
+            own.source_of(MappedField::Event(Field::Timestamp))
+                .as_deref(),
+            Some("created_at")
+        );
+        assert_eq!(
+            own.source_of(MappedField::Event(Field::AuthorType))
+                .as_deref(),
+            Some("= \"customer\"")
+        );
+        // Their columns are the mapping's too, for coverage.
+        assert!(nested.columns.iter().any(|c| c == "created_at"));
+        let error = |text: &str| Mapping::from_toml("x", text).unwrap_err().to_string();
+        let base = "[fields]\nticket_id = \"id\"\ncreated_at = \"t\"\n";
+        assert!(
+            error(&format!("shape = \"tickets\"\nevents_path = \"m\"\n{base}"))
+                .contains("events_path applies to the events shape"),
+        );
+        let events = "[fields]\nticket_id = \"id\"\ntimestamp = \"t\"\n";
+        assert!(error(&format!("events_path = \"a..b\"\n{events}")).contains("dotted path"));
+        assert!(
+            error(&format!(
+                "{events}[[record_events]]\nevent = {{ value = \"note\" }}\n"
+            ))
+            .contains("record_events needs events_path")
+        );
     }
 
     #[test]

@@ -10,6 +10,7 @@
 
 mod apply;
 mod compile;
+pub mod profile;
 pub mod spec;
 pub mod target;
 
@@ -30,6 +31,12 @@ pub struct Mapping {
     pub shape: Shape,
     pub delimiter: Option<u8>,
     pub record_path: Option<String>,
+    /// JSON: the array of each record whose elements are the events (see `MappingSpec`).
+    pub events_path: Option<String>,
+    /// The mappings of the events a record makes of its own members (`record_events`).
+    pub record_events: Vec<Mapping>,
+    /// The sources of the record events' fields, by this mapping's slots (for coverage).
+    record_sources: Vec<(MappedField, Vec<usize>)>,
     /// The source columns the mapping reads; readers resolve them once per input.
     pub columns: Vec<String>,
     fields: Vec<(MappedField, CompiledField)>,
@@ -74,6 +81,7 @@ impl Mapping {
     /// Whether the mapping fills `target` (from a column, a constant or a derivation).
     pub fn maps(&self, target: MappedField) -> bool {
         self.fields.iter().any(|(t, _)| *t == target)
+            || self.record_sources.iter().any(|(t, _)| *t == target)
             || self
                 .derive
                 .iter()
@@ -109,7 +117,12 @@ impl Mapping {
             .iter()
             .filter(move |d| d.sets().any(|(t, value)| *t == target && !value.is_empty()))
             .map(|d| std::slice::from_ref(&d.slot));
-        fields.chain(derived)
+        let own = self
+            .record_sources
+            .iter()
+            .filter(move |(t, _)| *t == target)
+            .map(|(_, slots)| slots.as_slice());
+        fields.chain(derived).chain(own)
     }
 
     /// Which columns of the mapping a header has, by slot.

@@ -54,6 +54,19 @@ pub struct MappingSpec {
     pub null_values: Vec<String>,
     /// JSON: the member holding the record, e.g. `ticket` for `{"ticket": {...}}`.
     pub record_path: Option<String>,
+    /// JSON, events shape: the array inside each record whose elements are its events
+    /// (`conversation_parts.conversation_parts`, `_embedded.threads`). Each element is one
+    /// event; its members are named under the path (`_embedded.threads.createdAt`), and the
+    /// record's own members keep their names, so every event inherits them (`id`, `state`).
+    pub events_path: Option<String>,
+    /// With `events_path`: events made of the record's own members, before its elements
+    /// (`[[record_events]]`: Intercom's conversation is its opening message, and its rating
+    /// another event). Each table holds fields, over the `[fields]` that read no member of
+    /// the events (so `ticket_id = "id"` is inherited); an event whose timestamp is empty is
+    /// not made (a conversation never rated has no rating). Skip rules and derivations do not
+    /// apply to them.
+    #[serde(default)]
+    pub record_events: Vec<BTreeMap<String, FieldSpec>>,
     /// Tickets shape: the column whose greatest value marks the row that wins (numbers or
     /// timestamps); by default the last row of a ticket wins.
     pub order_by: Option<String>,

@@ -21,7 +21,10 @@ pub(super) enum ValueKind {
 macro_rules! mapped_fields {
     ($($(#[$doc:meta])* $variant:ident = $name:literal, $shape:ident, $kind:ident;)+) => {
         /// Every field a mapping can fill, over all shapes.
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[derive(
+            Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize,
+            serde::Deserialize,
+        )]
         pub enum MappedField {
             /// A column of the canonical event log.
             Event(Field),
@@ -85,13 +88,22 @@ mapped_fields! {
     /// The help desk's own SLA verdict (met or breached), reported beside ours.
     SlaFirstReplyMet = "sla_first_reply_met", Tickets, Text;
     SlaResolutionMet = "sla_resolution_met", Tickets, Text;
+    /// A call's outcome: answered or abandoned (a flag or an outcome word). A row that has
+    /// one is a call (the contact-centre KPIs).
+    Answered = "answered", Tickets, Text;
+    /// When the call entered the queue for an agent, and left it (answered or hung up).
+    QueuedAt = "queued_at", Tickets, Timestamp;
+    QueueExitAt = "queue_exit_at", Tickets, Timestamp;
+    /// Seconds from queue entry to the answer (to the hang-up on an abandoned call), for
+    /// call logs that give the wait rather than the instants.
+    SpeedOfAnswerSeconds = "speed_of_answer_seconds", Tickets, Duration;
 }
 
 /// How many targets there are: the canonical fields, then the others.
 pub(super) const TARGET_COUNT: usize = FIELD_COUNT + EXTRA.len();
 
 /// Fields of the tickets shape shared with events.
-const TICKET_SHARED: [Field; 10] = [
+const TICKET_SHARED: [Field; 13] = [
     Field::TicketId,
     Field::Status,
     Field::Channel,
@@ -102,6 +114,10 @@ const TICKET_SHARED: [Field; 10] = [
     Field::Csat,
     Field::Nps,
     Field::HandleSeconds,
+    // A call log's parts of the handle time, summed where handle_seconds is not given.
+    Field::TalkSeconds,
+    Field::HoldSeconds,
+    Field::AcwSeconds,
 ];
 
 /// The tickets shape's name for the row's own time (the canonical `timestamp`).

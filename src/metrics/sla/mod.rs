@@ -211,9 +211,12 @@ impl Default for SlaPolicies {
 impl SlaPolicies {
     /// The policy of a ticket, by its attributes at `as_of`.
     pub fn select(&self, ticket: &Ticket, symbols: &Symbols) -> Option<usize> {
-        self.policies
-            .iter()
-            .position(|policy| policy.conditions.matches(ticket, symbols))
+        self.policies.iter().position(|policy| {
+            // Ticket SLAs do not apply to calls (their service level is the phone SLA)
+            // unless a policy names the call's channel.
+            let names_channel = !policy.conditions.channel.is_empty();
+            (ticket.call.is_none() || names_channel) && policy.conditions.matches(ticket, symbols)
+        })
     }
 }
 

@@ -62,6 +62,13 @@ pub fn footer(report: &Report) -> Vec<String> {
             count(input.events_after_as_of)
         ));
     }
+    if let Some(filter) = &report.filter {
+        lines.push(format!(
+            "Filter (--where): {}; {} tickets left out.",
+            filter.conditions.join(" and "),
+            count(filter.tickets_left_out)
+        ));
+    }
     if input.tickets_filtered_out > 0 {
         lines.push(format!(
             "{} tickets outside --since/--until were left out.",

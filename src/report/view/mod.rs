@@ -4,6 +4,8 @@
 //! `markdown`, `csv`) only decide how a section is drawn, and each makes the text safe for
 //! its medium (`escape`): cells hold values as they are, input values included.
 
+pub mod columns;
+mod contact_centre;
 mod footer;
 mod overall;
 mod tables;
@@ -86,6 +88,8 @@ impl Section {
 /// breakdowns by group and by period, and the trend across the periods (with two or more).
 pub fn sections(report: &Report) -> Vec<Section> {
     let mut sections = vec![overall::section(report)];
+    sections.extend(contact_centre::overall(report));
+    sections.extend(contact_centre::status_durations(report));
     if report.overall.sla.policies.len() > 1 {
         let title = "SLA by policy (met / met + breached)";
         sections.push(sla_by_policy(&report.overall.sla, title, false));
@@ -93,6 +97,7 @@ pub fn sections(report: &Report) -> Vec<Section> {
     if !report.groups.is_empty() {
         sections.push(tables::breakdown(report));
     }
+    sections.extend(contact_centre::by_group(report));
     if !report.periods.is_empty() {
         sections.push(tables::periods(report));
     }

@@ -1,11 +1,12 @@
-//! The report's breakdown tables: SLA by policy, by group and by period, sharing the
-//! headline columns.
+//! The report's breakdown tables: SLA by policy, by group and by period, the last two with
+//! the columns of `columns` (the KPIs the export supports, or `--columns`).
 
+use super::columns::{self, ColumnDef};
 use super::{Column, Section};
-use crate::metrics::KpiBlock;
+use crate::metrics::group::GroupBlock;
 use crate::metrics::sla::{SlaReport, TargetAttainment};
 use crate::report::Report;
-use crate::report::text::{count, opt_duration, percent};
+use crate::report::text::{count, percent};
 
 /// Attainment per SLA policy, a cell per target (`83.3% (25/30)`), and with `overdue` the
 /// open tickets past their resolution target.
@@ -58,60 +59,26 @@ fn attainment_cell(attainment: Option<&TargetAttainment>) -> String {
     )
 }
 
-/// The headline columns shared by the group and period tables.
-fn headline(kpis: &KpiBlock) -> Vec<String> {
-    vec![
-        count(kpis.tickets),
-        opt_duration(
-            kpis.first_response
-                .as_ref()
-                .and_then(|frt| frt.summary.median),
-        ),
-        opt_duration(kpis.first_response.as_ref().and_then(|frt| frt.summary.p90)),
-        kpis.resolution_time
-            .as_ref()
-            .map_or_else(|| "n/a".to_owned(), |s| opt_duration(s.median)),
-        percent(kpis.fcr.as_ref().and_then(|fcr| fcr.rate)),
-        percent(kpis.csat.as_ref().and_then(|csat| csat.rate)),
-        percent(kpis.sla.first_reply.as_ref().and_then(|t| t.attainment)),
-    ]
+/// The KPI columns of a breakdown table (see `columns`), without `skip`, and by default
+/// without `narrower` too (what `--columns` asks for is shown).
+fn kpi_columns(report: &Report, skip: &str, narrower: &[&str]) -> Vec<&'static ColumnDef> {
+    columns::chosen(report)
+        .into_iter()
+        .filter(|c| c.name != skip)
+        .filter(|c| report.columns.is_some() || !narrower.contains(&c.name))
+        .collect()
 }
 
-const HEADLINE: [&str; 7] = [
-    "Tickets",
-    "FRT\nmedian",
-    "FRT\np90",
-    "Resol.\nmedian",
-    "FCR",
-    "CSAT",
-    "SLA 1st\nreply",
-];
-
 pub(super) fn breakdown(report: &Report) -> Section {
-    let mut columns: Vec<Column> = report
-        .group_by
-        .iter()
-        .map(|d| Column::label(&capitalize(d)))
-        .collect();
-    columns.extend(HEADLINE.iter().map(|h| Column::figure(h)));
-    columns.push(Column::figure("Backlog"));
+    let kpis = kpi_columns(report, "", &[]);
+    let mut columns = group_columns(report);
+    columns.extend(kpis.iter().map(|c| Column::figure(c.header)));
     let rows = report
         .groups
         .iter()
         .map(|group| {
-            let mut row: Vec<String> = report
-                .group_by
-                .iter()
-                .map(|d| group.label(d).into_owned())
-                .collect();
-            row.extend(headline(&group.kpis));
-            row.push(
-                group
-                    .kpis
-                    .backlog
-                    .as_ref()
-                    .map_or_else(|| "n/a".to_owned(), |b| count(b.open)),
-            );
+            let mut row = group_labels(report, group);
+            row.extend(kpis.iter().map(|c| (c.cell)(&group.kpis)));
             row
         })
         .collect();
@@ -120,23 +87,56 @@ pub(super) fn breakdown(report: &Report) -> Section {
         columns,
         rows,
     )
+    .with_notes(breakdown_notes(report))
 }
 
+/// How to read the groups: how tickets are attributed to an agent or a team and to an hour.
+fn breakdown_notes(report: &Report) -> Vec<String> {
+    let by = |d: &str| report.group_by.iter().any(|g| g == d);
+    let mut notes = Vec::new();
+    if by("agent") || by("team") {
+        notes.push(
+            "A ticket counts for its assignee: the agent (and team) of its last agent \
+             message, or of the ticket row."
+                .to_owned(),
+        );
+    }
+    if by("hour") || by("weekday") {
+        notes.push(format!(
+            "Hour and weekday of the ticket's creation, in {}.",
+            report.tz
+        ));
+    }
+    notes
+}
+
+/// The period table: the breakdown's columns, with the backlog at each period's end
+/// instead of at as_of.
 pub(super) fn periods(report: &Report) -> Section {
+    // Room for the period's label and its backlog at the end, in 80 columns.
+    let kpis = kpi_columns(report, "backlog", &["replies"]);
+    let backlog = report
+        .availability
+        .iter()
+        .all(|a| a.kpi != "backlog" || a.computable);
     let mut columns = vec![Column::label("Period")];
-    columns.extend(HEADLINE.iter().map(|h| Column::figure(h)));
-    columns.push(Column::figure("Backlog\nat end"));
+    columns.extend(kpis.iter().map(|c| Column::figure(c.header)));
+    if backlog {
+        columns.push(Column::figure("Backlog\nat end"));
+    }
     let rows = report
         .periods
         .iter()
         .map(|period| {
             let mut row = vec![period.period.clone()];
-            row.extend(headline(&period.kpis));
-            row.push(
-                period
-                    .backlog_at_end
-                    .map_or_else(|| "n/a".to_owned(), count),
-            );
+            row.extend(kpis.iter().map(|c| (c.cell)(&period.kpis)));
+            if backlog {
+                row.push(
+                    period
+                        .backlog_at_end
+                        .map_or_else(|| "n/a".to_owned(), count),
+                );
+            }
             row
         })
         .collect();
@@ -148,6 +148,24 @@ pub(super) fn periods(report: &Report) -> Section {
         columns,
         rows,
     )
+}
+
+/// The label columns of a table by group: one per `--by` dimension.
+pub(super) fn group_columns(report: &Report) -> Vec<Column> {
+    report
+        .group_by
+        .iter()
+        .map(|d| Column::label(&capitalize(d)))
+        .collect()
+}
+
+/// A group's labels, in the order of [`group_columns`].
+pub(super) fn group_labels(report: &Report, group: &GroupBlock) -> Vec<String> {
+    report
+        .group_by
+        .iter()
+        .map(|d| group.label(d).into_owned())
+        .collect()
 }
 
 fn capitalize(text: &str) -> String {

@@ -8,6 +8,7 @@
 mod axes;
 mod backlog;
 mod durations;
+pub mod heatmap;
 mod sla;
 mod trends;
 

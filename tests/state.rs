@@ -1,0 +1,424 @@
+//! `report --state DIR`: night after night over successive exports, the report is byte for
+//! byte that of one run over all of them; a night given twice is told and not counted twice;
+//! a state made with other settings, of another format or schema version, or damaged is
+//! refused (exit 2); a failed night leaves the state as it was; thresholds and a baseline
+//! work on the report as usual.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use common::{Scratch, at, count, generate, scratch, ticketkpi};
+use serde_json::Value;
+
+/// The canonical header of a hand-written export.
+const HEADER: &str = "ticket_id,timestamp,event,author_type,channel,status\n";
+
+/// A generated export (time order), cut into one file a day (`night-YYYY-MM-DD.csv`, each with
+/// the header), in date order. A row whose timestamp is no date (an invalid row of `--dirty`)
+/// stays in the night of the row before it, as it would in a nightly export.
+fn nights(dir: &Scratch, args: &[&str]) -> Vec<PathBuf> {
+    let export = dir.path().join("export.csv");
+    let mut all = vec!["--order", "time"];
+    all.extend_from_slice(args);
+    generate(&export, &all);
+    // Bytes, not text: an invalid row may hold bytes that are not UTF-8.
+    let bytes = std::fs::read(&export).expect("the export");
+    let mut lines = bytes.split_inclusive(|byte| *byte == b'\n');
+    let header = lines.next().expect("a header");
+    let mut days: BTreeMap<String, Vec<u8>> = BTreeMap::new();
+    let mut current = String::new();
+    for line in lines {
+        let timestamp = line.split(|byte| *byte == b',').nth(1).unwrap_or_default();
+        let date = timestamp
+            .get(..10)
+            .and_then(|d| std::str::from_utf8(d).ok());
+        if let Some(date) = date.filter(|d| d.as_bytes()[4] == b'-' && d.as_bytes()[7] == b'-') {
+            current = date.to_owned();
+        }
+        days.entry(current.clone())
+            .or_insert_with(|| header.to_vec())
+            .extend_from_slice(line);
+    }
+    days.iter()
+        .map(|(day, rows)| dir.write(&format!("night-{day}.csv"), rows))
+        .collect()
+}
+
+/// `report FILES ARGS --format json`, its stdout as bytes (the comparison is byte for byte).
+fn one_run(files: &[PathBuf], args: &[&str]) -> Vec<u8> {
+    ticketkpi(["report", "--format", "json", "-q"])
+        .args(files)
+        .args(args)
+        .success()
+        .stdout_bytes
+}
+
+/// One night: `report FILE --state STATE ARGS --format json`, expecting success.
+fn night(file: &Path, state: &Path, args: &[&str]) -> common::Output {
+    ticketkpi(["report", "--format", "json", "-q", "--state"])
+        .arg(state)
+        .arg(file)
+        .args(args)
+        .success()
+}
+
+/// Every file of a folder and its bytes: what "left as it was" compares.
+fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    std::fs::read_dir(dir)
+        .expect("the state folder")
+        .map(|entry| {
+            let path = entry.expect("an entry").path();
+            let name = path
+                .file_name()
+                .expect("a name")
+                .to_string_lossy()
+                .into_owned();
+            (name, std::fs::read(&path).expect("readable"))
+        })
+        .collect()
+}
+
+fn manifest(state: &Path) -> Value {
+    let text = std::fs::read_to_string(state.join("state.json")).expect("a manifest");
+    serde_json::from_str(&text).expect("the manifest is JSON")
+}
+
+#[test]
+fn night_after_night_the_report_is_one_runs_over_the_nights_so_far() {
+    let dir = scratch();
+    let files = nights(&dir, &["--tickets", "240", "--days", "6", "--seed", "11"]);
+    assert!(files.len() >= 6, "{} nights", files.len());
+    let state = dir.path().join("state");
+    let args = ["--period", "day", "--by", "channel", "--by", "priority"];
+    for (index, file) in files.iter().enumerate() {
+        let nightly = night(file, &state, &args).stdout_bytes;
+        let whole = one_run(&files[..=index], &args);
+        assert!(
+            nightly == whole,
+            "night {} differs from one run over the first {} exports",
+            index + 1,
+            index + 1
+        );
+    }
+    assert_eq!(
+        manifest(&state)["nights"].as_array().map(Vec::len),
+        Some(files.len())
+    );
+}
+
+#[test]
+fn invalid_rows_and_other_report_settings_come_out_as_in_one_run() {
+    let dir = scratch();
+    let files = nights(
+        &dir,
+        &[
+            "--tickets",
+            "150",
+            "--days",
+            "4",
+            "--seed",
+            "3",
+            "--dirty",
+            "0.02",
+        ],
+    );
+    let state = dir.path().join("state");
+    // The reading settings stay; the report's own (period, breakdown, as-of) may change from
+    // night to night, since the tickets are derived again from every event each night.
+    for file in &files {
+        night(file, &state, &["--skip-invalid"]);
+    }
+    let args = ["--skip-invalid", "--period", "week", "--by", "team"];
+    let again = ticketkpi(["report", "--format", "json", "-q", "--state"])
+        .arg(&state)
+        .arg(files.last().expect("a night"))
+        .args(args)
+        .output();
+    // Given again, the last night is not added: the report is the state's.
+    assert_eq!(again.code, Some(0), "{}", again.stderr);
+    let whole = one_run(&files, &args);
+    assert!(again.stdout_bytes == whole, "the state's report differs");
+    let report: Value = serde_json::from_slice(&whole).expect("JSON");
+    assert!(
+        count(&report, "input.rows_rejected") > 0,
+        "the cut holds invalid rows"
+    );
+}
+
+#[test]
+fn a_reopen_that_spans_two_nights_is_one_reopen_as_in_one_run() {
+    let dir = scratch();
+    // T1 is asked and solved on the first night; the customer writes again on the second,
+    // and it is solved again: one reopen, resolved twice.
+    let monday = dir.write(
+        "monday.csv",
+        format!(
+            "{HEADER}T1,2026-03-02T09:00:00Z,message,customer,email,new\n\
+             T1,2026-03-02T09:30:00Z,message,agent,email,solved\n\
+             T2,2026-03-02T10:00:00Z,message,customer,chat,new\n"
+        ),
+    );
+    let tuesday = dir.write(
+        "tuesday.csv",
+        format!(
+            "{HEADER}T1,2026-03-03T08:00:00Z,message,customer,email,open\n\
+             T1,2026-03-03T08:20:00Z,message,agent,email,solved\n\
+             T2,2026-03-03T11:00:00Z,message,agent,chat,solved\n"
+        ),
+    );
+    let state = dir.path().join("state");
+    let first = night(&monday, &state, &[]).parse_json();
+    assert_eq!(
+        count(&first, "overall.backlog.open"),
+        1,
+        "T2 is open on monday"
+    );
+    let second = night(&tuesday, &state, &[]);
+    let whole = one_run(&[monday, tuesday], &[]);
+    assert!(second.stdout_bytes == whole, "tuesday differs from one run");
+    let report = second.parse_json();
+    // T2 is solved at its first reply; T1's reopen on tuesday takes it out of first contact.
+    assert_eq!(count(&report, "overall.fcr.eligible"), 2, "{report:#}");
+    assert_eq!(count(&report, "overall.fcr.first_contact"), 1, "{report:#}");
+    assert_eq!(count(&report, "overall.backlog.open"), 0);
+}
+
+#[test]
+fn a_night_given_twice_is_told_and_not_counted_twice() {
+    let dir = scratch();
+    let files = nights(&dir, &["--tickets", "60", "--days", "3", "--seed", "5"]);
+    let state = dir.path().join("state");
+    night(&files[0], &state, &[]);
+    night(&files[1], &state, &[]);
+    let before = snapshot(&state);
+    // The same rows under another name are the same night.
+    let copy = dir.path().join("copy-of-night-2.csv");
+    std::fs::copy(&files[1], &copy).expect("a copy");
+    let again = night(&copy, &state, &[]);
+    again.stderr_has("the state already holds these rows");
+    again.stderr_has("not added again");
+    assert!(again.stdout_bytes == one_run(&files[..2], &[]));
+    assert_eq!(snapshot(&state), before, "the state is unchanged");
+    let third = night(&files[2], &state, &[]);
+    assert!(third.stdout_bytes == one_run(&files, &[]));
+}
+
+/// A state of two nights over a small export, for the refusals.
+fn two_nights(dir: &Scratch, args: &[&str]) -> (Vec<PathBuf>, PathBuf) {
+    let files = nights(dir, &["--tickets", "40", "--days", "3", "--seed", "9"]);
+    let state = dir.path().join("state");
+    night(&files[0], &state, args);
+    night(&files[1], &state, args);
+    (files, state)
+}
+
+/// Runs the third night with `args` on `state`, which must be refused with exit 2 and leave
+/// the state as it was; gives stderr.
+fn refused(files: &[PathBuf], state: &Path, args: &[&str]) -> String {
+    let before = snapshot(state);
+    let output = ticketkpi(["report", "--format", "json", "-q", "--state"])
+        .arg(state)
+        .arg(&files[2])
+        .args(args)
+        .fails_with(2);
+    assert_eq!(snapshot(state), before, "a refused night changed the state");
+    assert!(output.stdout.is_empty(), "no report: {}", output.stdout);
+    output.stderr
+}
+
+#[test]
+fn a_state_read_with_another_mapping_is_refused_naming_it() {
+    let dir = scratch();
+    let identity = "name = \"ours\"\nshape = \"events\"\n[fields]\nticket_id = \"ticket_id\"\n\
+                    timestamp = \"timestamp\"\nevent = \"event\"\nauthor_type = \"author_type\"\n\
+                    channel = \"channel\"\nstatus = \"status\"\nagent = \"agent\"\nteam = \"team\"\n\
+                    priority = \"priority\"\ncategory = \"category\"\ncsat = \"csat\"\n\
+                    handle_seconds = \"handle_seconds\"\nnps = \"nps\"\nsentiment = \"sentiment\"\n";
+    let mapping = dir.write("ours.toml", identity);
+    let (files, state) = two_nights(&dir, &["--mapping", &mapping.to_string_lossy()]);
+    let other = dir.write(
+        "ours.toml",
+        identity.replace("channel = \"channel\"", "channel = \"team\""),
+    );
+    let stderr = refused(&files, &state, &["--mapping", &other.to_string_lossy()]);
+    assert!(
+        stderr.contains("mapping: the state has mapping file, text hash"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("start a new state folder"), "{stderr}");
+    // Without the mapping at all, too.
+    let stderr = refused(&files, &state, &[]);
+    assert!(
+        stderr.contains("this run the config's [mapping], else detected"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_state_read_with_another_config_or_zone_is_refused_naming_it() {
+    let dir = scratch();
+    let config = dir.write(
+        "ticketkpi.toml",
+        "[aliases.status]\nresolved = \"solved\"\n",
+    );
+    let (files, state) = two_nights(&dir, &["--config", &config.to_string_lossy()]);
+    // An alert or an SLA policy is no reading setting: the night goes on.
+    let with_alert = dir.write(
+        "alerting.toml",
+        "[aliases.status]\nresolved = \"solved\"\n\n[[alerts]]\nname = \"big\"\n\
+         condition = \"backlog.open > 100000\"\n",
+    );
+    let other = dir.write("other.toml", "[aliases.status]\ndone = \"solved\"\n");
+    let stderr = refused(&files, &state, &["--config", &other.to_string_lossy()]);
+    assert!(stderr.contains("config (aliases, mapping"), "{stderr}");
+    assert!(stderr.contains("run with the state's settings"), "{stderr}");
+    let stderr = refused(
+        &files,
+        &state,
+        &[
+            "--config",
+            &config.to_string_lossy(),
+            "--tz",
+            "Europe/Paris",
+        ],
+    );
+    assert!(
+        stderr.contains("tz: the state has UTC, this run Europe/Paris"),
+        "{stderr}"
+    );
+    night(
+        &files[2],
+        &state,
+        &["--config", &with_alert.to_string_lossy()],
+    );
+}
+
+#[test]
+fn a_state_of_another_format_or_schema_version_is_refused() {
+    let dir = scratch();
+    let (files, state) = two_nights(&dir, &[]);
+    let path = state.join("state.json");
+    let original = std::fs::read_to_string(&path).expect("manifest");
+    let mut value: Value = serde_json::from_str(&original).expect("JSON");
+    value["format"] = 99.into();
+    std::fs::write(&path, value.to_string()).expect("written");
+    let stderr = refused(&files, &state, &[]);
+    assert!(stderr.contains("a state of format 99"), "{stderr}");
+    value["format"] = 1.into();
+    value["schema_version"] = 1.into();
+    std::fs::write(&path, value.to_string()).expect("written");
+    let stderr = refused(&files, &state, &[]);
+    assert!(stderr.contains("schema_version 1"), "{stderr}");
+    std::fs::write(&path, original).expect("restored");
+    night(&files[2], &state, &[]);
+}
+
+#[test]
+fn a_damaged_manifest_or_events_file_is_refused() {
+    let dir = scratch();
+    let (files, state) = two_nights(&dir, &[]);
+    let path = state.join("state.json");
+    let original = std::fs::read(&path).expect("manifest");
+    std::fs::write(&path, &original[..original.len() / 2]).expect("cut");
+    let stderr = refused(&files, &state, &[]);
+    assert!(stderr.contains("state.json is not JSON"), "{stderr}");
+    assert!(
+        stderr.contains("restore the folder from a backup"),
+        "{stderr}"
+    );
+    std::fs::write(&path, b"{\"nights\": []}").expect("written");
+    assert!(refused(&files, &state, &[]).contains("no ticketkpi state"));
+    std::fs::write(&path, &original).expect("restored");
+    let events = state.join("night-000002.events");
+    let mut bytes = std::fs::read(&events).expect("events");
+    bytes.truncate(bytes.len() - 30);
+    std::fs::write(&events, &bytes).expect("cut");
+    let stderr = refused(&files, &state, &[]);
+    assert!(stderr.contains("night-000002.events"), "{stderr}");
+    assert!(stderr.contains("truncated or altered"), "{stderr}");
+}
+
+#[test]
+fn a_failed_night_leaves_the_state_as_it_was() {
+    let dir = scratch();
+    let (files, state) = two_nights(&dir, &[]);
+    let before = snapshot(&state);
+    // A row with a bad timestamp stops the run (no --skip-invalid): exit 1.
+    let mut broken = std::fs::read_to_string(&files[2]).expect("night 3");
+    broken.push_str("T999999,yesterday,message,customer,email,,,,,new,,,,,,,\n");
+    let broken = dir.write("broken.csv", broken);
+    ticketkpi(["report", "--format", "json", "-q", "--state"])
+        .arg(&state)
+        .arg(&broken)
+        .fails_with(1)
+        .stderr_has("broken.csv:");
+    assert_eq!(snapshot(&state), before);
+    // A report that cannot be written (its folder does not exist) adds nothing either.
+    let nowhere = dir.path().join("no-such-folder").join("report.json");
+    let output = ticketkpi(["report", "--format", "json", "-q", "--state"])
+        .arg(&state)
+        .arg(&files[2])
+        .arg("-o")
+        .arg(&nowhere)
+        .output();
+    assert_ne!(output.code, Some(0));
+    assert_eq!(snapshot(&state), before);
+    let third = night(&files[2], &state, &[]);
+    assert!(third.stdout_bytes == one_run(&files, &[]));
+}
+
+#[test]
+fn thresholds_and_a_baseline_read_the_report_of_every_night_so_far() {
+    let dir = scratch();
+    let files = nights(&dir, &["--tickets", "60", "--days", "3", "--seed", "5"]);
+    let state = dir.path().join("state");
+    let monday = dir.path().join("monday.json");
+    ticketkpi(["report", "--format", "json", "-q", "--state"])
+        .arg(&state)
+        .arg(&files[0])
+        .arg("-o")
+        .arg(&monday)
+        .success();
+    // A condition that holds: the report is written, the night is added, the run exits 4.
+    let tuesday = dir.path().join("tuesday.json");
+    ticketkpi(["report", "--format", "json", "-q", "--state"])
+        .arg(&state)
+        .arg(&files[1])
+        .args(["--fail-if", "volume.tickets > 0", "--baseline"])
+        .arg(&monday)
+        .arg("-o")
+        .arg(&tuesday)
+        .fails_with(4)
+        .stderr_has("volume.tickets > 0");
+    assert_eq!(manifest(&state)["nights"].as_array().map(Vec::len), Some(2));
+    let report: Value =
+        serde_json::from_str(&std::fs::read_to_string(&tuesday).expect("written")).expect("JSON");
+    let whole: Value = serde_json::from_slice(&one_run(&files[..2], &[])).expect("one run's JSON");
+    assert_eq!(
+        at(&report, "overall.volume.tickets"),
+        at(&whole, "overall.volume.tickets")
+    );
+    let first: Value =
+        serde_json::from_str(&std::fs::read_to_string(&monday).expect("written")).expect("JSON");
+    assert_eq!(
+        at(&report, "overall.volume.previous.tickets"),
+        at(&first, "overall.volume.tickets"),
+        "the baseline is monday's report"
+    );
+    assert!(at(&report, "baseline").is_object());
+}
+
+#[test]
+fn a_ticket_table_is_refused_with_the_reason() {
+    let dir = scratch();
+    let state = dir.path().join("state");
+    ticketkpi(["report", "--format", "json", "-q", "--state"])
+        .arg(&state)
+        .arg(common::fixture("presets/freshdesk.csv"))
+        .fails_with(2)
+        .stderr_has("is read as a ticket table (mapping freshdesk)")
+        .stderr_has("--state takes event logs");
+    assert!(!state.exists(), "no state was made");
+}
