@@ -50,6 +50,8 @@ pub struct Kpis {
     pub overall: KpiBlock,
     pub groups: Vec<GroupBlock>,
     pub periods: Vec<PeriodBlock>,
+    /// Tickets and median first response by hour and weekday of creation.
+    pub time_of_day: crate::metrics::time_of_day::TimeOfDay,
 }
 
 struct Collector {
@@ -295,7 +297,7 @@ impl Analysis {
             .map(|period| Periods::new(period, config.tz).within(config.since, config.until));
         let folded = TicketFold::new(config.by.clone(), config.tz, periods)
             .fold(&self.tickets, &context, config.ingest.threads)
-            .finish(&context, &self.tickets);
+            .finish(&context);
         self.kpis_of(folded)
     }
 
@@ -316,6 +318,7 @@ impl Analysis {
             overall: folded.overall,
             groups: folded.groups,
             periods: folded.periods,
+            time_of_day: folded.time_of_day,
         }
     }
 }

@@ -36,7 +36,7 @@ pub struct TicketRecord {
 }
 
 /// What a call log says about one call.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CallRecord {
     pub answered: bool,
     pub queued_at: Option<Instant>,

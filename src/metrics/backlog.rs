@@ -126,7 +126,7 @@ pub(crate) struct BacklogsAt {
 impl BacklogsAt {
     /// `open_at_as_of` is the backlog at `as_of` (the overall one), null without status.
     pub(crate) fn sweep(
-        tickets: &[Ticket],
+        spans: &OpenSpans,
         instants: &[Instant],
         open_at_as_of: Option<&BacklogReport>,
         context: &Context<'_>,
@@ -138,14 +138,10 @@ impl BacklogsAt {
         // A past state needs the resolutions' dates, as resolution times do.
         let resolution_dated = context.facts.allows(Kpi::ResolutionTime);
         BacklogsAt {
-            by_age: (has_status && resolution_dated).then(|| open_by_age_at(tickets, &instants)),
+            by_age: (has_status && resolution_dated).then(|| open_by_age_at(spans, &instants)),
             instants,
             open_at_as_of: open_at_as_of.map(|report| (report.open, report.age)),
-            undated_from: tickets
-                .iter()
-                .filter(|t| t.is_solved() && t.solved_changes.is_empty())
-                .map(|t| t.created_at)
-                .min(),
+            undated_from: spans.undated_from,
             has_status,
             resolution_dated,
             as_of: context.as_of,
@@ -179,6 +175,48 @@ impl BacklogsAt {
     }
 }
 
+/// What the sweep needs of each ticket: where it was open, and from when its past state is
+/// unknown. Gathered as the tickets are folded (observe/merge), so that the backlog at past
+/// instants needs no second pass over the tickets, wherever they were folded.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct OpenSpans {
+    /// `(created, from, to)`: each open span `[from, to)` of a ticket created at `created`.
+    spans: Vec<(Instant, Instant, Instant)>,
+    /// The earliest creation of a ticket solved without a dated resolution.
+    undated_from: Option<Instant>,
+}
+
+impl OpenSpans {
+    pub fn observe(&mut self, ticket: &Ticket) {
+        let created = ticket.created_at;
+        self.spans.extend(
+            open_spans(ticket)
+                .into_iter()
+                .map(|(from, to)| (created, from, to)),
+        );
+        if ticket.is_solved() && ticket.solved_changes.is_empty() {
+            self.undated_from = Some(self.undated_from.map_or(created, |t| t.min(created)));
+        }
+    }
+
+    pub fn merge(&mut self, other: OpenSpans) {
+        self.spans.extend(other.spans);
+        self.undated_from = match (self.undated_from, other.undated_from) {
+            (Some(mine), Some(theirs)) => Some(mine.min(theirs)),
+            (mine, theirs) => mine.or(theirs),
+        };
+    }
+
+    /// The spans of `tickets`, as one fold over them gathers them.
+    pub fn of(tickets: &[Ticket]) -> OpenSpans {
+        let mut spans = OpenSpans::default();
+        for ticket in tickets {
+            spans.observe(ticket);
+        }
+        spans
+    }
+}
+
 /// Where a ticket is open (created, and not solved: `Ticket::solved_at` is false), as
 /// `[from, to)` spans in time order.
 fn open_spans(ticket: &Ticket) -> Vec<(Instant, Instant)> {
@@ -206,7 +244,7 @@ fn open_spans(ticket: &Ticket) -> Vec<(Instant, Instant)> {
 /// For each of `instants` (sorted), the tickets open then by age bucket. Each ticket's open
 /// spans, cut at its age bucket boundaries, add one to a bucket over a range of instants:
 /// a difference array over the instants, summed once. O((tickets + periods) log periods).
-fn open_by_age_at(tickets: &[Ticket], instants: &[Instant]) -> Vec<[u64; AGE_BUCKETS.len()]> {
+fn open_by_age_at(spans: &OpenSpans, instants: &[Instant]) -> Vec<[u64; AGE_BUCKETS.len()]> {
     const MICROS_PER_DAY: f64 = 86_400.0 * 1_000_000.0;
     // Bucket k holds ages in [bounds[k], bounds[k + 1]) microseconds.
     let mut bounds = [0i64; AGE_BUCKETS.len() + 1];
@@ -219,16 +257,13 @@ fn open_by_age_at(tickets: &[Ticket], instants: &[Instant]) -> Vec<[u64; AGE_BUC
     }
     let mut difference = vec![[0i64; AGE_BUCKETS.len()]; instants.len() + 1];
     let index_of = |at: Instant| instants.partition_point(|instant| *instant < at);
-    for ticket in tickets {
-        let created = ticket.created_at;
-        for (from, to) in open_spans(ticket) {
-            for k in 0..AGE_BUCKETS.len() {
-                let start = from.max(created.saturating_add(bounds[k]));
-                let end = to.min(created.saturating_add(bounds[k + 1]));
-                if start < end {
-                    difference[index_of(start)][k] += 1;
-                    difference[index_of(end)][k] -= 1;
-                }
+    for &(created, from, to) in &spans.spans {
+        for k in 0..AGE_BUCKETS.len() {
+            let start = from.max(created.saturating_add(bounds[k]));
+            let end = to.min(created.saturating_add(bounds[k + 1]));
+            if start < end {
+                difference[index_of(start)][k] += 1;
+                difference[index_of(end)][k] -= 1;
             }
         }
     }
@@ -312,7 +347,7 @@ pub(crate) mod tests {
             }
             instants.sort_unstable();
             instants.dedup();
-            let swept = open_by_age_at(&tickets, &instants);
+            let swept = open_by_age_at(&OpenSpans::of(&tickets), &instants);
             for (at, ages) in instants.iter().zip(swept) {
                 prop_assert_eq!(ages, scan(&tickets, *at), "at {}", format_rfc3339(*at));
             }

@@ -12,6 +12,7 @@ use rayon::prelude::*;
 use super::group::{Breakdown, Dimension, GroupBlock};
 use super::periods::{PeriodBlock, Periods};
 use super::quality::{Quality, TicketFindings, is_plausible};
+use super::time_of_day::{TimeOfDay, TimeOfDayGrid};
 use super::{Accumulator, Context, KpiAccumulator, KpiBlock, Observed};
 use crate::model::Ticket;
 
@@ -23,6 +24,7 @@ pub struct TicketFold {
     overall: KpiAccumulator,
     groups: Breakdown,
     periods: Option<Periods>,
+    time_of_day: TimeOfDayGrid,
 }
 
 /// What the fold finishes into.
@@ -36,6 +38,7 @@ pub struct Folded {
     pub overall: KpiBlock,
     pub groups: Vec<GroupBlock>,
     pub periods: Vec<PeriodBlock>,
+    pub time_of_day: TimeOfDay,
 }
 
 impl TicketFold {
@@ -48,6 +51,7 @@ impl TicketFold {
             overall: KpiAccumulator::default(),
             groups: Breakdown::new(by, tz),
             periods,
+            time_of_day: TimeOfDayGrid::new(tz),
         }
     }
 
@@ -58,6 +62,7 @@ impl TicketFold {
         self.durations.observe(&observed, context);
         self.overall.observe(&observed, context);
         self.groups.observe(&observed, context);
+        self.time_of_day.observe(&observed, context);
         if let Some(periods) = self.periods.as_mut() {
             periods.observe(&observed, context);
         }
@@ -69,6 +74,7 @@ impl TicketFold {
         self.durations.merge(other.durations);
         self.overall.merge(other.overall);
         self.groups.merge(other.groups);
+        self.time_of_day.merge(other.time_of_day);
         if let (Some(mine), Some(theirs)) = (self.periods.as_mut(), other.periods) {
             mine.merge(theirs);
         }
@@ -119,13 +125,12 @@ impl TicketFold {
         self
     }
 
-    /// `tickets` are the tickets folded: the backlog at each period's end is swept from them.
-    pub fn finish(self, context: &Context<'_>, tickets: &[Ticket]) -> Folded {
+    pub fn finish(self, context: &Context<'_>) -> Folded {
         let overall = self.overall.finish(context);
         let periods = self.periods.map_or_else(Vec::new, |periods| {
             periods
                 .finish(context)
-                .with_backlogs(tickets, overall.backlog.as_ref(), context)
+                .with_backlogs(overall.backlog.as_ref(), context)
         });
         let (first_response_values, resolution_values) = self.durations.finish(context);
         Folded {
@@ -134,6 +139,7 @@ impl TicketFold {
             resolution_values,
             groups: self.groups.finish(context),
             periods,
+            time_of_day: self.time_of_day.finish(context),
             overall,
         }
     }
@@ -247,7 +253,7 @@ mod tests {
             chrono_tz::Tz::UTC,
             Some(periods),
         );
-        fold(empty).finish(context, tickets)
+        fold(empty).finish(context)
     }
 
     /// Runs `check` on `tickets` of [`rows`] and their context.
@@ -316,20 +322,21 @@ mod tests {
         let fold_with = |tickets: &[Ticket], symbols: &Symbols| {
             let context = context(at, true, &policies, symbols, &coverage, &facts);
             let periods = Periods::new(Period::Week, Tz::UTC);
-            TicketFold::new(vec![Dimension::Channel, Dimension::Priority], Some(periods))
-                .fold(tickets, &context, 1)
+            TicketFold::new(
+                vec![Dimension::Channel, Dimension::Priority],
+                Tz::UTC,
+                Some(periods),
+            )
+            .fold(tickets, &context, 1)
         };
         let mut merged_symbols = symbols_a.clone();
         let map = merged_symbols.absorb_names(symbols_b.names());
         let mut second_fold = fold_with(&tickets_b, &symbols_b);
         second_fold.remap_symbols(&map);
         let merged = fold_with(&tickets_a, &symbols_a).merge(second_fold);
-        // Periods need the tickets for their backlogs: the same tickets either way.
+        // The periods' backlogs come from the merged open spans: no ticket is needed.
         let finish = |fold: TicketFold, symbols: &Symbols| {
-            fold.finish(
-                &context(at, true, &policies, symbols, &coverage, &facts),
-                &all,
-            )
+            fold.finish(&context(at, true, &policies, symbols, &coverage, &facts))
         };
         let whole = finish(fold_with(&all, &symbols_all), &symbols_all);
         assert!(whole.groups.len() > 3);

@@ -42,7 +42,9 @@ pub const WEEKDAYS: [&str; 7] = [
 ];
 
 /// A ticket's value of one dimension: an attribute's symbol, or a time of day.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub enum GroupValue {
     Attribute(Sym),
     /// 0-23.
@@ -58,6 +60,14 @@ impl GroupValue {
             GroupValue::Attribute(sym) => sym.non_empty().map(|sym| symbols.name(sym).to_owned()),
             GroupValue::Hour(hour) => Some(hour.to_string()),
             GroupValue::Weekday(day) => WEEKDAYS.get(usize::from(day)).map(|d| (*d).to_owned()),
+        }
+    }
+
+    /// The same value under a symbol remap (old index -> new symbol); times of day are kept.
+    pub fn remapped(self, map: &[Sym]) -> GroupValue {
+        match self {
+            GroupValue::Attribute(sym) => GroupValue::Attribute(sym.remapped(map)),
+            time => time,
         }
     }
 
@@ -173,7 +183,7 @@ impl Breakdown {
         let groups = std::mem::take(&mut self.groups);
         for (key, mut accumulator) in groups {
             accumulator.remap_symbols(map);
-            let key: Vec<Sym> = key.iter().map(|sym| sym.remapped(map)).collect();
+            let key: Vec<GroupValue> = key.iter().map(|value| value.remapped(map)).collect();
             // Distinct values stay distinct under a remap, so keys never collide; merging
             // anyway keeps that true by construction.
             match self.groups.get_mut(&key) {

@@ -7,9 +7,8 @@ use std::collections::BTreeMap;
 use chrono_tz::Tz;
 use serde::Serialize;
 
-use super::backlog::{AgeBuckets, BacklogReport, BacklogsAt};
+use super::backlog::{AgeBuckets, BacklogReport, BacklogsAt, OpenSpans};
 use super::{Accumulator, Context, KpiAccumulator, KpiBlock, Observed};
-use crate::model::Ticket;
 use crate::names::Named as _;
 use crate::time::{Instant, Period, PeriodBucket, format_rfc3339};
 
@@ -99,6 +98,8 @@ pub struct Periods {
     buckets: BTreeMap<Instant, (PeriodBucket, KpiAccumulator)>,
     /// The first creation observed: where the data starts (see `Window::covers`).
     first_ticket: Option<Instant>,
+    /// Where each ticket was open, for the backlog at each period's end.
+    open_spans: OpenSpans,
 }
 
 /// The periods' KPI blocks, every period from the first ticket's to the last's; their
@@ -108,6 +109,7 @@ pub struct PeriodKpis {
     periods: Vec<(PeriodBucket, KpiBlock)>,
     window: Window,
     first_ticket: Option<Instant>,
+    open_spans: OpenSpans,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -136,6 +138,7 @@ impl Periods {
             window: Window::default(),
             buckets: BTreeMap::new(),
             first_ticket: None,
+            open_spans: OpenSpans::default(),
         }
     }
 
@@ -164,6 +167,7 @@ impl Accumulator for Periods {
             self.first_ticket
                 .map_or(created, |first| first.min(created)),
         );
+        self.open_spans.observe(observed.ticket);
         let bucket = self.period.bucket_of(created, self.tz);
         self.buckets
             .entry(bucket.start)
@@ -178,6 +182,7 @@ impl Accumulator for Periods {
             (Some(mine), Some(theirs)) => Some(mine.min(theirs)),
             (mine, theirs) => mine.or(theirs),
         };
+        self.open_spans.merge(other.open_spans);
         for (start, (bucket, accumulator)) in other.buckets {
             match self.buckets.get_mut(&start) {
                 Some((_, mine)) => mine.merge(accumulator),
@@ -220,17 +225,17 @@ impl Accumulator for Periods {
                 .collect(),
             window: self.window,
             first_ticket: self.first_ticket,
+            open_spans: self.open_spans,
         }
     }
 }
 
 impl PeriodKpis {
-    /// The periods with the backlog at each one's end: `tickets` are the tickets observed,
-    /// `open_at_as_of` the overall backlog (the last periods end at `as_of`, where the
-    /// backlog is the open one, by status).
+    /// The periods with the backlog at each one's end, swept from the observed tickets' open
+    /// spans; `open_at_as_of` is the overall backlog (the last periods end at `as_of`, where
+    /// the backlog is the open one, by status).
     pub fn with_backlogs(
         self,
-        tickets: &[Ticket],
         open_at_as_of: Option<&BacklogReport>,
         context: &Context<'_>,
     ) -> Vec<PeriodBlock> {
@@ -240,7 +245,7 @@ impl PeriodKpis {
             .iter()
             .map(|(bucket, _)| (bucket.end - 1).min(context.as_of))
             .collect();
-        let backlogs = BacklogsAt::sweep(tickets, &ends, open_at_as_of, context);
+        let backlogs = BacklogsAt::sweep(&self.open_spans, &ends, open_at_as_of, context);
         let window = self.window;
         let first_ticket = self.first_ticket;
         self.periods
@@ -342,7 +347,7 @@ mod tests {
         let open = open.finish(&context);
         let blocks = periods
             .finish(&context)
-            .with_backlogs(&tickets, Some(&open), &context);
+            .with_backlogs(Some(&open), &context);
         assert!(blocks.len() >= 3650, "{} periods", blocks.len());
         let tickets_in: u64 = blocks.iter().map(|b| b.kpis.tickets).sum();
         assert_eq!(tickets_in, 20_000);

@@ -23,7 +23,7 @@ pub struct Resolution {
 }
 
 /// What the reopens figure counts, folded.
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 struct ReopenCounts {
     resolved: u64,
     reopened: u64,

@@ -4,10 +4,15 @@
 use chrono_tz::Tz;
 use serde::Serialize;
 
+use super::availability::Kpi;
 use super::distribution::Distribution;
 use super::group::{WEEKDAYS, hour_and_weekday};
 use super::quality::is_plausible;
+use super::{Accumulator, Context, Observed};
 use crate::model::Ticket;
+
+const HOURS: usize = 24;
+const DAYS: usize = 7;
 
 /// Rows are weekdays (Monday first), columns hours 0-23.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -24,25 +29,77 @@ pub struct TimeOfDay {
 impl TimeOfDay {
     /// The grid of `tickets`; `first_response` says whether the input supports FRT.
     pub fn of(tickets: &[Ticket], tz: Tz, first_response: bool) -> TimeOfDay {
-        let mut counts = vec![vec![0u64; 24]; 7];
-        let mut waits: Vec<Vec<Distribution>> = vec![vec![Distribution::default(); 24]; 7];
+        let mut grid = TimeOfDayGrid::new(tz);
         for ticket in tickets {
-            let (hour, day) = hour_and_weekday(ticket.created_at, tz);
-            let (hour, day) = (usize::from(hour), usize::from(day));
-            counts[day][hour] += 1;
-            if let Some(seconds) = ticket.first_response_seconds().filter(|s| is_plausible(*s)) {
-                waits[day][hour].observe(seconds);
-            }
+            grid.observe_ticket(ticket);
         }
-        let medians = waits
+        grid.into_grid(first_response)
+    }
+}
+
+/// The grid as the tickets are folded: per weekday and hour, the tickets created then and
+/// their first response times (exact, so that merged grids give one pass's medians).
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct TimeOfDayGrid {
+    tz: Tz,
+    /// `tickets[weekday * 24 + hour]`.
+    tickets: Vec<u64>,
+    first_responses: Vec<Distribution>,
+}
+
+impl TimeOfDayGrid {
+    pub fn new(tz: Tz) -> TimeOfDayGrid {
+        TimeOfDayGrid {
+            tz,
+            tickets: vec![0; DAYS * HOURS],
+            first_responses: vec![Distribution::default(); DAYS * HOURS],
+        }
+    }
+
+    fn observe_ticket(&mut self, ticket: &Ticket) {
+        let (hour, day) = hour_and_weekday(ticket.created_at, self.tz);
+        let cell = usize::from(day) * HOURS + usize::from(hour);
+        self.tickets[cell] += 1;
+        if let Some(seconds) = ticket.first_response_seconds().filter(|s| is_plausible(*s)) {
+            self.first_responses[cell].observe(seconds);
+        }
+    }
+
+    fn into_grid(self, first_response: bool) -> TimeOfDay {
+        let medians: Vec<Option<f64>> = self
+            .first_responses
             .into_iter()
-            .map(|hours| hours.into_iter().map(|d| d.finish().median).collect())
+            .map(|waits| waits.finish().median)
             .collect();
         TimeOfDay {
             weekdays: WEEKDAYS.to_vec(),
-            tickets: counts,
-            first_response_median: first_response.then_some(medians),
+            tickets: self.tickets.chunks(HOURS).map(<[u64]>::to_vec).collect(),
+            first_response_median: first_response
+                .then(|| medians.chunks(HOURS).map(<[Option<f64>]>::to_vec).collect()),
         }
+    }
+}
+
+impl Accumulator for TimeOfDayGrid {
+    type Output = TimeOfDay;
+
+    fn observe(&mut self, observed: &Observed<'_>, _: &Context<'_>) {
+        self.observe_ticket(observed.ticket);
+    }
+
+    /// `other` is in the same zone.
+    fn merge(&mut self, other: TimeOfDayGrid) {
+        for (mine, theirs) in self.tickets.iter_mut().zip(other.tickets) {
+            *mine += theirs;
+        }
+        for (mine, theirs) in self.first_responses.iter_mut().zip(other.first_responses) {
+            mine.merge(theirs);
+        }
+    }
+
+    fn finish(self, context: &Context<'_>) -> TimeOfDay {
+        let first_response = context.facts.allows(Kpi::FirstResponse);
+        self.into_grid(first_response)
     }
 }
 

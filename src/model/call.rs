@@ -4,7 +4,7 @@ use crate::ingest::ticket_record::CallRecord;
 use crate::time::{Instant, MICROS_PER_SECOND, seconds_between};
 
 /// What the contact-centre KPIs read of a call.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Call {
     pub answered: bool,
     /// Whether the call reached the queue for an agent (an abandoned call that did not is

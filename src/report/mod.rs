@@ -139,13 +139,7 @@ impl Report {
             groups: kpis.groups,
             periods: kpis.periods,
             histograms,
-            time_of_day: crate::metrics::time_of_day::TimeOfDay::of(
-                &analysis.tickets,
-                options.tz,
-                analysis
-                    .facts(options)
-                    .allows(crate::metrics::availability::Kpi::FirstResponse),
-            ),
+            time_of_day: kpis.time_of_day,
             filter: None,
             columns: None,
         }

@@ -9,6 +9,7 @@
 
 use std::sync::Arc;
 
+use chrono_tz::Tz;
 use datafusion::error::{DataFusionError, Result};
 use serde::{Deserialize, Serialize};
 use ticketkpi::AnalysisOptions;
@@ -17,9 +18,10 @@ use ticketkpi::ingest::{Coverage, InputStats, RowFacts};
 use ticketkpi::metrics::Context;
 use ticketkpi::metrics::availability::Facts;
 use ticketkpi::metrics::group::Dimension;
+use ticketkpi::metrics::periods::Periods;
 use ticketkpi::metrics::surveys::CsatScale;
 use ticketkpi::symbols::Symbols;
-use ticketkpi::time::Instant;
+use ticketkpi::time::{Instant, Period};
 
 /// The settings of one run, as they travel.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -38,6 +40,10 @@ pub struct Definitions {
     /// `--since` / `--until` on ticket creation.
     pub since: Option<Instant>,
     pub until: Option<Instant>,
+    /// `--tz` (or the config file's): the zone of times of day and periods, by its IANA name.
+    pub tz: String,
+    /// `--period`: the report's calendar buckets.
+    pub period: Option<Period>,
 }
 
 impl Definitions {
@@ -66,6 +72,8 @@ impl Definitions {
             by: options.by.clone(),
             since: options.since,
             until: options.until,
+            tz: options.tz.name().to_owned(),
+            period: options.period,
         })
     }
 
@@ -83,6 +91,8 @@ impl Definitions {
             by: vec![Dimension::Channel],
             since: None,
             until: None,
+            tz: Tz::UTC.name().to_owned(),
+            period: None,
         }
     }
 
@@ -110,9 +120,13 @@ impl Definitions {
             None => FileSettings::default(),
         };
         let encoded = self.encode()?;
+        let tz = self.tz.parse::<Tz>().map_err(|error| {
+            DataFusionError::Plan(format!("the run's time zone {:?}: {error}", self.tz))
+        })?;
         Ok(Resolved {
             file,
             encoded,
+            tz,
             definitions: self,
         })
     }
@@ -123,6 +137,7 @@ impl Definitions {
 pub struct Resolved {
     pub definitions: Definitions,
     file: FileSettings,
+    tz: Tz,
     /// The definitions as they travel: what makes two functions the same.
     encoded: Vec<u8>,
 }
@@ -152,6 +167,7 @@ impl Resolved {
             schedule: self.file.schedule.as_deref(),
             fcr_reopen_window: self.file.fcr_reopen_window,
             symbols,
+            contact_centre: self.file.contact_centre,
             facts: Facts {
                 coverage: &definitions.coverage,
                 rows: &definitions.rows,
@@ -165,6 +181,19 @@ impl Resolved {
                     .any(|p| p.next_reply.is_some()),
             },
         }
+    }
+
+    pub fn tz(&self) -> Tz {
+        self.tz
+    }
+
+    /// The report's calendar buckets (`--period`), within `--since`/`--until`, as the CLI
+    /// makes them.
+    pub fn periods(&self) -> Option<Periods> {
+        let definitions = &self.definitions;
+        definitions.period.map(|period| {
+            Periods::new(period, self.tz).within(definitions.since, definitions.until)
+        })
     }
 
     /// Whether a ticket created at `created` is among those the report selects.

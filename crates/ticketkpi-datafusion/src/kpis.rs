@@ -70,7 +70,7 @@ impl ReportState {
         fold.remap_symbols(&map);
         // No period table here (the engine has no --period): `finish` reads the tickets only
         // for the backlog at each period's end.
-        fold.finish(&shared.context(&symbols), &[])
+        fold.finish(&shared.context(&symbols))
     }
 }
 
@@ -145,16 +145,17 @@ struct Kpis {
 
 impl Kpis {
     fn new(shared: Shared, output: Output) -> Kpis {
-        let by = match output {
-            Output::Report => shared.definitions.by.clone(),
-            Output::Kpis => Vec::new(),
+        let (by, periods) = match output {
+            Output::Report => (shared.definitions.by.clone(), shared.periods()),
+            Output::Kpis => (Vec::new(), None),
         };
+        let tz = shared.tz();
         Kpis {
             shared,
             output,
             symbols: Symbols::default(),
             state: ReportState {
-                fold: TicketFold::new(by, None),
+                fold: TicketFold::new(by, tz, periods),
                 labels: Vec::new(),
                 counts: FoldCounts::default(),
                 tickets: 0,
@@ -232,7 +233,7 @@ impl Accumulator for Kpis {
                 .absorb_names(other.labels.iter().map(String::as_str));
             let mut fold = other.fold;
             fold.remap_symbols(&map);
-            let empty = TicketFold::new(Vec::new(), None);
+            let empty = TicketFold::new(Vec::new(), chrono_tz::Tz::UTC, None);
             let mine = std::mem::replace(&mut self.state.fold, empty);
             self.state.fold = mine.merge(fold);
             self.state.counts.add(other.counts);

@@ -13,7 +13,6 @@ use datafusion::arrow::datatypes::{DataType, Field, Schema, SchemaRef, TimeUnit}
 use datafusion::error::Result;
 use ticketkpi::AnalysisOptions;
 use ticketkpi::ingest::{Event, IngestError, Ingestor, InputStats, Reject, Sink, TicketRecord};
-use ticketkpi::names::Named;
 use ticketkpi::symbols::Symbols;
 
 use crate::fold::ARGUMENTS;

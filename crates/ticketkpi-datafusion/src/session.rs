@@ -5,9 +5,10 @@ use std::path::Path;
 use std::sync::Arc;
 
 use ballista::prelude::{SessionConfigExt, SessionContextExt};
-use datafusion::arrow::array::{BinaryArray, RecordBatch};
+use datafusion::arrow::array::{Array, BinaryArray, RecordBatch};
 use datafusion::datasource::MemTable;
 use datafusion::error::{DataFusionError, Result};
+use datafusion::execution::FunctionRegistry;
 use datafusion::execution::SessionStateBuilder;
 use datafusion::logical_expr::AggregateUDF;
 use datafusion::parquet::arrow::ArrowWriter;

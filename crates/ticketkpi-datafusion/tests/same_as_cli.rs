@@ -159,14 +159,14 @@ fn a_generated_dirty_export_on_every_engine() {
     );
     std::fs::write(&export, output.stdout).expect("write export");
     let export = export.to_str().expect("utf-8");
-    let cli = cli_json(&[export], &[Dimension::Channel]);
+    let cli = cli_json(&[export, "--skip-invalid"], &[Dimension::Channel]);
     assert!(
         cli["input"]["rows_rejected"].as_u64().unwrap_or(0) > 0,
         "dirty rows counted"
     );
     let stage = tempfile::tempdir().expect("stage");
     assert_same(
-        &[export],
+        &[export, "--skip-invalid"],
         &[Dimension::Channel],
         &[
             local(1),

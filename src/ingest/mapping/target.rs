@@ -21,10 +21,7 @@ pub(super) enum ValueKind {
 macro_rules! mapped_fields {
     ($($(#[$doc:meta])* $variant:ident = $name:literal, $shape:ident, $kind:ident;)+) => {
         /// Every field a mapping can fill, over all shapes.
-        #[derive(
-            Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize,
-            serde::Deserialize,
-        )]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub enum MappedField {
             /// A column of the canonical event log.
             Event(Field),
