@@ -241,12 +241,9 @@ mod tests {
         rows
     }
 
-    /// Folds `tickets` as given by `fold`, and finishes.
-    fn folded(
-        tickets: &[Ticket],
-        context: &Context<'_>,
-        fold: impl Fn(TicketFold) -> TicketFold,
-    ) -> Folded {
+    /// Folds as `fold` says, from an empty fold by channel and priority and by week, and
+    /// finishes.
+    fn folded(context: &Context<'_>, fold: impl Fn(TicketFold) -> TicketFold) -> Folded {
         let periods = Periods::new(Period::Week, Tz::UTC);
         let empty = TicketFold::new(
             vec![Dimension::Channel, Dimension::Priority],
@@ -275,11 +272,11 @@ mod tests {
     #[test]
     fn folding_in_runs_and_merging_them_in_order_gives_one_pass() {
         with_tickets(60, |tickets, context| {
-            let whole = folded(tickets, context, |fold| fold.fold(tickets, context, 1));
+            let whole = folded(context, |fold| fold.fold(tickets, context, 1));
             assert_eq!(whole.overall.tickets, 60);
             assert!(whole.groups.len() > 3 && whole.periods.len() >= 3);
             for run in [1, 2, 7, 59] {
-                let merged = folded(tickets, context, |empty| {
+                let merged = folded(context, |empty| {
                     tickets
                         .chunks(run)
                         .map(|chunk| empty.clone().fold(chunk, context, 1))
@@ -293,11 +290,9 @@ mod tests {
     #[test]
     fn the_result_does_not_depend_on_the_number_of_threads() {
         with_tickets(3_000, |tickets, context| {
-            let one = folded(tickets, context, |fold| fold.fold(tickets, context, 1));
+            let one = folded(context, |fold| fold.fold(tickets, context, 1));
             for threads in [2, 3, 8] {
-                let many = folded(tickets, context, |fold| {
-                    fold.fold(tickets, context, threads)
-                });
+                let many = folded(context, |fold| fold.fold(tickets, context, threads));
                 assert_eq!(many, one, "{threads} threads");
             }
         });

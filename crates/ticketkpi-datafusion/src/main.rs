@@ -5,6 +5,7 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
 use ticketkpi::metrics::group::Dimension;
+use ticketkpi::time::Period;
 use ticketkpi_datafusion::Engine;
 use ticketkpi_datafusion::report::{self, OutputFormat};
 
@@ -29,6 +30,10 @@ struct ReportArgs {
     /// Break the KPIs down by this ticket attribute (repeat for combinations).
     #[arg(long, value_name = "DIMENSION", value_parser = |text: &str| text.parse::<Dimension>())]
     by: Vec<Dimension>,
+
+    /// Also break the KPIs down by calendar period of creation: day, week, month, quarter.
+    #[arg(long, value_name = "PERIOD", value_parser = |text: &str| text.parse::<Period>())]
+    period: Option<Period>,
 
     /// Partitions the engine splits the rows into (DataFusion's target_partitions).
     #[arg(long, default_value_t = 4)]
@@ -73,7 +78,7 @@ fn run(args: ReportArgs) -> anyhow::Result<()> {
              says how to run the functions on a cluster of your own"
         ),
     };
-    let report = runtime.block_on(report::report(&args.input, args.by, &engine))?;
+    let report = runtime.block_on(report::report(&args.input, args.by, args.period, &engine))?;
     report::write(&report, args.format)?;
     Ok(())
 }

@@ -10,7 +10,8 @@ use ticketkpi::metrics::group::Dimension;
 use ticketkpi::output::Destination;
 use ticketkpi::report::{self, Format, Report, Style};
 use ticketkpi::symbols::Symbols;
-use ticketkpi::{Analysis, Options};
+use ticketkpi::time::Period;
+use ticketkpi::{Analysis, AnalysisOptions, Options};
 
 use crate::definitions::Definitions;
 use crate::kpis::ReportState;
@@ -24,10 +25,11 @@ pub enum OutputFormat {
     Table,
 }
 
-/// The report of `input` broken down `by`, computed on `engine`.
+/// The report of `input` broken down `by` (and by `period`), computed on `engine`.
 pub async fn report(
     input: &ticketkpi::cli::InputArgs,
     by: Vec<Dimension>,
+    period: Option<Period>,
     engine: &Engine,
 ) -> anyhow::Result<Report> {
     if input.rejects.is_some() {
@@ -35,7 +37,12 @@ pub async fn report(
             "--rejects is the CLI's: run `ticketkpi report --rejects FILE` on the same inputs"
         );
     }
-    let options = Options::resolve(input, by, None, Destination::Stdout)?.analysis;
+    let options = Options::resolve(input, by, period, Destination::Stdout)?.analysis;
+    report_with(&options, engine).await
+}
+
+/// The report of a run resolved as the CLI resolves it, computed on `engine`.
+pub async fn report_with(options: &AnalysisOptions, engine: &Engine) -> anyhow::Result<Report> {
     let loaded = load(&options)?;
     let shared = Arc::new(Definitions::of_run(&options, &loaded.stats)?.resolve()?);
     let as_of = options.as_of.or(loaded.stats.latest);

@@ -37,6 +37,7 @@ fn engine_json(args: &[&str], by: &[Dimension], engine: &Engine) -> Value {
         .block_on(ticketkpi_datafusion::report::report(
             &inputs(args),
             by.to_vec(),
+            None,
             engine,
         ))
         .expect("engine report");
@@ -177,4 +178,113 @@ fn a_generated_dirty_export_on_every_engine() {
             },
         ],
     );
+}
+
+#[test]
+fn periods_times_of_day_and_agents_with_an_as_of() {
+    let sample = repository().join("sample-data/conversations.csv");
+    let sample = sample.to_str().expect("utf-8 path");
+    for period in ["day", "week", "quarter"] {
+        assert_same_period(
+            &[sample, "--as-of", "2026-03-20T00:00:00Z"],
+            &[Dimension::Agent],
+            period,
+        );
+    }
+    assert_same(
+        &[sample, "--tz", "America/New_York"],
+        &[Dimension::Hour],
+        &[local(2)],
+    );
+    assert_same(
+        &[sample],
+        &[Dimension::Weekday, Dimension::Channel],
+        &[local(4)],
+    );
+}
+
+/// As [`assert_same`], with `--period`.
+fn assert_same_period(args: &[&str], by: &[Dimension], period: &str) {
+    let period: ticketkpi::time::Period = period.parse().expect("period");
+    let resolve = |args: &[&str]| {
+        Options::resolve(
+            &inputs(args),
+            by.to_vec(),
+            Some(period),
+            Destination::Stdout,
+        )
+        .expect("options")
+        .analysis
+    };
+    let options = resolve(args);
+    let analysis = analyse(&options).expect("analyse");
+    let kpis = analysis.kpis(&options);
+    let cli = serde_json::to_value(Report::new(&analysis, kpis, &options)).expect("json");
+    assert!(
+        cli["periods"].as_array().is_some_and(|p| !p.is_empty()),
+        "periods to compare"
+    );
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    let report = runtime
+        .block_on(ticketkpi_datafusion::report::report_with(
+            &options,
+            &local(3),
+        ))
+        .expect("engine report");
+    let engine = serde_json::to_value(report).expect("json");
+    if let Some(difference) = difference(&cli, &engine, "") {
+        panic!("--period {period:?} on {args:?}: {difference}");
+    }
+}
+
+/// Every real public export beside the project (../shared/data/real), read by detection or
+/// by its mapping in examples/mappings, on four partitions.
+#[test]
+fn the_real_datasets() {
+    let real = repository().join("../shared/data/real");
+    if !real.exists() {
+        eprintln!("skipped: {} is absent", real.display());
+        return;
+    }
+    let datasets: [(&str, Option<&str>); 8] = [
+        ("twcs-head/twcs_head5000.csv", None),
+        (
+            "anonymous-bank-callcenter/data_anonymous_bank_february.txt",
+            None,
+        ),
+        ("helpdesk-4tu/helpdesk_full_4tu.csv", None),
+        ("helpdesk-tax2017/helpdesk.csv", Some("helpdesk-tax2017")),
+        (
+            "bpic2013-incidents/VINST-new_ibm.csv",
+            Some("bpic2013-incidents"),
+        ),
+        (
+            "uci-incident-event-log/incident_event_log_original_first119998rows.csv",
+            None,
+        ),
+        (
+            "comcast-complaints/Comcast_telecom_complaints_data.csv",
+            Some("comcast-complaints"),
+        ),
+        (
+            "kaggle-customer-support-tickets-synthetic/customer_support_tickets_closed_subset.csv",
+            Some("kaggle-customer-support-tickets-synthetic"),
+        ),
+    ];
+    for (relative, mapping) in datasets {
+        let file = real.join(relative);
+        let file = file.to_str().expect("utf-8 path");
+        let mapping_file = mapping.map(|name| {
+            repository()
+                .join(format!("examples/mappings/{name}.toml"))
+                .to_str()
+                .expect("utf-8 path")
+                .to_owned()
+        });
+        let mut args = vec![file, "--skip-invalid"];
+        if let Some(mapping) = &mapping_file {
+            args.extend(["--mapping", mapping.as_str()]);
+        }
+        assert_same(&args, &[Dimension::Channel], &[local(4)]);
+    }
 }
