@@ -69,6 +69,7 @@ impl TicketFold {
         }
     }
 
+    /// The run's settings it was made for: what travels with it in a plan.
     pub fn shared(&self) -> &Shared {
         &self.shared
     }

@@ -82,6 +82,11 @@ pub struct TicketReport {
 }
 
 impl TicketReport {
+    /// The run's settings it was made for: what travels with it in a plan.
+    pub fn shared(&self) -> &Shared {
+        &self.shared
+    }
+
     pub fn new(shared: Shared, output: Output) -> TicketReport {
         TicketReport {
             shared,

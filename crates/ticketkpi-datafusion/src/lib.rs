@@ -7,6 +7,8 @@
 //!   ticket-level export -> its ticket facts;
 //! - [`kpis::TicketReport`] (`ticket_report`, `ticket_kpis`): ticket facts -> the KPIs.
 
+pub mod cluster;
+pub mod codec;
 pub mod columns;
 pub mod definitions;
 pub mod facts;

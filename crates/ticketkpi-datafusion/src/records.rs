@@ -79,6 +79,11 @@ pub struct TicketRecordFold {
 }
 
 impl TicketRecordFold {
+    /// The run's settings it was made for: what travels with it in a plan.
+    pub fn shared(&self) -> &Shared {
+        &self.shared
+    }
+
     pub fn new(shared: Shared) -> TicketRecordFold {
         TicketRecordFold {
             shared,

@@ -14,6 +14,7 @@ use datafusion::logical_expr::AggregateUDF;
 use datafusion::parquet::arrow::ArrowWriter;
 use datafusion::prelude::{ParquetReadOptions, SessionConfig, SessionContext};
 
+use crate::codec::{LogicalCodec, PhysicalCodec};
 use crate::definitions::Shared;
 use crate::fold::TicketFold;
 use crate::kpis::{Output, ReportState, TicketReport};
@@ -44,6 +45,14 @@ pub enum Engine {
         partitions: usize,
         stage: std::path::PathBuf,
     },
+    /// A Ballista scheduler at `url` (`df://host:port`) whose scheduler and executors are
+    /// `ticketkpi-datafusion scheduler` / `executor`; the tables are staged as Parquet files
+    /// in `stage`, which every executor must read at the same path (a shared file system).
+    BallistaRemote {
+        url: String,
+        partitions: usize,
+        stage: std::path::PathBuf,
+    },
 }
 
 /// ticketkpi's aggregate functions, for the settings of one run.
@@ -70,7 +79,25 @@ pub async fn run_report(loaded: &Loaded, shared: &Shared, engine: &Engine) -> Re
         Engine::BallistaLocal { partitions, stage } => {
             ballista_local(loaded, shared, *partitions, stage).await?
         }
+        Engine::BallistaRemote {
+            url,
+            partitions,
+            stage,
+        } => {
+            let context = ballista_remote(loaded, shared, url, *partitions, stage).await?;
+            return query(&context).await.map_err(|error| {
+                DataFusionError::Execution(format!(
+                    "on the Ballista cluster {url}: {error} (is `ticketkpi-datafusion \
+                     scheduler` running there, with `ticketkpi-datafusion executor`s?)"
+                ))
+            });
+        }
     };
+    query(&context).await
+}
+
+/// [`REPORT_QUERY`] on `context`, its one row decoded.
+async fn query(context: &SessionContext) -> Result<ReportState> {
     let batches = context.sql(REPORT_QUERY).await?.collect().await?;
     let bytes = batches
         .iter()
@@ -124,14 +151,7 @@ async fn ballista_local(
     stage: &Path,
 ) -> Result<SessionContext> {
     let partitions = partitions.max(1);
-    let events = stage.join("events");
-    let records = stage.join("ticket_rows");
-    write_parquet(&events, &deal(&loaded.events, partitions), &event_schema())?;
-    write_parquet(
-        &records,
-        &deal(&loaded.records, partitions),
-        &record_schema(),
-    )?;
+    let (events, records) = stage_tables(loaded, partitions, stage)?;
     let config = SessionConfig::new_with_ballista().with_target_partitions(partitions);
     let mut state = SessionStateBuilder::new()
         .with_config(config)
@@ -142,14 +162,61 @@ async fn ballista_local(
     }
     let context = SessionContext::standalone_with_state(state).await?;
     register(&context, shared);
+    register_staged(&context, &events, &records).await?;
+    Ok(context)
+}
+
+/// A cluster of `ticketkpi-datafusion scheduler` and `executor` processes: the functions
+/// travel in the plans through ticketkpi's codecs (nothing is registered over there).
+async fn ballista_remote(
+    loaded: &Loaded,
+    shared: &Shared,
+    url: &str,
+    partitions: usize,
+    stage: &Path,
+) -> Result<SessionContext> {
+    let partitions = partitions.max(1);
+    let (events, records) = stage_tables(loaded, partitions, stage)?;
+    let config = SessionConfig::new_with_ballista()
+        .with_target_partitions(partitions)
+        .with_ballista_logical_extension_codec(Arc::new(LogicalCodec::default()))
+        .with_ballista_physical_extension_codec(Arc::new(PhysicalCodec::default()));
+    let state = SessionStateBuilder::new()
+        .with_config(config)
+        .with_default_features()
+        .build();
+    let context = SessionContext::remote_with_state(url, state).await?;
+    register(&context, shared);
+    register_staged(&context, &events, &records).await?;
+    Ok(context)
+}
+
+/// The loaded tables written to `stage` as Parquet, one file a partition: what a cluster's
+/// executors read.
+fn stage_tables(
+    loaded: &Loaded,
+    partitions: usize,
+    stage: &Path,
+) -> Result<(std::path::PathBuf, std::path::PathBuf)> {
+    let events = stage.join("events");
+    let records = stage.join("ticket_rows");
+    write_parquet(&events, &deal(&loaded.events, partitions), &event_schema())?;
+    write_parquet(
+        &records,
+        &deal(&loaded.records, partitions),
+        &record_schema(),
+    )?;
+    Ok((events, records))
+}
+
+async fn register_staged(context: &SessionContext, events: &Path, records: &Path) -> Result<()> {
     let options = ParquetReadOptions::default();
     context
-        .register_parquet("events", path_text(&events)?, options.clone())
+        .register_parquet("events", path_text(events)?, options.clone())
         .await?;
     context
-        .register_parquet("ticket_rows", path_text(&records)?, options)
-        .await?;
-    Ok(context)
+        .register_parquet("ticket_rows", path_text(records)?, options)
+        .await
 }
 
 fn path_text(path: &Path) -> Result<String> {
