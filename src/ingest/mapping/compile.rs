@@ -80,13 +80,33 @@ impl NullMarkers {
 pub(super) struct Derivation {
     pub slot: usize,
     pub by_value: HashMap<String, Vec<(MappedField, String)>>,
+    /// Keys written `text*`: values that start with the text (folded), longest first, for
+    /// exports that write a sentence where a code would do ("Conversation was marked resolved
+    /// by Ana").
+    pub by_prefix: Vec<(String, Vec<(MappedField, String)>)>,
     pub otherwise: Vec<(MappedField, String)>,
 }
 
 impl Derivation {
     /// Every (target, value) it may set.
     pub fn sets(&self) -> impl Iterator<Item = &(MappedField, String)> {
-        self.by_value.values().flatten().chain(&self.otherwise)
+        self.by_value
+            .values()
+            .flatten()
+            .chain(self.by_prefix.iter().flat_map(|(_, sets)| sets))
+            .chain(&self.otherwise)
+    }
+
+    /// What a (folded) value sets: its own entry, else the longest prefix it starts with,
+    /// else `*`.
+    pub fn sets_for(&self, folded: &str) -> &[(MappedField, String)] {
+        if let Some(sets) = self.by_value.get(folded) {
+            return sets;
+        }
+        self.by_prefix
+            .iter()
+            .find(|(prefix, _)| folded.starts_with(prefix.as_str()))
+            .map_or(&self.otherwise, |(_, sets)| sets)
     }
 }
 
@@ -368,6 +388,7 @@ fn compile_derivation(
     columns: &mut Columns,
 ) -> Result<Derivation, String> {
     let mut by_value = HashMap::new();
+    let mut by_prefix = Vec::new();
     let mut otherwise = Vec::new();
     for (value, sets) in table {
         let mut parsed = Vec::new();
@@ -376,15 +397,20 @@ fn compile_derivation(
                 .ok_or_else(|| format!("derive.{column}: unknown field '{target_name}'"))?;
             parsed.push((target, set_to.trim().to_owned()));
         }
-        if value == "*" {
-            otherwise = parsed;
-        } else {
-            by_value.insert(fold(value), parsed);
+        match value.strip_suffix('*') {
+            Some("") => otherwise = parsed,
+            Some(prefix) => by_prefix.push((fold(prefix), parsed)),
+            None => {
+                by_value.insert(fold(value), parsed);
+            }
         }
     }
+    // The most specific prefix wins: "closed by system*" before "closed*".
+    by_prefix.sort_by(|(a, _), (b, _)| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
     Ok(Derivation {
         slot: columns.slot(column),
         by_value,
+        by_prefix,
         otherwise,
     })
 }
