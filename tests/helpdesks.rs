@@ -14,6 +14,7 @@ const HELP_SCOUT: &str = "tests/fixtures/helpdesks/helpscout_conversations_page.
 const SERVICENOW_LIST: &str = "tests/fixtures/helpdesks/servicenow_incident_list.csv";
 const JIRA: &str = "tests/fixtures/helpdesks/jira_service_management.csv";
 const CHATWOOT: &str = "tests/fixtures/helpdesks/chatwoot/conversations.jsonl";
+const GORGIAS: &str = "tests/fixtures/helpdesks/gorgias/tickets.jsonl";
 
 fn read_as(report: &Value) -> (&str, &str) {
     let input = &report["input"]["read_as"][0];
@@ -297,6 +298,48 @@ fn chatwoot_messages_are_read_by_type_privacy_and_activity() {
     assert_eq!(o["volume"]["customer_messages"], 4);
     assert_eq!(o["volume"]["agent_messages"], 3);
     assert_eq!(o["volume"]["channel_share"]["whatsapp"], 1.0 / 3.0);
+}
+
+#[test]
+fn gorgias_tickets_read_their_messages_close_and_survey() {
+    // 9001 (email): customer 08:00; the rule's auto-reply at 08:00:05 is the bot's; an
+    //   internal note (public false) at 08:20; Sam's reply at 09:30 (5400 s); closed at 09:45
+    //   (6300 s); survey scored 5.
+    // 9002 (chat): customer 10:00, Sam 10:03 (180 s), customer 10:05, Sam 10:10; closed at
+    //   10:15 (900 s); survey scored 3.
+    // 9003 (sms): one customer message, open, no survey.
+    // FRT: 5400 and 180 -> median 2790, 9003 unanswered. Resolution: 6300 and 900 -> median
+    // 3600. CSAT: 5 and 3 -> 2 responses, 1 satisfied. No reopen is visible (one close each).
+    let report = check_fixture(
+        GORGIAS,
+        &Expected {
+            preset: "gorgias",
+            shape: "events",
+            tickets: 3,
+            first_response: Some((2, 2790.0, 1)),
+            resolution: Some((2, 3600.0)),
+            csat: Some((2, 1)),
+            reopens: Some(&[0, 0, 0]),
+        },
+    );
+    // 4 + 4 + 1 messages, 2 closes, 2 scored surveys.
+    assert_eq!(report["input"]["rows_used"], 13);
+    let o = &report["overall"];
+    assert_eq!(o["volume"]["notes"], 1);
+    assert_eq!(o["volume"]["bot_messages"], 1);
+    assert_eq!(o["fcr"]["first_contact"], 1, "9001: one reply");
+    assert_eq!(o["backlog"]["open"], 1);
+    // Spam tickets are excluded by the preset and counted.
+    let dir = scratch();
+    let text = std::fs::read_to_string(GORGIAS).expect("fixture");
+    let spam = text.replacen("\"spam\": false", "\"spam\": true", 1);
+    assert_ne!(spam, text, "the fixture says spam");
+    let file = dir.write("tickets.jsonl", spam);
+    let report = ticketkpi(["report".as_ref(), file.as_os_str()])
+        .args(["--format", "json"])
+        .json();
+    assert_eq!(report["input"]["tickets"], 2);
+    assert_eq!(report["input"]["excluded_by_value"]["spam=true"], 6);
 }
 
 #[test]

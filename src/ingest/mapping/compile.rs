@@ -284,7 +284,8 @@ fn events_path(spec: &MappingSpec) -> Result<Option<String>, String> {
 
 /// The mappings of the events a record makes of itself: each `record_events` table over the
 /// fields that read no member of the events, with the spec's zone, null markers and status
-/// rule.
+/// rule, and its skip rules on the record's own members (a spam ticket's close is no event
+/// either).
 fn record_events(spec: &MappingSpec) -> Result<Vec<Mapping>, MappingError> {
     let Some(path) = spec.events_path.as_deref() else {
         return Ok(Vec::new());
@@ -304,6 +305,12 @@ fn record_events(spec: &MappingSpec) -> Result<Vec<Mapping>, MappingError> {
         .filter(|(_, field)| !reads_events(field))
         .map(|(name, field)| (name.clone(), field.clone()))
         .collect();
+    let skip: BTreeMap<String, Vec<String>> = spec
+        .skip
+        .iter()
+        .filter(|(column, _)| !column.trim().to_lowercase().starts_with(&prefix))
+        .map(|(column, values)| (column.clone(), values.clone()))
+        .collect();
     let name = spec.name.as_deref().unwrap_or("mapping");
     spec.record_events
         .iter()
@@ -321,6 +328,7 @@ fn record_events(spec: &MappingSpec) -> Result<Vec<Mapping>, MappingError> {
                 null_values: spec.null_values.clone(),
                 record_path: spec.record_path.clone(),
                 fields,
+                skip: skip.clone(),
                 unknown_status: spec.unknown_status,
                 ..MappingSpec::default()
             };
@@ -457,6 +465,9 @@ ticket_id = "id"
 timestamp = "parts.list.at"
 channel = "source.type"
 author_type = "parts.list.by"
+[skip]
+spam = ["true"]
+"parts.list.kind" = ["draft"]
 [[record_events]]
 timestamp = "created_at"
 event = { value = "message" }
@@ -478,6 +489,13 @@ author_type = { value = "customer" }
                 .as_deref(),
             Some("= \"customer\"")
         );
+        // The record's skip rules are theirs; the events' are not.
+        let skipped: Vec<&str> = own
+            .skip
+            .iter()
+            .map(|(slot, _)| own.columns[*slot].as_str())
+            .collect();
+        assert_eq!(skipped, ["spam"]);
         // Their columns are the mapping's too, for coverage.
         assert!(nested.columns.iter().any(|c| c == "created_at"));
         let error = |text: &str| Mapping::from_toml("x", text).unwrap_err().to_string();
