@@ -15,6 +15,7 @@ const SERVICENOW_LIST: &str = "tests/fixtures/helpdesks/servicenow_incident_list
 const JIRA: &str = "tests/fixtures/helpdesks/jira_service_management.csv";
 const CHATWOOT: &str = "tests/fixtures/helpdesks/chatwoot/conversations.jsonl";
 const GORGIAS: &str = "tests/fixtures/helpdesks/gorgias/tickets.jsonl";
+const FRONT: &str = "tests/fixtures/helpdesks/front/events_page.json";
 
 fn read_as(report: &Value) -> (&str, &str) {
     let input = &report["input"]["read_as"][0];
@@ -340,6 +341,43 @@ fn gorgias_tickets_read_their_messages_close_and_survey() {
         .json();
     assert_eq!(report["input"]["tickets"], 2);
     assert_eq!(report["input"]["excluded_by_value"]["spam=true"], 6);
+}
+
+#[test]
+fn front_events_page_is_read_with_fractional_epoch_seconds() {
+    // Times are epoch seconds with fractions, listed newest first.
+    // cnv_a1 (email): inbound at t = ...400.25; assign (+60.5) and comment (+120) are notes;
+    //   out_reply at t + 1800.75; archived at t + 2400.25.
+    // cnv_b2 (sms): inbound at u = ...600.5; out_reply at u + 300; archived at u + 600; the
+    //   customer writes at u + 7200; Kim reopens at u + 7300 (a reopen); out_reply at
+    //   u + 7500; archived at u + 7800.
+    // cnv_c3 (custom): inbound, tagged by a rule (a note), unassigned: no reply.
+    // FRT: 1800.75 and 300 -> count 2, median 1050.375, cnv_c3 unanswered. Resolution (last
+    // archive): 2400.25 and 7800 -> median 5100.125; first resolution 2400.25 and 600 ->
+    // median 1500.125. Front's events carry no rating: CSAT null. Reopens: 0, 1, 0.
+    let report = check_fixture(
+        FRONT,
+        &Expected {
+            preset: "front",
+            shape: "events",
+            tickets: 3,
+            first_response: Some((2, 1050.375, 1)),
+            resolution: Some((2, 5100.125)),
+            csat: None,
+            reopens: Some(&[0, 1, 0]),
+        },
+    );
+    assert_eq!(report["input"]["rows_used"], 14, "5 + 7 + 2 events");
+    let o = &report["overall"];
+    assert_eq!(o["first_resolution_time"]["median"], 1500.125);
+    assert_eq!(o["volume"]["notes"], 3);
+    assert_eq!(o["fcr"]["first_contact"], 1, "cnv_a1: one reply");
+    assert_eq!(o["backlog"]["open"], 1);
+    assert_eq!(o["volume"]["channel_share"]["custom"], 1.0 / 3.0);
+    assert_eq!(
+        null_reason(&report, "csat").as_deref(),
+        Some("no column is mapped to csat")
+    );
 }
 
 #[test]
