@@ -174,17 +174,20 @@ fn table(flattened: &[Vec<(String, Option<String>)>]) -> (Vec<String>, Vec<Vec<S
     (header, rows)
 }
 
+/// A JSON object's members flattened to dotted names (`None` for an array or object).
+type Members = Vec<(String, Option<String>)>;
+
 /// The arrays of objects inside `records`, by path in the order first met, each with up to
 /// `SAMPLE_ROWS` of its objects (flattened, named under the path).
 fn arrays(records: &[Json]) -> Vec<ArraySample> {
-    let mut found: Vec<(String, Vec<Vec<(String, Option<String>)>>)> = Vec::new();
+    let mut found: Vec<(String, Vec<Members>)> = Vec::new();
     for record in records {
         collect_arrays("", record, &mut found, 0);
     }
     found
         .into_iter()
         .map(|(path, objects)| {
-            let named: Vec<Vec<(String, Option<String>)>> = objects
+            let named: Vec<Members> = objects
                 .into_iter()
                 .map(|members| {
                     members
@@ -202,7 +205,7 @@ fn arrays(records: &[Json]) -> Vec<ArraySample> {
 fn collect_arrays(
     prefix: &str,
     value: &Json,
-    found: &mut Vec<(String, Vec<Vec<(String, Option<String>)>>)>,
+    found: &mut Vec<(String, Vec<Members>)>,
     depth: usize,
 ) {
     // Exports nest a few levels; the reader already bounds nesting, this bounds the walk.

@@ -486,38 +486,43 @@ mod tests {
             "#,
         );
         let header = ["case", "time", "activity"];
-        let derived = |activity: &'static str| {
-            let row = apply(
-                &mapping,
-                &header,
-                Box::leak(Box::new(["1", "2026-03-01 10:00", activity])),
-            );
+        let cases = [
             (
-                row.get(MappedField::Event(Field::Event)).to_owned(),
-                row.get(MappedField::Event(Field::Status)).to_owned(),
-            )
-        };
-        let status = |status: &str| ("status".to_owned(), status.to_owned());
-        assert_eq!(
-            derived("Conversation was marked resolved by Ana"),
-            status("solved")
-        );
-        assert_eq!(
-            derived("conversation was marked RESOLVED by ana"),
-            status("solved")
-        );
-        assert_eq!(
-            derived("Conversation was marked resolved by system due to 7 days of inactivity"),
-            status("closed"),
-            "the longer prefix wins"
-        );
-        assert_eq!(derived("Conversation was reopened by Ana"), status("open"));
-        // An exact key is no prefix, and without "*" a value that matches nothing sets nothing.
-        assert_eq!(
-            derived("Assigned to Ana"),
-            ("note".to_owned(), String::new())
-        );
-        assert_eq!(derived("Hello"), ("note".to_owned(), String::new()));
+                "Conversation was marked resolved by Ana",
+                "status",
+                "solved",
+            ),
+            (
+                "conversation was marked RESOLVED by ana",
+                "status",
+                "solved",
+            ),
+            // The longer prefix wins.
+            (
+                "Conversation was marked resolved by system due to 7 days of inactivity",
+                "status",
+                "closed",
+            ),
+            ("Conversation was reopened by Ana", "status", "open"),
+            // An exact key is no prefix, and without "*" a value that matches nothing sets
+            // nothing.
+            ("Assigned to Ana", "note", ""),
+            ("Hello", "note", ""),
+        ];
+        for (activity, event, status) in cases {
+            let cells = ["1", "2026-03-01 10:00", activity];
+            let row = apply(&mapping, &header, &cells);
+            assert_eq!(
+                row.get(MappedField::Event(Field::Event)),
+                event,
+                "{activity}"
+            );
+            assert_eq!(
+                row.get(MappedField::Event(Field::Status)),
+                status,
+                "{activity}"
+            );
+        }
     }
 
     #[test]
