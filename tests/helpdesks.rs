@@ -302,6 +302,30 @@ fn chatwoot_messages_are_read_by_type_privacy_and_activity() {
 }
 
 #[test]
+fn a_chatwoot_customer_quoting_an_activity_changes_no_status() {
+    let dir = scratch();
+    let text = std::fs::read_to_string(CHATWOOT).expect("fixture");
+    // 43's customer writes the sentence Chatwoot writes when a conversation is resolved.
+    let quoted = text.replacen(
+        "Do you ship to Austria?",
+        "Conversation was resolved by me, I think?",
+        1,
+    );
+    assert_ne!(quoted, text, "the fixture has the message");
+    let file = dir.write("conversations.jsonl", quoted);
+    let report = ticketkpi(["report".as_ref(), file.as_os_str()])
+        .args(["--format", "json"])
+        .json();
+    assert_eq!(read_as(&report), ("chatwoot", "events"));
+    // Never solved: 43 has no first resolution, and is pending.
+    assert_eq!(report["overall"]["first_resolution_time"]["count"], 2);
+    assert_eq!(
+        report["overall"]["backlog"]["open"], 1,
+        "43 is still pending"
+    );
+}
+
+#[test]
 fn gorgias_tickets_read_their_messages_close_and_survey() {
     // 9001 (email): customer 08:00; the rule's auto-reply at 08:00:05 is the bot's; an
     //   internal note (public false) at 08:20; Sam's reply at 09:30 (5400 s); closed at 09:45
