@@ -343,8 +343,9 @@ pub struct InputArgs {
     pub inputs: Vec<PathBuf>,
 
     /// Read the inputs with a built-in preset: zendesk, zendesk-json, freshdesk, twitter,
-    /// callcenter, servicenow, servicenow-list, jira, intercom, helpscout, helpdesk. By default a preset is detected from the header,
-    /// else the canonical event log is expected.
+    /// callcenter, servicenow, servicenow-list, jira, intercom, helpscout, chatwoot, gorgias,
+    /// front, helpdesk. By default a preset is detected from the header, else the canonical
+    /// event log is expected.
     #[arg(long, value_name = "NAME")]
     pub preset: Option<String>,
 

@@ -276,6 +276,14 @@ fn every_input() -> Vec<(std::path::PathBuf, Vec<String>)> {
         "trust/one_channel_no_bot.csv",
         "trust/status_only.csv",
         "trust/customers_only.csv",
+        "helpdesks/intercom_conversation_list.json",
+        "helpdesks/intercom_conversations.jsonl",
+        "helpdesks/helpscout_conversations_page.json",
+        "helpdesks/servicenow_incident_list.csv",
+        "helpdesks/jira_service_management.csv",
+        "helpdesks/chatwoot/conversations.jsonl",
+        "helpdesks/gorgias/tickets.jsonl",
+        "helpdesks/front/events_page.json",
     ]
     .iter()
     .map(|name| (fixture(name), Vec::new()))

@@ -7,9 +7,9 @@ use std::collections::HashMap;
 use super::json_value::Json;
 
 /// Members that paginate a response (Zendesk offset and cursor pagination, incremental
-/// exports; Intercom's `pages` and `total_count`; Help Scout's HAL `page` and `_links`): they
-/// say nothing about any record.
-const PAGINATION: [&str; 16] = [
+/// exports; Intercom's `pages` and `total_count`; Help Scout's HAL `page` and `_links`; Front's
+/// `_pagination`): they say nothing about any record.
+const PAGINATION: [&str; 17] = [
     "next_page",
     "previous_page",
     "count",
@@ -26,6 +26,7 @@ const PAGINATION: [&str; 16] = [
     "total_count",
     "page",
     "_links",
+    "_pagination",
 ];
 
 /// The records of a page, with side-loaded objects joined in; the value itself back when it
@@ -171,7 +172,7 @@ mod tests {
     }
 
     #[test]
-    fn intercom_lists_and_help_scout_hal_pages_give_their_records() {
+    fn intercom_lists_help_scout_hal_and_front_pages_give_their_records() {
         let intercom = parse(
             r#"{"type": "conversation.list", "pages": {"type": "pages", "page": 1},
                 "total_count": 2, "conversations": [{"id": "1"}, {"id": "2"}]}"#,
@@ -182,6 +183,16 @@ mod tests {
                 "page": {"size": 25, "totalElements": 1, "totalPages": 1, "number": 1}}"#,
         );
         assert_eq!(into_records(help_scout).expect("a page").len(), 1);
+        let front = parse(
+            r#"{"_pagination": {"next": null}, "_links": {"self": "x"},
+                "_results": [{"id": "evt_1"}, {"id": "evt_2"}]}"#,
+        );
+        assert_eq!(into_records(front).expect("a page").len(), 2);
+        let front_last = parse(r#"{"_pagination": {"next": null}, "_results": []}"#);
+        assert_eq!(
+            into_records(front_last).expect("an empty last page").len(),
+            0
+        );
         let record = parse(r#"{"type": "conversation", "id": "1", "tags": [{"id": 3}]}"#);
         assert!(into_records(record).is_err(), "a conversation is a record");
         let embedded = parse(r#"{"id": 1, "_embedded": {"threads": [{"id": 2}]}}"#);

@@ -4,10 +4,13 @@
 use super::mapping::{Mapping, MappingError};
 
 /// Name and TOML of every preset, in detection order (most specific first).
-const PRESETS: [(&str, &str); 11] = [
+const PRESETS: [(&str, &str); 14] = [
     ("zendesk", include_str!("presets/zendesk.toml")),
     ("intercom", include_str!("presets/intercom.toml")),
     ("helpscout", include_str!("presets/helpscout.toml")),
+    ("chatwoot", include_str!("presets/chatwoot.toml")),
+    ("gorgias", include_str!("presets/gorgias.toml")),
+    ("front", include_str!("presets/front.toml")),
     ("zendesk-json", include_str!("presets/zendesk-json.toml")),
     ("freshdesk", include_str!("presets/freshdesk.toml")),
     ("twitter", include_str!("presets/twitter.toml")),

@@ -21,9 +21,21 @@ pub enum Sample {
         delimiter: Option<u8>,
         header: Vec<String>,
         rows: Vec<Vec<String>>,
+        /// JSON: the arrays of objects inside the records (a conversation's messages).
+        arrays: Vec<ArraySample>,
     },
     /// Not text: what it probably is.
     Binary(&'static str),
+}
+
+/// The objects of one array member of the sampled records, at the same dotted path in each
+/// (`messages`, `_embedded.threads`): one row per object, its members named under the path
+/// (`messages.created_at`) as a mapping's `events_path` names them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ArraySample {
+    pub path: String,
+    pub header: Vec<String>,
+    pub rows: Vec<Vec<String>>,
 }
 
 pub fn sample(source: &Source, options: &IngestOptions) -> io::Result<Sample> {
@@ -46,15 +58,20 @@ pub fn sample(source: &Source, options: &IngestOptions) -> io::Result<Sample> {
                 delimiter: Some(delimiter),
                 header,
                 rows,
+                arrays: Vec::new(),
             }
         }
         _ => {
-            let (header, rows) = json_cells(&bytes);
+            let records = json_records(&bytes);
+            let flattened: Vec<Vec<(String, Option<String>)>> =
+                records.iter().map(super::json_input::flatten).collect();
+            let (header, rows) = table(&flattened);
             Sample::Table {
                 format,
                 delimiter: None,
                 header,
                 rows,
+                arrays: arrays(&records),
             }
         }
     })
@@ -100,8 +117,8 @@ fn csv_cells(bytes: &[u8], delimiter: u8) -> (Vec<String>, Vec<Vec<String>>) {
     (header, rows)
 }
 
-/// JSON records (an array, JSON Lines, documents or pages of them), flattened.
-fn json_cells(bytes: &[u8]) -> (Vec<String>, Vec<Vec<String>>) {
+/// JSON records (an array, JSON Lines, documents or pages of them).
+fn json_records(bytes: &[u8]) -> Vec<Json> {
     let text = String::from_utf8_lossy(bytes);
     let mut records: Vec<Json> = Vec::new();
     let values = serde_json::Deserializer::from_str(&text).into_iter::<Json>();
@@ -126,10 +143,14 @@ fn json_cells(bytes: &[u8]) -> (Vec<String>, Vec<Vec<String>>) {
             .take(SAMPLE_ROWS)
             .collect();
     }
-    let flattened: Vec<Vec<(String, Option<String>)>> =
-        records.iter().map(super::json_input::flatten).collect();
+    records
+}
+
+/// Flattened objects as a table: every member holding a plain value is a column, in the
+/// order first met; a member an object lacks is an empty cell.
+fn table(flattened: &[Vec<(String, Option<String>)>]) -> (Vec<String>, Vec<Vec<String>>) {
     let mut header: Vec<String> = Vec::new();
-    for members in &flattened {
+    for members in flattened {
         for (name, value) in members {
             if value.is_some() && !header.contains(name) {
                 header.push(name.clone());
@@ -151,6 +172,75 @@ fn json_cells(bytes: &[u8]) -> (Vec<String>, Vec<Vec<String>>) {
         })
         .collect();
     (header, rows)
+}
+
+/// A JSON object's members flattened to dotted names (`None` for an array or object).
+type Members = Vec<(String, Option<String>)>;
+
+/// The arrays of objects inside `records`, by path in the order first met, each with up to
+/// `SAMPLE_ROWS` of its objects (flattened, named under the path).
+fn arrays(records: &[Json]) -> Vec<ArraySample> {
+    let mut found: Vec<(String, Vec<Members>)> = Vec::new();
+    for record in records {
+        collect_arrays("", record, &mut found, 0);
+    }
+    found
+        .into_iter()
+        .map(|(path, objects)| {
+            let named: Vec<Members> = objects
+                .into_iter()
+                .map(|members| {
+                    members
+                        .into_iter()
+                        .map(|(name, value)| (format!("{path}.{name}"), value))
+                        .collect()
+                })
+                .collect();
+            let (header, rows) = table(&named);
+            ArraySample { path, header, rows }
+        })
+        .collect()
+}
+
+fn collect_arrays(
+    prefix: &str,
+    value: &Json,
+    found: &mut Vec<(String, Vec<Members>)>,
+    depth: usize,
+) {
+    // Exports nest a few levels; the reader already bounds nesting, this bounds the walk.
+    if depth > super::json_value::MAX_DEPTH {
+        return;
+    }
+    let Json::Object(members) = value else {
+        return;
+    };
+    for (key, member) in members {
+        let path = if prefix.is_empty() {
+            key.clone()
+        } else {
+            format!("{prefix}.{key}")
+        };
+        match member {
+            Json::Object(_) => collect_arrays(&path, member, found, depth + 1),
+            Json::Array(items) => {
+                let objects = items.iter().filter(|item| matches!(item, Json::Object(_)));
+                for object in objects {
+                    let at = match found.iter().position(|(known, _)| *known == path) {
+                        Some(at) => at,
+                        None => {
+                            found.push((path.clone(), Vec::new()));
+                            found.len() - 1
+                        }
+                    };
+                    if found[at].1.len() < SAMPLE_ROWS {
+                        found[at].1.push(super::json_input::flatten(object));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
 }
 
 #[cfg(test)]
@@ -190,6 +280,36 @@ mod tests {
         };
         assert_eq!(header, ["id", "via.channel"]);
         assert_eq!(rows[1], ["2", "web"]);
+    }
+
+    #[test]
+    fn the_objects_of_nested_arrays_are_sampled_under_their_path() {
+        let json = br#"{"id": 1, "conv": {"messages": [{"at": 10, "from": "c"}, {"at": 20, "from": "a", "private": true}]}, "tags": ["x"]}
+{"id": 2, "conv": {"messages": [{"at": 30}]}, "labels": [{"name": "vip"}]}
+"#;
+        let Sample::Table { header, arrays, .. } =
+            sample(&memory("x.json", json), &IngestOptions::default()).expect("reads")
+        else {
+            panic!("a table");
+        };
+        assert_eq!(header, ["id"], "arrays are no columns of the record");
+        let paths: Vec<&str> = arrays.iter().map(|a| a.path.as_str()).collect();
+        assert_eq!(
+            paths,
+            ["conv.messages", "labels"],
+            "arrays of plain values are not listed"
+        );
+        let messages = &arrays[0];
+        assert_eq!(
+            messages.header,
+            [
+                "conv.messages.at",
+                "conv.messages.from",
+                "conv.messages.private"
+            ]
+        );
+        assert_eq!(messages.rows.len(), 3, "every object of every record");
+        assert_eq!(messages.rows[2], ["30", "", ""]);
     }
 
     #[test]

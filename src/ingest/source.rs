@@ -75,14 +75,44 @@ impl Source {
         let plain = decompress(raw)?;
         Ok(match encoding {
             None => plain,
-            Some(encoding) => Box::new(BufReader::with_capacity(
+            Some(encoding) => with_first_line(Box::new(BufReader::with_capacity(
                 BUFFER_SIZE,
                 encoding_rs_io::DecodeReaderBytesBuilder::new()
                     .encoding(Some(encoding))
                     .build(plain),
-            )),
+            )))?,
         })
     }
+}
+
+/// The most of a first line read ahead for sniffing the format and the delimiter.
+const FIRST_LINE_LIMIT: usize = 64 * 1024;
+
+/// The same stream, with its first line whole in the first buffer: a decoder hands out its
+/// text a few bytes at a time (the first read may hold only the BOM check), and the format
+/// and the delimiter are sniffed from what the buffer holds.
+fn with_first_line(mut reader: Box<dyn BufRead>) -> io::Result<Box<dyn BufRead>> {
+    let mut head = Vec::new();
+    while head.len() < FIRST_LINE_LIMIT {
+        let chunk = reader.fill_buf()?;
+        if chunk.is_empty() {
+            break;
+        }
+        let room = FIRST_LINE_LIMIT - head.len();
+        let (taken, ends) = match chunk.iter().take(room).position(|&b| b == b'\n') {
+            Some(at) => (at + 1, true),
+            None => (chunk.len().min(room), false),
+        };
+        head.extend_from_slice(&chunk[..taken]);
+        reader.consume(taken);
+        if ends {
+            break;
+        }
+    }
+    Ok(Box::new(BufReader::with_capacity(
+        BUFFER_SIZE,
+        io::Read::chain(io::Cursor::new(head), reader),
+    )))
 }
 
 impl fmt::Display for Source {
@@ -265,6 +295,80 @@ mod tests {
         assert_eq!(sniff_delimiter(b"a\tb\tc"), b'\t');
         assert_eq!(sniff_delimiter(b"a;b;\"c,d,e\""), b';');
         assert_eq!(sniff_delimiter(b"single"), b',');
+    }
+
+    #[test]
+    fn the_delimiter_is_sniffed_from_decoded_text_too() {
+        let cases: [(&[u8], &str, u8); 3] = [
+            (
+                b"id;when;canal\n1;2024-01-01;t\xe9l\xe9phone\n",
+                "windows-1252",
+                b';',
+            ),
+            (b"id|when|canal\n1|2024-01-01|t\xe9l\n", "latin1", b'|'),
+            (b"id\twhen\n1\t2024-01-01\n", "windows-1252", b'\t'),
+        ];
+        for (bytes, label, delimiter) in cases {
+            let source = Source::Memory {
+                name: "export.txt".to_owned(),
+                bytes: bytes.into(),
+            };
+            let encoding = encoding_rs::Encoding::for_label(label.as_bytes());
+            let mut reader = source.open(encoding, None).unwrap();
+            skip_bom(&mut reader).unwrap();
+            assert_eq!(
+                detect_format(&source, None, &mut reader).unwrap(),
+                InputFormat::Csv
+            );
+            assert_eq!(
+                detect_delimiter(&source, None, &mut reader).unwrap(),
+                delimiter,
+                "{label}"
+            );
+            let text = String::from_utf8(read_all(&mut reader)).unwrap();
+            assert!(text.starts_with("id"), "nothing is lost: {text:?}");
+            assert_eq!(text.lines().count(), 2);
+        }
+    }
+
+    /// A stream that hands out one byte a read, as a decoder may at its start.
+    struct Trickle(Cursor<Vec<u8>>);
+
+    impl Read for Trickle {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            let one = buf.len().min(1);
+            self.0.read(&mut buf[..one])
+        }
+    }
+
+    #[test]
+    fn the_first_line_is_whole_before_the_delimiter_is_sniffed() {
+        let bytes = b"id;when;canal\n1;2024-01-01;phone\n".to_vec();
+        let trickle = || -> Box<dyn BufRead> {
+            Box::new(BufReader::with_capacity(
+                1,
+                Trickle(Cursor::new(bytes.clone())),
+            ))
+        };
+        let source = Source::Path("export.txt".into());
+        let mut bare = trickle();
+        assert_eq!(
+            detect_delimiter(&source, None, &mut bare).unwrap(),
+            b',',
+            "one byte says nothing"
+        );
+        let mut ahead = with_first_line(trickle()).unwrap();
+        assert_eq!(detect_delimiter(&source, None, &mut ahead).unwrap(), b';');
+        assert_eq!(read_all(&mut ahead), bytes, "the stream is unchanged");
+    }
+
+    #[test]
+    fn a_long_first_line_is_read_ahead_to_its_limit_only() {
+        let mut bytes = vec![b'a'; FIRST_LINE_LIMIT * 2];
+        bytes.extend_from_slice(b";b\n1;2\n");
+        let reader: Box<dyn BufRead> = Box::new(Cursor::new(bytes.clone()));
+        let mut reader = with_first_line(reader).unwrap();
+        assert_eq!(read_all(&mut reader), bytes, "the stream is unchanged");
     }
 
     #[test]

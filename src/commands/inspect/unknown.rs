@@ -58,7 +58,12 @@ fn described(options: &AnalysisOptions) -> anyhow::Result<Vec<Described>> {
             let sample = sample::sample(source, &options.ingest)
                 .with_context(|| format!("{}: cannot read it", escape::terminal(&file)))?;
             let profile = match &sample {
-                Sample::Table { header, rows, .. } => Some(profile::profile(header, rows)),
+                Sample::Table {
+                    header,
+                    rows,
+                    arrays,
+                    ..
+                } => Some(profile::profile(header, rows, arrays)),
                 Sample::Binary(_) => None,
             };
             Ok(Described {
@@ -179,6 +184,25 @@ fn write_profile(file: &str, profile: &Profile, out: &mut dyn Write) -> io::Resu
     )?;
     for column in &profile.columns {
         write_column(column, out)?;
+    }
+    for array in &profile.arrays {
+        let events = if profile.events_path.as_ref() == Some(&array.path) {
+            format!(
+                "; its objects have times: events_path = \"{}\" makes each one an event",
+                escape::terminal(&array.path)
+            )
+        } else {
+            String::new()
+        };
+        writeln!(
+            out,
+            "Inside the array {} ({} objects in the sample{events}):",
+            escape::terminal(&array.path),
+            array.objects
+        )?;
+        for column in &array.columns {
+            write_column(column, out)?;
+        }
     }
     Ok(())
 }

@@ -84,11 +84,7 @@ impl Mapping {
         }
         for derivation in &self.derive {
             let key = read(derivation.slot).to_lowercase();
-            let sets = derivation
-                .by_value
-                .get(&key)
-                .unwrap_or(&derivation.otherwise);
-            for (target, value) in sets {
+            for (target, value) in derivation.sets_for(&key) {
                 row.set(*target, Cow::Borrowed(value.as_str()));
             }
         }
@@ -472,6 +468,98 @@ mod tests {
             .unwrap_err();
         assert_eq!(skipped.reason, RejectReason::ExcludedByMapping);
         assert_eq!(skipped.column.as_deref(), Some("outcome"));
+    }
+
+    #[test]
+    fn derive_keys_ending_in_a_star_match_a_prefix_the_longest_first() {
+        let mapping = mapping(
+            r#"
+            [fields]
+            ticket_id = "case"
+            timestamp = "time"
+            event = { value = "note" }
+            [derive.activity]
+            "Conversation was marked resolved by *" = { event = "status", status = "solved" }
+            "Conversation was marked resolved by system*" = { event = "status", status = "closed" }
+            "Conversation was reopened*" = { event = "status", status = "open" }
+            "Assigned" = { event = "note" }
+            "#,
+        );
+        let header = ["case", "time", "activity"];
+        let cases = [
+            (
+                "Conversation was marked resolved by Ana",
+                "status",
+                "solved",
+            ),
+            (
+                "conversation was marked RESOLVED by ana",
+                "status",
+                "solved",
+            ),
+            // The longer prefix wins.
+            (
+                "Conversation was marked resolved by system due to 7 days of inactivity",
+                "status",
+                "closed",
+            ),
+            ("Conversation was reopened by Ana", "status", "open"),
+            // An exact key is no prefix, and without "*" a value that matches nothing sets
+            // nothing.
+            ("Assigned to Ana", "note", ""),
+            ("Hello", "note", ""),
+        ];
+        for (activity, event, status) in cases {
+            let cells = ["1", "2026-03-01 10:00", activity];
+            let row = apply(&mapping, &header, &cells);
+            assert_eq!(
+                row.get(MappedField::Event(Field::Event)),
+                event,
+                "{activity}"
+            );
+            assert_eq!(
+                row.get(MappedField::Event(Field::Status)),
+                status,
+                "{activity}"
+            );
+        }
+    }
+
+    #[test]
+    fn derivations_apply_in_the_order_of_their_columns_the_later_winning() {
+        // A note flag named after the kind column overrides what the kind set: the rule the
+        // chatwoot preset's `messages.private` relies on.
+        let mapping = mapping(
+            r#"
+            [fields]
+            ticket_id = "case"
+            timestamp = "time"
+            [derive.kind]
+            "1" = { event = "message", author_type = "agent" }
+            [derive.private]
+            true = { event = "note" }
+            "#,
+        );
+        let header = ["case", "time", "kind", "private"];
+        let reply = apply(&mapping, &header, &["1", "2026-03-01 10:00", "1", "false"]);
+        assert_eq!(reply.get(MappedField::Event(Field::Event)), "message");
+        let note = apply(&mapping, &header, &["1", "2026-03-01 10:00", "1", "true"]);
+        assert_eq!(note.get(MappedField::Event(Field::Event)), "note");
+        assert_eq!(note.get(MappedField::Event(Field::AuthorType)), "agent");
+    }
+
+    #[test]
+    fn unix_times_keep_their_fraction_of_a_second() {
+        let formats = ["unix".to_owned()];
+        assert_eq!(
+            reformat_timestamp("1453770984.123", &formats).as_deref(),
+            Some(crate::time::format_rfc3339(1_453_770_984_123_000).as_str())
+        );
+        assert_eq!(
+            reformat_timestamp("1453770984", &formats).as_deref(),
+            Some(crate::time::format_rfc3339(1_453_770_984_000_000).as_str())
+        );
+        assert_eq!(reformat_timestamp("soon", &formats), None);
     }
 
     #[test]

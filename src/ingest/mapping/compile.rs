@@ -80,13 +80,33 @@ impl NullMarkers {
 pub(super) struct Derivation {
     pub slot: usize,
     pub by_value: HashMap<String, Vec<(MappedField, String)>>,
+    /// Keys written `text*`: values that start with the text (folded), longest first, for
+    /// exports that write a sentence where a code would do ("Conversation was marked resolved
+    /// by Ana").
+    pub by_prefix: Vec<(String, Vec<(MappedField, String)>)>,
     pub otherwise: Vec<(MappedField, String)>,
 }
 
 impl Derivation {
     /// Every (target, value) it may set.
     pub fn sets(&self) -> impl Iterator<Item = &(MappedField, String)> {
-        self.by_value.values().flatten().chain(&self.otherwise)
+        self.by_value
+            .values()
+            .flatten()
+            .chain(self.by_prefix.iter().flat_map(|(_, sets)| sets))
+            .chain(&self.otherwise)
+    }
+
+    /// What a (folded) value sets: its own entry, else the longest prefix it starts with,
+    /// else `*`.
+    pub fn sets_for(&self, folded: &str) -> &[(MappedField, String)] {
+        if let Some(sets) = self.by_value.get(folded) {
+            return sets;
+        }
+        self.by_prefix
+            .iter()
+            .find(|(prefix, _)| folded.starts_with(prefix.as_str()))
+            .map_or(&self.otherwise, |(_, sets)| sets)
     }
 }
 
@@ -264,7 +284,8 @@ fn events_path(spec: &MappingSpec) -> Result<Option<String>, String> {
 
 /// The mappings of the events a record makes of itself: each `record_events` table over the
 /// fields that read no member of the events, with the spec's zone, null markers and status
-/// rule.
+/// rule, and its skip rules on the record's own members (a spam ticket's close is no event
+/// either).
 fn record_events(spec: &MappingSpec) -> Result<Vec<Mapping>, MappingError> {
     let Some(path) = spec.events_path.as_deref() else {
         return Ok(Vec::new());
@@ -284,6 +305,12 @@ fn record_events(spec: &MappingSpec) -> Result<Vec<Mapping>, MappingError> {
         .filter(|(_, field)| !reads_events(field))
         .map(|(name, field)| (name.clone(), field.clone()))
         .collect();
+    let skip: BTreeMap<String, Vec<String>> = spec
+        .skip
+        .iter()
+        .filter(|(column, _)| !column.trim().to_lowercase().starts_with(&prefix))
+        .map(|(column, values)| (column.clone(), values.clone()))
+        .collect();
     let name = spec.name.as_deref().unwrap_or("mapping");
     spec.record_events
         .iter()
@@ -301,6 +328,7 @@ fn record_events(spec: &MappingSpec) -> Result<Vec<Mapping>, MappingError> {
                 null_values: spec.null_values.clone(),
                 record_path: spec.record_path.clone(),
                 fields,
+                skip: skip.clone(),
                 unknown_status: spec.unknown_status,
                 ..MappingSpec::default()
             };
@@ -368,6 +396,7 @@ fn compile_derivation(
     columns: &mut Columns,
 ) -> Result<Derivation, String> {
     let mut by_value = HashMap::new();
+    let mut by_prefix = Vec::new();
     let mut otherwise = Vec::new();
     for (value, sets) in table {
         let mut parsed = Vec::new();
@@ -376,15 +405,20 @@ fn compile_derivation(
                 .ok_or_else(|| format!("derive.{column}: unknown field '{target_name}'"))?;
             parsed.push((target, set_to.trim().to_owned()));
         }
-        if value == "*" {
-            otherwise = parsed;
-        } else {
-            by_value.insert(fold(value), parsed);
+        match value.strip_suffix('*') {
+            Some("") => otherwise = parsed,
+            Some(prefix) => by_prefix.push((fold(prefix), parsed)),
+            None => {
+                by_value.insert(fold(value), parsed);
+            }
         }
     }
+    // The most specific prefix wins: "closed by system*" before "closed*".
+    by_prefix.sort_by(|(a, _), (b, _)| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
     Ok(Derivation {
         slot: columns.slot(column),
         by_value,
+        by_prefix,
         otherwise,
     })
 }
@@ -431,6 +465,9 @@ ticket_id = "id"
 timestamp = "parts.list.at"
 channel = "source.type"
 author_type = "parts.list.by"
+[skip]
+spam = ["true"]
+"parts.list.kind" = ["draft"]
 [[record_events]]
 timestamp = "created_at"
 event = { value = "message" }
@@ -452,6 +489,13 @@ author_type = { value = "customer" }
                 .as_deref(),
             Some("= \"customer\"")
         );
+        // The record's skip rules are theirs; the events' are not.
+        let skipped: Vec<&str> = own
+            .skip
+            .iter()
+            .map(|(slot, _)| own.columns[*slot].as_str())
+            .collect();
+        assert_eq!(skipped, ["spam"]);
         // Their columns are the mapping's too, for coverage.
         assert!(nested.columns.iter().any(|c| c == "created_at"));
         let error = |text: &str| Mapping::from_toml("x", text).unwrap_err().to_string();

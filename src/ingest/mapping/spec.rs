@@ -63,8 +63,9 @@ pub struct MappingSpec {
     /// (`[[record_events]]`: Intercom's conversation is its opening message, and its rating
     /// another event). Each table holds fields, over the `[fields]` that read no member of
     /// the events (so `ticket_id = "id"` is inherited); an event whose timestamp is empty is
-    /// not made (a conversation never rated has no rating). Skip rules and derivations do not
-    /// apply to them.
+    /// not made (a conversation never rated has no rating). The skip rules on the record's
+    /// own members apply to them (a spam ticket's close is excluded with its messages);
+    /// derivations do not.
     #[serde(default)]
     pub record_events: Vec<BTreeMap<String, FieldSpec>>,
     /// Tickets shape: the column whose greatest value marks the row that wins (numbers or

@@ -8,6 +8,11 @@ use std::fmt::Write as _;
 
 use super::apply::reformat_timestamp;
 use super::spec::Shape;
+use crate::ingest::sample::ArraySample;
+
+mod nested;
+
+pub use nested::ArrayProfile;
 
 /// Formats tried on a column whose values are not canonical timestamps, in order: the first
 /// that reads every sampled value is the column's.
@@ -107,31 +112,42 @@ pub struct ColumnProfile {
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Profile {
     pub columns: Vec<ColumnProfile>,
-    /// Events when the ticket id repeats (several rows per ticket), else tickets.
+    /// Events when the ticket id repeats (several rows per ticket) or the records hold an
+    /// array of events, else tickets.
     pub shape: Shape,
     pub rows_sampled: usize,
+    /// JSON: the arrays of objects inside the records, each with its columns.
+    pub arrays: Vec<ArrayProfile>,
+    /// The array whose objects are the events (objects with times): the `events_path`.
+    pub events_path: Option<String>,
 }
 
-/// Profiles the sampled `rows` (cells by column) of an export whose columns are `header`.
-pub fn profile(header: &[String], rows: &[Vec<String>]) -> Profile {
-    let mut columns: Vec<ColumnProfile> = header
-        .iter()
-        .enumerate()
-        .map(|(index, name)| {
-            let values: Vec<&str> = rows
-                .iter()
-                .filter_map(|row| row.get(index))
-                .map(|cell| cell.trim())
-                .filter(|cell| !cell.is_empty())
-                .collect();
-            ColumnProfile {
-                name: name.trim().to_owned(),
-                samples: distinct(&values).into_iter().take(3).collect(),
-                kind: value_type(&values),
-                role: None,
-            }
-        })
-        .collect();
+impl Profile {
+    /// The columns of the events array, when the records hold one.
+    pub fn event_columns(&self) -> &[ColumnProfile] {
+        self.arrays
+            .iter()
+            .find(|array| Some(&array.path) == self.events_path.as_ref())
+            .map_or(&[], |array| array.columns.as_slice())
+    }
+}
+
+/// Profiles the sampled `rows` (cells by column) of an export whose columns are `header`, and
+/// the `arrays` of objects its JSON records hold.
+pub fn profile(header: &[String], rows: &[Vec<String>], arrays: &[ArraySample]) -> Profile {
+    let mut columns = column_profiles(header, rows);
+    let mut arrays = nested::profiles(arrays);
+    if let Some(at) = nested::events_array(&arrays) {
+        nested::assign_roles(&mut columns, &mut arrays[at].columns);
+        let events_path = Some(arrays[at].path.clone());
+        return Profile {
+            columns,
+            shape: Shape::Events,
+            rows_sampled: rows.len(),
+            arrays,
+            events_path,
+        };
+    }
     let id = pick(&columns, Role::TicketId);
     let repeats = id.is_some_and(|index| {
         let values: Vec<&str> = rows
@@ -151,7 +167,71 @@ pub fn profile(header: &[String], rows: &[Vec<String>]) -> Profile {
         columns,
         shape,
         rows_sampled: rows.len(),
+        arrays,
+        events_path: None,
     }
+}
+
+/// Each column's samples and type.
+fn column_profiles(header: &[String], rows: &[Vec<String>]) -> Vec<ColumnProfile> {
+    header
+        .iter()
+        .enumerate()
+        .map(|(index, name)| {
+            let values: Vec<&str> = rows
+                .iter()
+                .filter_map(|row| row.get(index))
+                .map(|cell| cell.trim())
+                .filter(|cell| !cell.is_empty())
+                .collect();
+            let name = name.trim().to_owned();
+            let kind = match value_type(&values) {
+                kind @ (ValueType::Number | ValueType::Enum { .. }) => {
+                    epoch(&name, &values).unwrap_or(kind)
+                }
+                kind => kind,
+            };
+            ColumnProfile {
+                samples: distinct(&values).into_iter().take(3).collect(),
+                name,
+                kind,
+                role: None,
+            }
+        })
+        .collect()
+}
+
+/// Numbers in a column named like an instant (`created_at`, `timestamp`, `emitted_at`) that
+/// all fall between 2000 and 2100 as Unix seconds (or whole milliseconds): Unix times, as
+/// the APIs of Intercom, Chatwoot and Front write them. By name only: a number column called
+/// `id` is an id whatever its values.
+fn epoch(name: &str, values: &[&str]) -> Option<ValueType> {
+    const SECONDS: std::ops::RangeInclusive<f64> = 946_684_800.0..=4_102_444_800.0;
+    let name = name.to_lowercase();
+    let named = ["time", "date", "created", "updated"]
+        .iter()
+        .any(|word| name.contains(word))
+        || matches_word(&name, "at");
+    if !named || values.is_empty() {
+        return None;
+    }
+    let numbers: Vec<f64> = values.iter().filter_map(|v| v.parse().ok()).collect();
+    if numbers.len() < values.len() {
+        return None;
+    }
+    let format = if numbers.iter().all(|n| SECONDS.contains(n)) {
+        "unix"
+    } else if numbers
+        .iter()
+        .all(|n| n.fract() == 0.0 && SECONDS.contains(&(n / 1000.0)))
+    {
+        "unix_ms"
+    } else {
+        return None;
+    };
+    Some(ValueType::Timestamp {
+        format: Some(format.to_owned()),
+    })
 }
 
 fn distinct(values: &[&str]) -> Vec<String> {
@@ -360,7 +440,13 @@ fn assign_roles(columns: &mut [ColumnProfile], shape: Shape) {
 /// when the sample has no column for a required field (the ticket id, the instant), with the
 /// reason.
 pub fn suggest_mapping(profile: &Profile, file: &str) -> Result<String, String> {
-    let role_of = |role: Role| profile.columns.iter().find(|c| c.role == Some(role));
+    // The record's columns, then its events' (empty without an events array).
+    let columns: Vec<&ColumnProfile> = profile
+        .columns
+        .iter()
+        .chain(profile.event_columns())
+        .collect();
+    let role_of = |role: Role| columns.iter().copied().find(|c| c.role == Some(role));
     let id = role_of(Role::TicketId).ok_or("no column looks like a ticket id")?;
     let instant = match profile.shape {
         Shape::Tickets => Role::CreatedAt,
@@ -379,8 +465,16 @@ pub fn suggest_mapping(profile: &Profile, file: &str) -> Result<String, String> 
         "# Read every line: the guesses are guesses. Fields: `ticketkpi help mappings`."
     );
     let _ = writeln!(toml, "name = {}", quote(&format!("suggested for {file}")));
-    let _ = match profile.shape {
-        Shape::Events => writeln!(
+    let _ = match (&profile.shape, &profile.events_path) {
+        (_, Some(path)) => writeln!(
+            toml,
+            "# Each record holds its events in {}: each object there is one event, and the\n\
+             # record's own members are inherited by every event.\nshape = \"events\"\n\
+             events_path = {}",
+            quote(path),
+            quote(path)
+        ),
+        (Shape::Events, None) => writeln!(
             toml,
             "# {} repeats: several rows per ticket, read as an event log.\nshape = \"events\"",
             quote(&id.name)
@@ -394,7 +488,7 @@ pub fn suggest_mapping(profile: &Profile, file: &str) -> Result<String, String> 
     let _ = writeln!(toml, "\n[fields]");
     let _ = writeln!(toml, "ticket_id = {}", quote(&id.name));
     let _ = writeln!(toml, "{}", field_line(instant, instant.role));
-    for column in &profile.columns {
+    for column in columns.iter().copied() {
         let Some(role) = column.role else {
             continue;
         };
@@ -416,11 +510,17 @@ pub fn suggest_mapping(profile: &Profile, file: &str) -> Result<String, String> 
         let _ = writeln!(toml, "{}", field_line(column, Some(role)));
     }
     if profile.shape == Shape::Events {
-        event_lines(profile, &mut toml);
+        // An event array's own columns are the likelier kinds of event.
+        let mut candidates: Vec<&ColumnProfile> = profile.event_columns().iter().collect();
+        candidates.extend(&profile.columns);
+        event_lines(&candidates, &mut toml);
     }
-    let unused: Vec<&ColumnProfile> = profile
-        .columns
+    if profile.events_path.is_some() {
+        record_event_lines(profile, &mut toml);
+    }
+    let unused: Vec<&ColumnProfile> = columns
         .iter()
+        .copied()
         .filter(|c| c.role.is_none())
         .collect();
     if !unused.is_empty() {
@@ -457,14 +557,14 @@ fn in_vocabulary(kind: &ValueType, vocabulary: &[&str]) -> bool {
 /// The event kind and author of each row of an event log, which only the user knows: every
 /// row is a status change when a status column is read, else a note, until a derivation says
 /// which rows are messages and whose.
-fn event_lines(profile: &Profile, toml: &mut String) {
-    let has_status = profile.columns.iter().any(|c| c.role == Some(Role::Status));
+fn event_lines(columns: &[&ColumnProfile], toml: &mut String) {
+    let has_status = columns.iter().any(|c| c.role == Some(Role::Status));
     let kind = if has_status { "status" } else { "note" };
-    let event_column = profile.columns.iter().find(|c| c.role == Some(Role::Event));
-    let author = profile
-        .columns
+    let event_column = columns
         .iter()
-        .any(|c| c.role == Some(Role::AuthorType));
+        .copied()
+        .find(|c| c.role == Some(Role::Event));
+    let author = columns.iter().any(|c| c.role == Some(Role::AuthorType));
     {
         let _ = writeln!(
             toml,
@@ -473,9 +573,9 @@ fn event_lines(profile: &Profile, toml: &mut String) {
         );
     }
     let Some(column) = event_column.or_else(|| {
-        profile
-            .columns
+        columns
             .iter()
+            .copied()
             .find(|c| c.role.is_none() && matches!(c.kind, ValueType::Enum { .. }))
     }) else {
         return;
@@ -503,6 +603,46 @@ fn event_lines(profile: &Profile, toml: &mut String) {
         );
     }
     let _ = writeln!(toml, "# \"*\" = {{ event = \"{kind}\" }}");
+}
+
+/// The record's own instants, which can be events of their own (the conversation's opening,
+/// its close): commented, for the user to choose.
+fn record_event_lines(profile: &Profile, toml: &mut String) {
+    // The instants that open or close a conversation, not every "last seen".
+    let telling = |name: &str| {
+        let name = name.to_lowercase();
+        ["created", "opened", "closed", "resolved", "solved"]
+            .iter()
+            .any(|word| name.contains(word))
+    };
+    let instants: Vec<&ColumnProfile> = profile
+        .columns
+        .iter()
+        .filter(|c| c.role.is_none() && matches!(c.kind, ValueType::Timestamp { .. }))
+        .filter(|c| telling(&c.name))
+        .collect();
+    if instants.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        toml,
+        "\n# The record's own instants can be events of their own (uncomment those that are):"
+    );
+    for column in instants {
+        let name = column.name.to_lowercase();
+        let closes = ["close", "resolv", "solv"].iter().any(|w| name.contains(w));
+        let event = if closes {
+            "event = { value = \"status\" }, status = { value = \"solved\" }"
+        } else {
+            "event = { value = \"message\" }, author_type = { value = \"customer\" }"
+        };
+        let timestamp = field_line(column, Some(Role::Timestamp));
+        let timestamp = timestamp.split("  #").next().unwrap_or_default();
+        let _ = writeln!(toml, "# [[record_events]]\n# {timestamp}");
+        for line in event.split(", ") {
+            let _ = writeln!(toml, "# {line}");
+        }
+    }
 }
 
 fn field_line(column: &ColumnProfile, role: Option<Role>) -> String {
@@ -590,6 +730,37 @@ mod tests {
     }
 
     #[test]
+    fn numbers_named_like_instants_are_unix_times_when_they_fit() {
+        let unix = |format: &str| {
+            Some(ValueType::Timestamp {
+                format: Some(format.to_owned()),
+            })
+        };
+        assert_eq!(
+            epoch("created_at", &["1709542800", "1709543700"]),
+            unix("unix")
+        );
+        assert_eq!(epoch("emitted_at", &["1453770984.123"]), unix("unix"));
+        assert_eq!(epoch("timestamp", &["1709542800123"]), unix("unix_ms"));
+        assert_eq!(
+            epoch("id", &["1709542800"]),
+            None,
+            "not named like an instant"
+        );
+        assert_eq!(
+            epoch("created_at", &["42", "1709542800"]),
+            None,
+            "not all in range"
+        );
+        assert_eq!(epoch("updated_at", &["1709542800", "soon"]), None);
+        let header = strings(&["id", "created_at"]);
+        let rows = vec![strings(&["1", "1709542800"]), strings(&["2", "1709543700"])];
+        let columns = column_profiles(&header, &rows);
+        assert_eq!(columns[0].kind, ValueType::Number);
+        assert_eq!(columns[1].kind, unix("unix").expect("a type"));
+    }
+
+    #[test]
     fn a_repeating_id_is_an_event_log_and_its_mapping_compiles() {
         let header = strings(&["Case", "When", "What", "Who"]);
         let rows: Vec<Vec<String>> = [
@@ -601,7 +772,7 @@ mod tests {
         .iter()
         .map(|row| strings(row))
         .collect();
-        let profile = profile(&header, &rows);
+        let profile = profile(&header, &rows, &[]);
         assert_eq!(profile.shape, Shape::Events);
         let toml = suggest_mapping(&profile, "log.csv").expect("a suggestion");
         let mapping = Mapping::from_toml("suggested", &toml).expect("compiles as it is");
@@ -622,7 +793,7 @@ mod tests {
         .iter()
         .map(|row| strings(row))
         .collect();
-        let profile = profile(&header, &rows);
+        let profile = profile(&header, &rows, &[]);
         assert_eq!(profile.shape, Shape::Tickets);
         let roles: Vec<Option<Role>> = profile.columns.iter().map(|c| c.role).collect();
         assert_eq!(
