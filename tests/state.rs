@@ -306,7 +306,7 @@ fn a_state_of_another_format_or_schema_version_is_refused() {
     std::fs::write(&path, value.to_string()).expect("written");
     let stderr = refused(&files, &state, &[]);
     assert!(stderr.contains("a state of format 99"), "{stderr}");
-    value["format"] = 1.into();
+    value["format"] = 2.into();
     value["schema_version"] = 1.into();
     std::fs::write(&path, value.to_string()).expect("written");
     let stderr = refused(&files, &state, &[]);
@@ -331,12 +331,16 @@ fn a_damaged_manifest_or_events_file_is_refused() {
     std::fs::write(&path, b"{\"nights\": []}").expect("written");
     assert!(refused(&files, &state, &[]).contains("no ticketkpi state"));
     std::fs::write(&path, &original).expect("restored");
-    let events = state.join("night-000002.events");
+    let live = manifest(&state)["live"]["file"]
+        .as_str()
+        .expect("a live events file")
+        .to_owned();
+    let events = state.join(&live);
     let mut bytes = std::fs::read(&events).expect("events");
     bytes.truncate(bytes.len() - 30);
     std::fs::write(&events, &bytes).expect("cut");
     let stderr = refused(&files, &state, &[]);
-    assert!(stderr.contains("night-000002.events"), "{stderr}");
+    assert!(stderr.contains(&live), "{stderr}");
     assert!(stderr.contains("truncated or altered"), "{stderr}");
 }
 
