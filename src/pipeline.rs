@@ -316,8 +316,11 @@ impl Analysis {
         let periods = config
             .period
             .map(|period| Periods::new(period, config.tz).within(config.since, config.until));
-        let fold = TicketFold::new(config.by.clone(), config.tz, periods)
-            .fold(&self.tickets, &context, config.ingest.threads);
+        let fold = TicketFold::new(config.by.clone(), config.tz, periods).fold(
+            &self.tickets,
+            &context,
+            config.ingest.threads,
+        );
         let folded = match &self.earlier {
             Some(earlier) => fold.merge(earlier.fold.clone()).finish_with(
                 &context,

@@ -39,11 +39,17 @@ pub fn run(args: &ReportArgs, console: super::Console) -> anyhow::Result<()> {
         None => (pipeline::analyse(&options)?, None),
     };
     let left_out = filter.select(&mut analysis.tickets, &analysis.symbols, options.tz)
-        + analysis.earlier.as_ref().map_or(0, |earlier| earlier.left_out);
+        + analysis
+            .earlier
+            .as_ref()
+            .map_or(0, |earlier| earlier.left_out);
     if let Some(period) = options.period {
         // The period table must fit, now that the tickets' span is known (--since and
         // --until were checked before reading); the tickets folded away count too.
-        let earlier = analysis.earlier.as_ref().and_then(|earlier| earlier.created);
+        let earlier = analysis
+            .earlier
+            .as_ref()
+            .and_then(|earlier| earlier.created);
         let created = analysis.tickets.iter().map(|t| t.created_at);
         let first = created.clone().chain(earlier.map(|c| c.0)).min();
         let last = created.chain(earlier.map(|c| c.1)).max();

@@ -225,7 +225,11 @@ impl EarlierBacklog {
                 *mine += theirs;
             }
         }
-        self.undated_from = self.undated_from.into_iter().chain(other.undated_from).min();
+        self.undated_from = self
+            .undated_from
+            .into_iter()
+            .chain(other.undated_from)
+            .min();
     }
 
     fn add_to(&self, instants: &[Instant], by_age: &mut [[u64; AGE_BUCKETS.len()]]) {

@@ -123,9 +123,12 @@ impl TicketFold {
     ) -> Folded {
         let overall = self.overall.finish(context);
         let periods = self.periods.map_or_else(Vec::new, |periods| {
-            periods
-                .finish(context)
-                .with_backlogs(tickets, overall.backlog.as_ref(), context, earlier)
+            periods.finish(context).with_backlogs(
+                tickets,
+                overall.backlog.as_ref(),
+                context,
+                earlier,
+            )
         });
         let (first_response_values, resolution_values) = self.durations.finish(context);
         Folded {

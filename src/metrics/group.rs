@@ -42,7 +42,9 @@ pub const WEEKDAYS: [&str; 7] = [
 ];
 
 /// A ticket's value of one dimension: an attribute's symbol, or a time of day.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub enum GroupValue {
     Attribute(Sym),
     /// 0-23.

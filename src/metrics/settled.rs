@@ -8,10 +8,10 @@
 
 use chrono_tz::Tz;
 
+use super::Context;
 use super::backlog::EarlierBacklog;
 use super::fold::TicketFold;
 use super::time_of_day::TimeOfDayCells;
-use super::Context;
 use crate::model::Ticket;
 use crate::time::{Instant, Period};
 

@@ -54,8 +54,12 @@ impl TimeOfDayCells {
         let (hour, day) = hour_and_weekday(ticket.created_at, tz);
         let (hour, day) = (usize::from(hour), usize::from(day));
         let (Some(count), Some(wait)) = (
-            self.counts.get_mut(day).and_then(|hours| hours.get_mut(hour)),
-            self.waits.get_mut(day).and_then(|hours| hours.get_mut(hour)),
+            self.counts
+                .get_mut(day)
+                .and_then(|hours| hours.get_mut(hour)),
+            self.waits
+                .get_mut(day)
+                .and_then(|hours| hours.get_mut(hour)),
         ) else {
             return;
         };
@@ -66,10 +70,20 @@ impl TimeOfDayCells {
     }
 
     pub fn merge(&mut self, other: TimeOfDayCells) {
-        for (mine, theirs) in self.counts.iter_mut().flatten().zip(other.counts.into_iter().flatten()) {
+        for (mine, theirs) in self
+            .counts
+            .iter_mut()
+            .flatten()
+            .zip(other.counts.into_iter().flatten())
+        {
             *mine += theirs;
         }
-        for (mine, theirs) in self.waits.iter_mut().flatten().zip(other.waits.into_iter().flatten()) {
+        for (mine, theirs) in self
+            .waits
+            .iter_mut()
+            .flatten()
+            .zip(other.waits.into_iter().flatten())
+        {
             mine.merge(theirs);
         }
     }

@@ -21,10 +21,11 @@ use std::hash::Hasher;
 use rustc_hash::FxHasher;
 use serde::{Deserialize, Serialize};
 
+use crate::ingest::event::Status;
+use crate::metrics::Context;
 use crate::metrics::fold::TicketFold;
 use crate::metrics::periods::Periods;
 use crate::metrics::settled::Settled;
-use crate::metrics::Context;
 use crate::model::{Ticket, TicketStore};
 use crate::options::AnalysisOptions;
 use crate::options::filter::Filter;
@@ -35,6 +36,10 @@ use super::Key;
 
 const MAGIC: &[u8; 11] = b"TKPI-FOLDED";
 pub const FORMAT: u32 = 1;
+/// How long a solved ticket that is not closed stays live after its last event: help desks
+/// close solved tickets after a few days (Zendesk after 4) and surveys come after the solve,
+/// events a folded ticket would send the night back to the archive for.
+pub const QUIET: Instant = 7 * 86_400 * MICROS_PER_SECOND;
 /// How far past `as_of` a settled ticket's contribution is checked to stay the same.
 pub const FAR: Instant = 366 * 86_400 * MICROS_PER_SECOND;
 
@@ -87,7 +92,10 @@ pub fn fold_key(
     put("config", config);
     put("csat", format!("{:?}", options.csat));
     put("sla_defaults", options.sla_defaults.to_string());
-    put("fcr_reopen_window", format!("{:?}", options.fcr_reopen_window));
+    put(
+        "fcr_reopen_window",
+        format!("{:?}", options.fcr_reopen_window),
+    );
     put("contact_centre", format!("{:?}", options.contact_centre));
     put(
         "by",
@@ -185,7 +193,8 @@ pub fn fold_if_settled(
     let Some(ticket) = now.ticket.as_ref() else {
         return false;
     };
-    if now.after_as_of > 0 || !is_settled_now(ticket) {
+    let last = events.iter().map(|event| event.at).max().unwrap_or(as_of);
+    if now.after_as_of > 0 || !is_settled_now(ticket, as_of.saturating_sub(last)) {
         return false;
     }
     let later_at = as_of.saturating_add(FAR);
@@ -221,11 +230,13 @@ pub fn fold_if_settled(
     true
 }
 
-/// The first half of the settled rule, on the ticket alone: solved or closed now, and
-/// solved since its last change of state (a solved ticket with no dated change is one of a
-/// ticket table or call log, which `--state` does not take).
-fn is_settled_now(ticket: &Ticket) -> bool {
-    ticket.is_solved() && ticket.solved_changes.last().is_some_and(|change| change.solved)
+/// The first half of the settled rule, on the ticket alone: closed, or solved with no event
+/// for [`QUIET`] (`quiet`: the time since its last event), and solved since its last change
+/// of state (a solved ticket with no dated change is one of a ticket table or call log,
+/// which `--state` does not take).
+fn is_settled_now(ticket: &Ticket, quiet: Instant) -> bool {
+    let solved = ticket.is_solved() && ticket.solved_changes.last().is_some_and(|c| c.solved);
+    solved && (ticket.status == Some(Status::Closed) || quiet >= QUIET)
 }
 
 /// A ticket's accumulators' state as bytes, to compare two of them.
@@ -280,10 +291,10 @@ fn hash(bytes: &[u8]) -> u64 {
 mod tests {
     use super::*;
     use crate::ingest::Coverage;
-    use crate::metrics::sla::SlaPolicies;
-    use crate::metrics::tests::{context, row_facts};
     use crate::ingest::Event;
     use crate::ingest::row::{Field, RowRules, RowValues, parse_row};
+    use crate::metrics::sla::SlaPolicies;
+    use crate::metrics::tests::{context, row_facts};
     use crate::model::tests::build;
     use crate::time::parse_timestamp;
 
@@ -315,11 +326,8 @@ mod tests {
     /// Folds ticket `A` of `rows` at `as_of_minute`.
     fn settles(rows: &[&str], as_of_minute: i64, options: &AnalysisOptions) -> bool {
         let (tickets, symbols, as_of) = build(rows, Some(as_of_minute));
-        let (policies, coverage, facts) = (
-            options.sla.clone(),
-            Coverage::full(),
-            row_facts(&tickets),
-        );
+        let (policies, coverage, facts) =
+            (options.sla.clone(), Coverage::full(), row_facts(&tickets));
         let mut context = context(as_of, true, &policies, &symbols, &coverage, &facts);
         context.fcr_reopen_window = options.fcr_reopen_window;
         let filter = Filter::parse(&[], false).expect("no condition");
@@ -349,14 +357,36 @@ mod tests {
         let rows = [
             "A 0 message customer status=new",
             "A 10 message agent status=open",
-            "A 20 status agent status=solved",
+            "A 20 status agent status=closed",
         ];
         assert!(settles(&rows, 30, &options()));
     }
 
     #[test]
+    fn a_solved_ticket_settles_once_closed_or_quiet() {
+        let solved = [
+            "A 0 message customer status=new",
+            "A 10 message agent status=solved",
+        ];
+        assert!(!settles(&solved, 3 * 1440, &options()), "a rating may come");
+        assert!(
+            settles(&solved, 8 * 1440, &options()),
+            "a week without an event"
+        );
+        let closed = [
+            "A 0 message customer status=new",
+            "A 10 message agent status=solved",
+            "A 20 status system status=closed",
+        ];
+        assert!(settles(&closed, 30, &options()), "closed is final");
+    }
+
+    #[test]
     fn an_open_or_pending_ticket_is_not_settled() {
-        let open = ["A 0 message customer status=new", "A 10 message agent status=pending"];
+        let open = [
+            "A 0 message customer status=new",
+            "A 10 message agent status=pending",
+        ];
         assert!(!settles(&open, 30, &options()));
     }
 

@@ -30,9 +30,9 @@ use rustc_hash::FxHasher;
 use serde::{Deserialize, Serialize};
 
 use crate::error::BadValue;
+use crate::ingest::Event;
 use crate::ingest::{InputStats, Shape};
 use crate::output::PendingFile;
-use crate::ingest::Event;
 use crate::pipeline::ReadEvents;
 use crate::report::SCHEMA_VERSION;
 use crate::symbols::{Sym, Symbols};

@@ -194,7 +194,11 @@ pub fn add(
     let mut order: Vec<&str> = Vec::new();
     let mut by_ticket: FxHashMap<&str, Vec<Event>> = FxHashMap::default();
     let tonight_events = tonight.read.events.iter().map(|(id, e)| (&**id, e));
-    for (id, event) in tonight.held.iter().map(|(id, e)| (id.as_str(), e)).chain(tonight_events)
+    for (id, event) in tonight
+        .held
+        .iter()
+        .map(|(id, e)| (id.as_str(), e))
+        .chain(tonight_events)
     {
         by_ticket
             .entry(id)
@@ -231,8 +235,8 @@ pub fn add(
     let (mut live_tickets, mut newly_folded) = (0u64, 0u64);
     for id in order {
         let events = by_ticket.remove(id).unwrap_or_default();
-        let settles = analysis.as_of.is_some()
-            && fold::fold_if_settled(id, &events, &settings, &mut settled);
+        let settles =
+            analysis.as_of.is_some() && fold::fold_if_settled(id, &events, &settings, &mut settled);
         let into = if settles {
             ids.push(fold::id_hash(id));
             newly_folded += 1;
