@@ -411,22 +411,29 @@ mod tests {
     }
 
     #[test]
-    fn a_solve_within_the_fcr_reopen_window_is_not_settled_until_it_passes() {
+    fn a_closed_ticket_is_settled_only_if_its_clocks_stay_as_they_are() {
+        // Closed without an agent reply: whether its first-reply clock stopped at the close
+        // or runs on to `as_of` is the SLA's rule; the settled rule must agree with the
+        // clocks at `as_of` and a year later.
         let rows = [
             "A 0 message customer status=new",
-            "A 10 message agent status=open",
-            "A 20 status agent status=solved",
+            "A 10 status agent status=solved",
+            "A 20 status system status=closed",
         ];
-        let windowed = AnalysisOptions {
-            fcr_reopen_window: Some(7.0 * 86_400.0),
-            ..options()
+        let (tickets, symbols, as_of) = build(&rows, Some(30));
+        let (policies, coverage, facts) = (
+            SlaPolicies::default(),
+            Coverage::full(),
+            row_facts(&tickets),
+        );
+        let outcomes = |at: Instant| {
+            let context = context(at, true, &policies, &symbols, &coverage, &facts);
+            context
+                .sla_clocks(&tickets[0])
+                .map(|clocks| clocks.outcomes)
         };
-        // Whether FCR depends on the time since the solve is the accumulators' business:
-        // the rule only asks that the contribution not change later, so both are consistent.
-        let soon = settles(&rows, 30, &windowed);
-        let later = settles(&rows, 30 + 8 * 1440, &windowed);
-        assert!(later, "past the window, nothing can change it");
-        assert!(soon || later);
+        let unchanged = outcomes(as_of) == outcomes(as_of + FAR);
+        assert_eq!(settles(&rows, 30, &options()), unchanged);
     }
 
     #[test]

@@ -587,7 +587,11 @@ mod tests {
                 .to_string()
         };
         assert!(other(r#"{"format": 9, "schema_version": 2}"#).contains("state of format 9"));
-        assert!(other(r#"{"format": 1, "schema_version": 1}"#).contains("schema_version 1"));
+        assert!(other(r#"{"format": 2, "schema_version": 1}"#).contains("schema_version 1"));
+        assert!(
+            other(r#"{"format": 1, "schema_version": 2}"#).contains("a state of format 1"),
+            "format 1 (every event read back every night) is refused"
+        );
         assert!(other(r#"{"nights": []}"#).contains("no ticketkpi state"));
         assert!(other("not json").contains("not JSON"));
     }
