@@ -103,7 +103,7 @@ fn period_ends_before(period: Period, tz: Tz, from: Instant, as_of: Instant) -> 
     let mut at = from;
     loop {
         let bucket = period.bucket_of(at, tz);
-        if bucket.end - 1 >= as_of {
+        if bucket.end > as_of {
             return ends;
         }
         ends.push(bucket.end - 1);

@@ -13,11 +13,15 @@ use crate::options::filter::Filter;
 use crate::pipeline::{self, Analysis, ReadEvents, Resumed};
 use crate::report::escape;
 
+/// Events by ticket id, in the order read.
+type Events = Vec<(String, Event)>;
+type ReadOrder = Vec<(Box<str>, Event)>;
+
 /// What the night read, for the state to be written once the report is.
 pub struct Tonight {
     /// The events the state held before tonight that this night derived from: the live
     /// tickets', or all of them when it re-derived.
-    held: Vec<(String, Event)>,
+    held: Events,
     read: ReadEvents,
     /// The fold the night merged (none: it derived every ticket).
     folded: Option<Folded>,
@@ -105,7 +109,7 @@ fn derive(
     state: &State,
     options: &AnalysisOptions,
     archive: bool,
-) -> anyhow::Result<(Analysis, Vec<(String, Event)>, ReadEvents)> {
+) -> anyhow::Result<(Analysis, Events, ReadEvents)> {
     let (symbols, held) = state.held(archive)?;
     let mut store = TicketStore::default();
     for (id, event) in &held {
@@ -230,8 +234,7 @@ pub fn add(
             (Vec::new(), settings.empty())
         }
     };
-    let (mut live, mut archived): (Vec<(Box<str>, Event)>, Vec<(Box<str>, Event)>) =
-        (Vec::new(), Vec::new());
+    let (mut live, mut archived): (ReadOrder, ReadOrder) = (Vec::new(), Vec::new());
     let (mut live_tickets, mut newly_folded) = (0u64, 0u64);
     for id in order {
         let events = by_ticket.remove(id).unwrap_or_default();
