@@ -321,8 +321,10 @@ impl Analysis {
             &context,
             config.ingest.threads,
         );
+        // Tonight's few tickets merged into the earlier ones' copy, not the other way
+        // round: a merge appends the other side's values.
         let folded = match &self.earlier {
-            Some(earlier) => fold.merge(earlier.fold.clone()).finish_with(
+            Some(earlier) => earlier.fold.clone().merge(fold).finish_with(
                 &context,
                 &self.tickets,
                 Some(&earlier.backlog),

@@ -84,7 +84,7 @@ pub fn run(args: &ReportArgs, console: super::Console) -> anyhow::Result<()> {
     analysis.commit_rejects()?;
     // The state goes on only once the report is written: a failed run leaves it as it was.
     if let (Some(state), Some(night)) = (&state, night) {
-        state::night::add(state, night, &analysis, &options, &filter)?;
+        state::night::add(state, night, &mut analysis, &options, &filter)?;
     }
     // Thresholds are told even when --strict fails the run: both are news to the reader.
     let outcome = value

@@ -249,11 +249,10 @@ fn contribution(ticket: &Ticket, settings: &Settings<'_>, context: &Context<'_>)
 }
 
 pub fn encode(folded: &Folded) -> anyhow::Result<Vec<u8>> {
-    let body = postcard::to_stdvec(folded)?;
-    let mut out = Vec::with_capacity(body.len() + 32);
+    let mut out = Vec::with_capacity(64 + folded.ids.len() * 200);
     out.extend_from_slice(MAGIC);
     out.extend_from_slice(&FORMAT.to_le_bytes());
-    out.extend_from_slice(&body);
+    let mut out = postcard::to_extend(folded, out)?;
     let checksum = hash(&out);
     out.extend_from_slice(&checksum.to_le_bytes());
     Ok(out)

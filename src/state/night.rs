@@ -23,8 +23,9 @@ pub struct Tonight {
     /// tickets', or all of them when it re-derived.
     held: Events,
     read: ReadEvents,
-    /// The fold the night merged (none: it derived every ticket).
-    folded: Option<Folded>,
+    /// The ids of the fold the night merged (its accumulators are the analysis's
+    /// `earlier`); none: it derived every ticket.
+    folded: Option<Vec<u64>>,
 }
 
 /// The analysis of tonight's inputs going on from the state, and what to add to it (none
@@ -73,17 +74,17 @@ fn attempt(
     };
     match why_not(state, &folded, &analysis, &read, options, filter) {
         None => {
-            let settled = &folded.settled;
+            let Folded { ids, settled } = folded;
             analysis.duplicate_events += settled.duplicate_events;
             analysis.repeated_rows += settled.repeated_rows;
             analysis.tickets_filtered_out += settled.filtered_out;
-            analysis.earlier = Some(settled.clone());
+            analysis.earlier = Some(settled);
             Ok((
                 analysis,
                 Tonight {
                     held,
                     read,
-                    folded: Some(folded),
+                    folded: Some(ids),
                 },
             ))
         }
@@ -174,11 +175,12 @@ fn why_not(
 
 /// Adds tonight to the state: its events with the held ones, the tickets settled at
 /// tonight's `as_of` folded (into the fold the night merged, or a new one), their events
-/// to a new archive file; then the manifest.
+/// to a new archive file; then the manifest. The analysis's `earlier` is taken: call it
+/// once the report is written.
 pub fn add(
     state: &State,
     tonight: Tonight,
-    analysis: &Analysis,
+    analysis: &mut Analysis,
     options: &AnalysisOptions,
     filter: &Filter,
 ) -> anyhow::Result<()> {
@@ -212,13 +214,11 @@ pub fn add(
             })
             .push(event.clone());
     }
+    let earlier = analysis.earlier.take();
+    let analysis = &*analysis;
     let context = analysis.context(options);
     let created = analysis.tickets.iter().map(|t| t.created_at);
-    let earlier_from = analysis
-        .earlier
-        .as_ref()
-        .and_then(|e| e.created)
-        .map(|c| c.0);
+    let earlier_from = earlier.as_ref().and_then(|e| e.created).map(|c| c.0);
     let settings = Settings {
         options,
         filter,
@@ -226,9 +226,9 @@ pub fn add(
         context,
         periods_from: created.chain(earlier_from).min(),
     };
-    let (mut ids, mut settled) = match tonight.folded {
-        Some(folded) => (folded.ids, folded.settled),
-        None => {
+    let (mut ids, mut settled) = match (tonight.folded, earlier) {
+        (Some(ids), Some(settled)) => (ids, settled),
+        _ => {
             next.archive.clear();
             next.fold = None;
             (Vec::new(), settings.empty())
