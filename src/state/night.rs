@@ -228,7 +228,13 @@ pub fn add(
     };
     let (mut ids, mut settled) = match (tonight.folded, earlier) {
         (Some(ids), Some(settled)) => (ids, settled),
-        _ => {
+        // The archive stays only with the fold: without it, its tickets' events would be
+        // neither live nor archived.
+        (Some(_), None) => {
+            anyhow::bail!("the fold was taken before the night was added to the state")
+        }
+        (None, _) => {
+            // Derived from every event: they are all in `held`, to be split again.
             next.archive.clear();
             next.fold = None;
             (Vec::new(), settings.empty())
