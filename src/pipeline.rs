@@ -10,6 +10,8 @@ use crate::metrics::fold::TicketFold;
 use crate::metrics::group::GroupBlock;
 use crate::metrics::periods::{PeriodBlock, Periods};
 use crate::metrics::quality::{DataQuality, RowFindings};
+use crate::metrics::settled::Settled;
+use crate::metrics::time_of_day::TimeOfDay;
 use crate::metrics::{Context, KpiBlock};
 use crate::model::{Ticket, TicketStore};
 use crate::options::AnalysisOptions;
@@ -34,6 +36,9 @@ pub struct Analysis {
     pub reject_samples: Vec<Reject>,
     /// `--rejects`, written but not yet in place: see [`Analysis::commit_rejects`].
     pub rejects: Option<Output>,
+    /// With `--state`: the tickets folded away on earlier nights, not among `tickets` (their
+    /// counts are in the fields above already).
+    pub earlier: Option<Settled>,
 }
 
 /// How many rejected rows `inspect` shows.
@@ -247,6 +252,7 @@ pub fn analyse_from(
         symbols,
         reject_samples: collector.samples,
         rejects,
+        earlier: None,
     };
     Ok((analysis, read))
 }
@@ -286,6 +292,23 @@ impl Analysis {
         }
     }
 
+    /// The tickets the report counts: those held, and those folded away earlier.
+    pub fn ticket_count(&self) -> u64 {
+        self.tickets.len() as u64 + self.earlier.as_ref().map_or(0, |earlier| earlier.tickets)
+    }
+
+    /// The week's grid of the tickets' creations (those folded away earlier included).
+    pub fn time_of_day(&self, tz: chrono_tz::Tz, first_response: bool) -> TimeOfDay {
+        let mut cells = crate::metrics::time_of_day::TimeOfDayCells::default();
+        for ticket in &self.tickets {
+            cells.observe(ticket, tz);
+        }
+        if let Some(earlier) = &self.earlier {
+            cells.merge(earlier.time_of_day.clone());
+        }
+        cells.finish(first_response)
+    }
+
     /// One fold over the tickets (on the `--threads` threads; the result does not depend on
     /// how many) into every KPI of the report.
     pub fn kpis(&self, config: &AnalysisOptions) -> Kpis {
@@ -293,9 +316,21 @@ impl Analysis {
         let periods = config
             .period
             .map(|period| Periods::new(period, config.tz).within(config.since, config.until));
-        let folded = TicketFold::new(config.by.clone(), config.tz, periods)
-            .fold(&self.tickets, &context, config.ingest.threads)
-            .finish(&context, &self.tickets);
+        let fold = TicketFold::new(config.by.clone(), config.tz, periods).fold(
+            &self.tickets,
+            &context,
+            config.ingest.threads,
+        );
+        // Tonight's few tickets merged into the earlier ones' copy, not the other way
+        // round: a merge appends the other side's values.
+        let folded = match &self.earlier {
+            Some(earlier) => earlier.fold.clone().merge(fold).finish_with(
+                &context,
+                &self.tickets,
+                Some(&earlier.backlog),
+            ),
+            None => fold.finish(&context, &self.tickets),
+        };
         let rows = RowFindings {
             rows_rejected: self.stats.rows_rejected,
             duplicate_events: self.duplicate_events,

@@ -165,7 +165,7 @@ pub fn local_to_instant(naive: NaiveDateTime, tz: Tz) -> Result<Instant, Timesta
 }
 
 /// Calendar buckets for `--period`, in the report's time zone.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Period {
     Day,
@@ -201,7 +201,7 @@ impl std::str::FromStr for Period {
 
 /// One calendar bucket: `[start, end)` plus its label (`2026-03-02`, `2026-W10`, `2026-03`,
 /// `2026-Q1`).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct PeriodBucket {
     pub label: String,
     pub start: Instant,

@@ -26,7 +26,7 @@ pub fn age_bucket(age_seconds: f64) -> usize {
         .unwrap_or(AGE_BUCKETS.len() - 1)
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct Backlog {
     by_age: [u64; AGE_BUCKETS.len()],
 }
@@ -125,11 +125,13 @@ pub(crate) struct BacklogsAt {
 
 impl BacklogsAt {
     /// `open_at_as_of` is the backlog at `as_of` (the overall one), null without status.
+    /// `earlier`: what tickets folded away before add (`report --state`).
     pub(crate) fn sweep(
         tickets: &[Ticket],
         instants: &[Instant],
         open_at_as_of: Option<&BacklogReport>,
         context: &Context<'_>,
+        earlier: Option<&EarlierBacklog>,
     ) -> BacklogsAt {
         let mut instants = instants.to_vec();
         instants.sort_unstable();
@@ -137,15 +139,24 @@ impl BacklogsAt {
         let has_status = context.facts.has_status;
         // A past state needs the resolutions' dates, as resolution times do.
         let resolution_dated = context.facts.allows(Kpi::ResolutionTime);
+        let by_age = (has_status && resolution_dated).then(|| {
+            let mut by_age = open_by_age_at(tickets, &instants);
+            if let Some(earlier) = earlier {
+                earlier.add_to(&instants, &mut by_age);
+            }
+            by_age
+        });
+        let undated_from = tickets
+            .iter()
+            .filter(|t| t.is_solved() && t.solved_changes.is_empty())
+            .map(|t| t.created_at)
+            .chain(earlier.and_then(|earlier| earlier.undated_from))
+            .min();
         BacklogsAt {
-            by_age: (has_status && resolution_dated).then(|| open_by_age_at(tickets, &instants)),
+            by_age,
             instants,
             open_at_as_of: open_at_as_of.map(|report| (report.open, report.age)),
-            undated_from: tickets
-                .iter()
-                .filter(|t| t.is_solved() && t.solved_changes.is_empty())
-                .map(|t| t.created_at)
-                .min(),
+            undated_from,
             has_status,
             resolution_dated,
             as_of: context.as_of,
@@ -175,6 +186,59 @@ impl BacklogsAt {
         match self.ages(at) {
             Some(ages) => (Some(ages.iter().sum()), Some(AgeBuckets::from_counts(ages))),
             None => (None, None),
+        }
+    }
+}
+
+/// The part of the periods' backlogs that tickets no longer held contribute (`report
+/// --state` folds settled tickets away): per period end before the fold's `as_of`, the
+/// folded tickets open then by age bucket. A folded ticket is solved from the fold's `as_of`
+/// on, so it adds nothing at a later instant; an instant it was not asked about before that
+/// lies before its creation.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct EarlierBacklog {
+    by_end: std::collections::BTreeMap<Instant, [u64; AGE_BUCKETS.len()]>,
+    undated_from: Option<Instant>,
+}
+
+impl EarlierBacklog {
+    /// What `tickets` contribute at `ends` (each before every later `as_of`).
+    pub fn of(tickets: &[Ticket], ends: &[Instant]) -> EarlierBacklog {
+        let mut ends = ends.to_vec();
+        ends.sort_unstable();
+        ends.dedup();
+        let by_age = open_by_age_at(tickets, &ends);
+        EarlierBacklog {
+            by_end: ends.into_iter().zip(by_age).collect(),
+            undated_from: tickets
+                .iter()
+                .filter(|t| t.is_solved() && t.solved_changes.is_empty())
+                .map(|t| t.created_at)
+                .min(),
+        }
+    }
+
+    pub fn merge(&mut self, other: EarlierBacklog) {
+        for (end, counts) in other.by_end {
+            let mine = self.by_end.entry(end).or_default();
+            for (mine, theirs) in mine.iter_mut().zip(counts) {
+                *mine += theirs;
+            }
+        }
+        self.undated_from = self
+            .undated_from
+            .into_iter()
+            .chain(other.undated_from)
+            .min();
+    }
+
+    fn add_to(&self, instants: &[Instant], by_age: &mut [[u64; AGE_BUCKETS.len()]]) {
+        for (instant, counts) in instants.iter().zip(by_age) {
+            if let Some(earlier) = self.by_end.get(instant) {
+                for (count, more) in counts.iter_mut().zip(earlier) {
+                    *count += more;
+                }
+            }
         }
     }
 }

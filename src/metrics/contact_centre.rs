@@ -72,7 +72,7 @@ impl ContactCentreSettings {
     }
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct ContactCentre {
     answered: u64,
     abandoned_in_ivr: u64,

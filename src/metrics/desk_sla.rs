@@ -8,13 +8,13 @@ use super::rate::ratio;
 use super::{Accumulator, Context, Observed};
 use crate::ingest::mapping::MappedField;
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct DeskSla {
     first_reply: Verdicts,
     resolution: Verdicts,
 }
 
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Copy, Default, serde::Serialize, serde::Deserialize)]
 struct Verdicts {
     met: u64,
     breached: u64,

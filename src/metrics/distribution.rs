@@ -4,7 +4,7 @@ use serde::Serialize;
 
 /// Collects values; exact percentiles need them all, and their number is bounded by the
 /// number of tickets (or of answered customer runs), not by the rows of the export.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct Distribution {
     values: Vec<f64>,
 }

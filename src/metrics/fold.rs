@@ -9,6 +9,7 @@
 
 use rayon::prelude::*;
 
+use super::backlog::EarlierBacklog;
 use super::group::{Breakdown, Dimension, GroupBlock};
 use super::periods::{PeriodBlock, Periods};
 use super::quality::{Quality, TicketFindings, is_plausible};
@@ -16,7 +17,7 @@ use super::{Accumulator, Context, KpiAccumulator, KpiBlock, Observed};
 use crate::model::Ticket;
 
 /// Every accumulator of a report, fed together.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct TicketFold {
     quality: Quality,
     durations: Durations,
@@ -51,7 +52,8 @@ impl TicketFold {
         }
     }
 
-    fn observe(&mut self, ticket: &Ticket, context: &Context<'_>) {
+    /// One ticket, observed by every accumulator.
+    pub fn observe(&mut self, ticket: &Ticket, context: &Context<'_>) {
         let observed = Observed::new(ticket, context);
         self.quality.observe(&observed, context);
         self.durations.observe(&observed, context);
@@ -62,7 +64,8 @@ impl TicketFold {
         }
     }
 
-    fn merge(mut self, other: TicketFold) -> TicketFold {
+    /// The fold of other tickets joined to this one (see [`Accumulator::merge`]).
+    pub fn merge(mut self, other: TicketFold) -> TicketFold {
         self.quality.merge(other.quality);
         self.durations.merge(other.durations);
         self.overall.merge(other.overall);
@@ -108,11 +111,24 @@ impl TicketFold {
 
     /// `tickets` are the tickets folded: the backlog at each period's end is swept from them.
     pub fn finish(self, context: &Context<'_>, tickets: &[Ticket]) -> Folded {
+        self.finish_with(context, tickets, None)
+    }
+
+    /// [`TicketFold::finish`], with the backlog of tickets folded away earlier (`--state`).
+    pub fn finish_with(
+        self,
+        context: &Context<'_>,
+        tickets: &[Ticket],
+        earlier: Option<&EarlierBacklog>,
+    ) -> Folded {
         let overall = self.overall.finish(context);
         let periods = self.periods.map_or_else(Vec::new, |periods| {
-            periods
-                .finish(context)
-                .with_backlogs(tickets, overall.backlog.as_ref(), context)
+            periods.finish(context).with_backlogs(
+                tickets,
+                overall.backlog.as_ref(),
+                context,
+                earlier,
+            )
         });
         let (first_response_values, resolution_values) = self.durations.finish(context);
         Folded {
@@ -144,7 +160,7 @@ fn creation_runs(tickets: &[Ticket], runs: usize) -> Vec<Vec<&Ticket>> {
 }
 
 /// The plausible first response and resolution times themselves, for the histograms.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 struct Durations {
     first_response: Vec<f64>,
     resolution: Vec<f64>,

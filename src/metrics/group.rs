@@ -14,7 +14,9 @@ use crate::symbols::{Sym, Symbols};
 use crate::time::{Instant, to_datetime};
 
 /// A ticket attribute to group by.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub enum Dimension {
     Channel,
     /// The assignee: the agent of the ticket's last agent message (a ticket row's agent).
@@ -40,7 +42,9 @@ pub const WEEKDAYS: [&str; 7] = [
 ];
 
 /// A ticket's value of one dimension: an attribute's symbol, or a time of day.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub enum GroupValue {
     Attribute(Sym),
     /// 0-23.
@@ -133,7 +137,7 @@ impl Dimension {
 
 /// Tickets grouped by the combination of one or more dimensions (`--by a --by b` groups by
 /// the pair, like SQL's GROUP BY a, b).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct Breakdown {
     dimensions: Vec<Dimension>,
     /// The zone of the times of day.

@@ -4,7 +4,7 @@
 use super::distribution::{Distribution, Summary};
 use super::{Accumulator, Context, Observed};
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct HandleTime {
     per_ticket: Distribution,
 }

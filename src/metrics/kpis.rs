@@ -18,7 +18,7 @@ use super::surveys::{Csat, Nps, Surveys};
 use super::volume::{Redirects, SentimentChange, Volume, VolumeReport};
 use super::{Accumulator, Context, Observed};
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct KpiAccumulator {
     volume: Volume,
     responses: Responses,

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use chrono_tz::Tz;
 use serde::Serialize;
 
-use super::backlog::{AgeBuckets, BacklogReport, BacklogsAt};
+use super::backlog::{AgeBuckets, BacklogReport, BacklogsAt, EarlierBacklog};
 use super::{Accumulator, Context, KpiAccumulator, KpiBlock, Observed};
 use crate::model::Ticket;
 use crate::names::Named as _;
@@ -74,7 +74,7 @@ pub fn check_period_count(
 
 /// Which part of time the input covers: from `--since` (else the first ticket's creation) to
 /// `--until` or `as_of`, whichever is earlier. A period wholly inside it is complete.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Copy, Default, serde::Serialize, serde::Deserialize)]
 struct Window {
     since: Option<Instant>,
     until: Option<Instant>,
@@ -91,7 +91,7 @@ impl Window {
 }
 
 /// Tickets bucketed by the calendar period of their creation, in the report's time zone.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Periods {
     period: Period,
     tz: Tz,
@@ -225,6 +225,7 @@ impl PeriodKpis {
         tickets: &[Ticket],
         open_at_as_of: Option<&BacklogReport>,
         context: &Context<'_>,
+        earlier: Option<&EarlierBacklog>,
     ) -> Vec<PeriodBlock> {
         // The state at each period's last instant, but never beyond what we know.
         let ends: Vec<Instant> = self
@@ -232,7 +233,7 @@ impl PeriodKpis {
             .iter()
             .map(|(bucket, _)| (bucket.end - 1).min(context.as_of))
             .collect();
-        let backlogs = BacklogsAt::sweep(tickets, &ends, open_at_as_of, context);
+        let backlogs = BacklogsAt::sweep(tickets, &ends, open_at_as_of, context, earlier);
         let window = self.window;
         let first_ticket = self.first_ticket;
         self.periods
@@ -334,7 +335,7 @@ mod tests {
         let open = open.finish(&context);
         let blocks = periods
             .finish(&context)
-            .with_backlogs(&tickets, Some(&open), &context);
+            .with_backlogs(&tickets, Some(&open), &context, None);
         assert!(blocks.len() >= 3650, "{} periods", blocks.len());
         let tickets_in: u64 = blocks.iter().map(|b| b.kpis.tickets).sum();
         assert_eq!(tickets_in, 20_000);

@@ -16,7 +16,7 @@ pub fn is_plausible(seconds: f64) -> bool {
     seconds >= 0.0
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct Quality {
     negative_first_response: u64,
     negative_resolution: u64,

@@ -9,7 +9,7 @@ use super::rate::ratio;
 use super::{Accumulator, Context, Observed};
 use crate::model::Ticket;
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct Resolution {
     resolution_time: Distribution,
     resolution_time_business: Distribution,
@@ -23,7 +23,7 @@ pub struct Resolution {
 }
 
 /// What the reopens figure counts, folded.
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 struct ReopenCounts {
     resolved: u64,
     reopened: u64,

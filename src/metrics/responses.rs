@@ -8,7 +8,7 @@ use super::rate::ratio;
 use super::{Accumulator, Context, Observed};
 use crate::model::ReplyState;
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct Responses {
     first_response: Distribution,
     first_response_business: Distribution,

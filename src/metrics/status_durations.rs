@@ -64,7 +64,7 @@ pub fn status_times(
     Some(times)
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 struct Distributions {
     requester_wait: Distribution,
     agent_wait: Distribution,
@@ -93,7 +93,7 @@ impl Distributions {
     }
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct StatusDurations {
     calendar: Distributions,
     business: Distributions,

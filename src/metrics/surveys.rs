@@ -51,7 +51,7 @@ pub fn nps_score(promoters: u64, detractors: u64, responses: u64) -> Option<f64>
     (responses > 0).then(|| 100.0 * (promoters as f64 - detractors as f64) / responses as f64)
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct Surveys {
     csat_responses: u64,
     satisfied: u64,

@@ -24,23 +24,79 @@ pub struct TimeOfDay {
 impl TimeOfDay {
     /// The grid of `tickets`; `first_response` says whether the input supports FRT.
     pub fn of(tickets: &[Ticket], tz: Tz, first_response: bool) -> TimeOfDay {
-        let mut counts = vec![vec![0u64; 24]; 7];
-        let mut waits: Vec<Vec<Distribution>> = vec![vec![Distribution::default(); 24]; 7];
+        let mut cells = TimeOfDayCells::default();
         for ticket in tickets {
-            let (hour, day) = hour_and_weekday(ticket.created_at, tz);
-            let (hour, day) = (usize::from(hour), usize::from(day));
-            counts[day][hour] += 1;
-            if let Some(seconds) = ticket.first_response_seconds().filter(|s| is_plausible(*s)) {
-                waits[day][hour].observe(seconds);
-            }
+            cells.observe(ticket, tz);
         }
-        let medians = waits
+        cells.finish(first_response)
+    }
+}
+
+/// The grid's running state, mergeable (`report --state` keeps that of the tickets it folded
+/// away): per weekday and hour, the tickets created and their plausible first responses.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct TimeOfDayCells {
+    counts: Vec<Vec<u64>>,
+    waits: Vec<Vec<Distribution>>,
+}
+
+impl Default for TimeOfDayCells {
+    fn default() -> Self {
+        TimeOfDayCells {
+            counts: vec![vec![0u64; 24]; 7],
+            waits: vec![vec![Distribution::default(); 24]; 7],
+        }
+    }
+}
+
+impl TimeOfDayCells {
+    pub fn observe(&mut self, ticket: &Ticket, tz: Tz) {
+        let (hour, day) = hour_and_weekday(ticket.created_at, tz);
+        let (hour, day) = (usize::from(hour), usize::from(day));
+        let (Some(count), Some(wait)) = (
+            self.counts
+                .get_mut(day)
+                .and_then(|hours| hours.get_mut(hour)),
+            self.waits
+                .get_mut(day)
+                .and_then(|hours| hours.get_mut(hour)),
+        ) else {
+            return;
+        };
+        *count += 1;
+        if let Some(seconds) = ticket.first_response_seconds().filter(|s| is_plausible(*s)) {
+            wait.observe(seconds);
+        }
+    }
+
+    pub fn merge(&mut self, other: TimeOfDayCells) {
+        for (mine, theirs) in self
+            .counts
+            .iter_mut()
+            .flatten()
+            .zip(other.counts.into_iter().flatten())
+        {
+            *mine += theirs;
+        }
+        for (mine, theirs) in self
+            .waits
+            .iter_mut()
+            .flatten()
+            .zip(other.waits.into_iter().flatten())
+        {
+            mine.merge(theirs);
+        }
+    }
+
+    pub fn finish(self, first_response: bool) -> TimeOfDay {
+        let medians = self
+            .waits
             .into_iter()
             .map(|hours| hours.into_iter().map(|d| d.finish().median).collect())
             .collect();
         TimeOfDay {
             weekdays: WEEKDAYS.to_vec(),
-            tickets: counts,
+            tickets: self.counts,
             first_response_median: first_response.then_some(medians),
         }
     }
@@ -76,5 +132,27 @@ mod tests {
         let new_york = TimeOfDay::of(&tickets, Tz::America__New_York, false);
         assert_eq!(new_york.tickets[6][19], 1, "Sunday 19:00");
         assert_eq!(new_york.first_response_median, None);
+    }
+
+    #[test]
+    fn cells_merged_give_the_grid_of_all_the_tickets() {
+        let (tickets, _, _) = build(
+            &[
+                "A 0 message customer",
+                "A 10 message agent",
+                "B 600 message customer",
+                "B 630 message agent",
+                "C 610 message customer",
+                "C 640 message agent",
+            ],
+            Some(700),
+        );
+        let mut first = TimeOfDayCells::default();
+        first.observe(&tickets[0], Tz::UTC);
+        first.observe(&tickets[1], Tz::UTC);
+        let mut second = TimeOfDayCells::default();
+        second.observe(&tickets[2], Tz::UTC);
+        first.merge(second);
+        assert_eq!(first.finish(true), TimeOfDay::of(&tickets, Tz::UTC, true));
     }
 }

@@ -11,7 +11,7 @@ use super::{Accumulator, Context, Observed};
 use crate::model::Direction;
 use crate::symbols::Sym;
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct Volume {
     tickets: u64,
     inbound: u64,

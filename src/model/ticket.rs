@@ -8,7 +8,7 @@ use crate::time::{Instant, seconds_between};
 
 /// Who started the conversation: the first message by a customer or an agent (bot and system
 /// messages do not decide direction).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Direction {
     Inbound,
@@ -27,7 +27,7 @@ pub enum ReplyState {
 }
 
 /// An interval of time, `[start, end]`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Span {
     pub start: Instant,
     pub end: Instant,
@@ -40,7 +40,7 @@ impl Span {
 }
 
 /// A change of the solved state, kept to know the state at any past instant (period backlog).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct SolvedChange {
     pub at: Instant,
     pub solved: bool,

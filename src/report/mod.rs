@@ -111,7 +111,7 @@ impl Report {
             rows_excluded: stats.rows_excluded,
             excluded_by_value: stats.excluded_by_value.clone(),
             events_after_as_of: analysis.events_after_as_of,
-            tickets: analysis.tickets.len() as u64,
+            tickets: analysis.ticket_count(),
             tickets_filtered_out: analysis.tickets_filtered_out,
         };
         Report {
@@ -137,8 +137,7 @@ impl Report {
             groups: kpis.groups,
             periods: kpis.periods,
             histograms,
-            time_of_day: crate::metrics::time_of_day::TimeOfDay::of(
-                &analysis.tickets,
+            time_of_day: analysis.time_of_day(
                 options.tz,
                 analysis
                     .facts(options)

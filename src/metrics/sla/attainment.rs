@@ -7,7 +7,7 @@ use super::{PerTarget, SlaClocks, SlaPolicies, SlaState, Target};
 use crate::metrics::rate::ratio;
 use crate::metrics::{Accumulator, Context, Observed};
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 struct Counts {
     met: u64,
     breached: u64,
@@ -39,7 +39,7 @@ impl Counts {
     }
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 struct PolicyCounts {
     tickets: u64,
     targets: PerTarget<Counts>,
@@ -59,7 +59,7 @@ impl PolicyCounts {
 }
 
 /// Counts per policy (by its place in the list) and target.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct SlaAttainment {
     policies: Vec<PolicyCounts>,
 }

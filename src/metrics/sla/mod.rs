@@ -76,7 +76,7 @@ impl Target {
 
 /// One value per SLA target, reached by the target itself: no index to get wrong, no target
 /// that could be missing.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct PerTarget<T> {
     pub first_reply: T,
     pub next_reply: T,
