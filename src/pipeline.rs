@@ -70,6 +70,10 @@ impl Sink for Collector {
         self.store.push(ticket_id, event);
     }
 
+    fn tags(&mut self, ticket_id: &str, at: crate::time::Instant, tags: crate::ingest::tags::Tags) {
+        self.store.push_tags(ticket_id, at, &tags);
+    }
+
     fn ticket(&mut self, record: TicketRecord) {
         self.store.push_record(record);
     }

@@ -5,6 +5,7 @@
 use super::Event;
 use super::mapping::{MappedField, MappedRow, Mapping, Shape};
 use super::row::{self, Field, RowError, RowRules};
+use super::tags::{self, Tags};
 use super::ticket_record::{self, TicketRecord};
 use super::values::ValueNotes;
 use crate::symbols::Symbols;
@@ -21,11 +22,15 @@ pub(crate) enum Record<'r> {
     Event {
         ticket_id: std::borrow::Cow<'r, str>,
         event: Event,
+        /// The row's tags, beside the event: an event waits in memory packed small, and
+        /// few rows carry tags.
+        tags: Tags,
     },
     Message {
         id: String,
         parent: Option<String>,
         event: Event,
+        tags: Tags,
     },
     Ticket(Box<TicketRecord>),
 }
@@ -34,11 +39,26 @@ impl Converted<'_> {
     /// The same, owning its ticket id (to outlive the row it came from).
     pub(crate) fn into_owned(self) -> Converted<'static> {
         let record = match self.record {
-            Record::Event { ticket_id, event } => Record::Event {
+            Record::Event {
+                ticket_id,
+                event,
+                tags,
+            } => Record::Event {
                 ticket_id: std::borrow::Cow::Owned(ticket_id.into_owned()),
                 event,
+                tags,
             },
-            Record::Message { id, parent, event } => Record::Message { id, parent, event },
+            Record::Message {
+                id,
+                parent,
+                event,
+                tags,
+            } => Record::Message {
+                id,
+                parent,
+                event,
+                tags,
+            },
             Record::Ticket(record) => Record::Ticket(record),
         };
         Converted {
@@ -49,11 +69,14 @@ impl Converted<'_> {
 
     /// Rewrites interned values from a chunk's own table to the shared one.
     pub fn remap(&mut self, map: &[crate::symbols::Sym]) {
-        let attributes = match &mut self.record {
-            Record::Event { event, .. } | Record::Message { event, .. } => &mut event.attributes,
-            Record::Ticket(record) => &mut record.attributes,
+        let (attributes, tags) = match &mut self.record {
+            Record::Event { event, tags, .. } | Record::Message { event, tags, .. } => {
+                (&mut event.attributes, tags)
+            }
+            Record::Ticket(record) => (&mut record.attributes, &mut record.tags),
         };
         attributes.remap(map);
+        tags::remap(tags, map);
     }
 }
 
@@ -83,6 +106,7 @@ pub(crate) fn convert<'r>(
             Record::Event {
                 ticket_id: std::borrow::Cow::Borrowed(ticket_id),
                 event,
+                tags: tags::intern(row.get(MappedField::Event(Field::Tags)), symbols),
             }
         }
         Shape::Threads => {
@@ -97,6 +121,7 @@ pub(crate) fn convert<'r>(
                 id: id.to_owned(),
                 parent: (!parent.is_empty()).then(|| parent.to_owned()),
                 event,
+                tags: tags::intern(row.get(MappedField::Event(Field::Tags)), symbols),
             }
         }
         Shape::Tickets => {

@@ -25,6 +25,7 @@ mod records;
 pub mod row;
 pub mod sample;
 pub mod source;
+pub mod tags;
 mod threads;
 pub mod ticket_record;
 pub mod values;
@@ -241,6 +242,10 @@ pub(crate) fn fingerprint<'f>(fields: impl IntoIterator<Item = &'f [u8]>) -> u64
 /// Receives what ingest produces.
 pub trait Sink {
     fn event(&mut self, ticket_id: &str, event: Event);
+    /// The tags of the row whose event was just given (only when it has some).
+    fn tags(&mut self, ticket_id: &str, at: crate::time::Instant, tags: tags::Tags) {
+        let _ = (ticket_id, at, tags);
+    }
     fn ticket(&mut self, record: TicketRecord);
     fn reject(&mut self, reject: &Reject) -> io::Result<()>;
     /// Called for every row, so keep it cheap: a sink that holds data can stop the run before
@@ -282,6 +287,7 @@ struct ThreadMessage {
     id: String,
     parent: Option<String>,
     event: Event,
+    tags: tags::Tags,
 }
 
 /// Validates rows and keeps the books.
@@ -525,17 +531,36 @@ impl<'a, S: Sink> Ingestor<'a, S> {
             self.stats.values.record(converted.notes);
         }
         match converted.record {
-            Record::Event { ticket_id, event } => {
+            Record::Event {
+                ticket_id,
+                event,
+                tags,
+            } => {
                 self.note(&event);
+                let at = event.at;
                 self.sink.event(&ticket_id, event);
+                if !tags.is_empty() {
+                    self.sink.tags(&ticket_id, at, tags);
+                }
             }
-            Record::Message { id, parent, event } => {
+            Record::Message {
+                id,
+                parent,
+                event,
+                tags,
+            } => {
                 self.note(&event);
                 self.thread_bytes += (std::mem::size_of::<ThreadMessage>()
                     + id.len()
-                    + parent.as_ref().map_or(0, String::len))
+                    + parent.as_ref().map_or(0, String::len)
+                    + tags.len() * std::mem::size_of::<crate::symbols::Sym>())
                     as u64;
-                self.threads.push(ThreadMessage { id, parent, event });
+                self.threads.push(ThreadMessage {
+                    id,
+                    parent,
+                    event,
+                    tags,
+                });
             }
             Record::Ticket(record) => {
                 self.stats.has_status |= record.status.is_some()
@@ -604,7 +629,11 @@ impl<'a, S: Sink> Ingestor<'a, S> {
             .map(|node| ids[roots[*node]].to_owned())
             .collect();
         for (message, root) in messages.into_iter().zip(root_ids) {
+            let at = message.event.at;
             self.sink.event(&root, message.event);
+            if !message.tags.is_empty() {
+                self.sink.tags(&root, at, message.tags);
+            }
         }
     }
 

@@ -28,6 +28,8 @@ pub struct TicketRecord {
     pub nps: Option<f64>,
     pub handle_seconds: Option<f64>,
     pub attributes: Attributes,
+    /// The row's tags: the winning row's are the ticket's (its state, as its status).
+    pub tags: super::tags::Tags,
     /// Which row of a ticket wins when an export repeats it (audit rows): the greatest.
     pub order: Option<f64>,
     pub desk: DeskFigures,
@@ -178,6 +180,7 @@ pub fn parse_ticket_row(
             priority: symbols.intern(row.get(MappedField::Event(Field::Priority))),
             category: symbols.intern(row.get(MappedField::Event(Field::Category))),
         },
+        tags: super::tags::intern(row.get(MappedField::Event(Field::Tags)), symbols),
         order,
         desk: DeskFigures {
             first_reply_business_seconds: duration(row, MappedField::FirstReplyBusinessSeconds)?,

@@ -12,6 +12,7 @@ pub use call::Call;
 pub use ticket::{Direction, ReplyState, Ticket};
 
 use crate::ingest::{Event, TicketRecord};
+use crate::symbols::Sym;
 use crate::time::Instant;
 use stored::StoredEvent;
 
@@ -31,6 +32,10 @@ pub struct TicketStore {
     records: HashMap<String, TicketRecord>,
     /// The text of the ids held (an id can be of any length), for the estimate.
     id_bytes: u64,
+    /// Per slot, each tag its rows carried, with the earliest instant it was seen at: a
+    /// ticket's tags at `as_of` are those seen by then (the union over its rows).
+    tags: FxHashMap<usize, Vec<(Sym, Instant)>>,
+    tag_entries: u64,
 }
 
 /// The tickets at `as_of`, and how many events lay beyond it.
@@ -63,6 +68,24 @@ impl TicketStore {
         self.event_count += 1;
     }
 
+    /// The tags of an event pushed before (for `ticket_id`): each is kept with the earliest
+    /// instant a row carried it.
+    pub fn push_tags(&mut self, ticket_id: &str, at: Instant, tags: &[Sym]) {
+        let Some(slot) = self.index.get(ticket_id).copied() else {
+            return;
+        };
+        let seen = self.tags.entry(slot).or_default();
+        for tag in tags {
+            match seen.iter_mut().find(|(known, _)| known == tag) {
+                Some((_, first)) => *first = (*first).min(at),
+                None => {
+                    seen.push((*tag, at));
+                    self.tag_entries += 1;
+                }
+            }
+        }
+    }
+
     /// A ticket-level row. When an export repeats a ticket (audit rows), the row with the
     /// greatest `order` wins, and the later one among equals.
     pub fn push_record(&mut self, record: TicketRecord) {
@@ -86,7 +109,11 @@ impl TicketStore {
     /// massif, see BENCHMARKS.md), and the text of its id.
     pub fn estimated_bytes(&self) -> u64 {
         let per_event = std::mem::size_of::<StoredEvent>() as u64 * 3 / 2;
-        self.event_count * per_event + self.len() as u64 * 600 + self.id_bytes
+        let per_tag = std::mem::size_of::<(Sym, Instant)>() as u64 * 2;
+        self.event_count * per_event
+            + self.len() as u64 * 600
+            + self.id_bytes
+            + self.tag_entries * per_tag
     }
 
     /// The text of the ticket ids held.
@@ -115,7 +142,8 @@ impl TicketStore {
             ids[slot] = id.into_string();
         }
         let mut unpacked: Vec<Event> = Vec::new();
-        for (id, mut events) in ids.into_iter().zip(self.events) {
+        let mut tags = self.tags;
+        for (slot, (id, mut events)) in ids.into_iter().zip(self.events).enumerate() {
             // A stable sort keeps input order for equal timestamps, as the contract requires.
             events.sort_by_key(|event| event.at);
             let repeats = drop_duplicates(&mut events);
@@ -125,7 +153,8 @@ impl TicketStore {
             events_after_as_of += (events.len() - kept) as u64;
             unpacked.clear();
             unpacked.extend(events[..kept].iter().map(StoredEvent::unpack));
-            if let Some(ticket) = Ticket::derive(id, &unpacked) {
+            if let Some(mut ticket) = Ticket::derive(id, &unpacked) {
+                ticket.tags = tags_at(tags.remove(&slot), as_of);
                 tickets.push(ticket);
             }
         }
@@ -147,6 +176,18 @@ impl TicketStore {
             repeated_rows,
         }
     }
+}
+
+/// The tags seen by `as_of`, as a set.
+fn tags_at(seen: Option<Vec<(Sym, Instant)>>, as_of: Instant) -> Vec<Sym> {
+    let mut tags: Vec<Sym> = seen
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|(_, at)| *at <= as_of)
+        .map(|(tag, _)| tag)
+        .collect();
+    tags.sort_unstable();
+    tags
 }
 
 struct Repeats {
@@ -260,10 +301,33 @@ pub(crate) mod tests {
             values.set(Field::Timestamp, &seconds);
             let (id, event) = parse_row(&values, &RowRules::default(), &mut symbols).unwrap();
             latest = latest.max(event.at);
+            let at = event.at;
+            let tags = crate::ingest::tags::intern(values.get(Field::Tags), &mut symbols);
             store.push(id, event);
+            store.push_tags(id, at, &tags);
         }
         let as_of = as_of_minute.map_or(latest, |minute| base + minute * 60_000_000);
         (store.into_tickets(as_of).tickets, symbols, as_of)
+    }
+
+    #[test]
+    fn tags_are_the_union_over_the_rows_until_as_of() {
+        let rows = [
+            "T 0 message customer tags=billing;vip",
+            "T 5 message agent",
+            "T 9 message customer tags=Refund;billing",
+            "T 20 message agent tags=late",
+        ];
+        let (tickets, symbols) = tickets_from(&rows, Some(10));
+        let mut names: Vec<&str> = tickets[0].tags.iter().map(|t| symbols.name(*t)).collect();
+        names.sort_unstable();
+        assert_eq!(
+            names,
+            ["billing", "refund", "vip"],
+            "a tag first seen after as_of is not the ticket's yet"
+        );
+        let (tickets, _) = tickets_from(&["U 0 message customer"], None);
+        assert!(tickets[0].tags.is_empty());
     }
 
     fn one(rows: &[&str]) -> Ticket {

@@ -1,8 +1,10 @@
 //! `--where FIELD=VALUE`: which tickets a command reads. Every condition must hold (they are
 //! repeated); `=` and `!=` take a comma list meaning any of its values; `<`, `<=`, `>`, `>=`
 //! compare numbers. `report`, `tickets` and `sla` select on the ticket's attributes (channel,
-//! agent, team, priority, category, status, hour, weekday); `tickets` also on the facts it
-//! lists (`sla_first_reply=breached`, `reopens>0`).
+//! agent, team, priority, category, status, hour, weekday, tag); `tickets` also on the facts it
+//! lists (`sla_first_reply=breached`, `reopens>0`). A ticket has a set of tags: `tag=a,b`
+//! holds when any of its tags is one of them, `tag!=a,b` when none is, `tag=(none)` when it
+//! has no tag.
 
 use chrono_tz::Tz;
 use serde::Serialize;
@@ -14,8 +16,8 @@ use crate::model::Ticket;
 use crate::symbols::{NONE_LABEL, Symbols};
 
 /// The fields every command selects on: the ticket's attributes at as_of.
-pub const TICKET_FIELDS: [&str; 8] = [
-    "channel", "agent", "team", "priority", "category", "status", "hour", "weekday",
+pub const TICKET_FIELDS: [&str; 9] = [
+    "channel", "agent", "team", "priority", "category", "status", "hour", "weekday", "tag",
 ];
 
 /// The facts of the `tickets` list beyond the attributes (its JSON members).
@@ -152,6 +154,10 @@ impl Filter {
     /// list's facts are [`Filter::keeps_row`]'s).
     pub fn keeps(&self, ticket: &Ticket, symbols: &Symbols, tz: Tz) -> bool {
         self.conditions.iter().all(|c| match &c.subject {
+            Subject::Dimension(Dimension::Tag) => {
+                let tags: Vec<&str> = ticket.tags.iter().map(|t| symbols.name(*t)).collect();
+                c.holds_for_any(&tags)
+            }
             Subject::Dimension(dimension) => {
                 let value = match dimension.of(ticket, tz) {
                     GroupValue::Attribute(sym) => {
@@ -236,6 +242,21 @@ impl Condition {
                     _ => value >= bound,
                 }
             }
+        }
+    }
+
+    /// For a set of values (a ticket's tags): `=` holds when any of them is wanted (`(none)`
+    /// when there is none), `!=` when none is.
+    fn holds_for_any(&self, values: &[&str]) -> bool {
+        let any = if values.is_empty() {
+            self.any_equal(None)
+        } else {
+            values.iter().any(|value| self.any_equal(Some(value)))
+        };
+        match self.op {
+            Op::Ne => !any,
+            Op::Eq => any,
+            _ => values.iter().any(|value| self.holds(Some(value))),
         }
     }
 
@@ -348,6 +369,25 @@ mod tests {
         assert_eq!(kept(&["hour=0"], ROWS), ["A"], "B is 01:00");
         assert_eq!(kept(&["weekday=monday"], ROWS).len(), 3);
         assert!(kept(&["weekday=sunday"], ROWS).is_empty());
+    }
+
+    #[test]
+    fn a_tag_condition_reads_the_set_of_tags() {
+        let rows = [
+            "A 0 message customer tags=billing;vip",
+            "B 60 message customer tags=refund",
+            "C 600 message customer",
+        ];
+        assert_eq!(kept(&["tag=vip"], &rows), ["A"]);
+        assert_eq!(kept(&["TAG=Refund,vip"], &rows), ["A", "B"], "any of");
+        assert_eq!(
+            kept(&["tag!=billing"], &rows),
+            ["B", "C"],
+            "none of its tags matches"
+        );
+        assert_eq!(kept(&["tag!=billing,refund"], &rows), ["C"]);
+        assert_eq!(kept(&["tag=(none)"], &rows), ["C"]);
+        assert_eq!(kept(&["tag!=(none)"], &rows), ["A", "B"]);
     }
 
     #[test]

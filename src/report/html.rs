@@ -176,6 +176,7 @@ fn frt_by_group(report: &Report) -> Markup {
             p.lead { "Median and 90th percentile per " (by) ", on a logarithmic time axis: \
                       half of the answered tickets waited less than the median, nine in ten less than the p90." }
             (legend(&[("c-median", "median"), ("c-p90", "p90")]))
+            (overlap_note(report))
             (charts::frt_by_group(report))
             (definition(&definitions::FIRST_RESPONSE))
             details.numbers {
@@ -199,6 +200,17 @@ fn frt_by_group(report: &Report) -> Markup {
                         }
                     }
                 }
+            }
+        }
+    }
+}
+
+/// With `--by tag`, that a ticket counts in each of its groups (the JSON's `groups_overlap`).
+fn overlap_note(report: &Report) -> Markup {
+    html! {
+        @if let Some(overlap) = &report.groups_overlap {
+            p.note data-json="/groups_overlap/group_tickets" data-value=(overlap.group_tickets) {
+                (sanitize(&overlap.note()))
             }
         }
     }

@@ -25,6 +25,8 @@ pub struct TicketRow {
     pub team: String,
     pub agent: String,
     pub category: String,
+    /// The ticket's tags, by name: a JSON array, one cell in CSV (joined with `, `).
+    pub tags: TagList,
     pub direction: &'static str,
     pub created_at: String,
     pub first_customer_message_at: Option<String>,
@@ -90,6 +92,7 @@ impl TicketRow {
             team: name(ticket.team),
             agent: name(ticket.agent),
             category: name(ticket.category),
+            tags: TagList::of(&ticket.tags, context.symbols),
             direction: match ticket.direction {
                 crate::model::Direction::Inbound => "inbound",
                 crate::model::Direction::Outbound => "outbound",
@@ -160,14 +163,54 @@ fn write_csv(rows: &[TicketRow], out: &mut dyn Write) -> io::Result<()> {
         ] {
             *text = defuse_formula(text).into_owned();
         }
+        for tag in &mut safe.tags.names {
+            *tag = defuse_formula(tag).into_owned();
+        }
+        safe.tags.one_cell = true;
         writer.serialize(safe).map_err(csv_io)?;
     }
     writer.flush()
 }
 
-/// The columns that fit a terminal, one ticket per line.
+/// A ticket's tags as the list writes them.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TagList {
+    /// In name order.
+    pub names: Vec<String>,
+    /// Written as one text (a CSV cell holds no list), the names joined with `, `: read
+    /// back by the tags rule, which splits at commas.
+    one_cell: bool,
+}
+
+impl TagList {
+    pub fn of(tags: &[crate::symbols::Sym], symbols: &crate::symbols::Symbols) -> TagList {
+        let mut names: Vec<String> = tags.iter().map(|t| symbols.name(*t).to_owned()).collect();
+        names.sort_unstable();
+        TagList {
+            names,
+            one_cell: false,
+        }
+    }
+
+    pub fn joined(&self) -> String {
+        self.names.join(", ")
+    }
+}
+
+impl Serialize for TagList {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        if self.one_cell {
+            serializer.serialize_str(&self.joined())
+        } else {
+            self.names.serialize(serializer)
+        }
+    }
+}
+
+/// The columns that fit a terminal, one ticket per line; the tags where a ticket has any.
 fn summary(rows: &[TicketRow]) -> Section {
-    let columns = vec![
+    let tagged = rows.iter().any(|row| !row.tags.names.is_empty());
+    let mut columns = vec![
         Column::label("Ticket"),
         Column::label("Channel"),
         Column::label("Priority"),
@@ -181,10 +224,13 @@ fn summary(rows: &[TicketRow]) -> Section {
         Column::label("SLA 1st"),
         Column::label("SLA res"),
     ];
+    if tagged {
+        columns.push(Column::label("Tags"));
+    }
     let rows = rows
         .iter()
         .map(|row| {
-            vec![
+            let mut cells = vec![
                 row.ticket_id.clone(),
                 row.channel.clone(),
                 row.priority.clone(),
@@ -198,7 +244,11 @@ fn summary(rows: &[TicketRow]) -> Section {
                 row.csat.map(|score| score.to_string()).unwrap_or_default(),
                 row.sla_first_reply.unwrap_or_default().to_owned(),
                 row.sla_resolution.unwrap_or_default().to_owned(),
-            ]
+            ];
+            if tagged {
+                cells.push(row.tags.joined());
+            }
+            cells
         })
         .collect();
     Section::new("Tickets", columns, rows).listed()

@@ -67,6 +67,14 @@ pub struct MappingError {
 }
 
 impl Mapping {
+    /// Whether the source column of `slot` may hold a list (a JSON array of strings): it
+    /// feeds the tags.
+    pub fn reads_list(&self, slot: usize) -> bool {
+        self.fields.iter().any(|(target, field)| {
+            *target == MappedField::Event(Field::Tags) && field.source.slots().contains(&slot)
+        })
+    }
+
     fn required_targets(&self) -> Vec<MappedField> {
         match self.shape {
             Shape::Events => vec![
