@@ -106,7 +106,11 @@ pub(crate) fn convert<'r>(
             Record::Event {
                 ticket_id: std::borrow::Cow::Borrowed(ticket_id),
                 event,
-                tags: tags::intern(row.get(MappedField::Event(Field::Tags)), symbols),
+                tags: tags::intern(
+                    row.get(MappedField::Event(Field::Tags)),
+                    mapping.tag_separator,
+                    symbols,
+                ),
             }
         }
         Shape::Threads => {
@@ -121,7 +125,11 @@ pub(crate) fn convert<'r>(
                 id: id.to_owned(),
                 parent: (!parent.is_empty()).then(|| parent.to_owned()),
                 event,
-                tags: tags::intern(row.get(MappedField::Event(Field::Tags)), symbols),
+                tags: tags::intern(
+                    row.get(MappedField::Event(Field::Tags)),
+                    mapping.tag_separator,
+                    symbols,
+                ),
             }
         }
         Shape::Tickets => {
@@ -129,6 +137,7 @@ pub(crate) fn convert<'r>(
                 order: row.order.as_deref(),
                 rollover: &mapping.rollover,
                 unknown_status,
+                tag_separator: mapping.tag_separator,
             };
             Record::Ticket(Box::new(ticket_record::parse_ticket_row(
                 row, ticket, rules, symbols, &mut notes,

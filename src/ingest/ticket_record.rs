@@ -66,6 +66,8 @@ pub struct TicketRules<'m> {
     /// Instants that roll over to the next day when earlier than the creation.
     pub rollover: &'m [MappedField],
     pub unknown_status: UnknownStatus,
+    /// The tags field's separator (`Mapping::tag_separator`).
+    pub tag_separator: Option<char>,
 }
 
 /// Validates a ticket row; what it says beyond the record (statuses read by keyword) goes to
@@ -81,6 +83,7 @@ pub fn parse_ticket_row(
         order,
         rollover,
         unknown_status,
+        ..
     } = ticket;
     let id = row.get(MappedField::Event(Field::TicketId));
     if id.is_empty() {
@@ -180,7 +183,11 @@ pub fn parse_ticket_row(
             priority: symbols.intern(row.get(MappedField::Event(Field::Priority))),
             category: symbols.intern(row.get(MappedField::Event(Field::Category))),
         },
-        tags: super::tags::intern(row.get(MappedField::Event(Field::Tags)), symbols),
+        tags: super::tags::intern(
+            row.get(MappedField::Event(Field::Tags)),
+            ticket.tag_separator,
+            symbols,
+        ),
         order,
         desk: DeskFigures {
             first_reply_business_seconds: duration(row, MappedField::FirstReplyBusinessSeconds)?,

@@ -312,3 +312,55 @@ impl Accumulator for Breakdown {
         groups.into_iter().map(|(_, block)| block).collect()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::tests::tickets_from;
+
+    #[test]
+    fn a_ticket_has_a_value_per_tag_and_the_empty_one_without_any() {
+        let rows = [
+            "A 0 message customer tags=vip;billing channel=email",
+            "B 1 message customer channel=chat",
+        ];
+        let (tickets, symbols) = tickets_from(&rows, None);
+        let names = |ticket: &Ticket, dimension: Dimension| {
+            let mut names: Vec<Option<String>> = dimension
+                .values_of(ticket, Tz::UTC)
+                .into_iter()
+                .map(|value| value.name(&symbols))
+                .collect();
+            names.sort();
+            names
+        };
+        let a = tickets.iter().find(|t| t.id == "A").expect("A");
+        let b = tickets.iter().find(|t| t.id == "B").expect("B");
+        assert_eq!(
+            names(a, Dimension::Tag),
+            [Some("billing".to_owned()), Some("vip".to_owned())]
+        );
+        assert_eq!(names(b, Dimension::Tag), [None], "the (none) group");
+        assert_eq!(
+            names(a, Dimension::Channel),
+            [Some("email".to_owned())],
+            "one value for the other dimensions"
+        );
+        assert!(Dimension::Tag.is_multi_valued());
+        assert!(!Dimension::Agent.is_multi_valued());
+    }
+
+    #[test]
+    fn the_overlap_is_said_only_for_a_multi_valued_dimension() {
+        assert_eq!(GroupsOverlap::of(&[Dimension::Channel], &[], 3), None);
+        let overlap = GroupsOverlap::of(&[Dimension::Agent, Dimension::Tag], &[], 3);
+        assert_eq!(
+            overlap,
+            Some(GroupsOverlap {
+                by: vec!["tag".to_owned()],
+                group_tickets: 0,
+                tickets: 3,
+            })
+        );
+    }
+}

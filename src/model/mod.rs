@@ -302,7 +302,7 @@ pub(crate) mod tests {
             let (id, event) = parse_row(&values, &RowRules::default(), &mut symbols).unwrap();
             latest = latest.max(event.at);
             let at = event.at;
-            let tags = crate::ingest::tags::intern(values.get(Field::Tags), &mut symbols);
+            let tags = crate::ingest::tags::intern(values.get(Field::Tags), None, &mut symbols);
             store.push(id, event);
             store.push_tags(id, at, &tags);
         }

@@ -127,6 +127,13 @@ impl Filter {
         self.conditions.is_empty()
     }
 
+    /// Whether a condition reads the tickets' tags.
+    pub fn reads_tags(&self) -> bool {
+        self.conditions
+            .iter()
+            .any(|c| c.subject == Subject::Dimension(Dimension::Tag))
+    }
+
     /// The conditions as written.
     pub fn texts(&self) -> Vec<String> {
         self.conditions.iter().map(|c| c.text.clone()).collect()
@@ -279,6 +286,10 @@ fn subject(field: &str, row_facts: bool) -> Result<Subject, String> {
     if field == "status" {
         return Ok(Subject::Status);
     }
+    // The `tickets` list's member is `tags`: every member of the list selects.
+    if field == "tags" {
+        return Ok(Subject::Dimension(Dimension::Tag));
+    }
     if let Ok(dimension) = field.parse::<Dimension>() {
         return Ok(Subject::Dimension(dimension));
     }
@@ -388,6 +399,7 @@ mod tests {
         assert_eq!(kept(&["tag!=billing,refund"], &rows), ["C"]);
         assert_eq!(kept(&["tag=(none)"], &rows), ["C"]);
         assert_eq!(kept(&["tag!=(none)"], &rows), ["A", "B"]);
+        assert_eq!(kept(&["tags=vip"], &rows), ["A"], "the list's member name");
     }
 
     #[test]

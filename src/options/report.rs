@@ -90,13 +90,26 @@ impl ReportOptions {
             Some(dir) => Some((dir.clone(), state_key(args, &options)?)),
             None => None,
         };
+        let filter = Filter::parse(&args.filter, false)?;
+        // The state keeps earlier nights' events, not their tags: refused rather than wrong.
+        if let Some((dir, _)) = &state
+            && (by.contains(&Dimension::Tag) || filter.reads_tags())
+        {
+            return Err(bad(
+                "state",
+                &dir.display().to_string(),
+                "--state does not keep the tags of earlier nights yet: for --by tag or \
+                 --where tag, run the report over the exports without --state",
+            )
+            .into());
+        }
         Ok(ReportOptions {
             options,
             thresholds,
             fail_on_unknown: args.fail_on_unknown,
             baseline,
             state,
-            filter: Filter::parse(&args.filter, false)?,
+            filter,
             columns: columns(&args.columns)?,
             sort: args.sort.as_deref().map(sort).transpose()?,
         })

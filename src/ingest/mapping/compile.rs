@@ -150,6 +150,7 @@ impl Mapping {
         let mut columns = Columns::default();
         let mut fields = Vec::new();
         let mut rollover = Vec::new();
+        let mut tag_separator = None;
         for (target_name, field_spec) in &spec.fields {
             let target = MappedField::parse(spec.shape, target_name).ok_or_else(|| {
                 error(format!(
@@ -163,6 +164,10 @@ impl Mapping {
                 .map_err(error)?;
             if detail.rollover {
                 rollover.push(target);
+            }
+            if let Some(separator) = &detail.separator {
+                tag_separator =
+                    Some(tag_separator_of(target_name, target, separator).map_err(error)?);
             }
             fields.push((target, field));
         }
@@ -225,6 +230,7 @@ impl Mapping {
             caveats: spec.caveats.clone(),
             unknown_status: spec.unknown_status,
             placeholder_dates: true,
+            tag_separator,
         };
         for required in mapping.required_targets() {
             if !mapping.maps(required) {
@@ -359,6 +365,23 @@ fn compile_field(
             .collect(),
         other: detail.other.as_deref().map(|other| other.trim().to_owned()),
     })
+}
+
+/// A tags field's `separator`: one character.
+fn tag_separator_of(target_name: &str, target: MappedField, text: &str) -> Result<char, String> {
+    if target != MappedField::Event(Field::Tags) {
+        return Err(format!(
+            "field '{target_name}': a separator applies to the tags only"
+        ));
+    }
+    let mut chars = text.chars();
+    match (chars.next(), chars.next()) {
+        (Some(one), None) => Ok(one),
+        _ => Err(format!(
+            "field '{target_name}': separator \"{text}\" must be one character, e.g. \",\" \
+             (\" \" for any whitespace)"
+        )),
+    }
 }
 
 fn compile_derivation(

@@ -56,6 +56,8 @@ pub struct Mapping {
     /// Whether placeholder dates (`1900-01-01`, ...) read as empty: in every mapping but the
     /// canonical one, whose contract accepts any date of the years 1 to 9999.
     placeholder_dates: bool,
+    /// The tags field's separator, when the mapping names one (see `ingest::tags::split`).
+    pub tag_separator: Option<char>,
 }
 
 /// A problem in a mapping file.

@@ -118,6 +118,9 @@ pub struct FieldDetail {
     /// (a time of day joined with the creation date, for calls that pass midnight).
     #[serde(default)]
     pub rollover: bool,
+    /// Tags: the one character between the tags of a cell (`","`; `" "` for any
+    /// whitespace). Without it, commas or semicolons where the cell has any, else whitespace.
+    pub separator: Option<String>,
 }
 
 impl FieldDetail {
