@@ -223,11 +223,15 @@ fn time_of_day(report: &Report) -> Markup {
     let grid = &report.time_of_day;
     let volume = heatmap::volume(grid);
     let frt = heatmap::first_response(grid);
+    let asa = heatmap::speed_of_answer(grid);
+    let calls = report.overall.contact_centre.is_some();
     html! {
         section #time-of-day aria-labelledby="time-of-day-title" {
             h2 #time-of-day-title { "By weekday and hour" }
             p.lead { "Tickets by the weekday and hour of their creation, in " (report.tz)
-                     ", and their median first response time: darker is more." }
+                     ", and their median first response time"
+                     @if calls { " (for calls, the median speed of answer of those answered)" }
+                     ": darker is more." }
             h3 { (volume.title) }
             (heatmap::heatmap(grid, &volume, &report.tz))
             @match &frt {
@@ -240,6 +244,18 @@ fn time_of_day(report: &Report) -> Markup {
                         "Median first response: " (NOT_COMPUTABLE)
                     }
                 }
+            }
+            @match &asa {
+                Some(asa) => {
+                    h3 { (asa.title) }
+                    (heatmap::heatmap(grid, asa, &report.tz))
+                }
+                None if calls => {
+                    p.na data-json="/time_of_day/speed_of_answer_median" data-value="null" {
+                        "Median speed of answer: " (NOT_COMPUTABLE)
+                    }
+                }
+                None => {}
             }
         }
     }

@@ -149,9 +149,14 @@ impl Report {
             time_of_day: crate::metrics::time_of_day::TimeOfDay::of(
                 &analysis.tickets,
                 options.tz,
-                analysis
-                    .facts(options)
-                    .allows(crate::metrics::availability::Kpi::FirstResponse),
+                crate::metrics::time_of_day::Layers {
+                    first_response: analysis
+                        .facts(options)
+                        .allows(crate::metrics::availability::Kpi::FirstResponse),
+                    speed_of_answer: analysis
+                        .facts(options)
+                        .allows(crate::metrics::availability::Kpi::Asa),
+                },
             ),
             filter: None,
             columns: None,
