@@ -70,8 +70,13 @@ impl Sink for Collector {
         self.store.push(ticket_id, event);
     }
 
-    fn tags(&mut self, ticket_id: &str, at: crate::time::Instant, tags: crate::ingest::tags::Tags) {
-        self.store.push_tags(ticket_id, at, &tags);
+    fn extras(
+        &mut self,
+        ticket_id: &str,
+        at: crate::time::Instant,
+        extras: crate::ingest::extras::Extras,
+    ) {
+        self.store.push_extras(ticket_id, at, &extras);
     }
 
     fn ticket(&mut self, record: TicketRecord) {

@@ -3,9 +3,9 @@
 //! converted on several threads.
 
 use super::Event;
+use super::extras::Extras;
 use super::mapping::{MappedField, MappedRow, Mapping, Shape};
 use super::row::{self, Field, RowError, RowRules};
-use super::tags::{self, Tags};
 use super::ticket_record::{self, TicketRecord};
 use super::values::ValueNotes;
 use crate::symbols::Symbols;
@@ -22,15 +22,14 @@ pub(crate) enum Record<'r> {
     Event {
         ticket_id: std::borrow::Cow<'r, str>,
         event: Event,
-        /// The row's tags, beside the event: an event waits in memory packed small, and
-        /// few rows carry tags.
-        tags: Tags,
+        /// The row's tags and attribute values, beside the event (see `extras`).
+        extras: Extras,
     },
     Message {
         id: String,
         parent: Option<String>,
         event: Event,
-        tags: Tags,
+        extras: Extras,
     },
     Ticket(Box<TicketRecord>),
 }
@@ -42,22 +41,22 @@ impl Converted<'_> {
             Record::Event {
                 ticket_id,
                 event,
-                tags,
+                extras,
             } => Record::Event {
                 ticket_id: std::borrow::Cow::Owned(ticket_id.into_owned()),
                 event,
-                tags,
+                extras,
             },
             Record::Message {
                 id,
                 parent,
                 event,
-                tags,
+                extras,
             } => Record::Message {
                 id,
                 parent,
                 event,
-                tags,
+                extras,
             },
             Record::Ticket(record) => Record::Ticket(record),
         };
@@ -69,14 +68,14 @@ impl Converted<'_> {
 
     /// Rewrites interned values from a chunk's own table to the shared one.
     pub fn remap(&mut self, map: &[crate::symbols::Sym]) {
-        let (attributes, tags) = match &mut self.record {
-            Record::Event { event, tags, .. } | Record::Message { event, tags, .. } => {
-                (&mut event.attributes, tags)
+        let (attributes, extras) = match &mut self.record {
+            Record::Event { event, extras, .. } | Record::Message { event, extras, .. } => {
+                (&mut event.attributes, extras)
             }
-            Record::Ticket(record) => (&mut record.attributes, &mut record.tags),
+            Record::Ticket(record) => (&mut record.attributes, &mut record.extras),
         };
         attributes.remap(map);
-        tags::remap(tags, map);
+        extras.remap(map);
     }
 }
 
@@ -106,11 +105,7 @@ pub(crate) fn convert<'r>(
             Record::Event {
                 ticket_id: std::borrow::Cow::Borrowed(ticket_id),
                 event,
-                tags: tags::intern(
-                    row.get(MappedField::Event(Field::Tags)),
-                    mapping.tag_separator,
-                    symbols,
-                ),
+                extras: Extras::of(row, mapping, symbols),
             }
         }
         Shape::Threads => {
@@ -125,11 +120,7 @@ pub(crate) fn convert<'r>(
                 id: id.to_owned(),
                 parent: (!parent.is_empty()).then(|| parent.to_owned()),
                 event,
-                tags: tags::intern(
-                    row.get(MappedField::Event(Field::Tags)),
-                    mapping.tag_separator,
-                    symbols,
-                ),
+                extras: Extras::of(row, mapping, symbols),
             }
         }
         Shape::Tickets => {
@@ -137,7 +128,7 @@ pub(crate) fn convert<'r>(
                 order: row.order.as_deref(),
                 rollover: &mapping.rollover,
                 unknown_status,
-                tag_separator: mapping.tag_separator,
+                mapping,
             };
             Record::Ticket(Box::new(ticket_record::parse_ticket_row(
                 row, ticket, rules, symbols, &mut notes,

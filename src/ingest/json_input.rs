@@ -518,7 +518,7 @@ pub(super) fn map_members(
                 return Err(RowError::new(
                     RejectReason::NestedValue,
                     Some(column),
-                    "holds an array, expected a plain value (only tags read an array)",
+                    "holds an array or object, expected a plain value",
                 )
                 .in_slots(&[slot]));
             }

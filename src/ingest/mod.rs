@@ -10,6 +10,7 @@ mod convert;
 pub mod coverage;
 mod csv_input;
 pub mod event;
+pub mod extras;
 mod inflate;
 mod json_events;
 mod json_input;
@@ -177,6 +178,21 @@ pub enum MappingChoice {
     Given(Box<Mapping>),
 }
 
+impl MappingChoice {
+    /// The attribute columns the given mapping declares (`[attributes]`); none for presets
+    /// chosen by detection, which declare none.
+    pub fn attribute_names(&self) -> Vec<String> {
+        match self {
+            MappingChoice::Given(mapping) => mapping
+                .attribute_names()
+                .into_iter()
+                .map(str::to_owned)
+                .collect(),
+            MappingChoice::Auto => Vec::new(),
+        }
+    }
+}
+
 /// How one input was read.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct InputReading {
@@ -242,9 +258,10 @@ pub(crate) fn fingerprint<'f>(fields: impl IntoIterator<Item = &'f [u8]>) -> u64
 /// Receives what ingest produces.
 pub trait Sink {
     fn event(&mut self, ticket_id: &str, event: Event);
-    /// The tags of the row whose event was just given (only when it has some).
-    fn tags(&mut self, ticket_id: &str, at: crate::time::Instant, tags: tags::Tags) {
-        let _ = (ticket_id, at, tags);
+    /// The tags and attribute values of the row whose event was just given (only when it
+    /// has some).
+    fn extras(&mut self, ticket_id: &str, at: crate::time::Instant, extras: extras::Extras) {
+        let _ = (ticket_id, at, extras);
     }
     fn ticket(&mut self, record: TicketRecord);
     fn reject(&mut self, reject: &Reject) -> io::Result<()>;
@@ -287,7 +304,7 @@ struct ThreadMessage {
     id: String,
     parent: Option<String>,
     event: Event,
-    tags: tags::Tags,
+    extras: extras::Extras,
 }
 
 /// Validates rows and keeps the books.
@@ -534,32 +551,31 @@ impl<'a, S: Sink> Ingestor<'a, S> {
             Record::Event {
                 ticket_id,
                 event,
-                tags,
+                extras,
             } => {
                 self.note(&event);
                 let at = event.at;
                 self.sink.event(&ticket_id, event);
-                if !tags.is_empty() {
-                    self.sink.tags(&ticket_id, at, tags);
+                if !extras.is_empty() {
+                    self.sink.extras(&ticket_id, at, extras);
                 }
             }
             Record::Message {
                 id,
                 parent,
                 event,
-                tags,
+                extras,
             } => {
                 self.note(&event);
                 self.thread_bytes += (std::mem::size_of::<ThreadMessage>()
                     + id.len()
                     + parent.as_ref().map_or(0, String::len)
-                    + tags.len() * std::mem::size_of::<crate::symbols::Sym>())
-                    as u64;
+                    + extras.bytes()) as u64;
                 self.threads.push(ThreadMessage {
                     id,
                     parent,
                     event,
-                    tags,
+                    extras,
                 });
             }
             Record::Ticket(record) => {
@@ -631,8 +647,8 @@ impl<'a, S: Sink> Ingestor<'a, S> {
         for (message, root) in messages.into_iter().zip(root_ids) {
             let at = message.event.at;
             self.sink.event(&root, message.event);
-            if !message.tags.is_empty() {
-                self.sink.tags(&root, at, message.tags);
+            if !message.extras.is_empty() {
+                self.sink.extras(&root, at, message.extras);
             }
         }
     }

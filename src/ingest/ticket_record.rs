@@ -28,8 +28,9 @@ pub struct TicketRecord {
     pub nps: Option<f64>,
     pub handle_seconds: Option<f64>,
     pub attributes: Attributes,
-    /// The row's tags: the winning row's are the ticket's (its state, as its status).
-    pub tags: super::tags::Tags,
+    /// The row's tags and attribute values: the winning row's are the ticket's (its state,
+    /// as its status).
+    pub extras: super::extras::Extras,
     /// Which row of a ticket wins when an export repeats it (audit rows): the greatest.
     pub order: Option<f64>,
     pub desk: DeskFigures,
@@ -66,8 +67,8 @@ pub struct TicketRules<'m> {
     /// Instants that roll over to the next day when earlier than the creation.
     pub rollover: &'m [MappedField],
     pub unknown_status: UnknownStatus,
-    /// The tags field's separator (`Mapping::tag_separator`).
-    pub tag_separator: Option<char>,
+    /// The mapping (its tags separator and attribute columns).
+    pub mapping: &'m super::mapping::Mapping,
 }
 
 /// Validates a ticket row; what it says beyond the record (statuses read by keyword) goes to
@@ -183,11 +184,7 @@ pub fn parse_ticket_row(
             priority: symbols.intern(row.get(MappedField::Event(Field::Priority))),
             category: symbols.intern(row.get(MappedField::Event(Field::Category))),
         },
-        tags: super::tags::intern(
-            row.get(MappedField::Event(Field::Tags)),
-            ticket.tag_separator,
-            symbols,
-        ),
+        extras: super::extras::Extras::of(row, ticket.mapping, symbols),
         order,
         desk: DeskFigures {
             first_reply_business_seconds: duration(row, MappedField::FirstReplyBusinessSeconds)?,

@@ -229,7 +229,7 @@ mod tests {
             nps: None,
             handle_seconds: None,
             attributes: Default::default(),
-            tags: Vec::new(),
+            extras: Default::default(),
             order: None,
             desk: DeskFigures::default(),
             call: call.then_some(CallRecord {

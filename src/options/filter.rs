@@ -85,6 +85,8 @@ enum Subject {
     Status,
     /// A member of the `tickets` list's row.
     Row(&'static str),
+    /// One of the mapping's attribute columns (`[attributes]`), by name.
+    Attribute(String),
 }
 
 /// One `--where` condition.
@@ -114,11 +116,15 @@ pub struct FilterSummary {
 
 impl Filter {
     /// The conditions of `--where`; `row_facts` for `tickets`, which also selects on its
-    /// list's facts.
-    pub fn parse(texts: &[String], row_facts: bool) -> Result<Filter, BadValue> {
+    /// list's facts; `attributes`: the mapping's attribute columns, which it selects on too.
+    pub fn parse(
+        texts: &[String],
+        row_facts: bool,
+        attributes: &[String],
+    ) -> Result<Filter, BadValue> {
         let conditions = texts
             .iter()
-            .map(|text| Condition::parse(text, row_facts))
+            .map(|text| Condition::parse(text, row_facts, attributes))
             .collect::<Result<_, _>>()?;
         Ok(Filter { conditions })
     }
@@ -127,11 +133,15 @@ impl Filter {
         self.conditions.is_empty()
     }
 
-    /// Whether a condition reads the tickets' tags.
-    pub fn reads_tags(&self) -> bool {
-        self.conditions
-            .iter()
-            .any(|c| c.subject == Subject::Dimension(Dimension::Tag))
+    /// Whether a condition reads the tickets' tags or a mapping's attribute column (what
+    /// travels beside the events, which `--state` does not keep).
+    pub fn reads_extras(&self) -> bool {
+        self.conditions.iter().any(|c| {
+            matches!(
+                c.subject,
+                Subject::Dimension(Dimension::Tag) | Subject::Attribute(_)
+            )
+        })
     }
 
     /// The conditions as written.
@@ -175,6 +185,14 @@ impl Filter {
                 c.holds(value.as_deref())
             }
             Subject::Status => c.holds(ticket.status.map(|s| s.as_str())),
+            Subject::Attribute(name) => {
+                let value = ticket
+                    .attributes
+                    .iter()
+                    .find(|(known, _)| symbols.name(*known) == name)
+                    .map(|(_, value)| symbols.name(*value));
+                c.holds(value)
+            }
             Subject::Row(_) => true,
         })
     }
@@ -197,7 +215,7 @@ impl Filter {
 }
 
 impl Condition {
-    fn parse(text: &str, row_facts: bool) -> Result<Condition, BadValue> {
+    fn parse(text: &str, row_facts: bool, attributes: &[String]) -> Result<Condition, BadValue> {
         let fail = |reason: String| bad("where", text, reason);
         let (at, written, op) = Op::WRITTEN
             .iter()
@@ -209,7 +227,7 @@ impl Condition {
             })?;
         let field = text[..at].trim().to_lowercase();
         let value = text[at + written.len()..].trim().to_lowercase();
-        let subject = subject(&field, row_facts).map_err(fail)?;
+        let subject = subject(&field, row_facts, attributes).map_err(fail)?;
         let values: Vec<String> = value.split(',').map(|v| v.trim().to_owned()).collect();
         if op.compares_numbers() {
             if values.len() != 1 || values[0].parse::<f64>().is_err() {
@@ -281,8 +299,9 @@ impl Condition {
 }
 
 /// The field a condition names, or why it names none (with the fields there are and the
-/// nearest of them).
-fn subject(field: &str, row_facts: bool) -> Result<Subject, String> {
+/// nearest of them). The built-in fields come first: a mapping cannot declare one of their
+/// names as an attribute.
+fn subject(field: &str, row_facts: bool, attributes: &[String]) -> Result<Subject, String> {
     if field == "status" {
         return Ok(Subject::Status);
     }
@@ -296,7 +315,11 @@ fn subject(field: &str, row_facts: bool) -> Result<Subject, String> {
     if row_facts && let Some(member) = ROW_FIELDS.iter().find(|m| **m == field) {
         return Ok(Subject::Row(member));
     }
+    if let Some(name) = attributes.iter().find(|name| *name == field) {
+        return Ok(Subject::Attribute(name.clone()));
+    }
     let mut known: Vec<&str> = TICKET_FIELDS.to_vec();
+    known.extend(attributes.iter().map(String::as_str));
     if row_facts {
         known.extend(ROW_FIELDS);
     }
@@ -307,10 +330,14 @@ fn subject(field: &str, row_facts: bool) -> Result<Subject, String> {
         .filter(|(distance, _)| *distance <= 3)
         .map(|(_, name)| format!("; did you mean \"{name}\"?"))
         .unwrap_or_default();
-    let more = if row_facts {
-        ""
-    } else {
-        " (the `tickets` command also selects on the facts it lists)"
+    let more = match (row_facts, attributes.is_empty()) {
+        (true, false) => "",
+        (true, true) => " (and a mapping's [attributes] columns)",
+        (false, false) => " (the `tickets` command also selects on the facts it lists)",
+        (false, true) => {
+            " (the `tickets` command also selects on the facts it lists; and a mapping's \
+             [attributes] columns)"
+        }
     };
     Err(format!(
         "no field \"{field}\"{nearest} Fields: {}{more}",
@@ -325,7 +352,7 @@ mod tests {
 
     fn filter(texts: &[&str], row_facts: bool) -> Result<Filter, BadValue> {
         let texts: Vec<String> = texts.iter().map(|t| (*t).to_owned()).collect();
-        Filter::parse(&texts, row_facts)
+        Filter::parse(&texts, row_facts, &[])
     }
 
     fn kept(texts: &[&str], rows: &[&str]) -> Vec<String> {

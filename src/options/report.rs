@@ -90,16 +90,19 @@ impl ReportOptions {
             Some(dir) => Some((dir.clone(), state_key(args, &options)?)),
             None => None,
         };
-        let filter = Filter::parse(&args.filter, false)?;
-        // The state keeps earlier nights' events, not their tags: refused rather than wrong.
+        let attributes = options.analysis.ingest.mapping.attribute_names();
+        let filter = Filter::parse(&args.filter, false, &attributes)?;
+        // The state keeps earlier nights' events, not their tags and attribute values:
+        // refused rather than wrong.
         if let Some((dir, _)) = &state
-            && (by.contains(&Dimension::Tag) || filter.reads_tags())
+            && (by.contains(&Dimension::Tag) || filter.reads_extras())
         {
             return Err(bad(
                 "state",
                 &dir.display().to_string(),
-                "--state does not keep the tags of earlier nights yet: for --by tag or \
-                 --where tag, run the report over the exports without --state",
+                "--state does not keep the tags of earlier nights yet (nor the mapping's \
+                 attribute columns): for --by tag or --where on them, run the report over the \
+                 exports without --state",
             )
             .into());
         }

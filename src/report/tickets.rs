@@ -27,6 +27,11 @@ pub struct TicketRow {
     pub category: String,
     /// The ticket's tags, by name: a JSON array, one cell in CSV (joined with `, `).
     pub tags: TagList,
+    /// The mapping's attribute columns (`[attributes]`): a JSON object of name -> value (the
+    /// ticket's non-empty ones); in CSV one cell, `name=value; name=value`. Absent when the
+    /// mapping declares none.
+    #[serde(skip_serializing_if = "AttributeList::hidden")]
+    pub attributes: AttributeList,
     pub direction: &'static str,
     pub created_at: String,
     pub first_customer_message_at: Option<String>,
@@ -93,6 +98,7 @@ impl TicketRow {
             agent: name(ticket.agent),
             category: name(ticket.category),
             tags: TagList::of(&ticket.tags, context.symbols),
+            attributes: AttributeList::of(&ticket.attributes, context.symbols),
             direction: match ticket.direction {
                 crate::model::Direction::Inbound => "inbound",
                 crate::model::Direction::Outbound => "outbound",
@@ -167,6 +173,7 @@ fn write_csv(rows: &[TicketRow], out: &mut dyn Write) -> io::Result<()> {
             *tag = defuse_formula(tag).into_owned();
         }
         safe.tags.one_cell = true;
+        safe.attributes.one_cell = true;
         writer.serialize(safe).map_err(csv_io)?;
     }
     writer.flush()
@@ -204,6 +211,62 @@ impl Serialize for TagList {
         } else {
             self.names.serialize(serializer)
         }
+    }
+}
+
+/// A ticket's attribute values as the list writes them, by name.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AttributeList {
+    pub pairs: Vec<(String, String)>,
+    /// Listed: the mapping declares attribute columns (else the list has no such member).
+    pub shown: bool,
+    /// Written as one text (CSV), `name=value; name=value`.
+    one_cell: bool,
+}
+
+impl AttributeList {
+    pub fn of(
+        attributes: &[(crate::symbols::Sym, crate::symbols::Sym)],
+        symbols: &crate::symbols::Symbols,
+    ) -> AttributeList {
+        let mut pairs: Vec<(String, String)> = attributes
+            .iter()
+            .map(|(name, value)| {
+                (
+                    symbols.name(*name).to_owned(),
+                    symbols.name(*value).to_owned(),
+                )
+            })
+            .collect();
+        pairs.sort();
+        AttributeList {
+            pairs,
+            shown: false,
+            one_cell: false,
+        }
+    }
+
+    fn hidden(&self) -> bool {
+        !self.shown
+    }
+}
+
+impl Serialize for AttributeList {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        if self.one_cell {
+            let cell: Vec<String> = self
+                .pairs
+                .iter()
+                .map(|(name, value)| format!("{name}={}", defuse_formula(value)))
+                .collect();
+            return serializer.serialize_str(&cell.join("; "));
+        }
+        let mut map = serializer.serialize_map(Some(self.pairs.len()))?;
+        for (name, value) in &self.pairs {
+            map.serialize_entry(name, value)?;
+        }
+        map.end()
     }
 }
 

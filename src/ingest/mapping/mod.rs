@@ -58,6 +58,9 @@ pub struct Mapping {
     placeholder_dates: bool,
     /// The tags field's separator, when the mapping names one (see `ingest::tags::split`).
     pub tag_separator: Option<char>,
+    /// The mapping's own attribute columns (`[attributes]`), by name (lowercase), in order:
+    /// a mapped row holds their values in this order.
+    attributes: Vec<(String, CompiledField)>,
 }
 
 /// A problem in a mapping file.
@@ -69,6 +72,14 @@ pub struct MappingError {
 }
 
 impl Mapping {
+    /// The names of the mapping's attribute columns (`[attributes]`), lowercase, in order.
+    pub fn attribute_names(&self) -> Vec<&str> {
+        self.attributes
+            .iter()
+            .map(|(name, _)| name.as_str())
+            .collect()
+    }
+
     /// Whether the source column of `slot` may hold a list (a JSON array of strings): it
     /// feeds the tags.
     pub fn reads_list(&self, slot: usize) -> bool {

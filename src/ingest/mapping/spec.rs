@@ -72,6 +72,11 @@ pub struct MappingSpec {
     pub order_by: Option<String>,
     #[serde(default)]
     pub fields: BTreeMap<String, FieldSpec>,
+    /// The export's own columns to select on (`--where plan=pro`): attribute name -> column
+    /// (or a table, as in `[fields]`: `null_values`, `values`, `other`, `columns`). Free text,
+    /// trimmed, compared without case, as `category` is.
+    #[serde(default)]
+    pub attributes: BTreeMap<String, FieldSpec>,
     /// Rows to leave out: source column -> values. They are counted, never silently dropped.
     #[serde(default)]
     pub skip: BTreeMap<String, Vec<String>>,
