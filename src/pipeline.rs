@@ -75,6 +75,15 @@ impl Sink for Collector {
         self.store.push(ticket_id, event);
     }
 
+    fn extras(
+        &mut self,
+        ticket_id: &str,
+        at: crate::time::Instant,
+        extras: crate::ingest::extras::Extras,
+    ) {
+        self.store.push_extras(ticket_id, at, &extras);
+    }
+
     fn ticket(&mut self, record: TicketRecord) {
         self.store.push_record(record);
     }
@@ -298,7 +307,11 @@ impl Analysis {
     }
 
     /// The week's grid of the tickets' creations (those folded away earlier included).
-    pub fn time_of_day(&self, tz: chrono_tz::Tz, first_response: bool) -> TimeOfDay {
+    pub fn time_of_day(
+        &self,
+        tz: chrono_tz::Tz,
+        layers: crate::metrics::time_of_day::Layers,
+    ) -> TimeOfDay {
         let mut cells = crate::metrics::time_of_day::TimeOfDayCells::default();
         for ticket in &self.tickets {
             cells.observe(ticket, tz);
@@ -306,7 +319,7 @@ impl Analysis {
         if let Some(earlier) = &self.earlier {
             cells.merge(earlier.time_of_day.clone());
         }
-        cells.finish(first_response)
+        cells.finish(layers)
     }
 
     /// One fold over the tickets (on the `--threads` threads; the result does not depend on

@@ -1,5 +1,6 @@
-//! The week's grid of hours: tickets created in each hour of each weekday (in `--tz`) and
-//! their median first response, for the HTML report's heatmap (staffing is planned from it).
+//! The week's grid of hours: tickets created in each hour of each weekday (in `--tz`), their
+//! median first response and, for calls, their median speed of answer, for the HTML report's
+//! heatmaps (staffing is planned from them).
 
 use chrono_tz::Tz;
 use serde::Serialize;
@@ -19,25 +20,46 @@ pub struct TimeOfDay {
     /// the tickets created then; null in a cell with no answered ticket, and null as a whole
     /// where the input cannot support first response time.
     pub first_response_median: Option<Vec<Vec<Option<f64>>>>,
+    /// `speed_of_answer_median[weekday][hour]`: the median speed of answer (seconds, queue
+    /// entry to the answer; 0 for a call never queued) of the calls answered that arrived
+    /// then, as the ASA counts them; null in a cell with none, and null as a whole where
+    /// the input cannot support the ASA (no calls, or no queue data).
+    pub speed_of_answer_median: Option<Vec<Vec<Option<f64>>>>,
+}
+
+/// What the input supports of the grid's layers.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Layers {
+    pub first_response: bool,
+    pub speed_of_answer: bool,
+}
+
+/// Seven weekdays of 24 hours of distributions, finished into their medians.
+fn medians(grid: Vec<Vec<Distribution>>) -> Vec<Vec<Option<f64>>> {
+    grid.into_iter()
+        .map(|hours| hours.into_iter().map(|d| d.finish().median).collect())
+        .collect()
 }
 
 impl TimeOfDay {
-    /// The grid of `tickets`; `first_response` says whether the input supports FRT.
-    pub fn of(tickets: &[Ticket], tz: Tz, first_response: bool) -> TimeOfDay {
+    /// The grid of `tickets`; `layers` says what the input supports beyond the volume.
+    pub fn of(tickets: &[Ticket], tz: Tz, layers: Layers) -> TimeOfDay {
         let mut cells = TimeOfDayCells::default();
         for ticket in tickets {
             cells.observe(ticket, tz);
         }
-        cells.finish(first_response)
+        cells.finish(layers)
     }
 }
 
 /// The grid's running state, mergeable (`report --state` keeps that of the tickets it folded
-/// away): per weekday and hour, the tickets created and their plausible first responses.
+/// away): per weekday and hour, the tickets created, their plausible first responses and the
+/// speeds of answer of the answered calls.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct TimeOfDayCells {
     counts: Vec<Vec<u64>>,
     waits: Vec<Vec<Distribution>>,
+    answers: Vec<Vec<Distribution>>,
 }
 
 impl Default for TimeOfDayCells {
@@ -45,6 +67,7 @@ impl Default for TimeOfDayCells {
         TimeOfDayCells {
             counts: vec![vec![0u64; 24]; 7],
             waits: vec![vec![Distribution::default(); 24]; 7],
+            answers: vec![vec![Distribution::default(); 24]; 7],
         }
     }
 }
@@ -53,19 +76,25 @@ impl TimeOfDayCells {
     pub fn observe(&mut self, ticket: &Ticket, tz: Tz) {
         let (hour, day) = hour_and_weekday(ticket.created_at, tz);
         let (hour, day) = (usize::from(hour), usize::from(day));
-        let (Some(count), Some(wait)) = (
-            self.counts
-                .get_mut(day)
-                .and_then(|hours| hours.get_mut(hour)),
-            self.waits
-                .get_mut(day)
-                .and_then(|hours| hours.get_mut(hour)),
-        ) else {
+        // Both are in range by construction (hour < 24, weekday < 7).
+        let Some(count) = self
+            .counts
+            .get_mut(day)
+            .and_then(|hours| hours.get_mut(hour))
+        else {
             return;
         };
         *count += 1;
         if let Some(seconds) = ticket.first_response_seconds().filter(|s| is_plausible(*s)) {
-            wait.observe(seconds);
+            self.waits[day][hour].observe(seconds);
+        }
+        // The ASA's values: answered calls whose wait is known.
+        if let Some(wait) = ticket
+            .call
+            .filter(|call| call.answered)
+            .and_then(|call| call.wait_seconds)
+        {
+            self.answers[day][hour].observe(wait);
         }
     }
 
@@ -78,26 +107,22 @@ impl TimeOfDayCells {
         {
             *mine += theirs;
         }
-        for (mine, theirs) in self
-            .waits
-            .iter_mut()
-            .flatten()
-            .zip(other.waits.into_iter().flatten())
-        {
-            mine.merge(theirs);
+        for (mine, theirs) in [
+            (&mut self.waits, other.waits),
+            (&mut self.answers, other.answers),
+        ] {
+            for (mine, theirs) in mine.iter_mut().flatten().zip(theirs.into_iter().flatten()) {
+                mine.merge(theirs);
+            }
         }
     }
 
-    pub fn finish(self, first_response: bool) -> TimeOfDay {
-        let medians = self
-            .waits
-            .into_iter()
-            .map(|hours| hours.into_iter().map(|d| d.finish().median).collect())
-            .collect();
+    pub fn finish(self, layers: Layers) -> TimeOfDay {
         TimeOfDay {
             weekdays: WEEKDAYS.to_vec(),
             tickets: self.counts,
-            first_response_median: first_response.then_some(medians),
+            first_response_median: layers.first_response.then(|| medians(self.waits)),
+            speed_of_answer_median: layers.speed_of_answer.then(|| medians(self.answers)),
         }
     }
 }
@@ -121,7 +146,11 @@ mod tests {
             ],
             Some(700),
         );
-        let grid = TimeOfDay::of(&tickets, Tz::UTC, true);
+        let frt = Layers {
+            first_response: true,
+            speed_of_answer: false,
+        };
+        let grid = TimeOfDay::of(&tickets, Tz::UTC, frt);
         assert_eq!(grid.tickets[0][0], 1);
         assert_eq!(grid.tickets[0][10], 2);
         assert_eq!(grid.tickets.iter().flatten().sum::<u64>(), 3);
@@ -129,9 +158,45 @@ mod tests {
         assert_eq!(medians[0][0], Some(600.0));
         assert_eq!(medians[0][10], Some(1800.0), "C is unanswered: B alone");
         assert_eq!(medians[3][3], None, "no ticket: null, not 0");
-        let new_york = TimeOfDay::of(&tickets, Tz::America__New_York, false);
+        assert_eq!(grid.speed_of_answer_median, None, "no calls");
+        let new_york = TimeOfDay::of(&tickets, Tz::America__New_York, Layers::default());
         assert_eq!(new_york.tickets[6][19], 1, "Sunday 19:00");
         assert_eq!(new_york.first_response_median, None);
+    }
+
+    #[test]
+    fn answered_calls_give_their_speed_of_answer_to_the_hour_of_arrival() {
+        use crate::model::Call;
+        let (mut tickets, _, _) = build(
+            &[
+                "A 600 message customer",
+                "B 610 message customer",
+                "C 620 message customer",
+                "D 0 message customer",
+            ],
+            Some(700),
+        );
+        let call = |answered: bool, wait: Option<f64>| Call {
+            answered,
+            queued: true,
+            wait_seconds: wait,
+            ended_at: 0,
+        };
+        tickets.sort_by(|a, b| a.id.cmp(&b.id));
+        tickets[0].call = Some(call(true, Some(30.0)));
+        tickets[1].call = Some(call(true, Some(10.0)));
+        tickets[2].call = Some(call(false, Some(50.0)));
+        tickets[3].call = Some(call(true, Some(0.0)));
+        let layers = Layers {
+            first_response: false,
+            speed_of_answer: true,
+        };
+        let grid = TimeOfDay::of(&tickets, Tz::UTC, layers);
+        let asa = grid.speed_of_answer_median.expect("calls");
+        assert_eq!(asa[0][10], Some(20.0), "A and B; C was abandoned");
+        assert_eq!(asa[0][0], Some(0.0), "never queued: 0, a value");
+        assert_eq!(asa[2][10], None, "no call: null");
+        assert_eq!(grid.first_response_median, None);
     }
 
     #[test]
@@ -153,6 +218,19 @@ mod tests {
         let mut second = TimeOfDayCells::default();
         second.observe(&tickets[2], Tz::UTC);
         first.merge(second);
-        assert_eq!(first.finish(true), TimeOfDay::of(&tickets, Tz::UTC, true));
+        assert_eq!(
+            first.finish(Layers {
+                first_response: true,
+                speed_of_answer: true
+            }),
+            TimeOfDay::of(
+                &tickets,
+                Tz::UTC,
+                Layers {
+                    first_response: true,
+                    speed_of_answer: true
+                }
+            )
+        );
     }
 }

@@ -51,6 +51,10 @@ pub struct Report {
     pub data_quality: crate::metrics::quality::DataQuality,
     pub overall: KpiBlock,
     pub groups: Vec<GroupBlock>,
+    /// With `--by tag`, where a ticket counts in each of its tags' groups: how far the
+    /// groups' tickets exceed the tickets. Absent for the other dimensions.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub groups_overlap: Option<crate::metrics::group::GroupsOverlap>,
     pub periods: Vec<PeriodBlock>,
     /// Overall distributions for charts, on log-spaced buckets; null where the KPI is.
     pub histograms: Histograms,
@@ -133,15 +137,25 @@ impl Report {
             },
             availability: analysis.facts(options).availability(),
             data_quality: kpis.data_quality,
+            groups_overlap: crate::metrics::group::GroupsOverlap::of(
+                &options.by,
+                &kpis.groups,
+                kpis.overall.tickets,
+            ),
             overall: kpis.overall,
             groups: kpis.groups,
             periods: kpis.periods,
             histograms,
             time_of_day: analysis.time_of_day(
                 options.tz,
-                analysis
-                    .facts(options)
-                    .allows(crate::metrics::availability::Kpi::FirstResponse),
+                crate::metrics::time_of_day::Layers {
+                    first_response: analysis
+                        .facts(options)
+                        .allows(crate::metrics::availability::Kpi::FirstResponse),
+                    speed_of_answer: analysis
+                        .facts(options)
+                        .allows(crate::metrics::availability::Kpi::Asa),
+                },
             ),
             filter: None,
             columns: None,
