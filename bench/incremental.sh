@@ -11,6 +11,10 @@
 # (the generator binary to use), BENCH_WORK (scratch dir, default bench/work-incremental, deleted at the
 # end unless BENCH_KEEP=1).
 #
+# With the fold (docs/state.md), a night reads the live tickets' events and the folded
+# accumulators, not the archive: it also reports the state folder's size, what a night reads
+# of it, the tickets folded and live, and how many nights had to re-derive.
+#
 # For night 2 and for the last night it measures, BENCH_RUNS times and interleaved: adding the
 # night to a copy of the state of the nights before it, and one run over the exports of all
 # the nights up to it (and over the same rows as one file). Each round runs back to back, so their ratios are measured under the same
@@ -76,7 +80,25 @@ for (( i = 0; i < COUNT - 1; i++ )); do
 done
 BUILD_SECONDS=$(( ($(date +%s%N) - BUILD_START) / 1000000000 ))
 STATE_BYTES=$(du -sb "$STATE" | cut -f1)
+STATE1_BYTES=$(du -sb "$WORK/state-1" | cut -f1)
 log "state of $(( COUNT - 1 )) nights built in ${BUILD_SECONDS}s, $(( STATE_BYTES / 1024 )) KiB"
+
+# what_it_reads STATE: "READ_KIB FOLDED LIVE REDERIVED": what a night that uses the fold reads
+# of the state (the manifest, the live events, the fold file; not the archive), the tickets
+# folded and live, and how many nights re-derived from the archive.
+what_it_reads() {
+    python3 - "$1" <<'PY'
+import json, os, sys
+state = sys.argv[1]
+m = json.load(open(os.path.join(state, "state.json")))
+files = ["state.json", m["live"]["file"]] + ([m["fold"]["file"]] if m.get("fold") else [])
+read = sum(os.path.getsize(os.path.join(state, f)) for f in files)
+folded = m["fold"]["tickets"] if m.get("fold") else 0
+print(read // 1024, folded, m["live"]["tickets"], m["rederived"])
+PY
+}
+read -r READ1 FOLDED1 LIVE1 _ < <(what_it_reads "$WORK/state-1")
+read -r READ_LATE FOLDED_LATE LIVE_LATE REDERIVED < <(what_it_reads "$STATE")
 
 # measure LABEL NIGHT_INDEX STATE_BEFORE: prints lines "state SECONDS KB" and "full SECONDS KB"
 measure() {
@@ -139,6 +161,13 @@ OUT=$BENCH/results/incremental-$(date -u +%F).md
     done
     echo
     echo "Last night's report equals the full recompute's, byte for byte: $SAME."
+    echo
+    echo "| state before night | folder KiB | what a night reads of it, KiB (manifest, live events, fold) | tickets folded | live |"
+    echo "|---|---|---|---|---|"
+    echo "| 2 | $(( STATE1_BYTES / 1024 )) | $READ1 | $FOLDED1 | $LIVE1 |"
+    echo "| $COUNT | $(( STATE_BYTES / 1024 )) | $READ_LATE | $FOLDED_LATE | $LIVE_LATE |"
+    echo
+    echo "Nights of the $(( COUNT - 1 )) built that re-derived from the archive (rows of a folded ticket): $REDERIVED."
 } > "$OUT"
 cat "$OUT"
 if [[ ${BENCH_KEEP:-0} != 1 ]]; then rm -rf "$WORK"; fi

@@ -140,7 +140,8 @@ pub struct SlaArgs {
     /// Only the tickets where FIELD=VALUE holds; repeat for all of several to hold. `!=`
     /// excludes; a comma list means any of (`channel=email,chat`); `(none)` is no value;
     /// `<`, `<=`, `>`, `>=` compare numbers (`hour>=18`). FIELD: channel, agent, team,
-    /// priority, category, status, hour, weekday.
+    /// priority, category, status, hour, weekday, tag (any of the ticket's tags), and the
+    /// mapping's `[attributes]` columns.
     #[arg(long = "where", value_name = "FIELD=VALUE")]
     pub filter: Vec<String>,
 
@@ -179,7 +180,8 @@ pub struct ReportArgs {
     /// Only the tickets where FIELD=VALUE holds; repeat for all of several to hold. `!=`
     /// excludes; a comma list means any of (`channel=email,chat`); `(none)` is no value;
     /// `<`, `<=`, `>`, `>=` compare numbers (`hour>=18`). FIELD: channel, agent, team,
-    /// priority, category, status, hour, weekday. The report says which filter applied.
+    /// priority, category, status, hour, weekday, tag (any of the ticket's tags), and the
+    /// mapping's `[attributes]` columns. The report says which filter applied.
     #[arg(long = "where", value_name = "FIELD=VALUE")]
     pub filter: Vec<String>,
 
@@ -242,7 +244,7 @@ pub struct TicketsArgs {
     /// Only the tickets where FIELD=VALUE holds; repeat for all of several to hold. `!=`
     /// excludes; a comma list means any of (`channel=email,chat`); `(none)` is no value;
     /// `<`, `<=`, `>`, `>=` compare numbers (`hour>=18`). FIELD: channel, agent, team,
-    /// priority, category, status, hour, weekday; and
+    /// priority, category, status, hour, weekday, tag, the mapping's `[attributes]` columns; and
     /// the facts the list shows: reopens, replies, first_response_seconds, csat, status,
     /// sla_first_reply, sla_resolution, ... (`--where sla_first_reply=breached`, `reopens>0`).
     #[arg(long = "where", value_name = "FIELD=VALUE")]
@@ -293,6 +295,9 @@ fn dimension_help(dimension: Dimension) -> Option<&'static str> {
         Dimension::Agent => Some("The assignee: the agent of the last agent message"),
         Dimension::Hour => Some("Hour of creation, 0-23, in --tz"),
         Dimension::Weekday => Some("Weekday of creation in --tz, Monday first"),
+        Dimension::Tag => {
+            Some("Each of the ticket's tags: a ticket counts in each, one without in (none)")
+        }
         _ => None,
     }
 }

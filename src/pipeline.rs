@@ -10,6 +10,7 @@ use crate::metrics::fold::TicketFold;
 use crate::metrics::group::GroupBlock;
 use crate::metrics::periods::{PeriodBlock, Periods};
 use crate::metrics::quality::{DataQuality, RowFindings};
+use crate::metrics::settled::Settled;
 use crate::metrics::{Context, KpiBlock};
 use crate::model::{Ticket, TicketStore};
 use crate::options::AnalysisOptions;
@@ -34,6 +35,9 @@ pub struct Analysis {
     pub reject_samples: Vec<Reject>,
     /// `--rejects`, written but not yet in place: see [`Analysis::commit_rejects`].
     pub rejects: Option<Output>,
+    /// With `--state`: the tickets folded away on earlier nights, not among `tickets` (their
+    /// counts are in the fields above already).
+    pub earlier: Option<Settled>,
 }
 
 /// How many rejected rows `inspect` shows.
@@ -70,6 +74,15 @@ impl Sink for Collector {
             captured.events.push((ticket_id.into(), event.clone()));
         }
         self.store.push(ticket_id, event);
+    }
+
+    fn extras(
+        &mut self,
+        ticket_id: &str,
+        at: crate::time::Instant,
+        extras: crate::ingest::extras::Extras,
+    ) {
+        self.store.push_extras(ticket_id, at, &extras);
     }
 
     fn ticket(&mut self, record: TicketRecord) {
@@ -249,6 +262,7 @@ pub fn analyse_from(
         symbols,
         reject_samples: collector.samples,
         rejects,
+        earlier: None,
     };
     Ok((analysis, read))
 }
@@ -288,6 +302,11 @@ impl Analysis {
         }
     }
 
+    /// The tickets the report counts: those held, and those folded away earlier.
+    pub fn ticket_count(&self) -> u64 {
+        self.tickets.len() as u64 + self.earlier.as_ref().map_or(0, |earlier| earlier.tickets)
+    }
+
     /// One fold over the tickets (on the `--threads` threads; the result does not depend on
     /// how many) into every KPI of the report.
     pub fn kpis(&self, config: &AnalysisOptions) -> Kpis {
@@ -295,9 +314,17 @@ impl Analysis {
         let periods = config
             .period
             .map(|period| Periods::new(period, config.tz).within(config.since, config.until));
-        let folded = TicketFold::new(config.by.clone(), config.tz, periods)
-            .fold(&self.tickets, &context, config.ingest.threads)
-            .finish(&context);
+        let fold = TicketFold::new(config.by.clone(), config.tz, periods).fold(
+            &self.tickets,
+            &context,
+            config.ingest.threads,
+        );
+        // Tonight's few tickets merged into the earlier ones' copy, not the other way
+        // round: a merge appends the other side's values.
+        let folded = match &self.earlier {
+            Some(earlier) => earlier.fold.clone().merge(fold).finish(&context),
+            None => fold.finish(&context),
+        };
         self.kpis_of(folded)
     }
 

@@ -18,6 +18,9 @@ use serde_json::Value;
 const SMALL: &str = "tests/fixtures/small.csv";
 const SAMPLE: &str = "sample-data/conversations.csv";
 const CALLS: &str = "tests/fixtures/periods/callcenter.txt";
+/// Calls that queued: answered after 30 s and 10 s (Monday 09:xx), one abandoned after 50 s,
+/// answered after 120 s and one never queued (0 s) on Tuesday at 14:xx.
+const QUEUED_CALLS: &str = "tests/fixtures/contact/queued_calls.txt";
 
 /// The sample by week with the example config: policies, schedules and periods.
 const SAMPLE_BY_WEEK: [&str; 5] = [
@@ -401,6 +404,44 @@ fn a_call_log_has_no_backlog_at_any_weeks_end() {
         assert!(ages.values().all(|n| number(n) == Some(0.0)), "{ages:?}");
     }
     assert!(html.contains("id=\"contact-centre\""), "the calls section");
+}
+
+#[test]
+fn a_call_log_gets_a_speed_of_answer_heatmap_whose_cells_are_the_json_s() {
+    let (html, json) = both(&[QUEUED_CALLS]);
+    let drawn = check_against_json(&html, &json);
+    let grid = &json["time_of_day"]["speed_of_answer_median"];
+    for day in 0..7 {
+        for hour in 0..24 {
+            let pointer = format!("/time_of_day/speed_of_answer_median/{day}/{hour}");
+            assert!(drawn.contains(&pointer), "{pointer} is not drawn");
+            let expected = match (day, hour) {
+                (0, 9) => Some(20.0), // median of 30 and 10; the abandoned call is not answered
+                (1, 14) => Some(60.0), // median of 120 and 0 (never queued)
+                _ => None,
+            };
+            assert_eq!(number(&grid[day][hour]), expected, "{pointer}");
+        }
+    }
+    assert!(html.contains("id=\"heat-asa\""));
+    assert!(html.contains("Monday 09:00-10:00: median speed of answer 20s"));
+    assert!(html.contains("for calls, the median speed of answer"));
+    // Beside volume; the call log has no first response, so that layer is one line.
+    assert!(html.contains("id=\"heat-volume\""));
+    assert!(!html.contains("id=\"heat-frt\""));
+    assert!(html.contains("data-json=\"/time_of_day/first_response_median\" data-value=\"null\""));
+    // The bundled call log too: its answered calls never queued, a speed of 0.
+    let (html, json) = both(&[CALLS]);
+    check_against_json(&html, &json);
+    assert!(html.contains("id=\"heat-asa\""));
+    assert_eq!(
+        number(&json["time_of_day"]["speed_of_answer_median"][0][7]),
+        Some(0.0)
+    );
+    // No calls, no layer: neither the heatmap nor a line about it.
+    let (html, json) = both(&[SMALL]);
+    assert!(json["time_of_day"]["speed_of_answer_median"].is_null());
+    assert!(!html.contains("id=\"heat-asa\"") && !html.contains("speed_of_answer_median"));
 }
 
 #[test]

@@ -306,7 +306,7 @@ fn a_state_of_another_format_or_schema_version_is_refused() {
     std::fs::write(&path, value.to_string()).expect("written");
     let stderr = refused(&files, &state, &[]);
     assert!(stderr.contains("a state of format 99"), "{stderr}");
-    value["format"] = 1.into();
+    value["format"] = 2.into();
     value["schema_version"] = 1.into();
     std::fs::write(&path, value.to_string()).expect("written");
     let stderr = refused(&files, &state, &[]);
@@ -331,12 +331,16 @@ fn a_damaged_manifest_or_events_file_is_refused() {
     std::fs::write(&path, b"{\"nights\": []}").expect("written");
     assert!(refused(&files, &state, &[]).contains("no ticketkpi state"));
     std::fs::write(&path, &original).expect("restored");
-    let events = state.join("night-000002.events");
+    let live = manifest(&state)["live"]["file"]
+        .as_str()
+        .expect("a live events file")
+        .to_owned();
+    let events = state.join(&live);
     let mut bytes = std::fs::read(&events).expect("events");
     bytes.truncate(bytes.len() - 30);
     std::fs::write(&events, &bytes).expect("cut");
     let stderr = refused(&files, &state, &[]);
-    assert!(stderr.contains("night-000002.events"), "{stderr}");
+    assert!(stderr.contains(&live), "{stderr}");
     assert!(stderr.contains("truncated or altered"), "{stderr}");
 }
 
@@ -421,4 +425,237 @@ fn a_ticket_table_is_refused_with_the_reason() {
         .stderr_has("is read as a ticket table (mapping freshdesk)")
         .stderr_has("--state takes event logs");
     assert!(!state.exists(), "no state was made");
+}
+
+/// `report FILES ARGS --format FORMAT`, its stdout as bytes.
+fn one_run_as(files: &[PathBuf], format: &str, args: &[&str]) -> Vec<u8> {
+    ticketkpi(["report", "--format", format, "-q"])
+        .args(files)
+        .args(args)
+        .success()
+        .stdout_bytes
+}
+
+/// Every night of `files` into `state` with `args`, each compared with one run so far.
+fn every_night_equals_one_run(files: &[PathBuf], state: &Path, args: &[&str]) {
+    for (index, file) in files.iter().enumerate() {
+        let nightly = night(file, state, args);
+        assert!(
+            nightly.stdout_bytes == one_run(&files[..=index], args),
+            "night {} differs from one run",
+            index + 1
+        );
+    }
+}
+
+/// How many tickets the state's fold holds.
+fn folded_tickets(state: &Path) -> u64 {
+    count(&manifest(state), "fold.tickets")
+}
+
+#[test]
+fn with_tickets_folded_away_every_night_is_one_run_in_json_and_table() {
+    let dir = scratch();
+    let files = nights(&dir, &["--tickets", "300", "--days", "70", "--seed", "5"]);
+    let state = dir.path().join("state");
+    let args = ["--by", "channel", "--by", "priority", "--period", "week"];
+    every_night_equals_one_run(&files, &state, &args);
+    let folded = folded_tickets(&state);
+    assert!(folded > 50, "{folded} tickets folded");
+    // A rating or a message after a close sends a night back to the archive: rare.
+    let rederived = count(&manifest(&state), "rederived");
+    assert!(
+        rederived <= 2,
+        "re-derived {rederived} times over {} nights",
+        files.len()
+    );
+    let live = count(&manifest(&state), "live.tickets");
+    assert!(
+        live + folded >= 290 && live < 250,
+        "{live} live tickets, {folded} folded"
+    );
+    // The table too, on one more night (the last one again would be a duplicate).
+    let extra = dir.write(
+        "extra.csv",
+        format!("{HEADER}X1,2030-01-01T09:00:00Z,message,customer,email,new\n"),
+    );
+    let mut all = files.clone();
+    all.push(extra.clone());
+    let table = ticketkpi(["report", "--format", "table", "-q", "--state"])
+        .arg(&state)
+        .arg(&extra)
+        .args(args)
+        .success()
+        .stdout_bytes;
+    assert!(
+        table == one_run_as(&all, "table", &args),
+        "the table differs"
+    );
+}
+
+/// Tickets A and Z opened and closed on the first two nights in January, other tickets night
+/// after night in February (more than four weeks later: A and Z are folded by then), written
+/// by hand so that the ticket reopened later is surely a folded one.
+fn reopen_nights(dir: &Scratch) -> Vec<PathBuf> {
+    let mut files = vec![
+        dir.write(
+            "n1.csv",
+            format!(
+                "{HEADER}A,2026-01-05T09:00:00Z,message,customer,email,new\n\
+                 A,2026-01-05T09:10:00Z,message,agent,email,open\n\
+                 A,2026-01-05T09:20:00Z,status,agent,,solved\n\
+                 A,2026-01-05T09:30:00Z,status,system,,closed\n"
+            ),
+        ),
+        dir.write(
+            "n2.csv",
+            format!(
+                "{HEADER}Z,2026-01-06T09:00:00Z,message,customer,chat,new\n\
+                 Z,2026-01-06T09:05:00Z,message,agent,chat,solved\n"
+            ),
+        ),
+    ];
+    for day in 3..=6 {
+        files.push(dir.write(
+            &format!("n{day}.csv"),
+            format!(
+                "{HEADER}B{day},2026-02-0{day}T09:00:00Z,message,customer,chat,new\n\
+                 B{day},2026-02-0{day}T09:05:00Z,message,agent,chat,solved\n"
+            ),
+        ));
+    }
+    files
+}
+
+#[test]
+fn a_reopen_of_a_ticket_folded_nights_ago_rederives_and_is_one_run() {
+    let dir = scratch();
+    let mut files = reopen_nights(&dir);
+    let state = dir.path().join("state");
+    let args = ["--period", "day"];
+    every_night_equals_one_run(&files, &state, &args);
+    assert_eq!(folded_tickets(&state), 2, "A and Z are folded");
+    files.push(dir.write(
+        "n7.csv",
+        format!(
+            "{HEADER}A,2026-02-07T08:00:00Z,message,customer,email,open\n\
+             C,2026-02-07T08:30:00Z,message,customer,email,new\n"
+        ),
+    ));
+    let reopened = night(&files[6], &state, &args);
+    reopened.stderr_has("state: 1 folded ticket got new rows; re-derived from the archive");
+    assert!(reopened.stdout_bytes == one_run(&files, &args));
+    assert_eq!(count(&manifest(&state), "rederived"), 1);
+    // A is live again (reopened), Z folded again: the next night uses the fold.
+    assert_eq!(folded_tickets(&state), 1, "Z is folded again");
+    files.push(dir.write(
+        "n8.csv",
+        format!("{HEADER}D,2026-02-08T08:00:00Z,message,customer,email,new\n"),
+    ));
+    let next = night(&files[7], &state, &args);
+    assert!(!next.stderr.contains("re-derived"), "{}", next.stderr);
+    assert!(next.stdout_bytes == one_run(&files, &args));
+}
+
+#[test]
+fn an_old_night_after_folding_is_still_a_duplicate() {
+    let dir = scratch();
+    let files = reopen_nights(&dir);
+    let state = dir.path().join("state");
+    every_night_equals_one_run(&files, &state, &[]);
+    assert_eq!(folded_tickets(&state), 2);
+    // The first night again: the same rows, told and not added.
+    let again = night(&files[0], &state, &[]);
+    again.stderr_has("the state already holds these rows");
+    assert!(again.stdout_bytes == one_run(&files, &[]));
+    // The first night's rows with one more: its old rows are duplicates from another file,
+    // counted as one run counts them (the fold cannot tell: re-derived).
+    let mut overlap = std::fs::read_to_string(&files[0]).expect("night 1");
+    overlap.push_str("E,2026-02-07T10:00:00Z,message,customer,email,new\n");
+    let overlap = dir.write("overlap.csv", overlap);
+    let mut all = files.clone();
+    all.push(overlap.clone());
+    let output = night(&overlap, &state, &[]);
+    output.stderr_has("re-derived from the archive");
+    let json = output.parse_json();
+    assert_eq!(
+        count(&json, "data_quality.duplicate_events"),
+        4,
+        "the 4 rows of night 1"
+    );
+    assert!(output.stdout_bytes == one_run(&all, &[]));
+}
+
+#[test]
+fn other_settings_after_folding_give_one_run_with_them() {
+    let dir = scratch();
+    let files = nights(&dir, &["--tickets", "150", "--days", "45", "--seed", "3"]);
+    let state = dir.path().join("state");
+    let policy = |first_reply: &str| {
+        format!(
+            "[[sla.policies]]\nname = \"all\"\nfirst_reply = \"{first_reply}\"\nresolution = \"1d\"\n"
+        )
+    };
+    let config = dir.write("ticketkpi.toml", policy("30m"));
+    let config = config.to_str().expect("UTF-8");
+    let (first, last) = files.split_at(files.len() - 2);
+    every_night_equals_one_run(first, &state, &["--config", config]);
+    assert!(folded_tickets(&state) > 0);
+    // --by added: the fold was made without it.
+    let by = ["--by", "priority", "--config", config];
+    let output = night(&last[0], &state, &by);
+    output.stderr_has("folded with other settings (by)");
+    assert!(output.stdout_bytes == one_run(&files[..files.len() - 1], &by));
+    // An SLA policy changed in the config file: re-derived with it.
+    dir.write("ticketkpi.toml", policy("2h"));
+    let with_config = by;
+    let output = night(&last[1], &state, &with_config);
+    output.stderr_has("folded with other settings (config)");
+    assert!(output.stdout_bytes == one_run(&files, &with_config));
+    assert!(count(&manifest(&state), "rederived") >= 2);
+}
+
+#[test]
+fn a_damaged_fold_file_is_refused() {
+    let dir = scratch();
+    let files = reopen_nights(&dir);
+    let state = dir.path().join("state");
+    for file in &files[..4] {
+        night(file, &state, &[]);
+    }
+    let fold = manifest(&state)["fold"]["file"]
+        .as_str()
+        .expect("a fold file")
+        .to_owned();
+    let path = state.join(&fold);
+    let mut bytes = std::fs::read(&path).expect("the fold");
+    let middle = bytes.len() / 2;
+    bytes[middle] ^= 0x40;
+    std::fs::write(&path, &bytes).expect("altered");
+    let stderr = refused(&files, &state, &[]);
+    assert!(stderr.contains(&fold), "{stderr}");
+    assert!(stderr.contains("truncated or altered"), "{stderr}");
+    assert!(
+        stderr.contains("restore the folder from a backup"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_report_inside_the_state_folder_is_refused() {
+    let dir = scratch();
+    let files = reopen_nights(&dir);
+    let state = dir.path().join("state");
+    night(&files[0], &state, &[]);
+    let inside = state.join("report.json");
+    let output = ticketkpi(["report", "--format", "json", "-q", "--state"])
+        .arg(&state)
+        .arg(&files[1])
+        .arg("-o")
+        .arg(&inside)
+        .fails_with(2);
+    output
+        .stderr_has("report.json")
+        .stderr_has("inside the state folder");
+    assert!(!inside.exists());
 }

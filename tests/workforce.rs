@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{at, count, real_data, report_json, ticketkpi};
+use common::{at, count, real_data, report_json, scratch, ticketkpi};
 use serde_json::Value;
 
 const SAMPLE: &str = "sample-data/conversations.csv";
@@ -341,4 +341,43 @@ fn a_threshold_scoped_to_an_agent_reads_the_agent_s_group() {
         "hour=9: tickets > 1000",
     ])
     .success();
+}
+
+/// A call's answer is not a first response: a call answered a second "before" it arrived (two
+/// clocks) is no negative first response time in the data quality, while a ticket row
+/// answered before its creation still is.
+#[test]
+fn negative_first_responses_do_not_count_calls() {
+    let quality = |report: &Value| count(report, "data_quality.negative_durations.first_response");
+    let callcenter = report_json("tests/fixtures/periods/callcenter.txt", &[]);
+    assert_eq!(count(&callcenter, "overall.contact_centre.offered"), 6);
+    assert_eq!(quality(&callcenter), 0);
+    let dir = scratch();
+    // C1 arrives at 09:00:05 by the switch's clock and is answered at 09:00:04 by the
+    // agent's; C2 is answered after 30 s.
+    let log = dir.write(
+        "calls.csv",
+        "call_id,arrived,answered_at,outcome\n\
+         C1,2026-03-02 09:00:05,2026-03-02 09:00:04,answered\n\
+         C2,2026-03-02 09:10:00,2026-03-02 09:10:30,answered\n",
+    );
+    let fields = "shape = \"tickets\"\n[fields]\nticket_id = \"call_id\"\n\
+                  created_at = \"arrived\"\nfirst_reply_at = \"answered_at\"\n";
+    let calls = dir.write("calls.toml", format!("{fields}answered = \"outcome\"\n"));
+    let tickets = dir.write("tickets.toml", fields);
+    let read = |mapping: &std::path::Path| {
+        report_json(&log, &["--mapping", mapping.to_str().expect("UTF-8")])
+    };
+    let as_calls = read(&calls);
+    assert_eq!(count(&as_calls, "overall.contact_centre.answered"), 2);
+    assert_eq!(
+        quality(&as_calls),
+        0,
+        "a call's answer is not a first response"
+    );
+    assert_eq!(
+        quality(&read(&tickets)),
+        1,
+        "the same rows as tickets: C1's first reply precedes its creation"
+    );
 }

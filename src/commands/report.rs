@@ -8,9 +8,8 @@ use crate::baseline::{Baseline, annotate, table};
 use crate::cli::ReportArgs;
 use crate::error::DataQualityFailure;
 use crate::metrics::periods::check_period_count;
-use crate::options::{AnalysisOptions, Options, ReportOptions};
-use crate::pipeline::{self, Analysis, ReadEvents};
-use crate::report::escape;
+use crate::options::{Options, ReportOptions};
+use crate::pipeline;
 use crate::report::{self, Format, Report, Style, html, view};
 use crate::state::{self, State};
 use crate::thresholds::{self, Threshold};
@@ -31,14 +30,30 @@ pub fn run(args: &ReportArgs, console: super::Console) -> anyhow::Result<()> {
         columns,
         sort,
     } = ReportOptions::resolve(args)?;
+    if let Some((dir, _)) = &state {
+        state::check_output(dir, &output)?;
+    }
     let state = state.map(|(dir, key)| State::open(&dir, key)).transpose()?;
-    let (mut analysis, night) = analyse(&options, state.as_ref())?;
-    let left_out = filter.select(&mut analysis.tickets, &analysis.symbols, options.tz);
+    let (mut analysis, night) = match &state {
+        Some(state) => state::night::analyse(state, &options, &filter)?,
+        None => (pipeline::analyse(&options)?, None),
+    };
+    let left_out = filter.select(&mut analysis.tickets, &analysis.symbols, options.tz)
+        + analysis
+            .earlier
+            .as_ref()
+            .map_or(0, |earlier| earlier.left_out);
     if let Some(period) = options.period {
         // The period table must fit, now that the tickets' span is known (--since and
-        // --until were checked before reading).
+        // --until were checked before reading); the tickets folded away count too.
+        let earlier = analysis
+            .earlier
+            .as_ref()
+            .and_then(|earlier| earlier.created);
         let created = analysis.tickets.iter().map(|t| t.created_at);
-        if let (Some(first), Some(last)) = (created.clone().min(), created.max()) {
+        let first = created.clone().chain(earlier.map(|c| c.0)).min();
+        let last = created.chain(earlier.map(|c| c.1)).max();
+        if let (Some(first), Some(last)) = (first, last) {
             check_period_count(period, options.tz, first, last, options.max_memory)?;
         }
     }
@@ -68,14 +83,8 @@ pub fn run(args: &ReportArgs, console: super::Console) -> anyhow::Result<()> {
     })?;
     analysis.commit_rejects()?;
     // The state goes on only once the report is written: a failed run leaves it as it was.
-    if let (Some(state), Some(night)) = (&state, &night) {
-        let inputs = analysis
-            .stats
-            .files
-            .get(state.earlier_files()..)
-            .unwrap_or_default()
-            .to_vec();
-        state.add_night(inputs, night, &analysis.stats, &analysis.symbols)?;
+    if let (Some(state), Some(night)) = (&state, night) {
+        state::night::add(state, night, &mut analysis, &options, &filter)?;
     }
     // Thresholds are told even when --strict fails the run: both are news to the reader.
     let outcome = value
@@ -90,34 +99,6 @@ pub fn run(args: &ReportArgs, console: super::Console) -> anyhow::Result<()> {
         Some(failure) => Err(failure.into()),
         None => Ok(()),
     }
-}
-
-/// The analysis; with a state, going on from its nights, and tonight's events to add unless
-/// the state holds them already (then the report is the state's, without tonight's export).
-fn analyse(
-    options: &AnalysisOptions,
-    state: Option<&State>,
-) -> anyhow::Result<(Analysis, Option<ReadEvents>)> {
-    let Some(state) = state else {
-        return Ok((pipeline::analyse(options)?, None));
-    };
-    let (analysis, read) = pipeline::analyse_from(options, Some(state.resumed()?))?;
-    state::check_shapes(state.dir(), &analysis.stats)?;
-    let Some(night) = state.already_added(&read) else {
-        return Ok((analysis, Some(read)));
-    };
-    eprintln!(
-        "ticketkpi: the state already holds these rows (night {}, read from {}): not added \
-         again; the report is the state's",
-        night.events_file,
-        escape::terminal(&night.inputs.join(", "))
-    );
-    let without_tonight = AnalysisOptions {
-        sources: Vec::new(),
-        ..options.clone()
-    };
-    let (analysis, _) = pipeline::analyse_from(&without_tonight, Some(state.resumed()?))?;
-    Ok((analysis, None))
 }
 
 /// Evaluates the thresholds on the report's JSON value and prints, on stderr, each that

@@ -14,7 +14,8 @@ pub fn run(args: &SlaArgs, console: super::Console) -> anyhow::Result<()> {
         output,
         ..
     } = Options::resolve(&args.input, Vec::new(), None, args.output.destination())?;
-    let filter = Filter::parse(&args.filter, false).map_err(UsageError::from)?;
+    let attributes = options.ingest.mapping.attribute_names();
+    let filter = Filter::parse(&args.filter, false, &attributes).map_err(UsageError::from)?;
     let mut analysis = pipeline::analyse(&options)?;
     let left_out = filter.select(&mut analysis.tickets, &analysis.symbols, options.tz);
     if args.breaches {

@@ -14,7 +14,8 @@ pub fn run(args: &TicketsArgs, console: super::Console) -> anyhow::Result<()> {
         output,
         ..
     } = Options::resolve(&args.input, Vec::new(), None, args.output.destination())?;
-    let filter = Filter::parse(&args.filter, true).map_err(UsageError::from)?;
+    let attributes = options.ingest.mapping.attribute_names();
+    let filter = Filter::parse(&args.filter, true, &attributes).map_err(UsageError::from)?;
     let mut analysis = pipeline::analyse(&options)?;
     let left_out = filter.select(&mut analysis.tickets, &analysis.symbols, options.tz);
     let context = analysis.context(&options);
@@ -28,6 +29,9 @@ pub fn run(args: &TicketsArgs, console: super::Console) -> anyhow::Result<()> {
         .into_iter()
         .map(|ticket| TicketRow::new(ticket, &context))
         .collect();
+    for row in &mut rows {
+        row.attributes.shown = !attributes.is_empty();
+    }
     let before = rows.len();
     // The conditions on the list's facts read each row as its JSON record shows it.
     rows.retain(|row| serde_json::to_value(row).is_ok_and(|value| filter.keeps_row(&value)));

@@ -3,6 +3,7 @@
 //! converted on several threads.
 
 use super::Event;
+use super::extras::Extras;
 use super::mapping::{MappedField, MappedRow, Mapping, Shape};
 use super::row::{self, Field, RowError, RowRules};
 use super::ticket_record::{self, TicketRecord};
@@ -21,11 +22,14 @@ pub(crate) enum Record<'r> {
     Event {
         ticket_id: std::borrow::Cow<'r, str>,
         event: Event,
+        /// The row's tags and attribute values, beside the event (see `extras`).
+        extras: Extras,
     },
     Message {
         id: String,
         parent: Option<String>,
         event: Event,
+        extras: Extras,
     },
     Ticket(Box<TicketRecord>),
 }
@@ -34,11 +38,26 @@ impl Converted<'_> {
     /// The same, owning its ticket id (to outlive the row it came from).
     pub(crate) fn into_owned(self) -> Converted<'static> {
         let record = match self.record {
-            Record::Event { ticket_id, event } => Record::Event {
+            Record::Event {
+                ticket_id,
+                event,
+                extras,
+            } => Record::Event {
                 ticket_id: std::borrow::Cow::Owned(ticket_id.into_owned()),
                 event,
+                extras,
             },
-            Record::Message { id, parent, event } => Record::Message { id, parent, event },
+            Record::Message {
+                id,
+                parent,
+                event,
+                extras,
+            } => Record::Message {
+                id,
+                parent,
+                event,
+                extras,
+            },
             Record::Ticket(record) => Record::Ticket(record),
         };
         Converted {
@@ -49,11 +68,14 @@ impl Converted<'_> {
 
     /// Rewrites interned values from a chunk's own table to the shared one.
     pub fn remap(&mut self, map: &[crate::symbols::Sym]) {
-        let attributes = match &mut self.record {
-            Record::Event { event, .. } | Record::Message { event, .. } => &mut event.attributes,
-            Record::Ticket(record) => &mut record.attributes,
+        let (attributes, extras) = match &mut self.record {
+            Record::Event { event, extras, .. } | Record::Message { event, extras, .. } => {
+                (&mut event.attributes, extras)
+            }
+            Record::Ticket(record) => (&mut record.attributes, &mut record.extras),
         };
         attributes.remap(map);
+        extras.remap(map);
     }
 }
 
@@ -83,6 +105,7 @@ pub(crate) fn convert<'r>(
             Record::Event {
                 ticket_id: std::borrow::Cow::Borrowed(ticket_id),
                 event,
+                extras: Extras::of(row, mapping, symbols),
             }
         }
         Shape::Threads => {
@@ -97,6 +120,7 @@ pub(crate) fn convert<'r>(
                 id: id.to_owned(),
                 parent: (!parent.is_empty()).then(|| parent.to_owned()),
                 event,
+                extras: Extras::of(row, mapping, symbols),
             }
         }
         Shape::Tickets => {
@@ -104,6 +128,7 @@ pub(crate) fn convert<'r>(
                 order: row.order.as_deref(),
                 rollover: &mapping.rollover,
                 unknown_status,
+                mapping,
             };
             Record::Ticket(Box::new(ticket_record::parse_ticket_row(
                 row, ticket, rules, symbols, &mut notes,

@@ -9,7 +9,7 @@
 use std::collections::HashSet;
 use std::sync::Arc;
 
-use super::json_input::{flatten, json_row, map_members, root};
+use super::json_input::{flatten_with_lists, json_row, map_members, root};
 use super::json_value::Json;
 use super::mapping::{MappedField, Mapping};
 use super::row::{Field, RejectReason, RowError};
@@ -37,7 +37,7 @@ pub(super) fn read<S: Sink>(
     let inner = root(object, mapping.record_path.as_deref());
     let names = member_names(inner);
     ingestor.saw_columns(names.iter().map(String::as_str));
-    let parent = flatten(inner);
+    let parent = flatten_with_lists(inner);
     let elements = match at_path(inner, path) {
         Some(Json::Array(items)) => items.as_slice(),
         _ => &[],
@@ -65,7 +65,7 @@ pub(super) fn read<S: Sink>(
             Json::Object(_) => {
                 let mut members = parent.clone();
                 members.extend(
-                    flatten(element)
+                    flatten_with_lists(element)
                         .into_iter()
                         .map(|(name, value)| (format!("{path}.{name}"), value)),
                 );

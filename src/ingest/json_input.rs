@@ -18,6 +18,7 @@ use super::json_stream::{Budget, Capped, LineError, Lines};
 use super::json_value::Json;
 use super::mapping::{MappedRow, Mapping};
 use super::row::{RejectReason, RowError};
+use super::tags::LIST_SEPARATOR;
 use super::{
     Cell, IngestError, Ingestor, Location, MappingChoice, Position, RawRow, Sink, json_span,
     presets,
@@ -473,7 +474,8 @@ impl<'f> Records<'f> {
             };
             return json_events::read(ingestor, mapping, path, object, record);
         }
-        let members = object.map(|object| flatten(root(&object, mapping.record_path.as_deref())));
+        let members =
+            object.map(|object| flatten_with_lists(root(&object, mapping.record_path.as_deref())));
         if let Ok(members) = &members {
             ingestor.saw_columns(members.iter().map(|(name, _)| name.as_str()));
         }
@@ -510,6 +512,16 @@ pub(super) fn map_members(
     };
     for (slot, column) in mapping.columns.iter().enumerate() {
         match find(column) {
+            Some((_, Some(text)))
+                if text.starts_with(LIST_SEPARATOR) && !mapping.reads_list(slot) =>
+            {
+                return Err(RowError::new(
+                    RejectReason::NestedValue,
+                    Some(column),
+                    "holds an array or object, expected a plain value",
+                )
+                .in_slots(&[slot]));
+            }
             Some((_, None)) => {
                 return Err(RowError::new(
                     RejectReason::NestedValue,
@@ -553,16 +565,32 @@ pub(super) fn json_row(text: String, mapping: &Mapping, slots: &[usize]) -> RawR
 }
 
 /// Members as (dotted name, text): `None` marks an object or array, whose members follow it
-/// (objects) or which has none a mapping can read (arrays).
+/// (objects) or which has none a sample shows (arrays).
 pub(super) fn flatten(object: &Json) -> Vec<(String, Option<String>)> {
     let mut members = Vec::new();
     if let Json::Object(fields) = object {
-        flatten_into("", fields, &mut members);
+        flatten_into("", fields, false, &mut members);
     }
     members
 }
 
-fn flatten_into(prefix: &str, fields: &[(String, Json)], out: &mut Vec<(String, Option<String>)>) {
+/// Members as a mapping reads them: as [`flatten`], but an array of strings or numbers is a
+/// list: its items, each after a [`LIST_SEPARATOR`] (so `[]` is one separator), which only
+/// the tags read (`map_members` refuses it elsewhere).
+pub(super) fn flatten_with_lists(object: &Json) -> Vec<(String, Option<String>)> {
+    let mut members = Vec::new();
+    if let Json::Object(fields) = object {
+        flatten_into("", fields, true, &mut members);
+    }
+    members
+}
+
+fn flatten_into(
+    prefix: &str,
+    fields: &[(String, Json)],
+    lists: bool,
+    out: &mut Vec<(String, Option<String>)>,
+) {
     for (key, value) in fields {
         let name = if prefix.is_empty() {
             key.clone()
@@ -572,11 +600,32 @@ fn flatten_into(prefix: &str, fields: &[(String, Json)], out: &mut Vec<(String, 
         match value {
             Json::Object(inner) => {
                 out.push((name.clone(), None));
-                flatten_into(&name, inner, out);
+                flatten_into(&name, inner, lists, out);
             }
+            Json::Array(items) if lists => out.push((name, list_text(items))),
             other => out.push((name, other.text())),
         }
     }
+}
+
+/// An array of plain values as a list's text; `None` when an item is an array or object.
+fn list_text(items: &[Json]) -> Option<String> {
+    let mut text = String::new();
+    for item in items {
+        if matches!(item, Json::Null) {
+            continue;
+        }
+        let item = match item {
+            Json::Array(_) | Json::Object(_) => None,
+            scalar => scalar.text(),
+        }?;
+        text.push(LIST_SEPARATOR);
+        text.push_str(&item);
+    }
+    if text.is_empty() {
+        text.push(LIST_SEPARATOR);
+    }
+    Some(text)
 }
 
 fn not_an_object(value: &Json) -> RowError {

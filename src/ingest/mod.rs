@@ -10,6 +10,7 @@ mod convert;
 pub mod coverage;
 mod csv_input;
 pub mod event;
+pub mod extras;
 mod inflate;
 mod json_events;
 mod json_input;
@@ -27,6 +28,7 @@ mod records;
 pub mod row;
 pub mod sample;
 pub mod source;
+pub mod tags;
 mod threads;
 pub mod ticket_record;
 pub mod values;
@@ -178,6 +180,21 @@ pub enum MappingChoice {
     Given(Box<Mapping>),
 }
 
+impl MappingChoice {
+    /// The attribute columns the given mapping declares (`[attributes]`); none for presets
+    /// chosen by detection, which declare none.
+    pub fn attribute_names(&self) -> Vec<String> {
+        match self {
+            MappingChoice::Given(mapping) => mapping
+                .attribute_names()
+                .into_iter()
+                .map(str::to_owned)
+                .collect(),
+            MappingChoice::Auto => Vec::new(),
+        }
+    }
+}
+
 /// How one input was read.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct InputReading {
@@ -243,6 +260,11 @@ pub(crate) fn fingerprint<'f>(fields: impl IntoIterator<Item = &'f [u8]>) -> u64
 /// Receives what ingest produces.
 pub trait Sink {
     fn event(&mut self, ticket_id: &str, event: Event);
+    /// The tags and attribute values of the row whose event was just given (only when it
+    /// has some).
+    fn extras(&mut self, ticket_id: &str, at: crate::time::Instant, extras: extras::Extras) {
+        let _ = (ticket_id, at, extras);
+    }
     fn ticket(&mut self, record: TicketRecord);
     fn reject(&mut self, reject: &Reject) -> io::Result<()>;
     /// Called for every row, so keep it cheap: a sink that holds data can stop the run before
@@ -284,6 +306,7 @@ struct ThreadMessage {
     id: String,
     parent: Option<String>,
     event: Event,
+    extras: extras::Extras,
 }
 
 /// Validates rows and keeps the books.
@@ -539,17 +562,35 @@ impl<'a, S: Sink> Ingestor<'a, S> {
             self.stats.values.record(converted.notes);
         }
         match converted.record {
-            Record::Event { ticket_id, event } => {
+            Record::Event {
+                ticket_id,
+                event,
+                extras,
+            } => {
                 self.note(&event);
+                let at = event.at;
                 self.sink.event(&ticket_id, event);
+                if !extras.is_empty() {
+                    self.sink.extras(&ticket_id, at, extras);
+                }
             }
-            Record::Message { id, parent, event } => {
+            Record::Message {
+                id,
+                parent,
+                event,
+                extras,
+            } => {
                 self.note(&event);
                 self.thread_bytes += (std::mem::size_of::<ThreadMessage>()
                     + id.len()
-                    + parent.as_ref().map_or(0, String::len))
-                    as u64;
-                self.threads.push(ThreadMessage { id, parent, event });
+                    + parent.as_ref().map_or(0, String::len)
+                    + extras.bytes()) as u64;
+                self.threads.push(ThreadMessage {
+                    id,
+                    parent,
+                    event,
+                    extras,
+                });
             }
             Record::Ticket(record) => {
                 self.stats.has_status |= record.status.is_some()
@@ -618,7 +659,11 @@ impl<'a, S: Sink> Ingestor<'a, S> {
             .map(|node| ids[roots[*node]].to_owned())
             .collect();
         for (message, root) in messages.into_iter().zip(root_ids) {
+            let at = message.event.at;
             self.sink.event(&root, message.event);
+            if !message.extras.is_empty() {
+                self.sink.extras(&root, at, message.extras);
+            }
         }
     }
 

@@ -36,6 +36,9 @@ named_enum! {
         AcwSeconds = "acw_seconds",
         Nps = "nps",
         Sentiment = "sentiment",
+        /// The ticket's tags, a list in one cell (see `ingest::tags`); an addition to the
+        /// contract's columns, optional like the other attributes.
+        Tags = "tags",
     }
 }
 
@@ -633,7 +636,7 @@ mod tests {
         assert_eq!(" Ticket_ID ".parse::<Field>(), Ok(Field::TicketId));
         assert_eq!("TIMESTAMP".parse::<Field>(), Ok(Field::Timestamp));
         assert!("id".parse::<Field>().is_err());
-        assert_eq!(FIELD_COUNT, 17);
+        assert_eq!(FIELD_COUNT, 18);
         assert!(Field::ALL.iter().enumerate().all(|(i, f)| f.index() == i));
     }
 }

@@ -28,6 +28,9 @@ pub struct TicketRecord {
     pub nps: Option<f64>,
     pub handle_seconds: Option<f64>,
     pub attributes: Attributes,
+    /// The row's tags and attribute values: the winning row's are the ticket's (its state,
+    /// as its status).
+    pub extras: super::extras::Extras,
     /// Which row of a ticket wins when an export repeats it (audit rows): the greatest.
     pub order: Option<f64>,
     pub desk: DeskFigures,
@@ -64,6 +67,8 @@ pub struct TicketRules<'m> {
     /// Instants that roll over to the next day when earlier than the creation.
     pub rollover: &'m [MappedField],
     pub unknown_status: UnknownStatus,
+    /// The mapping (its tags separator and attribute columns).
+    pub mapping: &'m super::mapping::Mapping,
 }
 
 /// Validates a ticket row; what it says beyond the record (statuses read by keyword) goes to
@@ -79,6 +84,7 @@ pub fn parse_ticket_row(
         order,
         rollover,
         unknown_status,
+        ..
     } = ticket;
     let id = row.get(MappedField::Event(Field::TicketId));
     if id.is_empty() {
@@ -178,6 +184,7 @@ pub fn parse_ticket_row(
             priority: symbols.intern(row.get(MappedField::Event(Field::Priority))),
             category: symbols.intern(row.get(MappedField::Event(Field::Category))),
         },
+        extras: super::extras::Extras::of(row, ticket.mapping, symbols),
         order,
         desk: DeskFigures {
             first_reply_business_seconds: duration(row, MappedField::FirstReplyBusinessSeconds)?,

@@ -28,6 +28,9 @@ pub enum Dimension {
     Hour,
     /// The weekday of creation in `--tz`, Monday first.
     Weekday,
+    /// Each of the ticket's tags: a ticket with several counts in each tag's group, one
+    /// without in the `(none)` group.
+    Tag,
 }
 
 /// The weekdays as groups are named, Monday first (ISO 8601).
@@ -98,6 +101,7 @@ impl Named for Dimension {
         Dimension::Category,
         Dimension::Hour,
         Dimension::Weekday,
+        Dimension::Tag,
     ];
     const WHAT: &'static str = "dimension";
 
@@ -110,6 +114,7 @@ impl Named for Dimension {
             Dimension::Category => "category",
             Dimension::Hour => "hour",
             Dimension::Weekday => "weekday",
+            Dimension::Tag => "tag",
         }
     }
 }
@@ -123,7 +128,26 @@ impl std::str::FromStr for Dimension {
 }
 
 impl Dimension {
-    /// The ticket's value; times of day are those of its creation in `tz`.
+    /// The ticket's values: one for every dimension but [`Dimension::Tag`], which has one
+    /// per tag (and the empty value for a ticket without any).
+    pub fn values_of(self, ticket: &Ticket, tz: Tz) -> Vec<GroupValue> {
+        match self {
+            Dimension::Tag if !ticket.tags.is_empty() => ticket
+                .tags
+                .iter()
+                .map(|tag| GroupValue::Attribute(*tag))
+                .collect(),
+            _ => vec![self.of(ticket, tz)],
+        }
+    }
+
+    /// Whether a ticket can have several values, and so count in several groups.
+    pub fn is_multi_valued(self) -> bool {
+        self == Dimension::Tag
+    }
+
+    /// The ticket's value; times of day are those of its creation in `tz`. A tag's is the
+    /// ticket's first tag (by symbol): [`Dimension::values_of`] gives them all.
     pub fn of(self, ticket: &Ticket, tz: Tz) -> GroupValue {
         let attribute = GroupValue::Attribute;
         match self {
@@ -134,6 +158,7 @@ impl Dimension {
             Dimension::Category => attribute(ticket.category),
             Dimension::Hour => GroupValue::Hour(hour_and_weekday(ticket.created_at, tz).0),
             Dimension::Weekday => GroupValue::Weekday(hour_and_weekday(ticket.created_at, tz).1),
+            Dimension::Tag => attribute(ticket.tags.first().copied().unwrap_or(Sym::NONE)),
         }
     }
 
@@ -159,6 +184,45 @@ pub struct GroupBlock {
     /// one, kept apart from any real value, a value written `(none)` included.
     pub by: BTreeMap<String, Option<String>>,
     pub kpis: KpiBlock,
+}
+
+/// What the report says when a ticket can count in several groups (`--by tag`): the groups'
+/// tickets then add up to more than the tickets reported.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct GroupsOverlap {
+    /// The dimensions in which a ticket can have several values.
+    pub by: Vec<String>,
+    /// The groups' tickets, added up: a ticket counts once in each of its groups.
+    pub group_tickets: u64,
+    /// The tickets, each counted once (the overall block's).
+    pub tickets: u64,
+}
+
+impl GroupsOverlap {
+    /// `None` unless a dimension of `dimensions` is multi-valued.
+    pub fn of(dimensions: &[Dimension], groups: &[GroupBlock], tickets: u64) -> Option<Self> {
+        let by: Vec<String> = dimensions
+            .iter()
+            .filter(|d| d.is_multi_valued())
+            .map(|d| d.as_str().to_owned())
+            .collect();
+        (!by.is_empty()).then(|| GroupsOverlap {
+            by,
+            group_tickets: groups.iter().map(|g| g.kpis.tickets).sum(),
+            tickets,
+        })
+    }
+
+    /// The note under a table of the groups.
+    pub fn note(&self) -> String {
+        format!(
+            "A ticket with several {}s counts in each of their groups (one without in \
+             (none)): the groups hold {} tickets in all, of {} tickets.",
+            self.by.join(" or "),
+            self.group_tickets,
+            self.tickets
+        )
+    }
 }
 
 impl GroupBlock {
@@ -203,15 +267,39 @@ impl Accumulator for Breakdown {
         if self.dimensions.is_empty() {
             return;
         }
-        let key: Vec<GroupValue> = self
-            .dimensions
-            .iter()
-            .map(|d| d.of(observed.ticket, self.tz))
-            .collect();
-        self.groups
-            .entry(key)
-            .or_default()
-            .observe(observed, context);
+        if !self.dimensions.iter().any(|d| d.is_multi_valued()) {
+            let key: Vec<GroupValue> = self
+                .dimensions
+                .iter()
+                .map(|d| d.of(observed.ticket, self.tz))
+                .collect();
+            self.groups
+                .entry(key)
+                .or_default()
+                .observe(observed, context);
+            return;
+        }
+        // Every combination of the ticket's values: with tags, one group per tag.
+        let mut keys: Vec<Vec<GroupValue>> = vec![Vec::new()];
+        for dimension in &self.dimensions {
+            let values = dimension.values_of(observed.ticket, self.tz);
+            keys = keys
+                .into_iter()
+                .flat_map(|key| {
+                    values.iter().map(move |value| {
+                        let mut key = key.clone();
+                        key.push(*value);
+                        key
+                    })
+                })
+                .collect();
+        }
+        for key in keys {
+            self.groups
+                .entry(key)
+                .or_default()
+                .observe(observed, context);
+        }
     }
 
     /// `other` groups by the same dimensions.
@@ -252,5 +340,57 @@ impl Accumulator for Breakdown {
                 .then_with(|| a.by.cmp(&b.by))
         });
         groups.into_iter().map(|(_, block)| block).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::tests::tickets_from;
+
+    #[test]
+    fn a_ticket_has_a_value_per_tag_and_the_empty_one_without_any() {
+        let rows = [
+            "A 0 message customer tags=vip;billing channel=email",
+            "B 1 message customer channel=chat",
+        ];
+        let (tickets, symbols) = tickets_from(&rows, None);
+        let names = |ticket: &Ticket, dimension: Dimension| {
+            let mut names: Vec<Option<String>> = dimension
+                .values_of(ticket, Tz::UTC)
+                .into_iter()
+                .map(|value| value.name(&symbols))
+                .collect();
+            names.sort();
+            names
+        };
+        let a = tickets.iter().find(|t| t.id == "A").expect("A");
+        let b = tickets.iter().find(|t| t.id == "B").expect("B");
+        assert_eq!(
+            names(a, Dimension::Tag),
+            [Some("billing".to_owned()), Some("vip".to_owned())]
+        );
+        assert_eq!(names(b, Dimension::Tag), [None], "the (none) group");
+        assert_eq!(
+            names(a, Dimension::Channel),
+            [Some("email".to_owned())],
+            "one value for the other dimensions"
+        );
+        assert!(Dimension::Tag.is_multi_valued());
+        assert!(!Dimension::Agent.is_multi_valued());
+    }
+
+    #[test]
+    fn the_overlap_is_said_only_for_a_multi_valued_dimension() {
+        assert_eq!(GroupsOverlap::of(&[Dimension::Channel], &[], 3), None);
+        let overlap = GroupsOverlap::of(&[Dimension::Agent, Dimension::Tag], &[], 3);
+        assert_eq!(
+            overlap,
+            Some(GroupsOverlap {
+                by: vec!["tag".to_owned()],
+                group_tickets: 0,
+                tickets: 3,
+            })
+        );
     }
 }

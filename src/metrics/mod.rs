@@ -19,6 +19,7 @@ pub mod quality;
 pub mod rate;
 pub mod resolution;
 pub mod responses;
+pub mod settled;
 pub mod sla;
 pub mod status_durations;
 pub mod surveys;

@@ -118,9 +118,12 @@ impl Accumulator for Quality {
 
     fn observe(&mut self, observed: &Observed<'_>, _: &Context<'_>) {
         let ticket = observed.ticket;
-        if ticket
-            .first_response_seconds()
-            .is_some_and(|s| !is_plausible(s))
+        // A call's answer is not a first response (its clocks may differ by a second from
+        // the arrival's, as the call-centre logs' do): only messaging tickets count here.
+        if ticket.call.is_none()
+            && ticket
+                .first_response_seconds()
+                .is_some_and(|s| !is_plausible(s))
         {
             self.negative_first_response += 1;
         }
@@ -213,6 +216,55 @@ mod tests {
             values: &values,
         };
         DataQuality::new(quality.finish(&context), rows)
+    }
+
+    /// A ticket row answered 5 seconds before its creation; a call when `call` is set.
+    fn answered_before_creation(call: bool) -> crate::model::Ticket {
+        use crate::ingest::ticket_record::CallRecord;
+        use crate::ingest::{DeskFigures, TicketRecord};
+        let created_at = 1_000 * crate::time::MICROS_PER_SECOND;
+        let record = TicketRecord {
+            id: "T".to_owned(),
+            created_at,
+            first_reply_at: Some(created_at - 5 * crate::time::MICROS_PER_SECOND),
+            solved_at: None,
+            first_resolved_at: None,
+            closed_at: None,
+            status: None,
+            reopens: None,
+            replies: None,
+            customer_messages: None,
+            csat: None,
+            nps: None,
+            handle_seconds: None,
+            attributes: Default::default(),
+            extras: Default::default(),
+            order: None,
+            desk: DeskFigures::default(),
+            call: call.then_some(CallRecord {
+                answered: true,
+                queued_at: None,
+                queue_exit_at: None,
+                speed_of_answer_seconds: None,
+            }),
+        };
+        crate::model::Ticket::from_record(record, created_at).expect("created by as_of")
+    }
+
+    #[test]
+    fn a_call_answered_before_its_arrival_is_no_negative_first_response() {
+        let symbols = crate::symbols::Symbols::default();
+        let coverage = Coverage::full();
+        let row_facts = RowFacts::default();
+        let sla = SlaPolicies::default();
+        let context = context(0, false, &sla, &symbols, &coverage, &row_facts);
+        let count = |ticket: &crate::model::Ticket| {
+            let mut quality = Quality::default();
+            quality.observe(&Observed::new(ticket, &context), &context);
+            quality.finish(&context).negative_durations.first_response
+        };
+        assert_eq!(count(&answered_before_creation(false)), 1, "a ticket row");
+        assert_eq!(count(&answered_before_creation(true)), 0, "a call");
     }
 
     #[test]

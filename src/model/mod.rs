@@ -11,7 +11,9 @@ use rustc_hash::FxHashMap;
 pub use call::Call;
 pub use ticket::{Direction, ReplyState, Ticket};
 
+use crate::ingest::extras::Extras;
 use crate::ingest::{Event, TicketRecord};
+use crate::symbols::Sym;
 use crate::time::Instant;
 use stored::StoredEvent;
 
@@ -31,6 +33,20 @@ pub struct TicketStore {
     records: HashMap<String, TicketRecord>,
     /// The text of the ids held (an id can be of any length), for the estimate.
     id_bytes: u64,
+    /// Per slot, what its rows said beyond the events (tags, attribute values).
+    extras: FxHashMap<usize, Seen>,
+    extra_entries: u64,
+}
+
+/// What a ticket's rows said beyond their events, until the end of the input.
+#[derive(Debug, Default)]
+struct Seen {
+    /// Each tag, with the earliest instant a row carried it: a ticket's tags at `as_of` are
+    /// those seen by then (the union over its rows).
+    tags: Vec<(Sym, Instant)>,
+    /// Every (name, instant, value) of an attribute column, in input order: the value at
+    /// `as_of` is the last non-empty one in event order, as for the category.
+    attributes: Vec<(Sym, Instant, Sym)>,
 }
 
 /// The tickets at `as_of`, and how many events lay beyond it.
@@ -63,6 +79,28 @@ impl TicketStore {
         self.event_count += 1;
     }
 
+    /// The tags and attribute values of an event pushed before (for `ticket_id`), dated
+    /// `at`: each tag is kept with the earliest instant a row carried it.
+    pub fn push_extras(&mut self, ticket_id: &str, at: Instant, extras: &Extras) {
+        let Some(slot) = self.index.get(ticket_id).copied() else {
+            return;
+        };
+        let seen = self.extras.entry(slot).or_default();
+        for tag in &extras.tags {
+            match seen.tags.iter_mut().find(|(known, _)| known == tag) {
+                Some((_, first)) => *first = (*first).min(at),
+                None => {
+                    seen.tags.push((*tag, at));
+                    self.extra_entries += 1;
+                }
+            }
+        }
+        for (name, value) in &extras.attributes {
+            seen.attributes.push((*name, at, *value));
+            self.extra_entries += 1;
+        }
+    }
+
     /// A ticket-level row. When an export repeats a ticket (audit rows), the row with the
     /// greatest `order` wins, and the later one among equals.
     pub fn push_record(&mut self, record: TicketRecord) {
@@ -86,7 +124,11 @@ impl TicketStore {
     /// massif, see BENCHMARKS.md), and the text of its id.
     pub fn estimated_bytes(&self) -> u64 {
         let per_event = std::mem::size_of::<StoredEvent>() as u64 * 3 / 2;
-        self.event_count * per_event + self.len() as u64 * 600 + self.id_bytes
+        let per_extra = std::mem::size_of::<(Sym, Instant, Sym)>() as u64 * 2;
+        self.event_count * per_event
+            + self.len() as u64 * 600
+            + self.id_bytes
+            + self.extra_entries * per_extra
     }
 
     /// The text of the ticket ids held.
@@ -115,7 +157,8 @@ impl TicketStore {
             ids[slot] = id.into_string();
         }
         let mut unpacked: Vec<Event> = Vec::new();
-        for (id, mut events) in ids.into_iter().zip(self.events) {
+        let mut extras = self.extras;
+        for (slot, (id, mut events)) in ids.into_iter().zip(self.events).enumerate() {
             // A stable sort keeps input order for equal timestamps, as the contract requires.
             events.sort_by_key(|event| event.at);
             let repeats = drop_duplicates(&mut events);
@@ -125,7 +168,10 @@ impl TicketStore {
             events_after_as_of += (events.len() - kept) as u64;
             unpacked.clear();
             unpacked.extend(events[..kept].iter().map(StoredEvent::unpack));
-            if let Some(ticket) = Ticket::derive(id, &unpacked) {
+            if let Some(mut ticket) = Ticket::derive(id, &unpacked) {
+                let seen = extras.remove(&slot).unwrap_or_default();
+                ticket.tags = tags_at(&seen.tags, as_of);
+                ticket.attributes = attributes_at(seen.attributes, as_of);
                 tickets.push(ticket);
             }
         }
@@ -147,6 +193,32 @@ impl TicketStore {
             repeated_rows,
         }
     }
+}
+
+/// The tags seen by `as_of`, as a set.
+fn tags_at(seen: &[(Sym, Instant)], as_of: Instant) -> Vec<Sym> {
+    let mut tags: Vec<Sym> = seen
+        .iter()
+        .filter(|(_, at)| *at <= as_of)
+        .map(|(tag, _)| *tag)
+        .collect();
+    tags.sort_unstable();
+    tags
+}
+
+/// Each attribute's last value by `as_of` in event order (time, then input order), by name.
+fn attributes_at(mut seen: Vec<(Sym, Instant, Sym)>, as_of: Instant) -> Vec<(Sym, Sym)> {
+    seen.retain(|(_, at, _)| *at <= as_of);
+    // Stable: among equal instants input order stays, and the last one wins.
+    seen.sort_by_key(|(name, at, _)| (*name, *at));
+    let mut last: Vec<(Sym, Sym)> = Vec::new();
+    for (name, _, value) in seen {
+        match last.last_mut() {
+            Some((known, kept)) if *known == name => *kept = value,
+            _ => last.push((name, value)),
+        }
+    }
+    last
 }
 
 struct Repeats {
@@ -260,10 +332,61 @@ pub(crate) mod tests {
             values.set(Field::Timestamp, &seconds);
             let (id, event) = parse_row(&values, &RowRules::default(), &mut symbols).unwrap();
             latest = latest.max(event.at);
+            let at = event.at;
+            let extras = Extras {
+                tags: crate::ingest::tags::intern(values.get(Field::Tags), None, &mut symbols),
+                attributes: Vec::new(),
+            };
             store.push(id, event);
+            store.push_extras(id, at, &extras);
         }
         let as_of = as_of_minute.map_or(latest, |minute| base + minute * 60_000_000);
         (store.into_tickets(as_of).tickets, symbols, as_of)
+    }
+
+    #[test]
+    fn tags_are_the_union_over_the_rows_until_as_of() {
+        let rows = [
+            "T 0 message customer tags=billing;vip",
+            "T 5 message agent",
+            "T 9 message customer tags=Refund;billing",
+            "T 20 message agent tags=late",
+        ];
+        let (tickets, symbols) = tickets_from(&rows, Some(10));
+        let mut names: Vec<&str> = tickets[0].tags.iter().map(|t| symbols.name(*t)).collect();
+        names.sort_unstable();
+        assert_eq!(
+            names,
+            ["billing", "refund", "vip"],
+            "a tag first seen after as_of is not the ticket's yet"
+        );
+        let (tickets, _) = tickets_from(&["U 0 message customer"], None);
+        assert!(tickets[0].tags.is_empty());
+    }
+
+    #[test]
+    fn an_attribute_is_its_last_value_in_event_order_until_as_of() {
+        let mut symbols = Symbols::default();
+        let plan = symbols.intern("plan");
+        let (pro, free, ent) = (
+            symbols.intern("pro"),
+            symbols.intern("free"),
+            symbols.intern("ent"),
+        );
+        // Pushed out of time order: free at 5, pro at 1, ent at 9; two values at 5.
+        let seen = vec![
+            (plan, 5, free),
+            (plan, 1, pro),
+            (plan, 5, pro),
+            (plan, 9, ent),
+        ];
+        assert_eq!(
+            attributes_at(seen.clone(), 6),
+            [(plan, pro)],
+            "at 5 the later row wins; 9 is after as_of"
+        );
+        assert_eq!(attributes_at(seen.clone(), 9), [(plan, ent)]);
+        assert!(attributes_at(seen, 0).is_empty());
     }
 
     fn one(rows: &[&str]) -> Ticket {

@@ -58,6 +58,12 @@ pub struct Ticket {
     pub team: Sym,
     /// Agent of the last agent message (the assignee).
     pub agent: Sym,
+    /// The tags at `as_of`, in symbol order: the union over an event log's rows until then,
+    /// a ticket table's winning row's.
+    pub tags: Vec<Sym>,
+    /// The mapping's attribute columns at `as_of`: (name, value), by name symbol, non-empty
+    /// values only; an event log's last non-empty value, a ticket table's winning row's.
+    pub attributes: Vec<(Sym, Sym)>,
     pub direction: Direction,
     pub first_customer_message_at: Option<Instant>,
     /// First reply at or after the first customer message (inbound tickets only).
@@ -162,6 +168,12 @@ impl Ticket {
             category: record.attributes.category,
             team: record.attributes.team,
             agent: record.attributes.agent,
+            tags: record.extras.tags,
+            attributes: {
+                let mut attributes = record.extras.attributes;
+                attributes.sort_by_key(|(name, _)| *name);
+                attributes
+            },
             direction: Direction::Inbound,
             first_customer_message_at: Some(record.created_at),
             first_reply_at,
@@ -435,6 +447,8 @@ impl Walk {
             category: self.category,
             team: self.team,
             agent: self.agent,
+            tags: Vec::new(),
+            attributes: Vec::new(),
             direction: self.direction.unwrap_or(Direction::Undecided),
             first_customer_message_at: self.first_customer_message_at,
             first_reply_at: self.first_reply_at,

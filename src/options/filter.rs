@@ -1,8 +1,10 @@
 //! `--where FIELD=VALUE`: which tickets a command reads. Every condition must hold (they are
 //! repeated); `=` and `!=` take a comma list meaning any of its values; `<`, `<=`, `>`, `>=`
 //! compare numbers. `report`, `tickets` and `sla` select on the ticket's attributes (channel,
-//! agent, team, priority, category, status, hour, weekday); `tickets` also on the facts it
-//! lists (`sla_first_reply=breached`, `reopens>0`).
+//! agent, team, priority, category, status, hour, weekday, tag); `tickets` also on the facts it
+//! lists (`sla_first_reply=breached`, `reopens>0`). A ticket has a set of tags: `tag=a,b`
+//! holds when any of its tags is one of them, `tag!=a,b` when none is, `tag=(none)` when it
+//! has no tag.
 
 use chrono_tz::Tz;
 use serde::Serialize;
@@ -14,8 +16,8 @@ use crate::model::Ticket;
 use crate::symbols::{NONE_LABEL, Symbols};
 
 /// The fields every command selects on: the ticket's attributes at as_of.
-pub const TICKET_FIELDS: [&str; 8] = [
-    "channel", "agent", "team", "priority", "category", "status", "hour", "weekday",
+pub const TICKET_FIELDS: [&str; 9] = [
+    "channel", "agent", "team", "priority", "category", "status", "hour", "weekday", "tag",
 ];
 
 /// The facts of the `tickets` list beyond the attributes (its JSON members).
@@ -83,6 +85,8 @@ enum Subject {
     Status,
     /// A member of the `tickets` list's row.
     Row(&'static str),
+    /// One of the mapping's attribute columns (`[attributes]`), by name.
+    Attribute(String),
 }
 
 /// One `--where` condition.
@@ -112,17 +116,32 @@ pub struct FilterSummary {
 
 impl Filter {
     /// The conditions of `--where`; `row_facts` for `tickets`, which also selects on its
-    /// list's facts.
-    pub fn parse(texts: &[String], row_facts: bool) -> Result<Filter, BadValue> {
+    /// list's facts; `attributes`: the mapping's attribute columns, which it selects on too.
+    pub fn parse(
+        texts: &[String],
+        row_facts: bool,
+        attributes: &[String],
+    ) -> Result<Filter, BadValue> {
         let conditions = texts
             .iter()
-            .map(|text| Condition::parse(text, row_facts))
+            .map(|text| Condition::parse(text, row_facts, attributes))
             .collect::<Result<_, _>>()?;
         Ok(Filter { conditions })
     }
 
     pub fn is_empty(&self) -> bool {
         self.conditions.is_empty()
+    }
+
+    /// Whether a condition reads the tickets' tags or a mapping's attribute column (what
+    /// travels beside the events, which `--state` does not keep).
+    pub fn reads_extras(&self) -> bool {
+        self.conditions.iter().any(|c| {
+            matches!(
+                c.subject,
+                Subject::Dimension(Dimension::Tag) | Subject::Attribute(_)
+            )
+        })
     }
 
     /// The conditions as written.
@@ -152,6 +171,10 @@ impl Filter {
     /// list's facts are [`Filter::keeps_row`]'s).
     pub fn keeps(&self, ticket: &Ticket, symbols: &Symbols, tz: Tz) -> bool {
         self.conditions.iter().all(|c| match &c.subject {
+            Subject::Dimension(Dimension::Tag) => {
+                let tags: Vec<&str> = ticket.tags.iter().map(|t| symbols.name(*t)).collect();
+                c.holds_for_any(&tags)
+            }
             Subject::Dimension(dimension) => {
                 let value = match dimension.of(ticket, tz) {
                     GroupValue::Attribute(sym) => {
@@ -162,6 +185,14 @@ impl Filter {
                 c.holds(value.as_deref())
             }
             Subject::Status => c.holds(ticket.status.map(|s| s.as_str())),
+            Subject::Attribute(name) => {
+                let value = ticket
+                    .attributes
+                    .iter()
+                    .find(|(known, _)| symbols.name(*known) == name)
+                    .map(|(_, value)| symbols.name(*value));
+                c.holds(value)
+            }
             Subject::Row(_) => true,
         })
     }
@@ -184,7 +215,7 @@ impl Filter {
 }
 
 impl Condition {
-    fn parse(text: &str, row_facts: bool) -> Result<Condition, BadValue> {
+    fn parse(text: &str, row_facts: bool, attributes: &[String]) -> Result<Condition, BadValue> {
         let fail = |reason: String| bad("where", text, reason);
         let (at, written, op) = Op::WRITTEN
             .iter()
@@ -196,7 +227,7 @@ impl Condition {
             })?;
         let field = text[..at].trim().to_lowercase();
         let value = text[at + written.len()..].trim().to_lowercase();
-        let subject = subject(&field, row_facts).map_err(fail)?;
+        let subject = subject(&field, row_facts, attributes).map_err(fail)?;
         let values: Vec<String> = value.split(',').map(|v| v.trim().to_owned()).collect();
         if op.compares_numbers() {
             if values.len() != 1 || values[0].parse::<f64>().is_err() {
@@ -239,6 +270,21 @@ impl Condition {
         }
     }
 
+    /// For a set of values (a ticket's tags): `=` holds when any of them is wanted (`(none)`
+    /// when there is none), `!=` when none is.
+    fn holds_for_any(&self, values: &[&str]) -> bool {
+        let any = if values.is_empty() {
+            self.any_equal(None)
+        } else {
+            values.iter().any(|value| self.any_equal(Some(value)))
+        };
+        match self.op {
+            Op::Ne => !any,
+            Op::Eq => any,
+            _ => values.iter().any(|value| self.holds(Some(value))),
+        }
+    }
+
     /// Values compare without case, numbers as numbers (`4` is `4.0`); `(none)` is no value.
     fn any_equal(&self, value: Option<&str>) -> bool {
         let value = value.filter(|v| !v.is_empty()).map(str::to_lowercase);
@@ -253,10 +299,15 @@ impl Condition {
 }
 
 /// The field a condition names, or why it names none (with the fields there are and the
-/// nearest of them).
-fn subject(field: &str, row_facts: bool) -> Result<Subject, String> {
+/// nearest of them). The built-in fields come first: a mapping cannot declare one of their
+/// names as an attribute.
+fn subject(field: &str, row_facts: bool, attributes: &[String]) -> Result<Subject, String> {
     if field == "status" {
         return Ok(Subject::Status);
+    }
+    // The `tickets` list's member is `tags`: every member of the list selects.
+    if field == "tags" {
+        return Ok(Subject::Dimension(Dimension::Tag));
     }
     if let Ok(dimension) = field.parse::<Dimension>() {
         return Ok(Subject::Dimension(dimension));
@@ -264,7 +315,11 @@ fn subject(field: &str, row_facts: bool) -> Result<Subject, String> {
     if row_facts && let Some(member) = ROW_FIELDS.iter().find(|m| **m == field) {
         return Ok(Subject::Row(member));
     }
+    if let Some(name) = attributes.iter().find(|name| *name == field) {
+        return Ok(Subject::Attribute(name.clone()));
+    }
     let mut known: Vec<&str> = TICKET_FIELDS.to_vec();
+    known.extend(attributes.iter().map(String::as_str));
     if row_facts {
         known.extend(ROW_FIELDS);
     }
@@ -275,10 +330,14 @@ fn subject(field: &str, row_facts: bool) -> Result<Subject, String> {
         .filter(|(distance, _)| *distance <= 3)
         .map(|(_, name)| format!("; did you mean \"{name}\"?"))
         .unwrap_or_default();
-    let more = if row_facts {
-        ""
-    } else {
-        " (the `tickets` command also selects on the facts it lists)"
+    let more = match (row_facts, attributes.is_empty()) {
+        (true, false) => "",
+        (true, true) => " (and a mapping's [attributes] columns)",
+        (false, false) => " (the `tickets` command also selects on the facts it lists)",
+        (false, true) => {
+            " (the `tickets` command also selects on the facts it lists; and a mapping's \
+             [attributes] columns)"
+        }
     };
     Err(format!(
         "no field \"{field}\"{nearest} Fields: {}{more}",
@@ -293,7 +352,7 @@ mod tests {
 
     fn filter(texts: &[&str], row_facts: bool) -> Result<Filter, BadValue> {
         let texts: Vec<String> = texts.iter().map(|t| (*t).to_owned()).collect();
-        Filter::parse(&texts, row_facts)
+        Filter::parse(&texts, row_facts, &[])
     }
 
     fn kept(texts: &[&str], rows: &[&str]) -> Vec<String> {
@@ -348,6 +407,26 @@ mod tests {
         assert_eq!(kept(&["hour=0"], ROWS), ["A"], "B is 01:00");
         assert_eq!(kept(&["weekday=monday"], ROWS).len(), 3);
         assert!(kept(&["weekday=sunday"], ROWS).is_empty());
+    }
+
+    #[test]
+    fn a_tag_condition_reads_the_set_of_tags() {
+        let rows = [
+            "A 0 message customer tags=billing;vip",
+            "B 60 message customer tags=refund",
+            "C 600 message customer",
+        ];
+        assert_eq!(kept(&["tag=vip"], &rows), ["A"]);
+        assert_eq!(kept(&["TAG=Refund,vip"], &rows), ["A", "B"], "any of");
+        assert_eq!(
+            kept(&["tag!=billing"], &rows),
+            ["B", "C"],
+            "none of its tags matches"
+        );
+        assert_eq!(kept(&["tag!=billing,refund"], &rows), ["C"]);
+        assert_eq!(kept(&["tag=(none)"], &rows), ["C"]);
+        assert_eq!(kept(&["tag!=(none)"], &rows), ["A", "B"]);
+        assert_eq!(kept(&["tags=vip"], &rows), ["A"], "the list's member name");
     }
 
     #[test]

@@ -90,13 +90,29 @@ impl ReportOptions {
             Some(dir) => Some((dir.clone(), state_key(args, &options)?)),
             None => None,
         };
+        let attributes = options.analysis.ingest.mapping.attribute_names();
+        let filter = Filter::parse(&args.filter, false, &attributes)?;
+        // The state keeps earlier nights' events, not their tags and attribute values:
+        // refused rather than wrong.
+        if let Some((dir, _)) = &state
+            && (by.contains(&Dimension::Tag) || filter.reads_extras())
+        {
+            return Err(bad(
+                "state",
+                &dir.display().to_string(),
+                "--state does not keep the tags of earlier nights yet (nor the mapping's \
+                 attribute columns): for --by tag or --where on them, run the report over the \
+                 exports without --state",
+            )
+            .into());
+        }
         Ok(ReportOptions {
             options,
             thresholds,
             fail_on_unknown: args.fail_on_unknown,
             baseline,
             state,
-            filter: Filter::parse(&args.filter, false)?,
+            filter,
             columns: columns(&args.columns)?,
             sort: args.sort.as_deref().map(sort).transpose()?,
         })

@@ -38,6 +38,14 @@ pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         Ok(())
     };
     emit("overall", &blank_keys, "", to_value(&report.overall)?)?;
+    if let Some(overlap) = &report.groups_overlap {
+        // A ticket counts in several groups: say by how much the groups' tickets exceed.
+        let counts = serde_json::json!({"groups_overlap": {
+            "group_tickets": overlap.group_tickets,
+            "tickets": overlap.tickets,
+        }});
+        emit("overall", &blank_keys, "", counts)?;
+    }
     for group in &report.groups {
         let keys: Vec<String> = report
             .group_by

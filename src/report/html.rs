@@ -176,6 +176,7 @@ fn frt_by_group(report: &Report) -> Markup {
             p.lead { "Median and 90th percentile per " (by) ", on a logarithmic time axis: \
                       half of the answered tickets waited less than the median, nine in ten less than the p90." }
             (legend(&[("c-median", "median"), ("c-p90", "p90")]))
+            (overlap_note(report))
             (charts::frt_by_group(report))
             (definition(&definitions::FIRST_RESPONSE))
             details.numbers {
@@ -204,6 +205,17 @@ fn frt_by_group(report: &Report) -> Markup {
     }
 }
 
+/// With `--by tag`, that a ticket counts in each of its groups (the JSON's `groups_overlap`).
+fn overlap_note(report: &Report) -> Markup {
+    html! {
+        @if let Some(overlap) = &report.groups_overlap {
+            p.note data-json="/groups_overlap/group_tickets" data-value=(overlap.group_tickets) {
+                (sanitize(&overlap.note()))
+            }
+        }
+    }
+}
+
 /// When tickets arrive and how fast they are answered, by weekday and hour: what staffing
 /// is planned from.
 fn time_of_day(report: &Report) -> Markup {
@@ -211,11 +223,15 @@ fn time_of_day(report: &Report) -> Markup {
     let grid = &report.time_of_day;
     let volume = heatmap::volume(grid);
     let frt = heatmap::first_response(grid);
+    let asa = heatmap::speed_of_answer(grid);
+    let calls = report.overall.contact_centre.is_some();
     html! {
         section #time-of-day aria-labelledby="time-of-day-title" {
             h2 #time-of-day-title { "By weekday and hour" }
             p.lead { "Tickets by the weekday and hour of their creation, in " (report.tz)
-                     ", and their median first response time: darker is more." }
+                     ", and their median first response time"
+                     @if calls { " (for calls, the median speed of answer of those answered)" }
+                     ": darker is more." }
             h3 { (volume.title) }
             (heatmap::heatmap(grid, &volume, &report.tz))
             @match &frt {
@@ -228,6 +244,18 @@ fn time_of_day(report: &Report) -> Markup {
                         "Median first response: " (NOT_COMPUTABLE)
                     }
                 }
+            }
+            @match &asa {
+                Some(asa) => {
+                    h3 { (asa.title) }
+                    (heatmap::heatmap(grid, asa, &report.tz))
+                }
+                None if calls => {
+                    p.na data-json="/time_of_day/speed_of_answer_median" data-value="null" {
+                        "Median speed of answer: " (NOT_COMPUTABLE)
+                    }
+                }
+                None => {}
             }
         }
     }

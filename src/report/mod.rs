@@ -53,6 +53,10 @@ pub struct Report {
     pub data_quality: crate::metrics::quality::DataQuality,
     pub overall: KpiBlock,
     pub groups: Vec<GroupBlock>,
+    /// With `--by tag`, where a ticket counts in each of its tags' groups: how far the
+    /// groups' tickets exceed the tickets. Absent for the other dimensions.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub groups_overlap: Option<crate::metrics::group::GroupsOverlap>,
     pub periods: Vec<PeriodBlock>,
     /// Overall distributions for charts, on log-spaced buckets; null where the KPI is.
     pub histograms: Histograms,
@@ -113,7 +117,7 @@ impl Report {
             rows_excluded: stats.rows_excluded,
             excluded_by_value: stats.excluded_by_value.clone(),
             events_after_as_of: analysis.events_after_as_of,
-            tickets: analysis.tickets.len() as u64,
+            tickets: analysis.ticket_count(),
             tickets_filtered_out: analysis.tickets_filtered_out,
         };
         Report {
@@ -135,6 +139,11 @@ impl Report {
             },
             availability: analysis.facts(options).availability(),
             data_quality: kpis.data_quality,
+            groups_overlap: crate::metrics::group::GroupsOverlap::of(
+                &options.by,
+                &kpis.groups,
+                kpis.overall.tickets,
+            ),
             overall: kpis.overall,
             groups: kpis.groups,
             periods: kpis.periods,

@@ -25,6 +25,13 @@ pub struct TicketRow {
     pub team: String,
     pub agent: String,
     pub category: String,
+    /// The ticket's tags, by name: a JSON array, one cell in CSV (joined with `, `).
+    pub tags: TagList,
+    /// The mapping's attribute columns (`[attributes]`): a JSON object of name -> value (the
+    /// ticket's non-empty ones); in CSV one cell, `name=value; name=value`. Absent when the
+    /// mapping declares none.
+    #[serde(skip_serializing_if = "AttributeList::hidden")]
+    pub attributes: AttributeList,
     pub direction: &'static str,
     pub created_at: String,
     pub first_customer_message_at: Option<String>,
@@ -90,6 +97,8 @@ impl TicketRow {
             team: name(ticket.team),
             agent: name(ticket.agent),
             category: name(ticket.category),
+            tags: TagList::of(&ticket.tags, context.symbols),
+            attributes: AttributeList::of(&ticket.attributes, context.symbols),
             direction: match ticket.direction {
                 crate::model::Direction::Inbound => "inbound",
                 crate::model::Direction::Outbound => "outbound",
@@ -170,14 +179,111 @@ fn write_csv(rows: &[TicketRow], out: &mut dyn Write) -> io::Result<()> {
         ] {
             *text = defuse_formula(text).into_owned();
         }
+        for tag in &mut safe.tags.names {
+            *tag = defuse_formula(tag).into_owned();
+        }
+        safe.tags.one_cell = true;
+        safe.attributes.one_cell = true;
         writer.serialize(safe).map_err(csv_io)?;
     }
     writer.flush()
 }
 
-/// The columns that fit a terminal, one ticket per line.
+/// A ticket's tags as the list writes them.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TagList {
+    /// In name order.
+    pub names: Vec<String>,
+    /// Written as one text (a CSV cell holds no list), the names joined with `, `: read
+    /// back by the tags rule, which splits at commas.
+    one_cell: bool,
+}
+
+impl TagList {
+    pub fn of(tags: &[crate::symbols::Sym], symbols: &crate::symbols::Symbols) -> TagList {
+        let mut names: Vec<String> = tags.iter().map(|t| symbols.name(*t).to_owned()).collect();
+        names.sort_unstable();
+        TagList {
+            names,
+            one_cell: false,
+        }
+    }
+
+    pub fn joined(&self) -> String {
+        self.names.join(", ")
+    }
+}
+
+impl Serialize for TagList {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        if self.one_cell {
+            serializer.serialize_str(&self.joined())
+        } else {
+            self.names.serialize(serializer)
+        }
+    }
+}
+
+/// A ticket's attribute values as the list writes them, by name.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AttributeList {
+    pub pairs: Vec<(String, String)>,
+    /// Listed: the mapping declares attribute columns (else the list has no such member).
+    pub shown: bool,
+    /// Written as one text (CSV), `name=value; name=value`.
+    one_cell: bool,
+}
+
+impl AttributeList {
+    pub fn of(
+        attributes: &[(crate::symbols::Sym, crate::symbols::Sym)],
+        symbols: &crate::symbols::Symbols,
+    ) -> AttributeList {
+        let mut pairs: Vec<(String, String)> = attributes
+            .iter()
+            .map(|(name, value)| {
+                (
+                    symbols.name(*name).to_owned(),
+                    symbols.name(*value).to_owned(),
+                )
+            })
+            .collect();
+        pairs.sort();
+        AttributeList {
+            pairs,
+            shown: false,
+            one_cell: false,
+        }
+    }
+
+    fn hidden(&self) -> bool {
+        !self.shown
+    }
+}
+
+impl Serialize for AttributeList {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        if self.one_cell {
+            let cell: Vec<String> = self
+                .pairs
+                .iter()
+                .map(|(name, value)| format!("{name}={}", defuse_formula(value)))
+                .collect();
+            return serializer.serialize_str(&cell.join("; "));
+        }
+        let mut map = serializer.serialize_map(Some(self.pairs.len()))?;
+        for (name, value) in &self.pairs {
+            map.serialize_entry(name, value)?;
+        }
+        map.end()
+    }
+}
+
+/// The columns that fit a terminal, one ticket per line; the tags where a ticket has any.
 fn summary(rows: &[TicketRow]) -> Section {
-    let columns = vec![
+    let tagged = rows.iter().any(|row| !row.tags.names.is_empty());
+    let mut columns = vec![
         Column::label("Ticket"),
         Column::label("Channel"),
         Column::label("Priority"),
@@ -191,10 +297,13 @@ fn summary(rows: &[TicketRow]) -> Section {
         Column::label("SLA 1st"),
         Column::label("SLA res"),
     ];
+    if tagged {
+        columns.push(Column::label("Tags"));
+    }
     let rows = rows
         .iter()
         .map(|row| {
-            vec![
+            let mut cells = vec![
                 row.ticket_id.clone(),
                 row.channel.clone(),
                 row.priority.clone(),
@@ -208,7 +317,11 @@ fn summary(rows: &[TicketRow]) -> Section {
                 row.csat.map(|score| score.to_string()).unwrap_or_default(),
                 row.sla_first_reply.unwrap_or_default().to_owned(),
                 row.sla_resolution.unwrap_or_default().to_owned(),
-            ]
+            ];
+            if tagged {
+                cells.push(row.tags.joined());
+            }
+            cells
         })
         .collect();
     Section::new("Tickets", columns, rows).listed()

@@ -1,18 +1,24 @@
 //! `--state DIR`: what the next night needs, so that a nightly run reads only the new export.
 //!
-//! The state holds every event read so far, one binary file per night (`events`), and a
-//! manifest (`state.json`): its format and the report's schema version, the settings that
-//! decide how rows become events (the key: a state read with other settings would mean other
-//! things), the nights added with a digest of their rows, the inputs' statistics counted on
-//! from night to night, and the table of values. A night reads the state's events back
-//! instead of parsing the old exports, parses its own export, and derives every ticket and
-//! KPI as one run over all the exports would: the report is the same, to the byte.
+//! The state holds the events of the tickets still live (open, or solved too recently to be
+//! settled) in one binary file, the tickets settled on earlier nights folded into the
+//! report's accumulators (`fold`: their state and an index of their ids), the events of those
+//! folded tickets in archive files that a night reads only to re-derive, and a manifest
+//! (`state.json`): its format and the report's schema version, the settings that decide how
+//! rows become events (the key), the nights added with a digest of their rows, the inputs'
+//! statistics counted on from night to night, and the table of values. A night reads the
+//! live events and the fold, parses its own export, derives the live tickets and merges the
+//! fold's accumulators: the report is that of one run over all the exports, to the byte.
+//! When the fold cannot serve (other settings, rows of a folded ticket, an earlier `--as-of`)
+//! the night reads the archive too and derives every ticket, as one run does, and folds again.
 //!
-//! Written atomically: the night's events file first, then the manifest, each put in place
-//! only when complete; a run that fails leaves the state as it was (an events file the
-//! manifest does not list is never read, and is replaced by the next night).
+//! Written atomically: the night's new files first, then the manifest, each put in place
+//! only when complete; files the manifest no longer names are removed after it. A run that
+//! fails leaves the state as it was (a file the manifest does not list is never read).
 
 pub mod events;
+pub mod fold;
+pub mod night;
 
 use std::collections::BTreeMap;
 use std::hash::Hasher;
@@ -24,15 +30,16 @@ use rustc_hash::FxHasher;
 use serde::{Deserialize, Serialize};
 
 use crate::error::BadValue;
+use crate::ingest::Event;
 use crate::ingest::{InputStats, Shape};
-use crate::model::TicketStore;
 use crate::output::PendingFile;
-use crate::pipeline::{ReadEvents, Resumed};
+use crate::pipeline::ReadEvents;
 use crate::report::SCHEMA_VERSION;
 use crate::symbols::{Sym, Symbols};
 
-/// The manifest's format; another one is refused.
-pub const FORMAT: u32 = 1;
+/// The manifest's format; another one is refused (format 1 kept every night's events in
+/// one file a night, read back every night).
+pub const FORMAT: u32 = 2;
 const MANIFEST: &str = "state.json";
 /// How to get on after a damaged state: nothing in it can be trusted any more.
 const RESTORE: &str = "restore the folder from a backup, or start a new state folder and \
@@ -52,13 +59,40 @@ pub struct Manifest {
     pub stats: InputStats,
     /// The values' table, in symbol order.
     pub symbols: Vec<String>,
+    /// The live tickets' events.
+    pub live: EventsFile,
+    /// The folded tickets' events, by the night that folded them: read only to re-derive.
+    pub archive: Vec<EventsFile>,
+    /// The folded tickets' accumulators and ids; none until a ticket settles.
+    pub fold: Option<FoldFile>,
+    /// Nights that could not use the fold and re-derived every ticket from the archive.
+    pub rederived: u64,
+}
+
+/// An events file of the state and what it holds.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EventsFile {
+    pub file: String,
+    pub events: u64,
+    pub tickets: u64,
+}
+
+/// The fold's file and what it was made with.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FoldFile {
+    pub file: String,
+    /// The settings its accumulators depend on ([`fold::fold_key`]).
+    pub key: Key,
+    /// The `as_of` it was made at: it serves a night at that `as_of` or later.
+    pub as_of: crate::time::Instant,
+    pub tickets: u64,
 }
 
 /// One night added to the state.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Night {
-    /// Its events file, in the state's folder.
-    pub events_file: String,
+    /// 1 for the first night.
+    pub night: usize,
     /// The inputs it read, as given.
     pub inputs: Vec<String>,
     pub rows: u64,
@@ -123,17 +157,17 @@ impl State {
         self.manifest.as_ref().map_or(&[], |m| m.nights.as_slice())
     }
 
-    /// The earlier nights, read back for the pipeline to go on from (nothing, for a new
-    /// state).
-    pub fn resumed(&self) -> anyhow::Result<Resumed> {
-        let Some(manifest) = &self.manifest else {
-            return Ok(Resumed {
-                stats: InputStats::default(),
-                symbols: Symbols::default(),
-                store: TicketStore::default(),
-            });
-        };
+    pub fn manifest(&self) -> Option<&Manifest> {
+        self.manifest.as_ref()
+    }
+
+    /// The state's values table, interned again in its order (the events files name values
+    /// by their place in it).
+    fn table(&self) -> anyhow::Result<(Symbols, Vec<Sym>)> {
         let mut symbols = Symbols::default();
+        let Some(manifest) = &self.manifest else {
+            return Ok((symbols, Vec::new()));
+        };
         let mut table: Vec<Sym> = Vec::with_capacity(manifest.symbols.len());
         for (index, name) in manifest.symbols.iter().enumerate() {
             let sym = symbols.intern(name);
@@ -146,35 +180,77 @@ impl State {
             }
             table.push(sym);
         }
-        let mut store = TicketStore::default();
-        for night in &manifest.nights {
-            let path = self.dir.join(&night.events_file);
-            let bytes =
-                std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
-            let damaged = |reason: String| {
-                refused(
-                    &self.dir,
-                    format!("its events file {}: {reason}; {RESTORE}", night.events_file),
-                )
-            };
-            let events = events::decode(&bytes, &table).map_err(damaged)?;
-            if events.len() as u64 != night.events {
-                return Err(damaged(format!(
-                    "it holds {} events, and the manifest says {}",
-                    events.len(),
-                    night.events
-                ))
-                .into());
-            }
-            for (id, event) in events {
-                store.push(&id, event);
-            }
+        Ok((symbols, table))
+    }
+
+    /// The events the state holds, in the order read: the live tickets', and with
+    /// `archive` the folded tickets' before them (each ticket's events are in one file).
+    pub fn held(&self, archive: bool) -> anyhow::Result<(Symbols, Vec<(String, Event)>)> {
+        let (symbols, table) = self.table()?;
+        let Some(manifest) = &self.manifest else {
+            return Ok((symbols, Vec::new()));
+        };
+        let mut held = Vec::new();
+        let archived = manifest.archive.iter().filter(|_| archive);
+        for file in archived.chain(std::iter::once(&manifest.live)) {
+            held.extend(self.read_events(file, &table)?);
         }
-        Ok(Resumed {
-            stats: manifest.stats.clone(),
-            symbols,
-            store,
-        })
+        Ok((symbols, held))
+    }
+
+    fn read_events(
+        &self,
+        file: &EventsFile,
+        table: &[Sym],
+    ) -> anyhow::Result<Vec<(String, Event)>> {
+        let path = self.dir.join(&file.file);
+        let bytes =
+            std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
+        let damaged = |reason: String| {
+            refused(
+                &self.dir,
+                format!("its events file {}: {reason}; {RESTORE}", file.file),
+            )
+        };
+        let events = events::decode(&bytes, table).map_err(damaged)?;
+        if events.len() as u64 != file.events {
+            return Err(damaged(format!(
+                "it holds {} events, and the manifest says {}",
+                events.len(),
+                file.events
+            ))
+            .into());
+        }
+        Ok(events)
+    }
+
+    /// The fold, read and checked; none before a ticket settles.
+    pub fn folded(&self) -> anyhow::Result<Option<fold::Folded>> {
+        let Some(fold) = self.manifest.as_ref().and_then(|m| m.fold.as_ref()) else {
+            return Ok(None);
+        };
+        let path = self.dir.join(&fold.file);
+        let bytes =
+            std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
+        let folded = fold::decode(&bytes).map_err(|reason| {
+            refused(
+                &self.dir,
+                format!("its fold file {}: {reason}; {RESTORE}", fold.file),
+            )
+        })?;
+        if folded.ids.len() as u64 != fold.tickets || folded.settled.tickets > fold.tickets {
+            return Err(refused(
+                &self.dir,
+                format!(
+                    "its fold file {} holds {} tickets, and the manifest says {}; {RESTORE}",
+                    fold.file,
+                    folded.ids.len(),
+                    fold.tickets
+                ),
+            )
+            .into());
+        }
+        Ok(Some(folded))
     }
 
     /// The night already in the state whose rows are exactly `read`'s, if any.
@@ -186,29 +262,47 @@ impl State {
         self.nights().iter().find(|night| night.digest == digest)
     }
 
-    /// Adds the night that read `inputs` and `read`, with the statistics and values of the
-    /// whole analysis (`stats`, `symbols`): its events file, then the manifest.
-    pub fn add_night(
+    /// Writes the state after tonight: `files` (the new live, archive and fold files, by
+    /// name, with their bytes) first, then the manifest `next`, then removes the files
+    /// the old manifest named and the new one does not.
+    pub fn write(&self, files: Vec<(String, Vec<u8>)>, next: Manifest) -> anyhow::Result<()> {
+        std::fs::create_dir_all(&self.dir)
+            .with_context(|| format!("cannot create the state folder {}", self.dir.display()))?;
+        for (name, bytes) in &files {
+            write_atomically(&self.dir.join(name), bytes)?;
+        }
+        let text = serde_json::to_vec_pretty(&next)?;
+        write_atomically(&self.dir.join(MANIFEST), &text)?;
+        if let Some(old) = &self.manifest {
+            let kept = named_files(&next);
+            for stale in named_files(old).difference(&kept) {
+                // A file left behind is never read (the manifest does not name it).
+                let _ = std::fs::remove_file(self.dir.join(stale));
+            }
+        }
+        Ok(())
+    }
+
+    /// The manifest after tonight, before its files are set: the nights with tonight's,
+    /// the statistics and values of the whole analysis.
+    pub fn next_manifest(
         &self,
         inputs: Vec<String>,
         read: &ReadEvents,
         stats: &InputStats,
         symbols: &Symbols,
-    ) -> anyhow::Result<()> {
-        std::fs::create_dir_all(&self.dir)
-            .with_context(|| format!("cannot create the state folder {}", self.dir.display()))?;
+    ) -> Manifest {
         let mut nights = self.nights().to_vec();
         let earlier_rows = self.manifest.as_ref().map_or(0, |m| m.stats.rows);
-        let events_file = format!("night-{:06}.events", nights.len() + 1);
-        write_atomically(&self.dir.join(&events_file), &events::encode(&read.events))?;
         nights.push(Night {
-            events_file,
+            night: nights.len() + 1,
             inputs,
             rows: stats.rows.saturating_sub(earlier_rows),
             events: read.events.len() as u64,
             digest: digest(read),
         });
-        let manifest = Manifest {
+        let earlier = self.manifest.as_ref();
+        Manifest {
             format: FORMAT,
             schema_version: SCHEMA_VERSION,
             tool_version: env!("CARGO_PKG_VERSION").to_owned(),
@@ -216,10 +310,65 @@ impl State {
             nights,
             stats: stats.clone(),
             symbols: symbols.names().map(str::to_owned).collect(),
-        };
-        let text = serde_json::to_vec_pretty(&manifest)?;
-        write_atomically(&self.dir.join(MANIFEST), &text)
+            live: EventsFile {
+                file: String::new(),
+                events: 0,
+                tickets: 0,
+            },
+            archive: earlier.map_or_else(Vec::new, |m| m.archive.clone()),
+            fold: earlier.and_then(|m| m.fold.clone()),
+            rederived: earlier.map_or(0, |m| m.rederived),
+        }
     }
+}
+
+/// The files a manifest names.
+fn named_files(manifest: &Manifest) -> std::collections::BTreeSet<String> {
+    manifest
+        .archive
+        .iter()
+        .chain(std::iter::once(&manifest.live))
+        .map(|file| file.file.clone())
+        .chain(manifest.fold.iter().map(|fold| fold.file.clone()))
+        .collect()
+}
+
+/// `-o FILE` inside the state folder is refused: the state's files are its own, and a
+/// report there could be taken for one of them or replace one.
+pub fn check_output(dir: &Path, output: &crate::output::Destination) -> Result<(), BadValue> {
+    let crate::output::Destination::File(path) = output else {
+        return Ok(());
+    };
+    // Resolved as far as the folders exist (the report and the state may not yet).
+    let resolve = |path: &Path| {
+        let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+        let mut existing = absolute.as_path();
+        let mut rest = Vec::new();
+        while !existing.exists() {
+            let (Some(parent), Some(name)) = (existing.parent(), existing.file_name()) else {
+                break;
+            };
+            rest.push(name.to_owned());
+            existing = parent;
+        }
+        let mut resolved = existing
+            .canonicalize()
+            .unwrap_or_else(|_| existing.to_path_buf());
+        resolved.extend(rest.iter().rev());
+        resolved
+    };
+    if !resolve(path).starts_with(resolve(dir)) {
+        return Ok(());
+    }
+    Err(BadValue {
+        option: "output",
+        value: path.display().to_string(),
+        reason: format!(
+            "it is inside the state folder {} (--state), whose files are the state's own: \
+             write the report elsewhere",
+            dir.display()
+        ),
+    })
 }
 
 /// Inputs the state cannot go on from: rows of ticket tables (a later export replaces a
@@ -438,7 +587,11 @@ mod tests {
                 .to_string()
         };
         assert!(other(r#"{"format": 9, "schema_version": 2}"#).contains("state of format 9"));
-        assert!(other(r#"{"format": 1, "schema_version": 1}"#).contains("schema_version 1"));
+        assert!(other(r#"{"format": 2, "schema_version": 1}"#).contains("schema_version 1"));
+        assert!(
+            other(r#"{"format": 1, "schema_version": 2}"#).contains("a state of format 1"),
+            "format 1 (every event read back every night) is refused"
+        );
         assert!(other(r#"{"nights": []}"#).contains("no ticketkpi state"));
         assert!(other("not json").contains("not JSON"));
     }

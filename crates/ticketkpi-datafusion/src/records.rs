@@ -48,6 +48,9 @@ fn symbols_of(record: &mut TicketRecord) -> [&mut Sym; 5] {
 
 /// A validated ticket row, its symbols read in `symbols`, as `ticket_record_fold` reads it.
 pub fn encode_record(mut record: TicketRecord, symbols: &Symbols) -> Result<Vec<u8>> {
+    // Tags and custom attributes do not travel: no KPI reads them, and the engine refuses
+    // what does (`--by tag`; `report_with`).
+    record.extras = Default::default();
     let mut own = Symbols::default();
     for sym in symbols_of(&mut record) {
         *sym = own.intern(symbols.name(*sym));

@@ -43,6 +43,12 @@ pub async fn report(
 
 /// The report of a run resolved as the CLI resolves it, computed on `engine`.
 pub async fn report_with(options: &AnalysisOptions, engine: &Engine) -> anyhow::Result<Report> {
+    if options.by.contains(&Dimension::Tag) {
+        anyhow::bail!(
+            "--by tag is the CLI's: the engine does not carry tags yet; run `ticketkpi report \
+             --by tag` on the same inputs"
+        );
+    }
     let loaded = load(&options)?;
     let shared = Arc::new(Definitions::of_run(&options, &loaded.stats)?.resolve()?);
     let as_of = options.as_of.or(loaded.stats.latest);

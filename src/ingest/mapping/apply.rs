@@ -45,43 +45,17 @@ impl Mapping {
             ..MappedRow::default()
         };
         for (target, field) in &self.fields {
-            let raw: Cow<'r, str> = match &field.source {
-                FieldSource::Column(slot) => Cow::Borrowed(read(*slot)),
-                // A date and a time make an instant only together.
-                FieldSource::Columns(slots) => {
-                    let parts: Vec<&str> = slots.iter().map(|s| read(*s)).collect();
-                    if parts.iter().any(|part| part.is_empty()) {
-                        Cow::Borrowed("")
-                    } else {
-                        Cow::Owned(parts.join(" "))
-                    }
-                }
-                FieldSource::Constant(value) => Cow::Borrowed(value.as_str()),
-            };
-            // Aliases are looked up only where the field has any: the canonical mapping has
-            // none, and it reads every row of the biggest exports.
-            let folded = if field.values.is_empty() {
-                String::new()
-            } else {
-                raw.to_lowercase()
-            };
-            let raw = if field.null_values.matches(&raw) {
-                Cow::Borrowed("")
-            } else {
-                raw
-            };
-            let aliased = match field.values.get(&folded) {
-                Some(alias) => Cow::Borrowed(alias.as_str()),
-                None => match &field.other {
-                    Some(other) if !raw.is_empty() => Cow::Borrowed(other.as_str()),
-                    _ => raw,
-                },
-            };
+            let aliased = text_of(field, &read);
             match self.convert(*target, field, aliased)? {
                 Some(value) => row.set(*target, value),
                 None => row.notes.placeholder_dates.push(self.column_of(*target)),
             }
         }
+        row.attributes = self
+            .attributes
+            .iter()
+            .map(|(_, field)| text_of(field, &read))
+            .collect();
         for derivation in &self.derive {
             let key = read(derivation.slot).to_lowercase();
             for (target, value) in derivation.sets_for(&key) {
@@ -278,6 +252,42 @@ fn duration_seconds(text: &str, unit: DurationUnit) -> Option<f64> {
     }
 }
 
+/// A field's text: its cell (or cells joined, or constant), null markers and aliases applied.
+fn text_of<'r>(field: &'r CompiledField, read: &impl Fn(usize) -> &'r str) -> Cow<'r, str> {
+    let raw: Cow<'r, str> = match &field.source {
+        FieldSource::Column(slot) => Cow::Borrowed(read(*slot)),
+        // A date and a time make an instant only together.
+        FieldSource::Columns(slots) => {
+            let parts: Vec<&str> = slots.iter().map(|s| read(*s)).collect();
+            if parts.iter().any(|part| part.is_empty()) {
+                Cow::Borrowed("")
+            } else {
+                Cow::Owned(parts.join(" "))
+            }
+        }
+        FieldSource::Constant(value) => Cow::Borrowed(value.as_str()),
+    };
+    // Aliases are looked up only where the field has any: the canonical mapping has
+    // none, and it reads every row of the biggest exports.
+    let folded = if field.values.is_empty() {
+        String::new()
+    } else {
+        raw.to_lowercase()
+    };
+    let raw = if field.null_values.matches(&raw) {
+        Cow::Borrowed("")
+    } else {
+        raw
+    };
+    match field.values.get(&folded) {
+        Some(alias) => Cow::Borrowed(alias.as_str()),
+        None => match &field.other {
+            Some(other) if !raw.is_empty() => Cow::Borrowed(other.as_str()),
+            _ => raw,
+        },
+    }
+}
+
 /// The mapped values of one row, by target.
 #[derive(Debug, Clone)]
 pub struct MappedRow<'r> {
@@ -286,6 +296,8 @@ pub struct MappedRow<'r> {
     pub order: Option<Cow<'r, str>>,
     /// What the mapping read by rule rather than as written (placeholder dates).
     pub notes: ValueNotes,
+    /// The values of the mapping's attribute columns, in its order (`Mapping::attributes`).
+    pub attributes: Vec<Cow<'r, str>>,
 }
 
 impl Default for MappedRow<'_> {
@@ -294,6 +306,7 @@ impl Default for MappedRow<'_> {
             values: std::array::from_fn(|_| Cow::Borrowed("")),
             order: None,
             notes: ValueNotes::default(),
+            attributes: Vec::new(),
         }
     }
 }
@@ -315,6 +328,11 @@ impl<'r> MappedRow<'r> {
             values: self.values.map(|value| Cow::Owned(value.into_owned())),
             order: self.order.map(|order| Cow::Owned(order.into_owned())),
             notes: self.notes,
+            attributes: self
+                .attributes
+                .into_iter()
+                .map(|value| Cow::Owned(value.into_owned()))
+                .collect(),
         }
     }
 

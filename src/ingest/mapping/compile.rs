@@ -170,6 +170,7 @@ impl Mapping {
         let mut columns = Columns::default();
         let mut fields = Vec::new();
         let mut rollover = Vec::new();
+        let mut tag_separator = None;
         for (target_name, field_spec) in &spec.fields {
             let target = MappedField::parse(spec.shape, target_name).ok_or_else(|| {
                 error(format!(
@@ -184,7 +185,18 @@ impl Mapping {
             if detail.rollover {
                 rollover.push(target);
             }
+            if let Some(separator) = &detail.separator {
+                tag_separator =
+                    Some(tag_separator_of(target_name, target, separator).map_err(error)?);
+            }
             fields.push((target, field));
+        }
+        let mut attributes = Vec::new();
+        for (name, field_spec) in &spec.attributes {
+            let name = attribute_name(name).map_err(error)?;
+            let detail = FieldDetail::of(field_spec);
+            let field = compile_attribute(&name, &detail, &mut columns).map_err(error)?;
+            attributes.push((name, field));
         }
         let skip = spec
             .skip
@@ -245,6 +257,8 @@ impl Mapping {
             caveats: spec.caveats.clone(),
             unknown_status: spec.unknown_status,
             placeholder_dates: true,
+            tag_separator,
+            attributes,
         };
         for required in mapping.required_targets() {
             if !mapping.maps(required) {
@@ -387,6 +401,68 @@ fn compile_field(
             .collect(),
         other: detail.other.as_deref().map(|other| other.trim().to_owned()),
     })
+}
+
+/// An attribute's name, lowercase: letters, digits and `_`, and no field a mapping fills nor
+/// a derived one `--where` and `--by` know (an attribute cannot hide the channel).
+fn attribute_name(name: &str) -> Result<String, String> {
+    let lower = name.trim().to_lowercase();
+    let valid = !lower.is_empty() && lower.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    if !valid {
+        return Err(format!(
+            "attribute '{name}': a name is letters, digits and _ (e.g. plan, customer_tier)"
+        ));
+    }
+    let derived = ["hour", "weekday", "tag"];
+    let known = MappedField::all()
+        .into_iter()
+        .any(|field| field.name() == lower)
+        || derived.contains(&lower.as_str());
+    if known {
+        return Err(format!(
+            "attribute '{name}' is a field already; name the column's attribute otherwise \
+             (e.g. {lower}_column)"
+        ));
+    }
+    Ok(lower)
+}
+
+/// An attribute column: text, so no format, unit, rollover or separator.
+fn compile_attribute(
+    name: &str,
+    detail: &FieldDetail,
+    columns: &mut Columns,
+) -> Result<CompiledField, String> {
+    let typed = detail.format.is_some() || detail.unit.is_some() || detail.rollover;
+    if typed || detail.separator.is_some() {
+        return Err(format!(
+            "attribute '{name}' is text: no format, unit, rollover or separator"
+        ));
+    }
+    compile_field(
+        Shape::Events,
+        name,
+        MappedField::Event(Field::Category),
+        detail,
+        columns,
+    )
+}
+
+/// A tags field's `separator`: one character.
+fn tag_separator_of(target_name: &str, target: MappedField, text: &str) -> Result<char, String> {
+    if target != MappedField::Event(Field::Tags) {
+        return Err(format!(
+            "field '{target_name}': a separator applies to the tags only"
+        ));
+    }
+    let mut chars = text.chars();
+    match (chars.next(), chars.next()) {
+        (Some(one), None) => Ok(one),
+        _ => Err(format!(
+            "field '{target_name}': separator \"{text}\" must be one character, e.g. \",\" \
+             (\" \" for any whitespace)"
+        )),
+    }
 }
 
 fn compile_derivation(

@@ -56,6 +56,11 @@ pub struct Mapping {
     /// Whether placeholder dates (`1900-01-01`, ...) read as empty: in every mapping but the
     /// canonical one, whose contract accepts any date of the years 1 to 9999.
     placeholder_dates: bool,
+    /// The tags field's separator, when the mapping names one (see `ingest::tags::split`).
+    pub tag_separator: Option<char>,
+    /// The mapping's own attribute columns (`[attributes]`), by name (lowercase), in order:
+    /// a mapped row holds their values in this order.
+    attributes: Vec<(String, CompiledField)>,
 }
 
 /// A problem in a mapping file.
@@ -67,6 +72,22 @@ pub struct MappingError {
 }
 
 impl Mapping {
+    /// The names of the mapping's attribute columns (`[attributes]`), lowercase, in order.
+    pub fn attribute_names(&self) -> Vec<&str> {
+        self.attributes
+            .iter()
+            .map(|(name, _)| name.as_str())
+            .collect()
+    }
+
+    /// Whether the source column of `slot` may hold a list (a JSON array of strings): it
+    /// feeds the tags.
+    pub fn reads_list(&self, slot: usize) -> bool {
+        self.fields.iter().any(|(target, field)| {
+            *target == MappedField::Event(Field::Tags) && field.source.slots().contains(&slot)
+        })
+    }
+
     fn required_targets(&self) -> Vec<MappedField> {
         match self.shape {
             Shape::Events => vec![

@@ -73,6 +73,11 @@ pub struct MappingSpec {
     pub order_by: Option<String>,
     #[serde(default)]
     pub fields: BTreeMap<String, FieldSpec>,
+    /// The export's own columns to select on (`--where plan=pro`): attribute name -> column
+    /// (or a table, as in `[fields]`: `null_values`, `values`, `other`, `columns`). Free text,
+    /// trimmed, compared without case, as `category` is.
+    #[serde(default)]
+    pub attributes: BTreeMap<String, FieldSpec>,
     /// Rows to leave out: source column -> values. They are counted, never silently dropped.
     #[serde(default)]
     pub skip: BTreeMap<String, Vec<String>>,
@@ -119,6 +124,9 @@ pub struct FieldDetail {
     /// (a time of day joined with the creation date, for calls that pass midnight).
     #[serde(default)]
     pub rollover: bool,
+    /// Tags: the one character between the tags of a cell (`","`; `" "` for any
+    /// whitespace). Without it, commas or semicolons where the cell has any, else whitespace.
+    pub separator: Option<String>,
 }
 
 impl FieldDetail {

@@ -100,7 +100,7 @@ mapped_fields! {
 pub(super) const TARGET_COUNT: usize = FIELD_COUNT + EXTRA.len();
 
 /// Fields of the tickets shape shared with events.
-const TICKET_SHARED: [Field; 13] = [
+const TICKET_SHARED: [Field; 14] = [
     Field::TicketId,
     Field::Status,
     Field::Channel,
@@ -108,6 +108,7 @@ const TICKET_SHARED: [Field; 13] = [
     Field::Team,
     Field::Priority,
     Field::Category,
+    Field::Tags,
     Field::Csat,
     Field::Nps,
     Field::HandleSeconds,

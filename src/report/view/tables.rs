@@ -107,6 +107,7 @@ fn breakdown_notes(report: &Report) -> Vec<String> {
             report.tz
         ));
     }
+    notes.extend(report.groups_overlap.as_ref().map(|overlap| overlap.note()));
     notes
 }
 

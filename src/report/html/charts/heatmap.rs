@@ -1,6 +1,6 @@
 //! The week's hours as heatmaps: a row per weekday (Monday first), a cell per hour of
-//! creation in the report's zone, shaded by the tickets created then or by their median
-//! first response. Each cell says its value in its `<title>` and `aria-label` and carries
+//! creation in the report's zone, shaded by the tickets created then, by their median
+//! first response, or by the median speed of answer of the calls answered. Each cell says its value in its `<title>` and `aria-label` and carries
 //! its JSON Pointer (`/time_of_day/...`), like every other mark.
 
 use maud::{Markup, html};
@@ -56,6 +56,20 @@ pub fn first_response(grid: &TimeOfDay) -> Option<Heat<'static>> {
         class: "c-heat-frt",
         values: medians.clone(),
         text: |seconds| format!("median first response {}", duration(seconds)),
+        log: true,
+    })
+}
+
+/// The median speed of answer heatmap, where the input has calls with queue data.
+pub fn speed_of_answer(grid: &TimeOfDay) -> Option<Heat<'static>> {
+    let medians = grid.speed_of_answer_median.as_ref()?;
+    Some(Heat {
+        id: "heat-asa",
+        title: "Median speed of answer by weekday and hour of arrival",
+        member: "speed_of_answer_median",
+        class: "c-heat-asa",
+        values: medians.clone(),
+        text: |seconds| format!("median speed of answer {}", duration(seconds)),
         log: true,
     })
 }
