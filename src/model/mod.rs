@@ -13,7 +13,7 @@ pub use ticket::{Direction, ReplyState, Ticket};
 
 use crate::ingest::{Event, TicketRecord};
 use crate::time::Instant;
-use stored::StoredEvent;
+use stored::{StoredEvent, Tables};
 
 /// Events collected per ticket, in input order.
 ///
@@ -26,6 +26,8 @@ pub struct TicketStore {
     index: FxHashMap<Box<str>, usize>,
     /// Per slot, the ticket's events in input order (compact: see `stored`).
     events: Vec<Vec<StoredEvent>>,
+    /// The events' attribute sets and numbers, out of line.
+    tables: Tables,
     event_count: u64,
     /// Tickets read from ticket-level exports: one record each, the winning row.
     records: HashMap<String, TicketRecord>,
@@ -59,7 +61,7 @@ impl TicketStore {
                 slot
             }
         };
-        self.events[slot].push(StoredEvent::pack(event));
+        self.events[slot].push(StoredEvent::pack(event, &mut self.tables));
         self.event_count += 1;
     }
 
@@ -82,11 +84,15 @@ impl TicketStore {
     }
 
     /// What holding the input takes, roughly: each event with its share of `Vec` growth,
-    /// per ticket its index entry and the derived ticket to come (measured with valgrind
-    /// massif, see BENCHMARKS.md), and the text of its id.
+    /// the tables of attribute sets and numbers, per ticket its index entry and the derived
+    /// ticket to come (measured with valgrind massif, see BENCHMARKS.md), and the text of its
+    /// id.
     pub fn estimated_bytes(&self) -> u64 {
         let per_event = std::mem::size_of::<StoredEvent>() as u64 * 3 / 2;
-        self.event_count * per_event + self.len() as u64 * 600 + self.id_bytes
+        self.event_count * per_event
+            + self.tables.estimated_bytes()
+            + self.len() as u64 * 600
+            + self.id_bytes
     }
 
     /// The text of the ticket ids held.
@@ -124,7 +130,11 @@ impl TicketStore {
             let kept = events.partition_point(|event| event.at <= as_of);
             events_after_as_of += (events.len() - kept) as u64;
             unpacked.clear();
-            unpacked.extend(events[..kept].iter().map(StoredEvent::unpack));
+            unpacked.extend(
+                events[..kept]
+                    .iter()
+                    .map(|event| event.unpack(&self.tables)),
+            );
             if let Some(ticket) = Ticket::derive(id, &unpacked) {
                 tickets.push(ticket);
             }
