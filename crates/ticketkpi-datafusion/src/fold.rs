@@ -264,20 +264,20 @@ impl Groups {
             columns::strings(statuses)?,
         );
         let labels = [channel, agent, team, priority, category]
-            .map(|array| columns::strings(array))
+            .map(columns::strings)
             .into_iter()
             .collect::<Result<Vec<_>>>()?;
         let numbers = [csat, nps, sentiment, handle]
-            .map(|array| columns::floats(array))
+            .map(columns::floats)
             .into_iter()
             .collect::<Result<Vec<_>>>()?;
         let (fingerprints, sources) =
             (columns::unsigned(fingerprints)?, columns::sources(sources)?);
-        for row in 0..ids.len() {
+        for (row, at) in times.iter().copied().enumerate() {
             if !columns::passes(filter, row) {
                 continue;
             }
-            let Some(at) = times[row] else {
+            let Some(at) = at else {
                 return Err(DataFusionError::Execution(format!(
                     "{NAME}: a row of ticket {} has no timestamp",
                     columns::text(&ids, row).unwrap_or_default()

@@ -19,7 +19,7 @@ struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// The KPI report of the exports, as `ticketkpi report` writes it.
-    Report(ReportArgs),
+    Report(Box<ReportArgs>),
     /// A Ballista scheduler that can plan ticketkpi's functions (`--cluster df://HOST:PORT`).
     Scheduler(SchedulerArgs),
     /// A Ballista executor that can run ticketkpi's functions.
@@ -90,7 +90,7 @@ struct ReportArgs {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Report(args) => run(args),
+        Command::Report(args) => run(*args),
         Command::Scheduler(args) => serve(cluster::scheduler(args.bind)),
         Command::Executor(args) => executor(args),
     };

@@ -49,8 +49,8 @@ pub async fn report_with(options: &AnalysisOptions, engine: &Engine) -> anyhow::
              --by tag` on the same inputs"
         );
     }
-    let loaded = load(&options)?;
-    let shared = Arc::new(Definitions::of_run(&options, &loaded.stats)?.resolve()?);
+    let loaded = load(options)?;
+    let shared = Arc::new(Definitions::of_run(options, &loaded.stats)?.resolve()?);
     let as_of = options.as_of.or(loaded.stats.latest);
     let state = match as_of {
         // No valid row and no --as-of: no tickets, as in the CLI.
@@ -78,9 +78,10 @@ pub async fn report_with(options: &AnalysisOptions, engine: &Engine) -> anyhow::
         symbols: Symbols::default(),
         reject_samples: Vec::new(),
         rejects: None,
+        earlier: None,
     };
     let kpis = analysis.kpis_of(folded);
-    let mut report = Report::new(&analysis, kpis, &options);
+    let mut report = Report::new(&analysis, kpis, options);
     report.input.tickets = tickets;
     Ok(report)
 }
