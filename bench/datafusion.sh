@@ -37,13 +37,13 @@ measure() {
 median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
 FAILED=0
-echo "| tickets | CSV MB | tool | median s | median peak RSS MB | time vs CLI |"
+echo "| tickets | CSV MB | tool | median s (min-max) | median peak RSS MB | time vs CLI |"
 echo "|---|---|---|---|---|---|"
 for tickets in $SIZES; do
     export_file=$WORK/df-$tickets.csv
     [[ -f $export_file ]] || { log "generating $tickets tickets"; "$GENERATE" --tickets "$tickets" --seed $SEED >"$export_file"; }
     mb=$(du -m "$export_file" | cut -f1)
-    declare -A seconds=() memory=()
+    declare -A seconds=() spread=() memory=()
     tools=("cli" "df-1" "df-2" "df-4")
     for tool in "${tools[@]}"; do
         : >"$WORK/runs"
@@ -56,6 +56,7 @@ for tickets in $SIZES; do
             measure "$WORK/$tool.json" "${command[@]}" >>"$WORK/runs" || { FAILED=1; continue; }
         done
         seconds[$tool]=$(cut -d' ' -f1 "$WORK/runs" | median)
+        spread[$tool]=$(cut -d' ' -f1 "$WORK/runs" | sort -n | awk 'NR == 1 { lo = $1 } { hi = $1 } END { print lo "-" hi }')
         memory[$tool]=$(cut -d' ' -f2 "$WORK/runs" | median)
         if [[ $tool != cli ]] && ! cmp -s <(jq -S . "$WORK/cli.json") <(jq -S . "$WORK/$tool.json"); then
             log "$tool: the JSON differs from the CLI's"; FAILED=1
@@ -64,9 +65,9 @@ for tickets in $SIZES; do
     for tool in "${tools[@]}"; do
         ratio=$(awk -v a="${seconds[$tool]}" -v b="${seconds[cli]}" 'BEGIN { printf "%.2fx", a / b }')
         rss=$(awk -v k="${memory[$tool]}" 'BEGIN { printf "%.0f", k / 1024 }')
-        echo "| $tickets | $mb | $tool | ${seconds[$tool]} | $rss | $ratio |"
+        echo "| $tickets | $mb | $tool | ${seconds[$tool]} (${spread[$tool]}) | $rss | $ratio |"
     done
-    unset seconds memory
+    unset seconds spread memory
 done
 log "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg) (2 cores shared with other engineers)"
 exit $FAILED
