@@ -353,14 +353,19 @@ impl Groups {
         Ok(())
     }
 
-    /// The emitted groups' events, as the partial state.
-    fn state(&mut self, emit_to: EmitTo) -> Vec<Option<Vec<u8>>> {
+    /// The emitted groups, their events no longer counted as held.
+    fn take(&mut self, emit_to: EmitTo) -> Vec<Collected> {
         let emitted = emit_to.take_needed(&mut self.groups);
         self.events -= emitted
             .iter()
             .map(|group| group.events.len())
             .sum::<usize>();
         emitted
+    }
+
+    /// The emitted groups' events, as the partial state.
+    fn state(&mut self, emit_to: EmitTo) -> Vec<Option<Vec<u8>>> {
+        self.take(emit_to)
             .into_iter()
             .map(|group| postcard::to_stdvec(&wire(group, &self.symbols)).ok())
             .collect()
@@ -368,12 +373,7 @@ impl Groups {
 
     /// The emitted groups folded into their tickets.
     fn evaluate(&mut self, emit_to: EmitTo) -> Result<Vec<Option<Vec<u8>>>> {
-        let emitted = emit_to.take_needed(&mut self.groups);
-        self.events -= emitted
-            .iter()
-            .map(|group| group.events.len())
-            .sum::<usize>();
-        emitted
+        self.take(emit_to)
             .into_iter()
             .map(|group| self.fold(group).map(Some))
             .collect()
