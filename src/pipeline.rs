@@ -8,12 +8,13 @@ use crate::ingest::{Event, IngestError, Ingestor, InputStats, Reject, Sink, Tick
 use crate::metrics::availability::Facts;
 use crate::metrics::fold::TicketFold;
 use crate::metrics::group::GroupBlock;
-use crate::metrics::periods::{PeriodBlock, Periods};
+use crate::metrics::periods::{PeriodBlock, Periods, check_period_count};
 use crate::metrics::quality::{DataQuality, RowFindings};
 use crate::metrics::settled::Settled;
 use crate::metrics::{Context, KpiBlock};
 use crate::model::{Ticket, TicketStore};
 use crate::options::AnalysisOptions;
+use crate::options::filter::Filter;
 use crate::output::{Destination, Output};
 use crate::report::escape;
 use crate::symbols::Symbols;
@@ -206,6 +207,97 @@ pub fn analyse_from(
     config: &AnalysisOptions,
     resumed: Option<Resumed>,
 ) -> anyhow::Result<(Analysis, ReadEvents)> {
+    let (read, events) = read(config, resumed)?;
+    let (mut analysis, store) = read.into_analysis(config);
+    if let Some(as_of) = analysis.as_of {
+        let derived = store.into_tickets_on(as_of, config.ingest.threads);
+        analysis.events_after_as_of = derived.events_after_as_of;
+        analysis.duplicate_events = derived.duplicate_events;
+        analysis.repeated_rows = derived.repeated_rows;
+        let mut tickets = derived.tickets;
+        let before = tickets.len();
+        tickets.retain(|ticket| is_within(config, ticket));
+        analysis.tickets_filtered_out = (before - tickets.len()) as u64;
+        analysis.tickets = tickets;
+    }
+    Ok((analysis, events))
+}
+
+/// What `report` reads: [`analyse`] with the tickets derived and folded a batch at a time (on
+/// the `--threads` threads) and never all held, those `filter` (`--where`) keeps. The analysis
+/// holds no tickets: they are in `earlier`, as the tickets of earlier nights are with
+/// `--state`, and its KPIs are theirs.
+///
+/// With `--period`, the span of the period table is checked before folding, on the tickets
+/// created within `--since`/`--until` (whatever `--where` keeps of them spans no more).
+pub fn analyse_folded(config: &AnalysisOptions, filter: &Filter) -> anyhow::Result<Analysis> {
+    let (read, _) = read(config, None)?;
+    let (mut analysis, store) = read.into_analysis(config);
+    let Some(as_of) = analysis.as_of else {
+        return Ok(analysis);
+    };
+    if let Some(period) = config.period
+        && let Some((first, last)) = store.created_range(as_of, config.since, config.until)
+    {
+        check_period_count(period, config.tz, first, last, config.max_memory)?;
+    }
+    let empty = analysis.empty_fold(config);
+    let mut settled = Settled::new(empty.clone());
+    let mut filtered_out = 0u64;
+    let context = analysis.context(config);
+    let threads = config.ingest.threads;
+    let counts = store.derive_in_batches(as_of, threads, |mut batch| {
+        let before = batch.len();
+        batch.retain(|ticket| is_within(config, ticket));
+        filtered_out += (before - batch.len()) as u64;
+        settled.left_out += filter.select(&mut batch, context.symbols, config.tz);
+        settled.observe_on(&batch, empty.clone(), &context, threads);
+    });
+    analysis.events_after_as_of = counts.events_after_as_of;
+    analysis.duplicate_events = counts.duplicate_events;
+    analysis.repeated_rows = counts.repeated_rows;
+    analysis.tickets_filtered_out = filtered_out;
+    analysis.earlier = Some(settled);
+    Ok(analysis)
+}
+
+/// Whether the ticket was created within `--since` and `--until`.
+fn is_within(config: &AnalysisOptions, ticket: &Ticket) -> bool {
+    config.since.is_none_or(|since| ticket.created_at >= since)
+        && config.until.is_none_or(|until| ticket.created_at <= until)
+}
+
+/// What reading the inputs left: their events in the store, and what was counted.
+struct Read {
+    stats: InputStats,
+    store: TicketStore,
+    symbols: Symbols,
+    samples: Vec<Reject>,
+    rejects: Option<Output>,
+}
+
+impl Read {
+    /// The analysis of no ticket yet (the caller derives them from the store it gets back).
+    fn into_analysis(self, config: &AnalysisOptions) -> (Analysis, TicketStore) {
+        let as_of = config.as_of.or(self.stats.latest);
+        let analysis = Analysis {
+            stats: self.stats,
+            events_after_as_of: 0,
+            duplicate_events: 0,
+            repeated_rows: 0,
+            as_of,
+            tickets: Vec::new(),
+            tickets_filtered_out: 0,
+            symbols: self.symbols,
+            reject_samples: self.samples,
+            rejects: self.rejects,
+            earlier: None,
+        };
+        (analysis, self.store)
+    }
+}
+
+fn read(config: &AnalysisOptions, resumed: Option<Resumed>) -> anyhow::Result<(Read, ReadEvents)> {
     let capture = resumed.is_some();
     let (prior, mut symbols, store) = match resumed {
         Some(resumed) => (Some(resumed.stats), resumed.symbols, resumed.store),
@@ -227,44 +319,15 @@ pub fn analyse_from(
         None => Ingestor::new(&config.ingest, &mut symbols, &mut collector),
     };
     let stats = ingestor.read_all(&config.sources)?;
-    let read = collector.captured.take().unwrap_or_default();
-    let rejects = collector.rejects.take().map(|writer| writer.out);
-
-    let as_of = config.as_of.or(stats.latest);
-    let (tickets, events_after_as_of, duplicate_events, repeated_rows) = match as_of {
-        Some(as_of) => {
-            let tickets = collector.store.into_tickets(as_of);
-            (
-                tickets.tickets,
-                tickets.events_after_as_of,
-                tickets.duplicate_events,
-                tickets.repeated_rows,
-            )
-        }
-        None => (Vec::new(), 0, 0, 0),
-    };
-    let before = tickets.len();
-    let tickets: Vec<Ticket> = tickets
-        .into_iter()
-        .filter(|ticket| {
-            config.since.is_none_or(|since| ticket.created_at >= since)
-                && config.until.is_none_or(|until| ticket.created_at <= until)
-        })
-        .collect();
-    let analysis = Analysis {
+    let events = collector.captured.take().unwrap_or_default();
+    let read = Read {
         stats,
-        events_after_as_of,
-        duplicate_events,
-        repeated_rows,
-        as_of,
-        tickets_filtered_out: (before - tickets.len()) as u64,
-        tickets,
+        store: collector.store,
         symbols,
-        reject_samples: collector.samples,
-        rejects,
-        earlier: None,
+        samples: collector.samples,
+        rejects: collector.rejects.take().map(|writer| writer.out),
     };
-    Ok((analysis, read))
+    Ok((read, events))
 }
 
 impl Analysis {
@@ -302,6 +365,14 @@ impl Analysis {
         }
     }
 
+    /// The fold of no ticket yet, grouping and cutting into periods as the options say.
+    pub fn empty_fold(&self, config: &AnalysisOptions) -> TicketFold {
+        let periods = config
+            .period
+            .map(|period| Periods::new(period, config.tz).within(config.since, config.until));
+        TicketFold::new(config.by.clone(), config.tz, periods)
+    }
+
     /// The tickets the report counts: those held, and those folded away earlier.
     pub fn ticket_count(&self) -> u64 {
         self.tickets.len() as u64 + self.earlier.as_ref().map_or(0, |earlier| earlier.tickets)
@@ -311,14 +382,9 @@ impl Analysis {
     /// how many) into every KPI of the report.
     pub fn kpis(&self, config: &AnalysisOptions) -> Kpis {
         let context = self.context(config);
-        let periods = config
-            .period
-            .map(|period| Periods::new(period, config.tz).within(config.since, config.until));
-        let fold = TicketFold::new(config.by.clone(), config.tz, periods).fold(
-            &self.tickets,
-            &context,
-            config.ingest.threads,
-        );
+        let fold = self
+            .empty_fold(config)
+            .fold(&self.tickets, &context, config.ingest.threads);
         // Tonight's few tickets merged into the earlier ones' copy, not the other way
         // round: a merge appends the other side's values.
         let folded = match &self.earlier {

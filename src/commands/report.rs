@@ -36,7 +36,7 @@ pub fn run(args: &ReportArgs, console: super::Console) -> anyhow::Result<()> {
     let state = state.map(|(dir, key)| State::open(&dir, key)).transpose()?;
     let (mut analysis, night) = match &state {
         Some(state) => state::night::analyse(state, &options, &filter)?,
-        None => (pipeline::analyse(&options)?, None),
+        None => (pipeline::analyse_folded(&options, &filter)?, None),
     };
     let left_out = filter.select(&mut analysis.tickets, &analysis.symbols, options.tz)
         + analysis

@@ -6,10 +6,9 @@
 //! The chunks are those of the sequential reader ([`Splitter`]: whole records, every line
 //! ending understood, bounded in size), so both readers see the same records.
 
+use std::collections::BTreeMap;
 use std::io::BufRead;
 use std::sync::Arc;
-
-use rayon::prelude::*;
 
 use super::convert::{Converted, convert};
 use super::csv_input::{
@@ -92,80 +91,82 @@ pub(super) fn read<S: Sink>(
         .build()
         .map_err(|error| io_error(std::io::Error::other(error)))?;
 
-    // A few chunks per thread in flight keeps every core busy with bounded memory.
-    let mut next_batch = |splitter: &mut Splitter, first: Option<Chunk>| {
-        let mut batch: Vec<Chunk> = first.into_iter().collect();
-        while batch.len() < threads * 2 {
-            match next_chunk(splitter, &mut reader, CHUNK_BYTES, file)? {
-                Some(chunk) => batch.push(chunk),
-                None => break,
+    // The main thread reads and books (the reader and the sink stay on it); the pool parses
+    // chunk after chunk, each as soon as a thread is free. No batch waits for its slowest
+    // chunk: a few chunks per thread in flight keep every core busy with bounded memory, and
+    // the parsed chunks are booked in input order as they come.
+    let in_flight_at_most = threads * 2;
+    let (done, parsed) = std::sync::mpsc::channel::<(u64, Result<ChunkResult, IngestError>)>();
+    pool.in_place_scope(|scope| {
+        let mut next: Option<Chunk> = Some(first_data);
+        let mut read_error: Option<IngestError> = None;
+        let (mut sent, mut booked) = (0u64, 0u64);
+        let mut waiting: BTreeMap<u64, Result<ChunkResult, IngestError>> = BTreeMap::new();
+        loop {
+            while sent - booked < in_flight_at_most as u64 && read_error.is_none() {
+                let chunk = match next.take() {
+                    Some(chunk) => chunk,
+                    None => match next_chunk(&mut splitter, &mut reader, CHUNK_BYTES, file) {
+                        Ok(Some(chunk)) => chunk,
+                        Ok(None) => break,
+                        Err(error) => {
+                            read_error = Some(error);
+                            break;
+                        }
+                    },
+                };
+                let (done, context) = (done.clone(), &context);
+                let seq = sent;
+                scope.spawn(move |_| {
+                    // The receiver is gone only when booking failed: nothing to tell then.
+                    let _ = done.send((seq, parse_chunk(&chunk, file, context)));
+                });
+                sent += 1;
+            }
+            if sent == booked {
+                // A read error is reported after the rows before it, as the sequential
+                // reader does.
+                return read_error.map_or(Ok(()), Err);
+            }
+            let (seq, result) = parsed
+                .recv()
+                .map_err(|_| io_error(std::io::Error::other("a parsing thread stopped")))?;
+            waiting.insert(seq, result);
+            while let Some(result) = waiting.remove(&booked) {
+                book(ingestor, file, result)?;
+                booked += 1;
             }
         }
-        Ok::<_, IngestError>(batch)
-    };
-    let parse = |batch: &[Chunk]| -> Vec<Result<ChunkResult, IngestError>> {
-        batch
-            .par_iter()
-            .map(|chunk| parse_chunk(chunk, file, &context))
-            .collect()
-    };
-    // The main thread reads and books (the reader and the sink stay on it); the pool parses.
-    let batch = next_batch(&mut splitter, Some(first_data))?;
-    let mut parsed = pool.install(|| parse(&batch));
-    loop {
-        // A read error is reported after the rows before it, as the sequential reader does.
-        let batch = match next_batch(&mut splitter, None) {
-            Ok(batch) => batch,
-            Err(error) => {
-                book(ingestor, file, parsed)?;
-                return Err(error);
-            }
-        };
-        if batch.is_empty() {
-            return book(ingestor, file, parsed);
-        }
-        // Book the parsed batch while the pool parses the next one.
-        let next = std::thread::scope(|scope| {
-            let parsing = scope.spawn(|| pool.install(|| parse(&batch)));
-            let booked = book(ingestor, file, std::mem::take(&mut parsed));
-            let next = parsing
-                .join()
-                .map_err(|_| io_error(std::io::Error::other("a parsing thread panicked")));
-            booked.and(next)
-        })?;
-        parsed = next;
-    }
+    })
 }
 
-/// Books parsed chunks in input order, as the sequential reader would have.
+/// Books a parsed chunk, the next in input order, as the sequential reader would have.
 fn book<S: Sink>(
     ingestor: &mut Ingestor<'_, S>,
     file: &Arc<str>,
-    parsed: Vec<Result<ChunkResult, IngestError>>,
+    result: Result<ChunkResult, IngestError>,
 ) -> Result<(), IngestError> {
-    for result in parsed {
-        let result = result?;
-        let map = ingestor.symbols.absorb(&result.symbols);
-        for outcome in result.outcomes {
-            ingestor.stats.rows += 1;
-            ingestor.tick()?;
-            match outcome {
-                Outcome::Converted(mut converted) => {
-                    converted.remap(&map);
-                    ingestor.stats.rows_used += 1;
-                    ingestor.apply(converted);
-                }
-                Outcome::Rejected { line, error, raw } => {
-                    let location = Location {
-                        file: file.clone(),
-                        position: Position::Line(line),
-                    };
-                    if error.reason == RejectReason::ExcludedByMapping {
-                        ingestor.exclude(&error);
-                    } else {
-                        let error = ingestor.absent_column(error);
-                        ingestor.reject(location, error, raw)?;
-                    }
+    let result = result?;
+    let map = ingestor.symbols.absorb(&result.symbols);
+    for outcome in result.outcomes {
+        ingestor.stats.rows += 1;
+        ingestor.tick()?;
+        match outcome {
+            Outcome::Converted(mut converted) => {
+                converted.remap(&map);
+                ingestor.stats.rows_used += 1;
+                ingestor.apply(converted);
+            }
+            Outcome::Rejected { line, error, raw } => {
+                let location = Location {
+                    file: file.clone(),
+                    position: Position::Line(line),
+                };
+                if error.reason == RejectReason::ExcludedByMapping {
+                    ingestor.exclude(&error);
+                } else {
+                    let error = ingestor.absent_column(error);
+                    ingestor.reject(location, error, raw)?;
                 }
             }
         }

@@ -1,6 +1,7 @@
 //! The ticket model: events grouped by ticket, ordered, cut at `as_of`, folded into facts.
 
 pub mod call;
+mod derive;
 mod stored;
 pub mod ticket;
 
@@ -9,6 +10,7 @@ use std::collections::HashMap;
 use rustc_hash::FxHashMap;
 
 pub use call::Call;
+pub use derive::DeriveCounts;
 pub use ticket::{Direction, ReplyState, Ticket};
 
 use crate::ingest::extras::Extras;
@@ -157,54 +159,18 @@ impl TicketStore {
     /// Orders each ticket's events (timestamp, then input order), drops those after `as_of`
     /// and derives the tickets. A ticket whose events all lie after `as_of` does not exist yet.
     pub fn into_tickets(self, as_of: Instant) -> Tickets {
-        let mut events_after_as_of = 0u64;
-        let mut duplicate_events = 0u64;
-        let mut repeated_rows = 0u64;
-        let mut tickets = Vec::with_capacity(self.events.len());
-        // Ids by slot, moved out of the index (each id is stored once).
-        let mut ids: Vec<String> = vec![String::new(); self.events.len()];
-        for (id, slot) in self.index {
-            ids[slot] = id.into_string();
-        }
-        let mut unpacked: Vec<Event> = Vec::new();
-        let mut extras = self.extras;
-        for (slot, (id, mut events)) in ids.into_iter().zip(self.events).enumerate() {
-            // A stable sort keeps input order for equal timestamps, as the contract requires.
-            events.sort_by_key(|event| event.at);
-            let repeats = drop_duplicates(&mut events);
-            duplicate_events += repeats.dropped;
-            repeated_rows += repeats.kept;
-            let kept = events.partition_point(|event| event.at <= as_of);
-            events_after_as_of += (events.len() - kept) as u64;
-            unpacked.clear();
-            unpacked.extend(
-                events[..kept]
-                    .iter()
-                    .map(|event| event.unpack(&self.tables)),
-            );
-            if let Some(mut ticket) = Ticket::derive(id, &unpacked) {
-                let seen = extras.remove(&slot).unwrap_or_default();
-                ticket.tags = tags_at(&seen.tags, as_of);
-                ticket.attributes = attributes_at(seen.attributes, as_of);
-                tickets.push(ticket);
-            }
-        }
-        let mut records: Vec<TicketRecord> = self.records.into_values().collect();
-        records.sort_by(|a, b| {
-            a.created_at
-                .cmp(&b.created_at)
-                .then_with(|| a.id.cmp(&b.id))
-        });
-        tickets.extend(
-            records
-                .into_iter()
-                .filter_map(|record| Ticket::from_record(record, as_of)),
-        );
+        self.into_tickets_on(as_of, 1)
+    }
+
+    /// [`TicketStore::into_tickets`] on `threads` threads: the same tickets in the same order.
+    pub fn into_tickets_on(self, as_of: Instant, threads: usize) -> Tickets {
+        let mut tickets = Vec::with_capacity(self.len());
+        let counts = self.derive_in_batches(as_of, threads, |batch| tickets.extend(batch));
         Tickets {
             tickets,
-            events_after_as_of,
-            duplicate_events,
-            repeated_rows,
+            events_after_as_of: counts.events_after_as_of,
+            duplicate_events: counts.duplicate_events,
+            repeated_rows: counts.repeated_rows,
         }
     }
 }
@@ -328,6 +294,17 @@ pub(crate) mod tests {
         rows: &[&str],
         as_of_minute: Option<i64>,
     ) -> (Vec<Ticket>, Symbols, Instant) {
+        let (store, symbols, as_of) = stored(rows, as_of_minute);
+        (store.into_tickets(as_of).tickets, symbols, as_of)
+    }
+
+    /// The store [`build`] derives its tickets from, and the `as_of` it uses.
+    pub(crate) fn store_of(rows: &[&str], as_of_minute: Option<i64>) -> (TicketStore, Instant) {
+        let (store, _, as_of) = stored(rows, as_of_minute);
+        (store, as_of)
+    }
+
+    fn stored(rows: &[&str], as_of_minute: Option<i64>) -> (TicketStore, Symbols, Instant) {
         let mut symbols = Symbols::default();
         let mut store = TicketStore::default();
         let base = parse_timestamp("2026-03-02T00:00:00Z", chrono_tz::Tz::UTC).unwrap();
@@ -365,7 +342,7 @@ pub(crate) mod tests {
             store.push_extras(id, at, &extras);
         }
         let as_of = as_of_minute.map_or(latest, |minute| base + minute * 60_000_000);
-        (store.into_tickets(as_of).tickets, symbols, as_of)
+        (store, symbols, as_of)
     }
 
     #[test]
