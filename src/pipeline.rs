@@ -207,7 +207,7 @@ pub fn analyse_from(
     config: &AnalysisOptions,
     resumed: Option<Resumed>,
 ) -> anyhow::Result<(Analysis, ReadEvents)> {
-    let (read, events) = read(config, resumed)?;
+    let (read, events) = read(config, resumed, TicketStore::default())?;
     let (mut analysis, store) = read.into_analysis(config);
     if let Some(as_of) = analysis.as_of {
         let derived = store.into_tickets_on(as_of, config.ingest.threads);
@@ -231,7 +231,7 @@ pub fn analyse_from(
 /// With `--period`, the span of the period table is checked before folding, on the tickets
 /// created within `--since`/`--until` (whatever `--where` keeps of them spans no more).
 pub fn analyse_folded(config: &AnalysisOptions, filter: &Filter) -> anyhow::Result<Analysis> {
-    let (read, _) = read(config, None)?;
+    let (read, _) = read(config, None, TicketStore::folding())?;
     let (mut analysis, store) = read.into_analysis(config);
     let Some(as_of) = analysis.as_of else {
         return Ok(analysis);
@@ -251,7 +251,8 @@ pub fn analyse_folded(config: &AnalysisOptions, filter: &Filter) -> anyhow::Resu
         batch.retain(|ticket| is_within(config, ticket));
         filtered_out += (before - batch.len()) as u64;
         settled.left_out += filter.select(&mut batch, context.symbols, config.tz);
-        settled.observe_on(&batch, empty.clone(), &context, threads);
+        // On this thread: see `derive_in_batches`.
+        settled.observe(&batch, empty.clone(), &context);
     });
     analysis.events_after_as_of = counts.events_after_as_of;
     analysis.duplicate_events = counts.duplicate_events;
@@ -297,11 +298,16 @@ impl Read {
     }
 }
 
-fn read(config: &AnalysisOptions, resumed: Option<Resumed>) -> anyhow::Result<(Read, ReadEvents)> {
+/// Reads the inputs into `empty` (a new store), or on from `resumed`.
+fn read(
+    config: &AnalysisOptions,
+    resumed: Option<Resumed>,
+    empty: TicketStore,
+) -> anyhow::Result<(Read, ReadEvents)> {
     let capture = resumed.is_some();
     let (prior, mut symbols, store) = match resumed {
         Some(resumed) => (Some(resumed.stats), resumed.symbols, resumed.store),
-        None => (None, Symbols::default(), TicketStore::default()),
+        None => (None, Symbols::default(), empty),
     };
     let mut collector = Collector {
         store,

@@ -22,7 +22,7 @@ use crate::symbols::Symbols;
 
 /// Bytes a chunk aims for: big enough that per-chunk costs vanish, small enough that a few
 /// in flight per thread stay cheap.
-const CHUNK_BYTES: usize = 4 << 20;
+const CHUNK_BYTES: usize = 1 << 20;
 
 /// One row's outcome, computed on a worker.
 enum Outcome {
@@ -188,7 +188,9 @@ fn parse_chunk(
 ) -> Result<ChunkResult, IngestError> {
     let mut csv = chunk_reader(chunk, context.delimiter);
     let mut symbols = Symbols::default();
-    let mut outcomes = Vec::new();
+    // Room for every row at once (at most one a line): growing by doubling copied each
+    // chunk's outcomes about twice over, 7% of the work on two threads.
+    let mut outcomes = Vec::with_capacity(memchr::memchr_iter(b'\n', &chunk.bytes).count() + 1);
     let mut record = csv::ByteRecord::new();
     let mapping = &context.layout.mapping;
     while read_record(&mut csv, &mut record, chunk, file)? {

@@ -46,18 +46,7 @@ impl Settled {
 
     /// Folds `tickets` (the kept ones) at `context.as_of`; `empty` as for [`Settled::new`].
     pub fn observe(&mut self, tickets: &[Ticket], empty: TicketFold, context: &Context<'_>) {
-        self.observe_on(tickets, empty, context, 1);
-    }
-
-    /// [`Settled::observe`] on `threads` threads (the same result).
-    pub fn observe_on(
-        &mut self,
-        tickets: &[Ticket],
-        empty: TicketFold,
-        context: &Context<'_>,
-        threads: usize,
-    ) {
-        let folded = empty.fold(tickets, context, threads);
+        let folded = empty.fold(tickets, context, 1);
         let fold = std::mem::replace(&mut self.fold, TicketFold::new(Vec::new(), Tz::UTC, None));
         self.fold = fold.merge(folded);
         for ticket in tickets {

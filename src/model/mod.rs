@@ -40,7 +40,21 @@ pub struct TicketStore {
     /// Per slot, what its rows said beyond the events (tags, attribute values).
     extras: FxHashMap<usize, Seen>,
     extra_entries: u64,
+    /// The tickets will be folded a batch at a time (`derive_in_batches`), not all held:
+    /// what each costs at the peak is then its share of the fold, not a derived ticket.
+    folded: bool,
 }
+
+/// What a ticket costs at the peak beyond its events, when every derived ticket is held:
+/// valgrind massif measured 464 bytes a `Ticket` and about 230 in its own vectors
+/// (BENCHMARKS.md, 2026-12-02, store).
+const HELD_TICKET_BYTES: u64 = 700;
+
+/// The same when the tickets are folded a batch at a time: its index entry, slot and share of
+/// the fold's values (durations for the medians). Growth of `report`'s peak RSS (one thread)
+/// on the generated exports, less 30 bytes an event: 213 bytes a ticket from 140 k to 1.4 M
+/// tickets, 299 from 14 k to 140 k (BENCHMARKS.md, 2026-12-02, folded).
+const FOLDED_TICKET_BYTES: u64 = 250;
 
 /// What a ticket's rows said beyond their events, until the end of the input.
 #[derive(Debug, Default)]
@@ -123,22 +137,33 @@ impl TicketStore {
         }
     }
 
+    /// A store whose tickets will be derived and folded a batch at a time, for the estimate.
+    pub fn folding() -> TicketStore {
+        TicketStore {
+            folded: true,
+            ..TicketStore::default()
+        }
+    }
+
     pub fn event_count(&self) -> u64 {
         self.event_count
     }
 
     /// What holding the input takes, roughly: each event with its share of `Vec` growth,
     /// the tables of attribute sets and numbers, per ticket its index entry and the derived
-    /// ticket to come, and the text of its id. The peak is while the tickets are derived and
-    /// folded: valgrind massif measured 464 bytes a `Ticket` and about 230 in its own vectors
-    /// (BENCHMARKS.md, 2026-12-02, store).
+    /// ticket to come (or its share of the fold, when folding), and the text of its id.
     pub fn estimated_bytes(&self) -> u64 {
+        let per_ticket = if self.folded {
+            FOLDED_TICKET_BYTES
+        } else {
+            HELD_TICKET_BYTES
+        };
         // Growth slack: a quarter at most, or 3 events on a small ticket (`grow_for_one_more`).
         let per_event = std::mem::size_of::<StoredEvent>() as u64 * 5 / 4;
         let per_extra = std::mem::size_of::<(Sym, Instant, Sym)>() as u64 * 2;
         self.event_count * per_event
             + self.tables.estimated_bytes()
-            + self.len() as u64 * 700
+            + self.len() as u64 * per_ticket
             + self.id_bytes
             + self.extra_entries * per_extra
     }
