@@ -12,7 +12,7 @@ use crate::metrics::periods::{PeriodBlock, Periods, check_period_count};
 use crate::metrics::quality::{DataQuality, RowFindings};
 use crate::metrics::settled::Settled;
 use crate::metrics::{Context, KpiBlock};
-use crate::model::{Ticket, TicketStore};
+use crate::model::{DeriveCounts, Ticket, TicketStore};
 use crate::options::AnalysisOptions;
 use crate::options::filter::Filter;
 use crate::output::{Destination, Output};
@@ -210,14 +210,12 @@ pub fn analyse_from(
     let (read, events) = read(config, resumed, TicketStore::default())?;
     let (mut analysis, store) = read.into_analysis(config);
     if let Some(as_of) = analysis.as_of {
-        let derived = store.into_tickets_on(as_of, config.ingest.threads);
-        analysis.events_after_as_of = derived.events_after_as_of;
-        analysis.duplicate_events = derived.duplicate_events;
-        analysis.repeated_rows = derived.repeated_rows;
-        let mut tickets = derived.tickets;
-        let before = tickets.len();
-        tickets.retain(|ticket| is_within(config, ticket));
-        analysis.tickets_filtered_out = (before - tickets.len()) as u64;
+        let mut tickets = Vec::with_capacity(store.len());
+        let counts = store.derive_in_batches(as_of, config.ingest.threads, |mut batch| {
+            analysis.tickets_filtered_out += keep_within(config, &mut batch);
+            tickets.append(&mut batch);
+        });
+        analysis.count_derived(counts);
         analysis.tickets = tickets;
     }
     Ok((analysis, events))
@@ -245,27 +243,26 @@ pub fn analyse_folded(config: &AnalysisOptions, filter: &Filter) -> anyhow::Resu
     let mut settled = Settled::new(empty.clone());
     let mut filtered_out = 0u64;
     let context = analysis.context(config);
-    let threads = config.ingest.threads;
-    let counts = store.derive_in_batches(as_of, threads, |mut batch| {
-        let before = batch.len();
-        batch.retain(|ticket| is_within(config, ticket));
-        filtered_out += (before - batch.len()) as u64;
+    let counts = store.derive_in_batches(as_of, config.ingest.threads, |mut batch| {
+        filtered_out += keep_within(config, &mut batch);
         settled.left_out += filter.select(&mut batch, context.symbols, config.tz);
         // On this thread: see `derive_in_batches`.
         settled.observe(&batch, empty.clone(), &context);
     });
-    analysis.events_after_as_of = counts.events_after_as_of;
-    analysis.duplicate_events = counts.duplicate_events;
-    analysis.repeated_rows = counts.repeated_rows;
+    analysis.count_derived(counts);
     analysis.tickets_filtered_out = filtered_out;
     analysis.earlier = Some(settled);
     Ok(analysis)
 }
 
-/// Whether the ticket was created within `--since` and `--until`.
-fn is_within(config: &AnalysisOptions, ticket: &Ticket) -> bool {
-    config.since.is_none_or(|since| ticket.created_at >= since)
-        && config.until.is_none_or(|until| ticket.created_at <= until)
+/// Keeps the tickets created within `--since` and `--until`; how many it left out.
+fn keep_within(config: &AnalysisOptions, tickets: &mut Vec<Ticket>) -> u64 {
+    let before = tickets.len();
+    tickets.retain(|ticket| {
+        config.since.is_none_or(|since| ticket.created_at >= since)
+            && config.until.is_none_or(|until| ticket.created_at <= until)
+    });
+    (before - tickets.len()) as u64
 }
 
 /// What reading the inputs left: their events in the store, and what was counted.
@@ -369,6 +366,13 @@ impl Analysis {
             schedule: config.schedule.is_some(),
             next_reply_target: config.sla.policies.iter().any(|p| p.next_reply.is_some()),
         }
+    }
+
+    /// What deriving the tickets counted.
+    fn count_derived(&mut self, counts: DeriveCounts) {
+        self.events_after_as_of = counts.events_after_as_of;
+        self.duplicate_events = counts.duplicate_events;
+        self.repeated_rows = counts.repeated_rows;
     }
 
     /// The fold of no ticket yet, grouping and cutting into periods as the options say.
